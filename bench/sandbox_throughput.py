@@ -1,0 +1,150 @@
+"""Sandbox throughput: grade N submissions through real bubblewrap with S runs at once.
+
+    python bench/sandbox_throughput.py --runs 60 --slots 2
+
+Each of S worker processes (like Celery prefork children) calls run_tests in a loop. Prints
+runs/s, per-run latency, and the overhead against a bare `python -c pass` subprocess and a bare
+`bwrap ... python -c pass` with the same isolation options.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tutor.sandbox import Limits, SandboxConfig, SourceFile, run_tests
+from tutor.sandbox.bwrap import bwrap_argv
+from tutor.sandbox.languages.base import SandboxCommand
+from tutor.sandbox.languages.python import INTERPRETER_FLAGS, find_interpreter
+
+# Away from the server's default uids, so a running dev server is never disturbed.
+BENCH_FIRST_UID = 62300
+STUDENT = [
+    SourceFile(
+        "two_fer.py",
+        'def two_fer(name="you"):\n    return f"One for {name}, one for me."\n',
+    )
+]
+TESTS = [
+    SourceFile(
+        "test_visible.py",
+        "import unittest\n\nfrom two_fer import two_fer\n\n\n"
+        "class TwoFerTest(unittest.TestCase):\n"
+        "    def test_no_name_given(self):\n"
+        '        self.assertEqual(two_fer(), "One for you, one for me.")\n\n'
+        "    def test_a_name_given(self):\n"
+        '        self.assertEqual(two_fer("Alice"), "One for Alice, one for me.")\n\n'
+        "    def test_another_name_given(self):\n"
+        '        self.assertEqual(two_fer("Bob"), "One for Bob, one for me.")\n',
+    ),
+    SourceFile(
+        "test_hidden.py",
+        "from two_fer import two_fer\n\n\n"
+        "def test_empty_name():\n"
+        '    assert two_fer("") == "One for , one for me."\n\n\n'
+        "def test_long_name():\n"
+        '    assert two_fer("x" * 50).startswith("One for xxx")\n',
+    ),
+]
+LIMITS = Limits(time_seconds=5, memory_mb=256)
+
+
+def grade_once(config: SandboxConfig) -> tuple[float, bool]:
+    started = time.perf_counter()
+    result = run_tests("python", STUDENT, TESTS, LIMITS, unsafe=False, config=config)
+    return time.perf_counter() - started, result.passed
+
+
+def grade_many(config: SandboxConfig, count: int) -> list[tuple[float, bool]]:
+    return [grade_once(config) for _ in range(count)]
+
+
+def timed_subprocess(argv: list[str], user: int | None, pass_fds: tuple[int, ...] = ()) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, check=True, user=user, group=user, pass_fds=pass_fds)
+    return time.perf_counter() - started
+
+
+def baseline(measure: Callable[[], float], repeats: int) -> float:
+    measure()  # warm the page cache
+    return statistics.mean(measure() for _ in range(repeats))
+
+
+def bare_bwrap_seconds(config: SandboxConfig, python: str, user: int | None) -> float:
+    read_end, write_end = os.pipe()
+    try:
+        command = SandboxCommand(
+            argv=[python, *INTERPRETER_FLAGS, "-c", "pass"],
+            files=[],
+            env={},
+            stdin=b"",
+            host_paths=[],
+        )
+        argv = bwrap_argv(config.bwrap_path, command, {}, [], write_end, LIMITS.tmp_size_mb << 20)
+        return timed_subprocess(argv, user, pass_fds=(write_end,))
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument("--slots", type=int, default=2)
+    parser.add_argument("--baseline-repeats", type=int, default=20)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="labtutor-bench-") as lock_dir:
+        config = SandboxConfig(slots=args.slots, lock_dir=lock_dir, first_uid=BENCH_FIRST_UID)
+        user = BENCH_FIRST_UID if os.geteuid() == 0 else None
+        python = find_interpreter(must_be_world_readable=user is not None)
+        bare_python = baseline(
+            lambda: timed_subprocess([python, *INTERPRETER_FLAGS, "-c", "pass"], user),
+            args.baseline_repeats,
+        )
+        bare_bwrap = baseline(
+            lambda: bare_bwrap_seconds(config, python, user), args.baseline_repeats
+        )
+        sequential = [seconds for seconds, _ in grade_many(config, args.baseline_repeats + 1)[1:]]
+
+        shares = [args.runs // args.slots + (i < args.runs % args.slots) for i in range(args.slots)]
+        with ProcessPoolExecutor(max_workers=args.slots) as pool:
+            list(pool.map(grade_many, [config] * args.slots, [1] * args.slots))  # warm workers
+            started = time.perf_counter()
+            batches = list(pool.map(grade_many, [config] * args.slots, shares))
+            elapsed = time.perf_counter() - started
+
+    runs = [run for batch in batches for run in batch]
+    latencies = [seconds for seconds, _ in runs]
+    failed = sum(not passed for _, passed in runs)
+    mean = statistics.mean(latencies)
+    print(f"interpreter in the sandbox: {python}; {os.cpu_count()} CPUs; load {os.getloadavg()}")
+    print(f"{len(runs)} graded runs (5 tests each), {args.slots} at once, in {elapsed:.2f} s")
+    print(f"throughput: {len(runs) / elapsed:.1f} runs/s  (runs not passing: {failed})")
+    p95 = percentile(latencies, 0.95)
+    print(f"latency at {args.slots} at once: mean {mean * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms")
+    seq_mean = statistics.mean(sequential)
+    print(f"latency one at a time:  mean {seq_mean * 1000:.1f} ms")
+    print(f"bare `python -c pass`:        {bare_python * 1000:.1f} ms")
+    print(f"bare `bwrap ... python -c pass`: {bare_bwrap * 1000:.1f} ms")
+    print(
+        f"overhead of a graded run (one at a time): +{(seq_mean - bare_python) * 1000:.1f} ms "
+        f"vs bare python, +{(seq_mean - bare_bwrap) * 1000:.1f} ms vs bare bwrap"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,599 @@
+"""Read exercise folders from disk into validated, typed specs.
+
+Two formats are understood (see docs/exercise-format.md): LabTutor's own (a folder holding
+`exercise.toml`) and Exercism's track format (a folder holding `.meta/config.json`). This module
+only reads and validates; it never touches the database, so `import_exercises` can report every
+problem before it writes anything.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import keyword
+import os
+import re
+import sys
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal, TypeGuard, get_args
+
+Difficulty = Literal["easy", "medium", "hard"]
+SourceFormat = Literal["labtutor", "exercism"]
+
+MAX_FILE_BYTES = 256 * 1024
+TIME_LIMIT_RANGE_SECONDS = (1, 60)
+MEMORY_LIMIT_RANGE_MB = (32, 2048)
+DEFAULT_TIME_LIMIT_SECONDS = 5.0
+DEFAULT_MEMORY_LIMIT_MB = 256
+HINT_COUNT_RANGE = (2, 3)
+# Curriculum orders stay below this so that imported Exercism exercises always sort after them.
+EXERCISM_ORDER_BASE = 10_000
+
+NATIVE_MARKER = "exercise.toml"
+EXERCISM_MARKER = Path(".meta") / "config.json"
+NATIVE_VISIBLE_TESTS = "test_visible.py"
+NATIVE_HIDDEN_TESTS = "test_hidden.py"
+
+SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
+REQUIRED_NATIVE_KEYS = ("title", "topic", "difficulty", "order", "module", "hints")
+OPTIONAL_NATIVE_KEYS = ("limits",)
+LIMIT_KEYS = ("time_seconds", "memory_mb")
+
+_DIFFICULTIES: dict[str, Difficulty] = {name: name for name in get_args(Difficulty)}
+
+
+@dataclass(frozen=True)
+class TestFileSpec:
+    # Not a test class, despite the name; this keeps pytest from trying to collect it.
+    __test__ = False
+
+    filename: str
+    code: str
+
+
+@dataclass(frozen=True)
+class ExerciseSpec:
+    slug: str
+    title: str
+    topic: str
+    difficulty: Difficulty
+    order: int
+    module: str
+    statement_md: str
+    starter_code: str
+    solution_code: str
+    visible_tests: tuple[TestFileSpec, ...]
+    hidden_tests: tuple[TestFileSpec, ...]
+    hints: tuple[str, ...]
+    time_limit_seconds: float
+    memory_limit_mb: int
+    source_format: SourceFormat
+    source_path: str
+
+
+class ExerciseFormatError(Exception):
+    """A problem a teacher can fix: `path` is the offending file (or the folder missing one)."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    exercises: list[ExerciseSpec]
+    errors: list[ExerciseFormatError]
+
+
+# --- Public API --------------------------------------------------------------------------------
+
+
+def load_exercises(root: Path) -> LoadReport:
+    """Load every exercise under `root`, collecting the broken ones as errors instead of raising.
+
+    Exercism exercises get orders EXERCISM_ORDER_BASE + their alphabetical index among the
+    Exercism exercises found, so they follow the curriculum in a stable order.
+    """
+    if not root.is_dir():
+        return LoadReport([], [ExerciseFormatError(root, "is not a folder")])
+
+    exercises: list[ExerciseSpec] = []
+    errors: list[ExerciseFormatError] = []
+    folder_by_slug: dict[str, Path] = {}
+    folder_by_order: dict[int, Path] = {}
+    for folder in find_exercise_folders(root):
+        try:
+            spec = load_exercise(folder)
+            check_unique(spec, folder, folder_by_slug, folder_by_order)
+        except ExerciseFormatError as error:
+            errors.append(error)
+            continue
+        exercises.append(spec)
+
+    exercises = number_exercism_exercises(exercises)
+    exercises.sort(key=lambda spec: (spec.order, spec.slug))
+    return LoadReport(exercises, errors)
+
+
+def load_exercise(folder: Path) -> ExerciseSpec:
+    """Load one exercise folder of either format; raise ExerciseFormatError on the first problem.
+
+    An Exercism exercise loaded alone gets order EXERCISM_ORDER_BASE: its alphabetical position
+    is only known when a whole tree is loaded.
+    """
+    if (folder / NATIVE_MARKER).is_file():
+        return load_native_exercise(folder)
+    if (folder / EXERCISM_MARKER).is_file():
+        return load_exercism_exercise(folder)
+    raise ExerciseFormatError(
+        folder, f"is not an exercise folder: it has neither {NATIVE_MARKER} nor {EXERCISM_MARKER}"
+    )
+
+
+# --- Walking the tree --------------------------------------------------------------------------
+
+
+def find_exercise_folders(root: Path) -> list[Path]:
+    """Exercise folders under `root` (itself included), in a stable, sorted order."""
+    found: list[Path] = []
+    for current, subfolders, _files in os.walk(root):
+        folder = Path(current)
+        if is_exercise_folder(folder):
+            found.append(folder)
+            # An exercise's own subfolders (.meta, helpers, ...) never hold further exercises.
+            subfolders.clear()
+            continue
+        # Pruning in place is how os.walk is told not to descend; sorting makes reports stable.
+        subfolders[:] = sorted(name for name in subfolders if not is_skipped_folder(name))
+    return found
+
+
+def is_exercise_folder(folder: Path) -> bool:
+    return (folder / NATIVE_MARKER).is_file() or (folder / EXERCISM_MARKER).is_file()
+
+
+def is_skipped_folder(name: str) -> bool:
+    return name.startswith(".") or name == "__pycache__"
+
+
+def check_unique(
+    spec: ExerciseSpec,
+    folder: Path,
+    folder_by_slug: dict[str, Path],
+    folder_by_order: dict[int, Path],
+) -> None:
+    """Reject a slug or curriculum order already taken, then record this exercise's."""
+    first = folder_by_slug.get(spec.slug)
+    if first is not None:
+        raise ExerciseFormatError(
+            folder, f"slug '{spec.slug}' is already used by the exercise at {first}"
+        )
+    if spec.source_format == "labtutor":
+        first = folder_by_order.get(spec.order)
+        if first is not None:
+            raise ExerciseFormatError(
+                folder / NATIVE_MARKER,
+                f"order {spec.order} is already used by the exercise at {first}",
+            )
+        folder_by_order[spec.order] = folder
+    folder_by_slug[spec.slug] = folder
+
+
+def number_exercism_exercises(exercises: list[ExerciseSpec]) -> list[ExerciseSpec]:
+    exercism_slugs = sorted(spec.slug for spec in exercises if spec.source_format == "exercism")
+    index_by_slug = {slug: index for index, slug in enumerate(exercism_slugs)}
+    return [
+        replace(spec, order=EXERCISM_ORDER_BASE + index_by_slug[spec.slug])
+        if spec.source_format == "exercism"
+        else spec
+        for spec in exercises
+    ]
+
+
+# --- LabTutor's own format ---------------------------------------------------------------------
+
+
+def load_native_exercise(folder: Path) -> ExerciseSpec:
+    slug = check_slug(folder)
+    toml_path = folder / NATIVE_MARKER
+    metadata = parse_toml(toml_path)
+    check_keys(toml_path, metadata, REQUIRED_NATIVE_KEYS, OPTIONAL_NATIVE_KEYS)
+    # All of exercise.toml is checked before the other files are read, so its problems come first.
+    title = require_nonblank_str(toml_path, metadata, "title")
+    topic = require_nonblank_str(toml_path, metadata, "topic")
+    difficulty = read_difficulty(toml_path, metadata)
+    order = read_curriculum_order(toml_path, metadata)
+    module = require_str(toml_path, metadata, "module")
+    check_module_name(toml_path, module, (NATIVE_VISIBLE_TESTS, NATIVE_HIDDEN_TESTS))
+    hints = read_native_hints(toml_path, metadata)
+    time_limit, memory_limit = read_limits(toml_path, metadata.get("limits", {}))
+
+    return ExerciseSpec(
+        slug=slug,
+        title=title,
+        topic=topic,
+        difficulty=difficulty,
+        order=order,
+        module=module,
+        statement_md=read_statement(folder, "statement.md"),
+        starter_code=read_python(folder, "starter.py"),
+        solution_code=read_python(folder, "solution.py"),
+        visible_tests=(read_test_file(folder, NATIVE_VISIBLE_TESTS),),
+        hidden_tests=(read_test_file(folder, NATIVE_HIDDEN_TESTS),),
+        hints=hints,
+        time_limit_seconds=time_limit,
+        memory_limit_mb=memory_limit,
+        source_format="labtutor",
+        source_path=str(folder.resolve()),
+    )
+
+
+def read_statement(folder: Path, relative: str) -> str:
+    statement = read_required_text(folder, relative)
+    if not statement.strip():
+        raise ExerciseFormatError(folder / relative, "is empty")
+    return statement
+
+
+def parse_toml(path: Path) -> dict[str, object]:
+    try:
+        return tomllib.loads(read_text(path))
+    except tomllib.TOMLDecodeError as error:
+        # tomllib's message already says "(at line N, column M)".
+        raise ExerciseFormatError(path, f"is not valid TOML: {error}") from None
+
+
+def check_keys(
+    path: Path,
+    table: dict[str, object],
+    required: tuple[str, ...],
+    optional: tuple[str, ...] = (),
+    table_name: str = "",
+) -> None:
+    where = f" in [{table_name}]" if table_name else ""
+    for key in required:
+        if key not in table:
+            raise ExerciseFormatError(path, f"is missing the key '{key}'{where}")
+    allowed = required + optional
+    for key in table:
+        if key not in allowed:
+            raise ExerciseFormatError(
+                path,
+                f"has an unknown key '{key}'{where} (allowed keys: {', '.join(allowed)})",
+            )
+
+
+def require_str(path: Path, table: dict[str, object], key: str) -> str:
+    value = table[key]
+    if not isinstance(value, str):
+        raise ExerciseFormatError(path, f"key '{key}' must be a string, not {describe(value)}")
+    return value
+
+
+def require_nonblank_str(path: Path, table: dict[str, object], key: str) -> str:
+    value = require_str(path, table, key)
+    if not value.strip():
+        raise ExerciseFormatError(path, f"key '{key}' must not be empty")
+    return value
+
+
+def require_int(path: Path, table: dict[str, object], key: str) -> int:
+    value = table[key]
+    if not is_whole_number(value):
+        raise ExerciseFormatError(
+            path, f"key '{key}' must be a whole number, not {describe(value)}"
+        )
+    return value
+
+
+def is_whole_number(value: object) -> TypeGuard[int]:
+    # bool is a subclass of int, but `order = true` is a typo, not a number.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_number(value: object) -> TypeGuard[int | float]:
+    return is_whole_number(value) or isinstance(value, float)
+
+
+def read_difficulty(path: Path, metadata: dict[str, object]) -> Difficulty:
+    value = require_str(path, metadata, "difficulty")
+    difficulty = _DIFFICULTIES.get(value)
+    if difficulty is None:
+        raise ExerciseFormatError(
+            path, f"key 'difficulty' must be one of {', '.join(_DIFFICULTIES)}, not '{value}'"
+        )
+    return difficulty
+
+
+def read_curriculum_order(path: Path, metadata: dict[str, object]) -> int:
+    order = require_int(path, metadata, "order")
+    check_in_range(path, "order", order, (0, EXERCISM_ORDER_BASE - 1))
+    return order
+
+
+def read_native_hints(path: Path, metadata: dict[str, object]) -> tuple[str, ...]:
+    hints = metadata["hints"]
+    low, high = HINT_COUNT_RANGE
+    if not isinstance(hints, list) or not low <= len(hints) <= high:
+        raise ExerciseFormatError(
+            path, f"key 'hints' must be a list of {low} or {high} hints, not {describe(hints)}"
+        )
+    for number, hint in enumerate(hints, start=1):
+        if not isinstance(hint, str) or not hint.strip():
+            raise ExerciseFormatError(
+                path, f"hint {number} must be a non-empty string, not {describe(hint)}"
+            )
+    return tuple(hint.strip() for hint in hints)
+
+
+def read_limits(path: Path, limits: object) -> tuple[float, int]:
+    if not isinstance(limits, dict):
+        raise ExerciseFormatError(path, f"'limits' must be a table, not {describe(limits)}")
+    check_keys(path, limits, required=(), optional=LIMIT_KEYS, table_name="limits")
+
+    time_limit = limits.get("time_seconds", DEFAULT_TIME_LIMIT_SECONDS)
+    if not is_number(time_limit):
+        raise ExerciseFormatError(
+            path, f"key 'time_seconds' must be a number, not {describe(time_limit)}"
+        )
+    check_in_range(path, "time_seconds", time_limit, TIME_LIMIT_RANGE_SECONDS)
+
+    memory_limit = limits.get("memory_mb", DEFAULT_MEMORY_LIMIT_MB)
+    if not is_whole_number(memory_limit):
+        raise ExerciseFormatError(
+            path, f"key 'memory_mb' must be a whole number, not {describe(memory_limit)}"
+        )
+    check_in_range(path, "memory_mb", memory_limit, MEMORY_LIMIT_RANGE_MB)
+    return float(time_limit), memory_limit
+
+
+def check_in_range(path: Path, key: str, value: float, bounds: tuple[int, int]) -> None:
+    low, high = bounds
+    if not low <= value <= high:
+        raise ExerciseFormatError(
+            path, f"key '{key}' must be between {low} and {high}, not {value}"
+        )
+
+
+# --- Exercism's track format -------------------------------------------------------------------
+
+
+def load_exercism_exercise(folder: Path) -> ExerciseSpec:
+    slug = check_slug(folder)
+    config_path = folder / EXERCISM_MARKER
+    files = read_exercism_files(config_path)
+
+    stub = files["solution"][0]
+    if not stub.endswith(".py"):
+        raise ExerciseFormatError(
+            config_path, f"'files.solution[0]' must be a Python file, not '{stub}'"
+        )
+    module = Path(stub).stem
+    test_paths = files["test"]
+    test_filenames = tuple(Path(test).name for test in test_paths)
+    check_distinct_test_filenames(config_path, test_filenames)
+    check_module_name(config_path, module, test_filenames)
+
+    return ExerciseSpec(
+        slug=slug,
+        title=slug.replace("-", " ").title(),
+        topic="Exercism",
+        difficulty="medium",
+        order=EXERCISM_ORDER_BASE,
+        module=module,
+        statement_md=read_exercism_statement(folder),
+        starter_code=read_python(folder, inside_folder(config_path, folder, stub)),
+        solution_code=read_python(folder, inside_folder(config_path, folder, files["example"][0])),
+        visible_tests=tuple(
+            read_test_file(folder, inside_folder(config_path, folder, test)) for test in test_paths
+        ),
+        hidden_tests=(),
+        hints=read_exercism_hints(folder),
+        time_limit_seconds=DEFAULT_TIME_LIMIT_SECONDS,
+        memory_limit_mb=DEFAULT_MEMORY_LIMIT_MB,
+        source_format="exercism",
+        source_path=str(folder.resolve()),
+    )
+
+
+def read_exercism_files(config_path: Path) -> dict[str, list[str]]:
+    """The `files` lists of `.meta/config.json` that LabTutor needs, each checked non-empty."""
+    try:
+        config = json.loads(read_text(config_path))
+    except json.JSONDecodeError as error:
+        raise ExerciseFormatError(
+            config_path, f"is not valid JSON: {error.msg} (at line {error.lineno})"
+        ) from None
+    if not isinstance(config, dict):
+        raise ExerciseFormatError(config_path, "must hold a JSON object")
+    files = config.get("files")
+    if not isinstance(files, dict):
+        raise ExerciseFormatError(config_path, "is missing the object 'files'")
+
+    lists: dict[str, list[str]] = {}
+    for key in ("solution", "test", "example"):
+        paths = files.get(key)
+        if (
+            not isinstance(paths, list)
+            or not paths
+            or not all(isinstance(path, str) and path for path in paths)
+        ):
+            raise ExerciseFormatError(
+                config_path, f"'files.{key}' must be a non-empty list of file paths"
+            )
+        lists[key] = paths
+    return lists
+
+
+def inside_folder(config_path: Path, folder: Path, relative: str) -> str:
+    """Refuse config paths that would read files from outside the exercise folder."""
+    target = (folder / relative).resolve()
+    if Path(relative).is_absolute() or not target.is_relative_to(folder.resolve()):
+        raise ExerciseFormatError(
+            config_path, f"file path '{relative}' points outside the exercise folder"
+        )
+    return relative
+
+
+def check_distinct_test_filenames(config_path: Path, filenames: tuple[str, ...]) -> None:
+    # Test files are written side by side into the grader's scratch folder.
+    seen: set[str] = set()
+    for filename in filenames:
+        if filename in seen:
+            raise ExerciseFormatError(
+                config_path, f"'files.test' lists two test files named '{filename}'"
+            )
+        seen.add(filename)
+
+
+def read_exercism_statement(folder: Path) -> str:
+    instructions = read_statement(folder, ".docs/instructions.md")
+    parts = [
+        read_optional_text(folder, ".docs/introduction.md"),
+        instructions,
+        read_optional_text(folder, ".docs/instructions.append.md"),
+    ]
+    return "\n\n".join(part.strip() for part in parts if part.strip()) + "\n"
+
+
+def read_exercism_hints(folder: Path) -> tuple[str, ...]:
+    return split_on_level_two_headings(read_optional_text(folder, ".docs/hints.md"))
+
+
+def split_on_level_two_headings(markdown: str) -> tuple[str, ...]:
+    """Each `## ` section, heading included; the `# Hints` title before the first is dropped."""
+    sections: list[list[str]] = []
+    in_code_block = False
+    for line in markdown.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            in_code_block = not in_code_block
+        # A "## " line inside a code block is a Python comment, not a heading.
+        if line.startswith("## ") and not in_code_block:
+            sections.append([])
+        if sections:
+            sections[-1].append(line)
+    return tuple(text for text in ("\n".join(lines).strip() for lines in sections) if text)
+
+
+# --- Checks shared by both formats -------------------------------------------------------------
+
+
+def check_slug(folder: Path) -> str:
+    slug = folder.resolve().name
+    if not SLUG_PATTERN.fullmatch(slug):
+        raise ExerciseFormatError(
+            folder,
+            f"folder name '{slug}' is not a valid slug: use lowercase letters, digits and "
+            "hyphens, starting with a letter or digit",
+        )
+    return slug
+
+
+def check_module_name(path: Path, module: str, test_filenames: tuple[str, ...]) -> None:
+    if not module.isidentifier() or not module.isascii() or keyword.iskeyword(module):
+        raise ExerciseFormatError(
+            path,
+            f"module name '{module}' is not a valid Python module name: use letters, digits "
+            "and underscores, not starting with a digit",
+        )
+    if module in sys.stdlib_module_names:
+        raise ExerciseFormatError(
+            path,
+            f"module name '{module}' would shadow Python's standard library module "
+            f"'{module}'; choose another name",
+        )
+    for filename in test_filenames:
+        if f"{module}.py" == filename:
+            raise ExerciseFormatError(
+                path, f"module name '{module}' clashes with the test file '{filename}'"
+            )
+
+
+def read_python(folder: Path, relative: str) -> str:
+    source = read_required_text(folder, relative)
+    check_python_syntax(folder / relative, source)
+    return source
+
+
+def read_test_file(folder: Path, relative: str) -> TestFileSpec:
+    source = read_python(folder, relative)
+    path = folder / relative
+    if not defines_tests(ast.parse(source, filename=str(path))):
+        raise ExerciseFormatError(
+            path,
+            "defines no tests: add top-level test_* functions or test_* methods in a test class",
+        )
+    return TestFileSpec(filename=Path(relative).name, code=source)
+
+
+def check_python_syntax(path: Path, source: str) -> None:
+    try:
+        # compile(), not just ast.parse(): some errors ("'return' outside function") are only
+        # found by the compiler.
+        compile(source, str(path), "exec", dont_inherit=True)
+    except SyntaxError as error:
+        where = f" on line {error.lineno}" if error.lineno else ""
+        raise ExerciseFormatError(path, f"has a Python syntax error{where}: {error.msg}") from None
+
+
+def defines_tests(tree: ast.Module) -> bool:
+    """True when a test runner would find a test: a top-level or class-level `test_*` function."""
+    candidates: list[ast.stmt] = list(tree.body)
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            candidates.extend(node.body)
+    return any(
+        isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith("test_")
+        for node in candidates
+    )
+
+
+# --- Reading files -----------------------------------------------------------------------------
+
+
+def read_required_text(folder: Path, relative: str) -> str:
+    path = folder / relative
+    if not path.exists():
+        raise ExerciseFormatError(folder, f"is missing the required file {relative}")
+    return read_text(path)
+
+
+def read_optional_text(folder: Path, relative: str) -> str:
+    path = folder / relative
+    return read_text(path) if path.exists() else ""
+
+
+def read_text(path: Path) -> str:
+    """A UTF-8 text file of sane size; every way this can fail becomes an ExerciseFormatError."""
+    if not path.is_file():
+        raise ExerciseFormatError(path, "is not a regular file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ExerciseFormatError(
+                path,
+                f"is too large ({size // 1024} KiB); the limit is {MAX_FILE_BYTES // 1024} KiB "
+                "per file",
+            )
+        data = path.read_bytes()
+    except OSError as error:
+        raise ExerciseFormatError(path, f"could not be read: {error.strerror}") from None
+    try:
+        # utf-8-sig drops the byte-order mark some Windows editors write, which would otherwise
+        # break TOML and Python parsing.
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ExerciseFormatError(
+            path, f"is not UTF-8 text (invalid byte on line {line}); save it as UTF-8"
+        ) from None
+
+
+def describe(value: object) -> str:
+    """How a wrongly typed TOML/JSON value is named in an error message."""
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    return f"{type(value).__name__} {value!r}"

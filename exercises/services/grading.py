@@ -1,0 +1,192 @@
+"""Grade student code: save the submission first, grade it in the runner queue, store the result."""
+
+import logging
+from dataclasses import asdict
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from exercises.models import Exercise, Submission
+from exercises.services.notifications import notify_submission_changed
+from tutor.sandbox import (
+    Limits,
+    RunResult,
+    SandboxBusy,
+    SandboxUnavailable,
+    SourceFile,
+    run_tests,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_CODE_BYTES = 64 * 1024
+# A double click, or a retry after a dropped connection, must not grade the same code twice.
+DUPLICATE_WINDOW = timedelta(seconds=10)
+# After this many starts the grader is crashing on this code, not the code failing its tests.
+MAX_GRADING_ATTEMPTS = 2
+
+
+class CodeRejected(ValueError):
+    """The code cannot be accepted for grading; the message is meant for the student."""
+
+
+def run_exercise_tests(exercise: Exercise, code: str, *, include_hidden: bool) -> dict[str, Any]:
+    """Run code against an exercise's tests in the sandbox; the one grading path for all callers.
+
+    Hidden tests run in a sandbox of their own: the student's code can read every file beside
+    it, so in a shared run it could copy a hidden test into a visible test's message.
+    """
+    visible = _run_in_sandbox(exercise, code, exercise.visible_tests)
+    data = visible.to_dict()
+    data["hidden_files"] = [test["filename"] for test in exercise.hidden_tests]
+    if include_hidden and exercise.hidden_tests:
+        hidden = _run_in_sandbox(exercise, code, exercise.hidden_tests)
+        data["tests"] += [asdict(test) for test in hidden.tests]
+        data["passed"] = visible.passed and hidden.passed
+        data["message"] = _combined_message(visible, hidden)
+        # Only instructors see this: it may quote the hidden tests.
+        data["hidden_run"] = {
+            key: value for key, value in hidden.to_dict().items() if key not in {"tests"}
+        }
+    return data
+
+
+def _combined_message(visible: RunResult, hidden: RunResult) -> str:
+    if not visible.passed:
+        return visible.message
+    total = len(visible.tests) + len(hidden.tests)
+    if hidden.passed:
+        return f"All {total} tests passed."
+    failing = sum(1 for test in hidden.tests if test.outcome in {"failed", "error"})
+    return f"Your code passes the visible tests but fails {failing} hidden test(s)."
+
+
+def _run_in_sandbox(exercise: Exercise, code: str, tests: list[dict[str, str]]) -> RunResult:
+    return run_tests(
+        language=exercise.language,
+        student_files=[SourceFile(exercise.student_filename, code)],
+        test_files=[SourceFile(test["filename"], test["code"]) for test in tests],
+        limits=Limits(time_seconds=exercise.time_limit_seconds, memory_mb=exercise.memory_limit_mb),
+    )
+
+
+def submit_code(student: User, exercise: Exercise, code: str, kind: Submission.Kind) -> Submission:
+    """Save the code, then enqueue its grading once the row is committed."""
+    if len(code.encode()) > MAX_CODE_BYTES:
+        raise CodeRejected(f"Your code is over {MAX_CODE_BYTES // 1024} KiB; make it shorter.")
+    with transaction.atomic():
+        duplicate = _recent_identical_submission(student, exercise, code, kind)
+        if duplicate is not None:
+            return duplicate
+        submission = Submission.objects.create(
+            student=student, exercise=exercise, code=code, kind=kind
+        )
+        transaction.on_commit(lambda: _enqueue_grading(submission.pk))
+    return submission
+
+
+def _recent_identical_submission(
+    student: User, exercise: Exercise, code: str, kind: str
+) -> Submission | None:
+    return (
+        Submission.objects.filter(
+            student=student,
+            exercise=exercise,
+            kind=kind,
+            code=code,
+            created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+        )
+        .exclude(status=Submission.Status.ERROR)
+        .first()
+    )
+
+
+def _enqueue_grading(submission_id: int) -> None:
+    from exercises.tasks import grade_submission_task
+
+    grade_submission_task.delay(submission_id)
+
+
+def grade_submission(submission_id: int) -> None:
+    """Grade one submission. Safe to call twice: finished submissions are left alone."""
+    submission = _claim_for_grading(submission_id)
+    if submission is None:
+        return
+    notify_submission_changed(submission)
+    try:
+        result = run_exercise_tests(
+            submission.exercise,
+            submission.code,
+            include_hidden=submission.kind == Submission.Kind.SUBMIT,
+        )
+    except SandboxBusy:
+        _release_claim(submission)
+        raise
+    except SandboxUnavailable as error:
+        logger.error("Sandbox unavailable for submission %s: %s", submission_id, error)
+        _finish_with_error(submission, f"The grader cannot run code on this server: {error}")
+        return
+    _finish_with_result(submission, result)
+
+
+def _claim_for_grading(submission_id: int) -> Submission | None:
+    with transaction.atomic():
+        submission = (
+            Submission.objects.select_for_update()
+            .select_related("exercise")
+            .filter(pk=submission_id)
+            .first()
+        )
+        if submission is None or submission.is_finished:
+            return None
+        if submission.grading_attempts >= MAX_GRADING_ATTEMPTS:
+            # The worker died while grading this code before: stop retrying, tell the student.
+            _finish_with_error(
+                submission, "Grading stopped unexpectedly twice. Please run your code again."
+            )
+            return None
+        submission.status = Submission.Status.RUNNING
+        submission.grading_attempts += 1
+        submission.started_at = timezone.now()
+        submission.save(update_fields=["status", "grading_attempts", "started_at"])
+    return submission
+
+
+def _release_claim(submission: Submission) -> None:
+    """Every sandbox slot stayed busy: put the submission back in line, attempt not counted."""
+    submission.status = Submission.Status.QUEUED
+    submission.grading_attempts -= 1
+    submission.save(update_fields=["status", "grading_attempts"])
+    notify_submission_changed(submission)
+
+
+def _finish_with_result(submission: Submission, result: dict[str, Any]) -> None:
+    tests = result.get("tests", [])
+    submission.result = result
+    submission.passed = bool(result.get("passed"))
+    submission.tests_total = len(tests)
+    submission.tests_passed = sum(1 for test in tests if test.get("outcome") == "passed")
+    submission.status = Submission.Status.DONE
+    submission.finished_at = timezone.now()
+    submission.save(
+        update_fields=[
+            "result",
+            "passed",
+            "tests_total",
+            "tests_passed",
+            "status",
+            "finished_at",
+        ]
+    )
+    notify_submission_changed(submission)
+
+
+def _finish_with_error(submission: Submission, message: str) -> None:
+    submission.status = Submission.Status.ERROR
+    submission.error_message = message
+    submission.finished_at = timezone.now()
+    submission.save(update_fields=["status", "error_message", "finished_at"])
+    notify_submission_changed(submission)

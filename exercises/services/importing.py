@@ -1,0 +1,73 @@
+"""Write exercises read from disk into the database: create new ones, update changed ones."""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from django.db import transaction
+
+from exercises.loader import ExerciseFormatError, ExerciseSpec, load_exercises
+from exercises.models import Exercise
+
+
+class ImportOutcome(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass
+class ImportReport:
+    outcomes: dict[str, ImportOutcome] = field(default_factory=dict)
+    errors: list[ExerciseFormatError] = field(default_factory=list)
+
+    def count(self, outcome: ImportOutcome) -> int:
+        return sum(1 for value in self.outcomes.values() if value is outcome)
+
+
+def import_exercises_from(path: Path) -> ImportReport:
+    """Import every well-formed exercise under path; malformed ones are reported, not imported."""
+    loaded = load_exercises(path)
+    report = ImportReport(errors=list(loaded.errors))
+    for spec in loaded.exercises:
+        report.outcomes[spec.slug] = upsert_exercise(spec)
+    return report
+
+
+def upsert_exercise(spec: ExerciseSpec) -> ImportOutcome:
+    fields = _fields_from_spec(spec)
+    with transaction.atomic():
+        existing = Exercise.objects.select_for_update().filter(slug=spec.slug).first()
+        if existing is None:
+            Exercise.objects.create(slug=spec.slug, **fields)
+            return ImportOutcome.CREATED
+        if existing.content_hash == fields["content_hash"]:
+            return ImportOutcome.UNCHANGED
+        for name, value in fields.items():
+            setattr(existing, name, value)
+        existing.save()
+        return ImportOutcome.UPDATED
+
+
+def _fields_from_spec(spec: ExerciseSpec) -> dict[str, object]:
+    fields: dict[str, object] = {
+        "title": spec.title,
+        "topic": spec.topic,
+        "difficulty": spec.difficulty,
+        "order": spec.order,
+        "module": spec.module,
+        "statement_md": spec.statement_md,
+        "starter_code": spec.starter_code,
+        "solution_code": spec.solution_code,
+        "visible_tests": [asdict(test) for test in spec.visible_tests],
+        "hidden_tests": [asdict(test) for test in spec.hidden_tests],
+        "hints": list(spec.hints),
+        "time_limit_seconds": spec.time_limit_seconds,
+        "memory_limit_mb": spec.memory_limit_mb,
+        "source_format": spec.source_format,
+        "source_path": spec.source_path,
+    }
+    fields["content_hash"] = hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
+    return fields

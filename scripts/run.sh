@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Sets LabTutor up and serves it on 0.0.0.0:8000 for the lab's LAN. Ctrl-C stops everything.
+source "$(dirname "$0")/common.sh"
+cd "$ROOT"
+mkdir -p var
+
+ensure_debian_packages bwrap:bubblewrap
+ensure_venv ""
+ensure_redis
+
+# Students reach the server by its LAN addresses; list them unless the admin chose hosts.
+if [ -z "${LABTUTOR_ALLOWED_HOSTS:-}" ]; then
+  LABTUTOR_ALLOWED_HOSTS="localhost,127.0.0.1,[::1],$(hostname)"
+  for address in $(hostname -I 2>/dev/null); do
+    case "$address" in *:*) address="[$address]" ;; esac
+    LABTUTOR_ALLOWED_HOSTS="$LABTUTOR_ALLOWED_HOSTS,$address"
+  done
+  export LABTUTOR_ALLOWED_HOSTS
+fi
+
+say "Preparing the database and static files"
+"$PY" manage.py migrate --noinput -v 0
+"$PY" manage.py collectstatic --noinput -v 0
+"$PY" manage.py import_exercises exercises/curriculum -v 0
+say "Demo logins (change them in the admin, /admin/)"
+"$PY" manage.py setup_demo
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  say "Stopping LabTutor"
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+}
+trap stop_all INT TERM EXIT
+
+"$VENV/bin/celery" -A tutor worker -Q runner -n "runner@%h" --concurrency "${LABTUTOR_RUNNER_CONCURRENCY:-2}" \
+  --loglevel INFO &
+pids+=($!)
+"$VENV/bin/celery" -A tutor worker -Q llm -n "llm@%h" --pool threads --concurrency 8 --loglevel INFO &
+pids+=($!)
+"$VENV/bin/daphne" -b "${LABTUTOR_BIND:-0.0.0.0}" -p "${LABTUTOR_PORT:-8000}" tutor.asgi:application &
+pids+=($!)
+
+say "LabTutor is running: http://$(hostname -I 2>/dev/null | cut -d' ' -f1 || echo localhost):${LABTUTOR_PORT:-8000}/  (Ctrl-C stops it)"
+# If any part dies, stop the rest rather than serve half a site.
+wait -n "${pids[@]}"

@@ -1,0 +1,43 @@
+"""The bundled curriculum is sound: every reference solution passes, every starter fails."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from exercises.loader import load_exercises
+from exercises.models import Exercise
+from exercises.services.grading import run_exercise_tests
+from exercises.services.importing import import_exercises_from
+
+CURRICULUM = Path(__file__).resolve().parents[2] / "exercises" / "curriculum"
+SPECS = load_exercises(CURRICULUM)
+
+
+def test_the_curriculum_loads_without_errors_and_is_big_enough() -> None:
+    assert SPECS.errors == []
+    assert len(SPECS.exercises) >= 30
+    assert len({spec.topic for spec in SPECS.exercises}) >= 6
+    assert all(2 <= len(spec.hints) <= 3 for spec in SPECS.exercises)
+    assert all(spec.hidden_tests for spec in SPECS.exercises)
+
+
+@pytest.fixture(scope="module")
+def curriculum(django_db_setup, django_db_blocker) -> Iterator[dict[str, Exercise]]:
+    with django_db_blocker.unblock():
+        import_exercises_from(CURRICULUM)
+        yield {exercise.slug: exercise for exercise in Exercise.objects.all()}
+        Exercise.objects.all().delete()
+
+
+@pytest.mark.parametrize("slug", [spec.slug for spec in SPECS.exercises])
+def test_reference_passes_every_test_and_starter_fails_one(
+    slug: str, curriculum: dict[str, Exercise]
+) -> None:
+    exercise = curriculum[slug]
+    reference = run_exercise_tests(exercise, exercise.solution_code, include_hidden=True)
+    starter = run_exercise_tests(exercise, exercise.starter_code, include_hidden=False)
+
+    failures = [t["name"] for t in reference["tests"] if t["outcome"] != "passed"]
+    assert reference["passed"], f"reference solution fails {failures}: {reference['message']}"
+    assert not starter["passed"], "the starter code already passes every visible test"

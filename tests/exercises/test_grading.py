@@ -1,0 +1,150 @@
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import User
+
+from exercises.models import Exercise, Submission
+from exercises.selectors.submissions import redact_result_for_student
+from exercises.services.grading import (
+    CodeRejected,
+    grade_submission,
+    run_exercise_tests,
+    submit_code,
+)
+from exercises.services.importing import import_exercises_from
+from tests.conftest import FIXTURES
+
+pytestmark = pytest.mark.django_db
+
+SOLUTION = "def add(a, b):\n    return a + b\n"
+WRONG_FOR_HIDDEN = "def add(a, b):\n    if a > 1000:\n        return 0\n    return a + b\n"
+
+
+@pytest.fixture
+def add_two(db: None) -> Exercise:
+    import_exercises_from(FIXTURES / "native")
+    return Exercise.objects.get(slug="add-two")
+
+
+def test_submission_is_saved_before_grading_and_enqueued_on_commit(
+    student: User, add_two: Exercise, django_capture_on_commit_callbacks
+) -> None:
+    with mock.patch("exercises.tasks.grade_submission_task.delay") as delay:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            submission = submit_code(student, add_two, SOLUTION, Submission.Kind.RUN)
+        assert Submission.objects.get(pk=submission.pk).status == Submission.Status.QUEUED
+        delay.assert_not_called()
+        for callback in callbacks:
+            callback()
+    delay.assert_called_once_with(submission.pk)
+
+
+def test_double_click_returns_the_same_submission(student: User, add_two: Exercise) -> None:
+    with mock.patch("exercises.tasks.grade_submission_task.delay"):
+        first = submit_code(student, add_two, SOLUTION, Submission.Kind.RUN)
+        second = submit_code(student, add_two, SOLUTION, Submission.Kind.RUN)
+        other_kind = submit_code(student, add_two, SOLUTION, Submission.Kind.SUBMIT)
+    assert first.pk == second.pk
+    assert other_kind.pk != first.pk
+
+
+def test_oversized_code_is_rejected_with_a_message(student: User, add_two: Exercise) -> None:
+    with pytest.raises(CodeRejected, match="KiB"):
+        submit_code(student, add_two, "x = 1\n" * 20000, Submission.Kind.RUN)
+    assert not Submission.objects.exists()
+
+
+def test_run_grades_visible_tests_only(student: User, add_two: Exercise) -> None:
+    submission = Submission.objects.create(
+        student=student, exercise=add_two, code=WRONG_FOR_HIDDEN, kind=Submission.Kind.RUN
+    )
+    grade_submission(submission.pk)
+    submission.refresh_from_db()
+    assert submission.result is not None
+
+    assert submission.status == Submission.Status.DONE
+    assert submission.passed is True
+    assert submission.tests_total == 2
+    assert {test["file"] for test in submission.result["tests"]} == {"test_visible.py"}
+
+
+def test_submit_runs_hidden_tests_and_students_never_see_their_details(
+    student: User, add_two: Exercise
+) -> None:
+    submission = Submission.objects.create(
+        student=student, exercise=add_two, code=WRONG_FOR_HIDDEN, kind=Submission.Kind.SUBMIT
+    )
+    grade_submission(submission.pk)
+    submission.refresh_from_db()
+
+    assert submission.result is not None
+    assert submission.passed is False
+    assert (submission.tests_passed, submission.tests_total) == (2, 3)
+    hidden = [t for t in submission.result["tests"] if t["file"] == "test_hidden.py"]
+    assert hidden[0]["outcome"] == "failed"
+    assert "4142" in (hidden[0]["expected"] or "") + hidden[0]["message"]
+
+    shown = redact_result_for_student(submission.result)
+    assert shown is not None
+    shown_hidden = [t for t in shown["tests"] if t.get("hidden")]
+    assert shown_hidden == [
+        {
+            "file": "test_hidden.py",
+            "name": "test_adds_secret_numbers",
+            "outcome": "failed",
+            "duration_ms": hidden[0]["duration_ms"],
+            "hidden": True,
+        }
+    ]
+    assert "4141" not in str(shown)
+
+
+def test_grading_twice_is_harmless(student: User, add_two: Exercise) -> None:
+    submission = Submission.objects.create(
+        student=student, exercise=add_two, code=SOLUTION, kind=Submission.Kind.SUBMIT
+    )
+    grade_submission(submission.pk)
+    finished = Submission.objects.get(pk=submission.pk)
+    with mock.patch("exercises.services.grading.run_exercise_tests") as run:
+        grade_submission(submission.pk)
+    run.assert_not_called()
+    assert Submission.objects.get(pk=submission.pk).finished_at == finished.finished_at
+
+
+def test_a_submission_whose_grader_kept_dying_is_marked_failed(
+    student: User, add_two: Exercise
+) -> None:
+    submission = Submission.objects.create(
+        student=student,
+        exercise=add_two,
+        code=SOLUTION,
+        kind=Submission.Kind.RUN,
+        status=Submission.Status.RUNNING,
+        grading_attempts=2,
+    )
+    grade_submission(submission.pk)
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.ERROR
+    assert "run your code again" in submission.error_message
+
+
+def test_unavailable_sandbox_gives_a_clear_error(student: User, add_two: Exercise) -> None:
+    from tutor.sandbox import SandboxUnavailable
+
+    submission = Submission.objects.create(
+        student=student, exercise=add_two, code=SOLUTION, kind=Submission.Kind.RUN
+    )
+    with mock.patch(
+        "exercises.services.grading.run_tests",
+        side_effect=SandboxUnavailable("bubblewrap is not installed"),
+    ):
+        grade_submission(submission.pk)
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.ERROR
+    assert "bubblewrap is not installed" in submission.error_message
+
+
+def test_run_exercise_tests_reports_the_student_line(add_two: Exercise) -> None:
+    result = run_exercise_tests(add_two, "def add(a, b):\n    return a + c\n", include_hidden=False)
+    assert result["passed"] is False
+    assert all(test["line"] == 2 for test in result["tests"])

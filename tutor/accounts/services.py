@@ -1,0 +1,62 @@
+"""Account services: the demo logins that a fresh install prints."""
+
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from tutor.accounts.roles import make_instructor
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    username: str
+    password: str
+
+
+DEMO_ACCOUNTS = (("instructor", "teacher"), ("student", "student"))
+
+
+def ensure_demo_accounts(credentials_file: Path) -> list[DemoLogin]:
+    """Create the demo instructor and student once; later runs print the same logins.
+
+    The passwords are random so that a lab server is never reachable with a well-known login;
+    they are kept in a file only the server's user can read, so that running setup again can
+    print them again.
+    """
+    known = _read_credentials(credentials_file)
+    logins: list[DemoLogin] = []
+    user_model = get_user_model()
+    with transaction.atomic():
+        for role, username in DEMO_ACCOUNTS:
+            user, created = user_model.objects.get_or_create(username=username)
+            password = known.get(username)
+            if created or password is None or not user.check_password(password):
+                password = secrets.token_urlsafe(9)
+                user.set_password(password)
+                user.save()
+            if role == "instructor":
+                make_instructor(user)
+            logins.append(DemoLogin(role=role, username=username, password=password))
+    _write_credentials(credentials_file, {login.username: login.password for login in logins})
+    return logins
+
+
+def _read_credentials(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text())
+    except (FileNotFoundError, ValueError):
+        return {}
+    return {str(key): str(value) for key, value in data.items()} if isinstance(data, dict) else {}
+
+
+def _write_credentials(path: Path, credentials: dict[str, str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(credentials, handle)

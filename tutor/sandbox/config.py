@@ -1,0 +1,41 @@
+"""Server-side settings of the sandbox, read from the environment by default."""
+
+import os
+from dataclasses import dataclass
+
+# slots.py refuses it unless it is ours and private, so another user cannot plant it.
+DEFAULT_LOCK_DIR = "/tmp/labtutor-sandbox"  # noqa: S108
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    # Runs at once on this machine (one per core is plenty); with a root server each slot is
+    # its own uid. Same variable and default as the Django setting SANDBOX_SLOTS.
+    slots: int = 2
+    # Holds one lock file per slot, shared by every worker process of this server.
+    lock_dir: str = DEFAULT_LOCK_DIR
+    # Slot i runs as uid/gid first_uid + i (only when the server runs as root).
+    first_uid: int = 61000
+    # How long run_tests waits for a free slot before it gives up with SandboxBusy.
+    slot_wait_seconds: float = 120.0
+    bwrap_path: str = "/usr/bin/bwrap"
+    # Without bubblewrap: rlimits and timeouts only. For development machines, never a server.
+    unsafe: bool = False
+
+    def __post_init__(self) -> None:
+        if self.slots < 1:
+            raise ValueError("SandboxConfig.slots must be at least 1")
+        if not 0 < self.first_uid < 2**31 - self.slots:
+            raise ValueError("SandboxConfig.first_uid is out of range")
+
+    @classmethod
+    def from_env(cls) -> "SandboxConfig":
+        """LABTUTOR_SANDBOX_SLOTS, _LOCK_DIR, _FIRST_UID, _BWRAP and _UNSAFE=1 override defaults."""
+        env = os.environ
+        return cls(
+            slots=int(env.get("LABTUTOR_SANDBOX_SLOTS", cls.slots)),
+            lock_dir=env.get("LABTUTOR_SANDBOX_LOCK_DIR", cls.lock_dir),
+            first_uid=int(env.get("LABTUTOR_SANDBOX_FIRST_UID", cls.first_uid)),
+            bwrap_path=env.get("LABTUTOR_SANDBOX_BWRAP", cls.bwrap_path),
+            unsafe=env.get("LABTUTOR_SANDBOX_UNSAFE", "").strip().lower() in {"1", "true", "yes"},
+        )

@@ -1,0 +1,67 @@
+"""What a language plug-in provides, and what the sandbox hands it."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from tutor.sandbox.models import Limits, SourceFile
+
+
+@dataclass(frozen=True)
+class TestId:
+    __test__ = False  # not a pytest test class, despite the name
+
+    file: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where things go in the command's file system: the tests' working directory and our tools."""
+
+    work_dir: str
+    tool_dir: str
+
+
+@dataclass(frozen=True)
+class PlacedFile:
+    path: str  # absolute, under the layout's work_dir or tool_dir
+    content: bytes
+    mode: int = 0o644
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    student_files: Sequence[SourceFile]
+    test_files: Sequence[SourceFile]
+    limits: Limits
+    layout: Layout
+    # Result lines carry this, so that a student's own prints can't pass for results.
+    nonce: str
+    # The inherited descriptor the harness writes its JSON result lines to.
+    report_fd: int
+
+
+@dataclass(frozen=True)
+class SandboxCommand:
+    argv: list[str]
+    files: list[PlacedFile]
+    env: dict[str, str]
+    stdin: bytes
+    # Host directories the command needs besides /usr, bound read-only at the same path.
+    host_paths: list[str]
+
+
+class Language(Protocol):
+    name: str
+
+    def check_files(
+        self, student_files: Sequence[SourceFile], test_files: Sequence[SourceFile]
+    ) -> None:
+        """Raise ValueError for unusable file names: the caller's mistake, not the student's."""
+
+    def discover_tests(self, test_files: Sequence[SourceFile]) -> list[TestId]:
+        """The tests in each file in written order, read without running anything."""
+
+    def build_command(self, spec: RunSpec, *, own_uid: bool) -> SandboxCommand:
+        """The command and files for one run; own_uid: it runs as another uid than the server's."""

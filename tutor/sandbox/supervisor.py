@@ -1,0 +1,282 @@
+"""Starts the sandbox process with rlimits and watches it: wall-clock limit, output caps, kill.
+
+Everything here acts from outside the sandbox: the student's code can't lift a limit or stop the
+timer. Output is read through pipes, never files, and reading stops at a byte cap.
+"""
+
+import contextlib
+import json
+import math
+import os
+import resource
+import selectors
+import signal
+import subprocess
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from tutor.sandbox.models import Limits
+
+MIB = 1024 * 1024
+# The harness's result lines: per test at most a few capped fields, so this is generous.
+REPORT_LIMIT_BYTES = 8 * MIB
+# After a kill, how long pipes may take to deliver what was written before it.
+DRAIN_SECONDS = 1.0
+KILL_WAIT_SECONDS = 2.0
+READ_CHUNK = 65536
+
+Stop = Literal["timeout", "output_limit"]
+
+
+@dataclass(frozen=True)
+class Spawn:
+    argv: list[str]
+    # Written to the program's stdin, which is then closed; must fit in a pipe buffer.
+    stdin: bytes
+    # Descriptors the program inherits; closed here once it has them.
+    pass_fds: Sequence[int]
+    # Read end of the harness's result pipe.
+    report_fd: int
+    # Read end of bwrap's --info-fd, which names the sandbox's first process; None without bwrap.
+    info_fd: int | None
+    # Run as this uid and gid (the server is root); None: as the server's own user.
+    uid: int | None
+    # RLIMIT_NPROC counts every process of the uid, so the caller knows what it must be.
+    max_processes: int
+    env: dict[str, str] | None = None
+    cwd: str | None = None
+
+
+@dataclass(frozen=True)
+class Execution:
+    # The exit status bwrap passes on (128 + N when the program died of signal N);
+    # negative when killed here.
+    exit_code: int | None
+    stdout: bytes
+    stderr: bytes
+    report: bytes
+    # Why the run was cut short, if it was.
+    stopped: Stop | None
+    # Which stream went over its cap, for an output_limit stop.
+    flooded: str | None
+    duration_ms: float
+
+
+class CappedBuffer:
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.data = bytearray()
+        self.received = 0
+
+    def add(self, chunk: bytes) -> bool:
+        """Keep what fits; True once more than the cap has arrived."""
+        self.received += len(chunk)
+        self.data += chunk[: max(0, self.cap - len(self.data))]
+        return self.received > self.cap
+
+
+def run_supervised(spawn: Spawn, limits: Limits) -> Execution:
+    if len(spawn.stdin) > 65536:
+        raise ValueError("stdin data must fit in a pipe buffer")
+    started = time.monotonic()
+    deadline = started + limits.time_seconds
+    try:
+        process = _start(spawn, limits)
+    except BaseException:
+        os.close(spawn.report_fd)
+        if spawn.info_fd is not None:
+            os.close(spawn.info_fd)
+        raise
+    finally:
+        for fd in spawn.pass_fds:
+            os.close(fd)
+    with contextlib.ExitStack() as cleanup:
+        cleanup.callback(_close_pipes, process, spawn)
+        watch = _Watch(process, spawn, limits)
+        cleanup.callback(watch.close)
+        try:
+            _send_stdin(process, spawn.stdin)
+            stopped = watch.pump(until=deadline)
+            if stopped is None and not _wait(process, deadline):
+                stopped = "timeout"
+        except BaseException:
+            # E.g. Celery's soft time limit firing in here: never leave the sandbox running.
+            watch.kill()
+            raise
+        if stopped is not None:
+            watch.kill()
+            # Results written before the kill still sit in the pipe: read them.
+            watch.pump(until=time.monotonic() + DRAIN_SECONDS, enforce_caps=False)
+        return Execution(
+            exit_code=process.wait(),
+            stdout=bytes(watch.stdout.data),
+            stderr=bytes(watch.stderr.data),
+            report=bytes(watch.report.data),
+            stopped=stopped,
+            flooded=watch.flooded,
+            duration_ms=round((time.monotonic() - started) * 1000, 3),
+        )
+
+
+def rlimits_for(limits: Limits, max_processes: int) -> list[tuple[int, int]]:
+    return [
+        (resource.RLIMIT_AS, limits.memory_mb * MIB),
+        # A backstop behind the wall clock, with room for a program using two cores.
+        (resource.RLIMIT_CPU, 2 * math.ceil(limits.time_seconds) + 1),
+        (resource.RLIMIT_FSIZE, limits.file_size_mb * MIB),
+        (resource.RLIMIT_NOFILE, limits.open_files),
+        (resource.RLIMIT_NPROC, max_processes),
+        (resource.RLIMIT_CORE, 0),
+    ]
+
+
+def _start(spawn: Spawn, limits: Limits) -> subprocess.Popen[bytes]:
+    rlimits = rlimits_for(limits, spawn.max_processes)
+
+    def apply_rlimits() -> None:
+        # Runs in the child between fork and exec, after the switch to the slot's uid.
+        for which, value in rlimits:
+            resource.setrlimit(which, (value, value))
+
+    return subprocess.Popen(
+        spawn.argv,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        pass_fds=tuple(spawn.pass_fds),
+        # Its own session: signals for the server's process group never reach it, and back.
+        start_new_session=True,
+        # preexec_fn is unsafe with threads: call run_tests from single-threaded workers
+        # (Celery prefork), or from threads only where no other thread may hold a lock at fork.
+        preexec_fn=apply_rlimits,
+        env=spawn.env if spawn.env is not None else {},
+        cwd=spawn.cwd,
+        # None leaves the user and groups as they are.
+        user=spawn.uid,
+        group=spawn.uid,
+        extra_groups=None if spawn.uid is None else [],
+    )
+
+
+def _send_stdin(process: subprocess.Popen[bytes], data: bytes) -> None:
+    assert process.stdin is not None
+    # It fits in the pipe buffer, so this never blocks; a sandbox that failed to start is fine.
+    with contextlib.suppress(BrokenPipeError):
+        process.stdin.write(data)
+    with contextlib.suppress(BrokenPipeError):
+        process.stdin.close()
+
+
+def _wait(process: subprocess.Popen[bytes], deadline: float) -> bool:
+    """Wait for the exit until the deadline; False when it is still running then."""
+    try:
+        process.wait(timeout=max(0.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        return False
+    return True
+
+
+def _close_pipes(process: subprocess.Popen[bytes], spawn: Spawn) -> None:
+    for stream in (process.stdout, process.stderr):
+        if stream is not None:
+            stream.close()
+    os.close(spawn.report_fd)
+    if spawn.info_fd is not None:
+        os.close(spawn.info_fd)
+
+
+class _Watch:
+    """Reads every pipe of one run, enforces the byte caps, and kills the run when told to."""
+
+    def __init__(self, process: subprocess.Popen[bytes], spawn: Spawn, limits: Limits) -> None:
+        assert process.stdout is not None and process.stderr is not None
+        self.process = process
+        self.uses_bwrap = spawn.info_fd is not None
+        self.stdout = CappedBuffer(limits.output_kb * 1024)
+        self.stderr = CappedBuffer(limits.output_kb * 1024)
+        self.report = CappedBuffer(REPORT_LIMIT_BYTES)
+        self.info = CappedBuffer(4096)
+        self.first_process: int | None = None  # a pidfd
+        self.flooded: str | None = None
+        self.selector = selectors.DefaultSelector()
+        self.streams = {
+            process.stdout.fileno(): ("stdout", self.stdout),
+            process.stderr.fileno(): ("stderr", self.stderr),
+            spawn.report_fd: ("report", self.report),
+        }
+        if spawn.info_fd is not None:
+            self.streams[spawn.info_fd] = ("info", self.info)
+        for fd in self.streams:
+            self.selector.register(fd, selectors.EVENT_READ)
+
+    def pump(self, until: float, *, enforce_caps: bool = True) -> Stop | None:
+        """Read until every pipe is closed (None), the time is up, or a cap is passed."""
+        while self.selector.get_map():
+            remaining = until - time.monotonic()
+            if remaining <= 0:
+                return "timeout"
+            for key, _ in self.selector.select(remaining):
+                fd = int(key.fd)
+                chunk = os.read(fd, READ_CHUNK)
+                if not chunk:
+                    self.selector.unregister(fd)
+                    continue
+                name, buffer = self.streams[fd]
+                over = buffer.add(chunk)
+                if name == "info":
+                    self._note_first_process()
+                elif over and enforce_caps:
+                    self.flooded = name
+                    return "output_limit"
+        return None
+
+    def kill(self) -> None:
+        """SIGKILL the sandbox's first process: the kernel then ends its whole pid namespace.
+
+        Killing bwrap itself would do too (--die-with-parent), but would leave its child as a
+        zombie of the slot's uid for init to reap, counted against the next run's process limit.
+        """
+        if self.first_process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                signal.pidfd_send_signal(self.first_process, signal.SIGKILL)
+        elif self.uses_bwrap:
+            # Killed before bwrap even said who its child is: bwrap's death still ends it all.
+            self.process.kill()
+        else:
+            # Without bwrap there is no pid namespace: the process group is what we have.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+        try:
+            self.process.wait(timeout=KILL_WAIT_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def close(self) -> None:
+        self.selector.close()
+        if self.first_process is not None:
+            os.close(self.first_process)
+
+    def _note_first_process(self) -> None:
+        if self.first_process is not None or not self.info.data.rstrip().endswith(b"}"):
+            return
+        try:
+            pid = int(json.loads(self.info.data)["child-pid"])
+            pidfd = os.pidfd_open(pid)
+        except (ValueError, KeyError, TypeError, ProcessLookupError):
+            return
+        # The pidfd pins one process; make sure it is bwrap's child, not a recycled pid.
+        if _parent_of(pid) == self.process.pid:
+            self.first_process = pidfd
+        else:
+            os.close(pidfd)
+
+
+def _parent_of(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat_file:
+            return int(stat_file.read().rpartition(b")")[2].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None

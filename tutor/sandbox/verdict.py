@@ -1,0 +1,196 @@
+"""From what the run left behind (results, exit status, why it stopped) to a RunResult."""
+
+import signal
+from collections.abc import Sequence
+from typing import get_args
+
+from tutor.sandbox.languages.base import TestId
+from tutor.sandbox.models import Limits, Outcome, RunResult, RunStatus, TestResult
+from tutor.sandbox.report import HarnessReport, Payload
+from tutor.sandbox.supervisor import Execution
+
+OUTCOMES: dict[object, Outcome] = {outcome: outcome for outcome in get_args(Outcome)}
+
+
+def judge(
+    report: HarnessReport,
+    execution: Execution,
+    test_files: Sequence[str],
+    static_tests: Sequence[TestId],
+    limits: Limits,
+) -> RunResult:
+    expected = _expected_tests(report, test_files, static_tests)
+    status = _status(report, execution, expected)
+    why_stopped = _why_stopped(status, execution, limits)
+    tests = [_test_result(test, report, why_stopped) for test in expected]
+    return RunResult(
+        status=status,
+        tests=tests,
+        message=_summary(status, tests, report, execution, limits),
+        stdout=_output_text(execution.stdout, execution.flooded == "stdout", limits),
+        stderr=_output_text(execution.stderr, execution.flooded == "stderr", limits),
+        duration_ms=execution.duration_ms,
+        exit_code=execution.exit_code,
+    )
+
+
+def _expected_tests(
+    report: HarnessReport, test_files: Sequence[str], static_tests: Sequence[TestId]
+) -> list[TestId]:
+    """Each file's tests as the harness collected them, else as read statically from the source."""
+    tests = []
+    for file in test_files:
+        names = report.collected.get(file)
+        if names is None:
+            names = [test.name for test in static_tests if test.file == file]
+        if not names and file in report.collect_errors:
+            names = [file]  # a broken test file must still show up, as one errored entry
+        tests += [TestId(file, name) for name in names]
+    return tests
+
+
+def _status(report: HarnessReport, execution: Execution, expected: list[TestId]) -> RunStatus:
+    if execution.stopped is not None:
+        return execution.stopped
+    errors = [*report.results.values(), *report.collect_errors.values()]
+    if report.student_error is not None:
+        errors.append(report.student_error)
+    if any(error.get("memory_error") is True for error in errors):
+        return "memory_limit"
+    if report.student_error is not None:
+        status = report.student_error.get("status")
+        return status if status in ("syntax_error", "import_error") else "import_error"
+    unexplained = [
+        test
+        for test in expected
+        if test not in report.results and test.file not in report.collect_errors
+    ]
+    return "crashed" if unexplained or not report.ready else "completed"
+
+
+def _why_stopped(status: RunStatus, execution: Execution, limits: Limits) -> str:
+    if status == "timeout":
+        return f"the program ran past the {limits.time_seconds:g} s time limit"
+    if status == "output_limit":
+        return f"the program printed more than {limits.output_kb} KiB"
+    if status == "memory_limit":
+        return f"the program used more than {limits.memory_mb} MB of memory"
+    return f"the program stopped unexpectedly ({_exit_description(execution.exit_code)})"
+
+
+def _test_result(test: TestId, report: HarnessReport, why_stopped: str) -> TestResult:
+    payload = report.results.get(test)
+    if payload is not None:
+        return _from_payload(test, payload)
+    if report.student_error is not None:
+        return _from_payload(test, {**report.student_error, "outcome": "error"})
+    if test.file in report.collect_errors:
+        return _from_payload(test, {**report.collect_errors[test.file], "outcome": "error"})
+    if test == report.running:
+        message = f"stopped: {why_stopped} during this test"
+    else:
+        message = f"not run: {why_stopped} before this test started"
+    return TestResult(file=test.file, name=test.name, outcome="error", message=message)
+
+
+def _from_payload(test: TestId, payload: Payload) -> TestResult:
+    outcome = payload.get("outcome")
+    line = payload.get("line")
+    duration = payload.get("duration_ms")
+    return TestResult(
+        file=test.file,
+        name=test.name,
+        outcome=OUTCOMES.get(outcome, "error"),
+        message=_text(payload.get("message")),
+        expected=_optional_text(payload.get("expected")),
+        actual=_optional_text(payload.get("actual")),
+        stdout=_text(payload.get("stdout")),
+        stderr=_text(payload.get("stderr")),
+        traceback=_text(payload.get("traceback")).rstrip(),
+        line=line if isinstance(line, int) and not isinstance(line, bool) else None,
+        duration_ms=float(duration) if isinstance(duration, int | float) else 0.0,
+    )
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _optional_text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _summary(
+    status: RunStatus,
+    tests: list[TestResult],
+    report: HarnessReport,
+    execution: Execution,
+    limits: Limits,
+) -> str:
+    passed = sum(test.outcome == "passed" for test in tests)
+    progress = f" {passed} of {len(tests)} tests passed before that." if tests else ""
+    if report.running is not None:
+        running = f" during {report.running.name}"
+    elif report.ready and not report.collected and not report.collect_errors:
+        running = " while loading your code"
+    else:
+        running = ""
+    if status == "completed":
+        return _completed_summary(tests)
+    if status in ("syntax_error", "import_error") and report.student_error is not None:
+        return _text(report.student_error.get("message")).rstrip(".") + "."
+    if status == "timeout":
+        return (
+            f"Your program ran past the {limits.time_seconds:g} s time limit{running}. "
+            f"Look for a loop that never ends.{progress}"
+        )
+    if status == "memory_limit":
+        return (
+            f"Your program tried to use more than {limits.memory_mb} MB of memory. "
+            "Look for a list or string that keeps growing."
+        )
+    if status == "output_limit":
+        return (
+            f"Your program printed more than {limits.output_kb} KiB{running}, so it was stopped. "
+            f"Look for a print inside a loop that never ends.{progress}"
+        )
+    return (
+        f"Your program stopped unexpectedly{running} "
+        f"({_exit_description(execution.exit_code)}).{progress}"
+    )
+
+
+def _completed_summary(tests: list[TestResult]) -> str:
+    if not tests:
+        return "No tests were found."
+    passed = sum(test.outcome == "passed" for test in tests)
+    if passed == len(tests):
+        return f"All {len(tests)} tests passed." if len(tests) > 1 else "The test passed."
+    counts = [
+        f"{count} {label}"
+        for label, count in (
+            ("failed", sum(test.outcome == "failed" for test in tests)),
+            ("had an error", sum(test.outcome == "error" for test in tests)),
+            ("skipped", sum(test.outcome == "skipped" for test in tests)),
+        )
+        if count
+    ]
+    return f"{passed} of {len(tests)} tests passed; {', '.join(counts)}."
+
+
+def _exit_description(exit_code: int | None) -> str:
+    # bwrap reports a program killed by signal N as 128 + N; Popen a killed bwrap as -N.
+    if exit_code is not None and (exit_code < 0 or 128 < exit_code <= 128 + 64):
+        number = -exit_code if exit_code < 0 else exit_code - 128
+        try:
+            return f"killed by {signal.Signals(number).name}"
+        except ValueError:
+            return f"killed by signal {number}"
+    return f"exit code {exit_code}"
+
+
+def _output_text(data: bytes, flooded: bool, limits: Limits) -> str:
+    text = data.decode("utf-8", errors="replace")
+    if flooded:
+        text += f"\n[output cut: more than {limits.output_kb} KiB]"
+    return text
