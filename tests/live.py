@@ -71,7 +71,7 @@ def start_worker(queue: str, env: dict[str, str], *extra_args: str) -> subproces
             "-n",
             f"test-{queue}-{os.getpid()}@%h",
             "--loglevel",
-            "WARNING",
+            os.environ.get("LABTUTOR_TEST_WORKER_LOGLEVEL", "WARNING"),
             *extra_args,
         ],
         cwd=ROOT,

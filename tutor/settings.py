@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "channels",
     "tutor.accounts",
     "exercises",
+    "tutor.assist",
 ]
 
 MIDDLEWARE = [
@@ -133,12 +134,16 @@ STORAGES = {
 
 REDIS_URL = os.environ.get("LABTUTOR_REDIS_URL", "redis://127.0.0.1:6379/0")
 
+# Keys of live state in Redis (answers being streamed) start with this; tests use their own.
+LIVE_STATE_PREFIX = os.environ.get("LABTUTOR_CHANNEL_PREFIX", "labtutor")
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
-            "hosts": [REDIS_URL],
-            "prefix": os.environ.get("LABTUTOR_CHANNEL_PREFIX", "labtutor"),
+            # redis-py 8 reads with a 5 s socket timeout by default, the same 5 s that the
+            # layer blocks waiting for a message: an idle socket's receive loop would die.
+            "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 5}],
+            "prefix": LIVE_STATE_PREFIX,
             "capacity": 500,
             "expiry": 30,
         },
@@ -165,6 +170,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # The sandbox (tutor/sandbox/config.py) reads its own LABTUTOR_SANDBOX_* variables.
+
+# The model: a local folder or .gguf file; empty means the small embedded demo model.
+LLM_MODEL_PATH = os.environ.get("LABTUTOR_MODEL", "")
+# Where `manage.py model install` copies models from removable media.
+LLM_MODELS_DIR = Path(os.environ.get("LABTUTOR_MODELS_DIR", VAR_DIR / "models"))
+LLM_DEVICE = os.environ.get("LABTUTOR_MODEL_DEVICE", "auto")
+LLM_PRECISION = os.environ.get("LABTUTOR_MODEL_PRECISION", "auto")
+# Answers generated at once by one llm worker (its thread pool and the engine's batch size).
+LLM_PARALLEL_REQUESTS = int(os.environ.get("LABTUTOR_LLM_PARALLEL", "8"))
+LLM_REQUEST_SECONDS = float(os.environ.get("LABTUTOR_LLM_REQUEST_SECONDS", "120"))
+LLM_MAX_NEW_TOKENS = int(os.environ.get("LABTUTOR_LLM_MAX_NEW_TOKENS", "384"))
 
 if not DEBUG:
     SESSION_COOKIE_HTTPONLY = True

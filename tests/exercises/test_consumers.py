@@ -1,3 +1,4 @@
+import asyncio
 from typing import Any
 
 import pytest
@@ -91,3 +92,19 @@ async def test_instructor_sees_hidden_test_details(student: User, instructor: Us
     await communicator.disconnect()
     hidden = [t for t in message["submission"]["result"]["tests"] if t["file"] == "test_hidden.py"]
     assert hidden and "hidden" not in hidden[0]
+
+
+async def test_a_socket_idle_longer_than_the_layers_poll_still_gets_the_result(
+    student: User,
+) -> None:
+    submission = await make_submission(student)
+    communicator = communicator_for(student, submission.pk)
+    connected, _ = await communicator.connect()
+    assert connected
+    await communicator.receive_json_from()
+    # The channel layer blocks 5 s per poll; a socket timeout as short would kill the consumer.
+    await asyncio.sleep(7)
+    await database_sync_to_async(grade_submission)(submission.pk)
+    finished = await receive_until_finished(communicator)
+    await communicator.disconnect()
+    assert finished["tests_total"] == 3

@@ -11,19 +11,11 @@ from exercises.services.grading import (
     run_exercise_tests,
     submit_code,
 )
-from exercises.services.importing import import_exercises_from
-from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.django_db
 
 SOLUTION = "def add(a, b):\n    return a + b\n"
 WRONG_FOR_HIDDEN = "def add(a, b):\n    if a > 1000:\n        return 0\n    return a + b\n"
-
-
-@pytest.fixture
-def add_two(db: None) -> Exercise:
-    import_exercises_from(FIXTURES / "native")
-    return Exercise.objects.get(slug="add-two")
 
 
 def test_submission_is_saved_before_grading_and_enqueued_on_commit(

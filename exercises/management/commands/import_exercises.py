@@ -20,7 +20,9 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: not a folder of exercises")
         report = import_exercises_from(path)
         for slug, outcome in sorted(report.outcomes.items()):
-            if outcome is not ImportOutcome.UNCHANGED or options["verbosity"] > 1:
+            if options["verbosity"] > 1 or (
+                options["verbosity"] == 1 and outcome is not ImportOutcome.UNCHANGED
+            ):
                 self.stdout.write(f"  {outcome.value:<9} {slug}")
         for error in report.errors:
             self.stderr.write(self.style.ERROR(f"  error     {error}"))

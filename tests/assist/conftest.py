@@ -1,0 +1,56 @@
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+from tutor.assist import streams
+from tutor.assist.engine import reset_engine
+from tutor.assist.services.generation import generate_reply
+
+
+@pytest.fixture(autouse=True)
+def fresh_live_state() -> Iterator[None]:
+    """Request ids restart in every test database; their live state in Redis must too."""
+    streams.forget_all()
+    yield
+    streams.forget_all()
+
+
+@pytest.fixture
+def tutor_model(tiny_tutor_model: Path) -> Iterator[Path]:
+    """The site's model is the tiny one; each test starts with a freshly loaded engine."""
+    reset_engine()
+    with override_settings(
+        LLM_MODEL_PATH=str(tiny_tutor_model),
+        LLM_PRECISION="fp32",
+        LLM_DEVICE="cpu",
+        LLM_MAX_NEW_TOKENS=24,
+    ):
+        yield tiny_tutor_model
+    reset_engine()
+
+
+@pytest.fixture
+def worker_threads() -> Iterator[list[threading.Thread]]:
+    """Stands in for the llm worker: each enqueued request is generated in its own thread."""
+    threads: list[threading.Thread] = []
+
+    def work(request_id: int) -> None:
+        try:
+            generate_reply(request_id)
+        finally:
+            connection.close()
+
+    def enqueue(request_id: int) -> None:
+        thread = threading.Thread(target=work, args=(request_id,))
+        threads.append(thread)
+        thread.start()
+
+    with mock.patch("tutor.assist.services.requests._enqueue_generation", enqueue):
+        yield threads
+    for thread in threads:
+        thread.join(timeout=30)

@@ -1,0 +1,204 @@
+import time
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import override_settings
+
+from exercises.models import Exercise, Submission
+from tutor.assist import streams
+from tutor.assist.models import AiRequest
+from tutor.assist.selectors.prompting import prompt_context_for
+from tutor.assist.services.generation import generate_reply
+from tutor.assist.services.requests import cancel_request, next_hint_level, request_help
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BUGGY = "def add(a, b):\n    return a - b\n"
+
+
+def ask(student: User, exercise: Exercise, kind: AiRequest.Kind, **context: object) -> AiRequest:
+    with mock.patch("tutor.assist.services.requests._enqueue_generation"):
+        return request_help(student, exercise, kind, {"code": BUGGY, **context})
+
+
+def test_a_hint_is_generated_streamed_and_stored(
+    tutor_model: Path, student: User, add_two: Exercise
+) -> None:
+    ai_request = ask(student, add_two, AiRequest.Kind.HINT)
+    sent: list[tuple[int, str]] = []
+    with mock.patch(
+        "tutor.assist.services.generation.notify_delta",
+        side_effect=lambda _id, seq, text: sent.append((seq, text)),
+    ):
+        generate_reply(ai_request.pk)
+    ai_request.refresh_from_db()
+
+    assert ai_request.status == AiRequest.Status.DONE
+    assert ai_request.completion_tokens == 24
+    assert ai_request.prompt_tokens > 50
+    assert ai_request.first_token_ms is not None and ai_request.duration_ms is not None
+    assert ai_request.queue_wait_ms is not None
+    assert ai_request.model_name == tutor_model.name
+    assert len(sent) >= 2
+    assert [seq for seq, _ in sent] == list(range(1, len(sent) + 1))
+    assert "".join(text for _, text in sent) == ai_request.reply
+
+
+def test_generating_twice_does_nothing_the_second_time(
+    tutor_model: Path, student: User, add_two: Exercise
+) -> None:
+    ai_request = ask(student, add_two, AiRequest.Kind.REVIEW)
+    generate_reply(ai_request.pk)
+    done = AiRequest.objects.get(pk=ai_request.pk)
+    with mock.patch("tutor.assist.services.generation.get_engine") as get_engine:
+        generate_reply(ai_request.pk)
+    get_engine.assert_not_called()
+    assert AiRequest.objects.get(pk=ai_request.pk).finished_at == done.finished_at
+
+
+def test_a_cancelled_queued_request_never_runs(student: User, add_two: Exercise) -> None:
+    ai_request = ask(student, add_two, AiRequest.Kind.ASK, question="What is a return value?")
+    cancel_request(student, ai_request.pk)
+    with mock.patch("tutor.assist.services.generation.get_engine") as get_engine:
+        generate_reply(ai_request.pk)
+    get_engine.assert_not_called()
+    assert AiRequest.objects.get(pk=ai_request.pk).status == AiRequest.Status.CANCELLED
+
+
+def test_cancelling_a_running_answer_stops_it_within_a_second(
+    tutor_model: Path, student: User, add_two: Exercise
+) -> None:
+    ai_request = ask(student, add_two, AiRequest.Kind.HINT)
+    cancelled_at: list[float] = []
+
+    def cancel_after_third_chunk(request_id: int, seq: int, _text: str) -> None:
+        if seq == 3:
+            streams.request_cancel(request_id)
+            cancelled_at.append(time.monotonic())
+
+    with (
+        override_settings(LLM_MAX_NEW_TOKENS=3000, LLM_REQUEST_SECONDS=60),
+        mock.patch(
+            "tutor.assist.services.generation.notify_delta", side_effect=cancel_after_third_chunk
+        ),
+    ):
+        generate_reply(ai_request.pk)
+    stopped_after = time.monotonic() - cancelled_at[0]
+    ai_request.refresh_from_db()
+
+    assert ai_request.status == AiRequest.Status.CANCELLED
+    assert stopped_after < 1.0
+    assert 0 < ai_request.completion_tokens < 3000
+
+
+def test_an_answer_nobody_watches_any_more_is_stopped(
+    tutor_model: Path, student: User, add_two: Exercise
+) -> None:
+    ai_request = ask(student, add_two, AiRequest.Kind.HINT)
+    with (
+        override_settings(LLM_MAX_NEW_TOKENS=3000, LLM_REQUEST_SECONDS=60),
+        mock.patch("tutor.assist.streams.is_watched", return_value=False),
+    ):
+        generate_reply(ai_request.pk)
+    assert AiRequest.objects.get(pk=ai_request.pk).status == AiRequest.Status.CANCELLED
+
+
+def test_the_time_limit_ends_an_answer_with_a_message(
+    tutor_model: Path, student: User, add_two: Exercise
+) -> None:
+    ai_request = ask(student, add_two, AiRequest.Kind.HINT)
+    with override_settings(LLM_MAX_NEW_TOKENS=3000, LLM_REQUEST_SECONDS=1):
+        generate_reply(ai_request.pk)
+    ai_request.refresh_from_db()
+    assert ai_request.status == AiRequest.Status.FAILED
+    assert ai_request.finish_reason == "timeout"
+    assert "too long" in ai_request.error_message
+
+
+def test_a_missing_model_fails_the_request_with_a_clear_message(
+    tmp_path: Path, student: User, add_two: Exercise
+) -> None:
+    ai_request = ask(student, add_two, AiRequest.Kind.HINT)
+    with override_settings(LLM_MODEL_PATH=str(tmp_path / "no-model-here")):
+        generate_reply(ai_request.pk)
+    ai_request.refresh_from_db()
+    assert ai_request.status == AiRequest.Status.FAILED
+    assert "model is not available" in ai_request.error_message
+    assert "no-model-here" in ai_request.error_message
+
+
+def test_hints_climb_the_ladder_and_stop_at_pseudo_code(student: User, add_two: Exercise) -> None:
+    levels = []
+    for _ in range(4):
+        ai_request = ask(student, add_two, AiRequest.Kind.HINT)
+        levels.append(ai_request.hint_level)
+        AiRequest.objects.filter(pk=ai_request.pk).update(status=AiRequest.Status.DONE)
+    assert levels == [1, 2, 3, 3]
+    assert next_hint_level(student, add_two) == 3
+
+
+def test_the_prompt_sees_failing_visible_tests_but_never_hidden_ones(
+    student: User, add_two: Exercise
+) -> None:
+    Submission.objects.create(
+        student=student,
+        exercise=add_two,
+        code=BUGGY,
+        kind=Submission.Kind.SUBMIT,
+        status=Submission.Status.DONE,
+        result={
+            "hidden_files": ["test_hidden.py"],
+            "message": "2 tests failed",
+            "tests": [
+                {
+                    "file": "test_visible.py",
+                    "name": "AddTest.test_adds_small_numbers",
+                    "outcome": "failed",
+                    "expected": "5",
+                    "actual": "-1",
+                    "message": "-1 != 5",
+                    "traceback": 'File "adder.py", line 2, in add',
+                },
+                {
+                    "file": "test_hidden.py",
+                    "name": "test_adds_secret_numbers",
+                    "outcome": "failed",
+                    "expected": "4142",
+                    "actual": "4140",
+                    "message": "secret 4141",
+                    "traceback": "secret",
+                },
+            ],
+        },
+    )
+    ai_request = ask(student, add_two, AiRequest.Kind.EXPLAIN_ERROR)
+    context = prompt_context_for(ai_request)
+
+    assert "AddTest.test_adds_small_numbers" in context.test_output
+    assert "expected: 5" in context.test_output
+    assert "4141" not in context.test_output and "4142" not in context.test_output
+    assert context.student_code == BUGGY
+    assert context.student_filename == "adder.py"
+
+
+def test_free_questions_remember_the_conversation_from_stored_replies(
+    student: User, add_two: Exercise
+) -> None:
+    first = ask(student, add_two, AiRequest.Kind.ASK, question="What does return do?")
+    AiRequest.objects.filter(pk=first.pk).update(
+        status=AiRequest.Status.DONE, reply="It hands a value back."
+    )
+    second = ask(
+        student,
+        add_two,
+        AiRequest.Kind.ASK,
+        question="And print?",
+        turns=[{"role": "tutor", "text": "Here is the full solution"}],
+    )
+    turns = prompt_context_for(second).recent_turns
+    assert [(turn.role, turn.text) for turn in turns] == [
+        ("student", "What does return do?"),
+        ("tutor", "It hands a value back."),
+    ]

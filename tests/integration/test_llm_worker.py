@@ -1,0 +1,89 @@
+"""A real llm Celery worker (thread pool, tiny model) streams to a socket; killing it is noticed."""
+
+import asyncio
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth.models import User
+
+from exercises.models import Exercise
+from tests.live import stack_environment, start_worker, stop
+from tutor.asgi import application
+from tutor.celery import app as celery_app
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+@pytest.fixture
+def llm_worker(tiny_tutor_model: Path) -> Iterator[subprocess.Popen[bytes]]:
+    celery_app.control.purge()
+    env = stack_environment(
+        LABTUTOR_MODEL=str(tiny_tutor_model),
+        LABTUTOR_MODEL_PRECISION="fp32",
+        LABTUTOR_MODEL_DEVICE="cpu",
+        LABTUTOR_LLM_MAX_NEW_TOKENS="2000",
+    )
+    worker = start_worker("llm", env, "--pool", "threads", "--concurrency", "4")
+    yield worker
+    stop(worker)
+
+
+async def help_socket(student: User) -> WebsocketCommunicator:
+    communicator = WebsocketCommunicator(
+        application,
+        "/ws/assist/add-two/",
+        headers=[(b"origin", b"http://localhost"), (b"host", b"localhost")],
+    )
+    communicator.scope["user"] = student
+    connected, _ = await communicator.connect()
+    assert connected
+    await communicator.send_json_to({"type": "help", "kind": "hint", "code": "def add(a, b):\n"})
+    return communicator
+
+
+async def next_of(communicator: WebsocketCommunicator, kind: str, timeout: float) -> dict[str, Any]:
+    async with asyncio.timeout(timeout):
+        while True:
+            message = await communicator.receive_json_from(timeout=timeout)
+            if message["type"] == kind:
+                return message
+
+
+async def test_a_real_worker_streams_a_hint_to_the_socket(
+    llm_worker: subprocess.Popen[bytes], student: User, add_two: Exercise
+) -> None:
+    communicator = await help_socket(student)
+    deltas = [await next_of(communicator, "delta", timeout=60) for _ in range(3)]
+    assert [delta["seq"] for delta in deltas] == [1, 2, 3]
+    await communicator.send_json_to({"type": "cancel", "request_id": deltas[0]["request_id"]})
+    while (message := await next_of(communicator, "request", timeout=10))["request"][
+        "status"
+    ] == "running":
+        pass
+    await communicator.disconnect()
+    assert message["request"]["status"] == "cancelled"
+    assert message["request"]["reply"].startswith("".join(delta["text"] for delta in deltas))
+
+
+async def test_killing_the_worker_mid_answer_tells_the_student_within_seconds(
+    llm_worker: subprocess.Popen[bytes], student: User, add_two: Exercise
+) -> None:
+    communicator = await help_socket(student)
+    await next_of(communicator, "delta", timeout=60)
+    llm_worker.send_signal(signal.SIGKILL)
+    loop = asyncio.get_running_loop()
+    killed_at = loop.time()
+    while (message := await next_of(communicator, "request", timeout=15))["request"][
+        "status"
+    ] == "running":
+        pass
+    noticed_after = loop.time() - killed_at
+    await communicator.disconnect()
+    assert message["request"]["status"] == "failed"
+    assert "stopped while answering" in message["request"]["error_message"]
+    assert noticed_after < 12

@@ -1,0 +1,63 @@
+import pytest
+
+from tutor.llm.precision import GIB, choose_precision, weight_bytes
+
+# Stable Code 3B: 2.80e9 parameters, 2 x 50304 x 2560 of them in untied embeddings.
+STABLE_CODE_PARAMETERS = 2_795_443_200
+STABLE_CODE_EMBEDDINGS = 2 * 50304 * 2560
+KV_FP16 = 320 * 1024
+
+
+def choose(available_gib: float, device: str = "cpu", **overrides: object):
+    arguments: dict[str, object] = {
+        "device": device,
+        "parameter_count": STABLE_CODE_PARAMETERS,
+        "embedding_parameter_count": STABLE_CODE_EMBEDDINGS,
+        "kv_bytes_per_token_16bit": KV_FP16,
+        "kv_reserve_tokens": 8192,
+        "available_bytes": int(available_gib * GIB),
+    }
+    arguments.update(overrides)
+    return choose_precision(**arguments)  # type: ignore[arg-type]
+
+
+def test_weight_bytes_per_mode() -> None:
+    assert weight_bytes(1000, 0, "fp32") == 4000
+    assert weight_bytes(1000, 0, "bf16") == 2000
+    assert weight_bytes(1000, 0, "int8") == 1000
+    assert weight_bytes(1000, 200, "int8") == 800 + 400  # embeddings stay 16-bit
+    assert 500 < weight_bytes(1000, 0, "nf4") < 600
+
+
+def test_bf16_when_it_fits() -> None:
+    choice = choose(available_gib=22)
+
+    assert choice.precision == "bf16"
+    assert "bf16" in choice.reason and "GiB" in choice.reason
+
+
+def test_quantized_when_bf16_does_not_fit() -> None:
+    # bf16 needs 5.2 GiB of weights + 2.5 GiB KV + 1 GiB runtime.
+    assert choose(available_gib=8).precision == "int8"
+    assert choose(available_gib=6.5).precision == "nf4"
+
+
+def test_nothing_fits_raises_with_every_footprint() -> None:
+    with pytest.raises(MemoryError, match=r"bf16 .* GiB, int8 .* GiB, nf4 .* GiB"):
+        choose(available_gib=3)
+
+
+def test_a_smaller_kv_reserve_lets_a_better_mode_fit() -> None:
+    assert choose(available_gib=8).precision == "int8"
+    assert choose(available_gib=8, kv_reserve_tokens=1024).precision == "bf16"
+
+
+def test_gguf_files_never_get_bitsandbytes_modes() -> None:
+    with pytest.raises(MemoryError):
+        choose(available_gib=8, allowed=("bf16", "fp16", "fp32"))
+
+
+def test_cuda_prefers_16_bit_then_quantized() -> None:
+    assert choose(available_gib=40, device="cuda").precision == "bf16"
+    no_bf16 = choose(available_gib=40, device="cuda", allowed=("fp16", "int8", "nf4"))
+    assert no_bf16.precision == "fp16"

@@ -1,0 +1,57 @@
+"""The one model engine of an llm worker process, loaded on first use and shared by its threads."""
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any, cast
+
+from django.conf import settings
+
+from tutor.llm.embedded import embedded_model_path
+from tutor.llm.engine import Engine
+from tutor.llm.loading import LoadedModel, ModelSpec, load_model
+
+logger = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_current: tuple[Engine, LoadedModel] | None = None
+
+
+def configured_model_path() -> Path:
+    """The instructor's model, or the small embedded demo model of a fresh install."""
+    if settings.LLM_MODEL_PATH:
+        return Path(settings.LLM_MODEL_PATH)
+    return embedded_model_path(settings.LLM_MODELS_DIR)
+
+
+def get_engine() -> tuple[Engine, LoadedModel]:
+    global _current
+    with _lock:
+        if _current is None:
+            loaded = load_model(
+                ModelSpec(
+                    path=configured_model_path(),
+                    device=cast(Any, settings.LLM_DEVICE),
+                    precision=cast(Any, settings.LLM_PRECISION),
+                )
+            )
+            logger.info("Loaded model: %s", describe(loaded))
+            _current = (Engine(loaded, max_batch_size=settings.LLM_PARALLEL_REQUESTS), loaded)
+        return _current
+
+
+def describe(loaded: LoadedModel) -> str:
+    info = loaded.info
+    return (
+        f"{info.source_path.name} ({info.architecture}, {info.parameter_count / 1e6:.0f}M "
+        f"parameters, {info.precision} on {info.device}: {info.precision_reason})"
+    )
+
+
+def reset_engine() -> None:
+    """Drop the loaded model (tests, or after the instructor installs another one)."""
+    global _current
+    with _lock:
+        if _current is not None:
+            _current[0].close()
+        _current = None

@@ -1,0 +1,42 @@
+"""What the llm worker has loaded, published to Redis so that any process can show it."""
+
+import json
+import time
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+
+from tutor.assist.streams import redis_client
+
+if TYPE_CHECKING:
+    from tutor.llm.engine import EngineStats
+    from tutor.llm.loading import ModelInfo
+
+# A worker that stops publishing for this long is reported as gone.
+STALE_AFTER_SECONDS = 120
+
+
+def status_key() -> str:
+    return f"{settings.LIVE_STATE_PREFIX}:llm:status"
+
+
+def publish_status(info: "ModelInfo", stats: "EngineStats") -> None:
+    status: dict[str, Any] = {
+        **{name: value for name, value in asdict(info).items() if name != "fim_tokens"},
+        "source_path": str(info.source_path),
+        "fim": info.fim_tokens is not None,
+        "stats": asdict(stats),
+        "published_at": time.time(),
+    }
+    redis_client().set(status_key(), json.dumps(status))
+
+
+def read_status() -> dict[str, Any] | None:
+    """The last status a worker published, with "stale" set when it is too old to trust."""
+    raw = redis_client().get(status_key())
+    if not raw:
+        return None
+    status: dict[str, Any] = json.loads(raw)
+    status["stale"] = time.time() - float(status.get("published_at", 0)) > STALE_AFTER_SECONDS
+    return status

@@ -1,0 +1,96 @@
+"""Gather what the model is shown for one request: the exercise, the code, the failing tests."""
+
+from typing import Any
+
+from exercises.models import Submission
+from exercises.selectors.submissions import redact_result_for_student
+from tutor.assist.models import AiRequest
+from tutor.llm.prompts import PromptContext, Span, Turn
+
+MAX_FAILURES_SHOWN = 3
+MAX_TURNS = 6
+
+
+def prompt_context_for(ai_request: AiRequest) -> PromptContext:
+    exercise = ai_request.exercise
+    context = ai_request.context
+    level = ai_request.hint_level or 1
+    return PromptContext(
+        exercise_title=exercise.title,
+        exercise_statement=exercise.statement_md,
+        language=exercise.language,
+        student_code=str(context.get("code", "")),
+        student_filename=exercise.student_filename,
+        selection=_span(context.get("selection")),
+        cursor_offset=_int_or_none(context.get("cursor")),
+        test_output=_test_output(ai_request),
+        # The authored ladder up to the level asked for grounds the model's hint.
+        authored_hints=tuple(exercise.hints[:level]),
+        hint_level=level,
+        question=str(context.get("question", "")),
+        recent_turns=_recent_turns(ai_request) if ai_request.kind == AiRequest.Kind.ASK else (),
+    )
+
+
+def _test_output(ai_request: AiRequest) -> str:
+    """The student's latest failing visible tests, as they saw them; hidden tests stay out."""
+    submission_id = ai_request.context.get("submission_id")
+    submissions = Submission.objects.filter(
+        student_id=ai_request.student_id, exercise_id=ai_request.exercise_id
+    )
+    if isinstance(submission_id, int):
+        submissions = submissions.filter(pk=submission_id)
+    submission = submissions.exclude(result=None).order_by("-created_at").first()
+    if submission is None:
+        return ""
+    result = redact_result_for_student(submission.result) or {}
+    return format_failures(result)
+
+
+def format_failures(result: dict[str, Any]) -> str:
+    failing = [
+        test
+        for test in result.get("tests", [])
+        if test.get("outcome") in {"failed", "error"} and not test.get("hidden")
+    ]
+    if not failing:
+        return str(result.get("message", ""))
+    parts = []
+    for test in failing[:MAX_FAILURES_SHOWN]:
+        lines = [f"{test['outcome'].upper()}: {test['name']}"]
+        if test.get("expected") is not None and test.get("actual") is not None:
+            lines.append(f"expected: {test['expected']}\nactual:   {test['actual']}")
+        if test.get("traceback"):
+            lines.append(str(test["traceback"]).strip())
+        elif test.get("message"):
+            lines.append(str(test["message"]).strip())
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
+def _span(value: Any) -> Span | None:
+    if isinstance(value, dict):
+        start, end = _int_or_none(value.get("start")), _int_or_none(value.get("end"))
+        if start is not None and end is not None and 0 <= start <= end:
+            return Span(start, end)
+    return None
+
+
+def _int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _recent_turns(ai_request: AiRequest) -> tuple[Turn, ...]:
+    """The conversation so far, from the stored requests: a browser cannot invent tutor turns."""
+    earlier = AiRequest.objects.filter(
+        student_id=ai_request.student_id,
+        exercise_id=ai_request.exercise_id,
+        kind=AiRequest.Kind.ASK,
+        status=AiRequest.Status.DONE,
+        created_at__lt=ai_request.created_at,
+    ).order_by("-created_at")[: MAX_TURNS // 2]
+    turns: list[Turn] = []
+    for previous in reversed(earlier):
+        turns.append(Turn(role="student", text=str(previous.context.get("question", ""))))
+        turns.append(Turn(role="tutor", text=previous.reply))
+    return tuple(turns)

@@ -1,0 +1,64 @@
+"""Read AI requests the way a student may see them, and where they stand in the queue."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models import Avg
+
+from tutor.assist import streams
+from tutor.assist.models import AiRequest
+
+RECENT_FOR_ESTIMATE = 20
+DEFAULT_SECONDS_PER_REQUEST = 20.0
+
+
+@dataclass(frozen=True)
+class QueuePlace:
+    position: int  # requests ahead of this one; 0 = next
+    estimated_wait_seconds: float
+
+
+def own_request(student: User, request_id: int) -> AiRequest | None:
+    return AiRequest.objects.filter(pk=request_id, student=student).first()
+
+
+def queue_place(ai_request: AiRequest, parallel_slots: int) -> QueuePlace:
+    ahead = AiRequest.objects.filter(
+        status=AiRequest.Status.QUEUED, created_at__lt=ai_request.created_at
+    ).count()
+    running = AiRequest.objects.filter(status=AiRequest.Status.RUNNING).count()
+    average_ms = (
+        AiRequest.objects.filter(status=AiRequest.Status.DONE, duration_ms__isnull=False)
+        .order_by("-finished_at")[:RECENT_FOR_ESTIMATE]
+        .aggregate(average=Avg("duration_ms"))["average"]
+    )
+    seconds_each = average_ms / 1000 if average_ms else DEFAULT_SECONDS_PER_REQUEST
+    # Requests run in parallel slots; the ones ahead (and those running) must drain first.
+    waves = (ahead + running) / max(parallel_slots, 1)
+    return QueuePlace(position=ahead, estimated_wait_seconds=round(waves * seconds_each, 1))
+
+
+def request_payload(ai_request: AiRequest) -> dict[str, Any]:
+    """What a student's browser receives about one of their requests."""
+    reply = ai_request.reply
+    if not ai_request.is_finished:
+        reply = streams.partial_text(ai_request.pk)
+    return {
+        "id": ai_request.pk,
+        "kind": ai_request.kind,
+        "status": ai_request.status,
+        "hint_level": ai_request.hint_level,
+        "reply": reply,
+        "error_message": ai_request.error_message,
+        "finish_reason": ai_request.finish_reason,
+        "rating": ai_request.rating,
+        "created_at": ai_request.created_at.isoformat(),
+    }
+
+
+def history(student: User, exercise_id: int, limit: int = 50) -> list[dict[str, Any]]:
+    requests = AiRequest.objects.filter(student=student, exercise_id=exercise_id).exclude(
+        kind=AiRequest.Kind.COMPLETE
+    )[:limit]
+    return [request_payload(ai_request) for ai_request in reversed(requests)]

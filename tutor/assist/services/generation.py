@@ -1,0 +1,170 @@
+"""Generate one AI reply in an llm worker: claim, stream the tokens, store the answer."""
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from tutor.assist import streams
+from tutor.assist.engine import get_engine
+from tutor.assist.model_status import publish_status
+from tutor.assist.models import AiRequest
+from tutor.assist.selectors.prompting import prompt_context_for
+from tutor.assist.services.notifications import notify_delta, notify_finished, notify_started
+from tutor.assist.services.requests import fail_request
+from tutor.llm.embedded import EmbeddedModelMissing
+from tutor.llm.engine import RequestHandle
+from tutor.llm.loading import ModelLoadError
+from tutor.llm.prompts import PromptError, Task, build_prompt
+from tutor.llm.requests import Finished, QueueStatus, TokenDelta
+from tutor.llm.streaming import TokenCoalescer
+
+logger = logging.getLogger(__name__)
+
+# How often the worker thread looks up from the token stream: heartbeat, cancel flag, flush.
+CHECK_EVERY_SECONDS = 0.25
+COMPLETION_MAX_NEW_TOKENS = 48
+
+
+def generate_reply(request_id: int) -> None:
+    ai_request = _claim(request_id)
+    if ai_request is None:
+        return
+    notify_started(request_id)
+    try:
+        engine, loaded = get_engine()
+    except (ModelLoadError, EmbeddedModelMissing) as error:
+        logger.error("No model for AI request %s: %s", request_id, error)
+        fail_request(request_id, f"The tutor's model is not available on this server: {error}")
+        return
+    try:
+        prompt = build_prompt(
+            loaded,
+            Task(ai_request.kind),
+            prompt_context_for(ai_request),
+            max_new_tokens=_max_new_tokens(ai_request),
+        )
+    except PromptError as error:
+        fail_request(request_id, f"The tutor cannot answer this: {error}")
+        return
+    _save_model_settings(ai_request, loaded.info.source_path.name, loaded.info.precision)
+    handle = engine.submit(prompt.request(deadline_seconds=settings.LLM_REQUEST_SECONDS))
+    finished = _stream(request_id, handle)
+    _store(ai_request, finished)
+    publish_status(loaded.info, engine.stats())
+
+
+def _claim(request_id: int) -> AiRequest | None:
+    with transaction.atomic():
+        ai_request = (
+            AiRequest.objects.select_for_update()
+            .select_related("exercise")
+            .filter(pk=request_id, status=AiRequest.Status.QUEUED)
+            .first()
+        )
+        if ai_request is None:
+            return None
+        now = timezone.now()
+        ai_request.status = AiRequest.Status.RUNNING
+        ai_request.started_at = now
+        ai_request.queue_wait_ms = _milliseconds(now - ai_request.created_at)
+        ai_request.save(update_fields=["status", "started_at", "queue_wait_ms"])
+        streams.beat(request_id)
+    return ai_request
+
+
+def _max_new_tokens(ai_request: AiRequest) -> int:
+    if ai_request.kind == AiRequest.Kind.COMPLETE:
+        return COMPLETION_MAX_NEW_TOKENS
+    return int(settings.LLM_MAX_NEW_TOKENS)
+
+
+def _save_model_settings(ai_request: AiRequest, model_name: str, precision: str) -> None:
+    ai_request.model_name = model_name
+    ai_request.model_settings = {
+        "precision": precision,
+        "max_new_tokens": _max_new_tokens(ai_request),
+        "temperature": 0.0,
+        "deadline_seconds": settings.LLM_REQUEST_SECONDS,
+    }
+    ai_request.save(update_fields=["model_name", "model_settings"])
+
+
+@dataclass
+class _Outbox:
+    """Sends text to the browsers: the first piece at once, later ones coalesced."""
+
+    request_id: int
+    coalescer: TokenCoalescer = field(default_factory=TokenCoalescer)
+    seq: int = 0
+
+    def add(self, text: str) -> None:
+        chunk = text if self.seq == 0 else self.coalescer.add(text)
+        if chunk:
+            self._send(chunk)
+
+    def flush(self) -> None:
+        chunk = self.coalescer.flush()
+        if chunk:
+            self._send(chunk)
+
+    def _send(self, chunk: str) -> None:
+        self.seq += 1
+        streams.append_partial(self.request_id, chunk)
+        notify_delta(self.request_id, self.seq, chunk)
+
+
+def _stream(request_id: int, handle: RequestHandle) -> Finished:
+    outbox = _Outbox(request_id)
+    next_check = 0.0
+    for event in handle.events(status_every_seconds=CHECK_EVERY_SECONDS):
+        if isinstance(event, Finished):
+            outbox.flush()
+            return event
+        if isinstance(event, TokenDelta):
+            outbox.add(event.text)
+        elif isinstance(event, QueueStatus):
+            outbox.flush()
+        if time.monotonic() >= next_check:
+            next_check = time.monotonic() + CHECK_EVERY_SECONDS
+            streams.beat(request_id)
+            if streams.is_cancel_requested(request_id) or not streams.is_watched(request_id):
+                handle.cancel()
+    raise AssertionError("RequestHandle.events() always ends with Finished")
+
+
+_STATUS_BY_REASON = {
+    "stop": AiRequest.Status.DONE,
+    "length": AiRequest.Status.DONE,
+    "cancelled": AiRequest.Status.CANCELLED,
+    "timeout": AiRequest.Status.FAILED,
+    "error": AiRequest.Status.FAILED,
+}
+
+
+def _store(ai_request: AiRequest, finished: Finished) -> None:
+    ai_request.reply = finished.text
+    ai_request.status = _STATUS_BY_REASON[finished.reason]
+    ai_request.finish_reason = finished.reason
+    ai_request.prompt_tokens = finished.prompt_tokens
+    ai_request.completion_tokens = finished.completion_tokens
+    ai_request.duration_ms = round(finished.total_seconds * 1000)
+    if finished.first_token_seconds is not None:
+        ai_request.first_token_ms = round(finished.first_token_seconds * 1000)
+    if finished.reason == "timeout":
+        ai_request.error_message = "The answer took too long and was stopped."
+    elif finished.reason == "error":
+        logger.error("AI request %s failed in the engine: %s", ai_request.pk, finished.error)
+        ai_request.error_message = "The tutor failed while answering. Please ask again."
+    ai_request.finished_at = timezone.now()
+    ai_request.save()
+    streams.forget(ai_request.pk)
+    notify_finished(ai_request)
+
+
+def _milliseconds(delta: timedelta) -> int:
+    return round(delta.total_seconds() * 1000)

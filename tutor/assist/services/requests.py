@@ -1,0 +1,111 @@
+"""Write AI help requests: create and enqueue them, cancel them, rate them, close them."""
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from exercises.models import Exercise
+from tutor.assist import streams
+from tutor.assist.models import AiRequest
+from tutor.assist.services.notifications import notify_finished
+
+MAX_FIELD_CHARS = 20_000
+MAX_HINT_LEVEL = 3
+CONTEXT_FIELDS = ("code", "selection", "question", "cursor", "submission_id")
+
+
+class HelpRefused(ValueError):
+    """The request cannot be served; the message is meant for the student."""
+
+
+def request_help(
+    student: User,
+    exercise: Exercise,
+    kind: AiRequest.Kind,
+    context: dict[str, Any],
+) -> AiRequest:
+    """Save the request, then enqueue its generation once the row is committed."""
+    clean = _clean_context(context)
+    with transaction.atomic():
+        hint_level = next_hint_level(student, exercise) if kind == AiRequest.Kind.HINT else None
+        ai_request = AiRequest.objects.create(
+            student=student, exercise=exercise, kind=kind, context=clean, hint_level=hint_level
+        )
+        transaction.on_commit(lambda: _enqueue_generation(ai_request.pk))
+    # Until a socket follows it, the request counts as watched for a few seconds.
+    streams.mark_watched(ai_request.pk)
+    return ai_request
+
+
+def next_hint_level(student: User, exercise: Exercise) -> int:
+    """Each hint climbs the ladder: concept, then where to look, then pseudo-code."""
+    given = AiRequest.objects.filter(
+        student=student, exercise=exercise, kind=AiRequest.Kind.HINT, status=AiRequest.Status.DONE
+    ).count()
+    return min(given + 1, MAX_HINT_LEVEL)
+
+
+def _clean_context(context: dict[str, Any]) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    for field in CONTEXT_FIELDS:
+        value = context.get(field)
+        if value is None:
+            continue
+        if isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
+            raise HelpRefused(f"The {field} is too long for the tutor; send a shorter part.")
+        clean[field] = value
+    return clean
+
+
+def _enqueue_generation(request_id: int) -> None:
+    from tutor.assist.tasks import generate_reply_task
+
+    generate_reply_task.delay(request_id)
+
+
+def cancel_request(student: User, request_id: int) -> AiRequest | None:
+    """Stop an answer: a queued one never starts, a running one stops within a second."""
+    with transaction.atomic():
+        ai_request = (
+            AiRequest.objects.select_for_update().filter(pk=request_id, student=student).first()
+        )
+        if ai_request is None or ai_request.is_finished:
+            return ai_request
+        streams.request_cancel(request_id)
+        if ai_request.status == AiRequest.Status.QUEUED:
+            _close(ai_request, AiRequest.Status.CANCELLED, finish_reason="cancelled")
+    if ai_request.status == AiRequest.Status.CANCELLED:
+        notify_finished(ai_request)
+    return ai_request
+
+
+def rate_reply(student: User, request_id: int, rating: int) -> bool:
+    if rating not in (1, -1):
+        raise HelpRefused("A rating is 1 (helpful) or -1 (not helpful).")
+    updated = AiRequest.objects.filter(
+        pk=request_id, student=student, status=AiRequest.Status.DONE
+    ).update(rating=rating)
+    return bool(updated)
+
+
+def fail_request(request_id: int, message: str) -> AiRequest | None:
+    """Mark an unfinished request failed (its worker died or it ran out of time)."""
+    with transaction.atomic():
+        ai_request = AiRequest.objects.select_for_update().filter(pk=request_id).first()
+        if ai_request is None or ai_request.is_finished:
+            return None
+        ai_request.reply = streams.partial_text(request_id)
+        ai_request.error_message = message
+        _close(ai_request, AiRequest.Status.FAILED, finish_reason="error")
+    notify_finished(ai_request)
+    return ai_request
+
+
+def _close(ai_request: AiRequest, status: AiRequest.Status, *, finish_reason: str) -> None:
+    ai_request.status = status
+    ai_request.finish_reason = finish_reason
+    ai_request.finished_at = timezone.now()
+    ai_request.save()
+    streams.forget(ai_request.pk)

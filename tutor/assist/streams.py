@@ -1,0 +1,81 @@
+"""Live state of answers being generated, kept in Redis beside the channel layer.
+
+The partial text lets a browser that reconnects mid-answer catch up; the heartbeat lets anyone
+tell a worker that died from one that is still thinking; the cancel flag reaches the worker
+thread that generates the answer without a round trip through the database.
+"""
+
+from functools import cache
+
+import redis
+from django.conf import settings
+
+PARTIAL_TTL_SECONDS = 3600
+HEARTBEAT_TTL_SECONDS = 6
+
+
+@cache
+def redis_client() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5)
+
+
+def _key(request_id: int, what: str) -> str:
+    return f"{settings.LIVE_STATE_PREFIX}:ai:{request_id}:{what}"
+
+
+def append_partial(request_id: int, text: str) -> None:
+    key = _key(request_id, "partial")
+    pipeline = redis_client().pipeline()
+    pipeline.append(key, text.encode())
+    pipeline.expire(key, PARTIAL_TTL_SECONDS)
+    pipeline.set(_key(request_id, "alive"), b"1", ex=HEARTBEAT_TTL_SECONDS)
+    pipeline.execute()
+
+
+def partial_text(request_id: int) -> str:
+    value = redis_client().get(_key(request_id, "partial"))
+    if isinstance(value, bytes):
+        return value.decode(errors="replace")
+    return value or ""
+
+
+def beat(request_id: int) -> None:
+    redis_client().set(_key(request_id, "alive"), b"1", ex=HEARTBEAT_TTL_SECONDS)
+
+
+def is_alive(request_id: int) -> bool:
+    return bool(redis_client().exists(_key(request_id, "alive")))
+
+
+def request_cancel(request_id: int) -> None:
+    redis_client().set(_key(request_id, "cancel"), b"1", ex=PARTIAL_TTL_SECONDS)
+
+
+def is_cancel_requested(request_id: int) -> bool:
+    return bool(redis_client().exists(_key(request_id, "cancel")))
+
+
+def forget(request_id: int) -> None:
+    """The answer is stored in its row now; its live state can go."""
+    redis_client().delete(
+        *(_key(request_id, what) for what in ("alive", "cancel", "partial", "watched"))
+    )
+
+
+def forget_all() -> None:
+    """Clears every answer's live state (the test suite, between tests)."""
+    keys = list(redis_client().scan_iter(match=f"{settings.LIVE_STATE_PREFIX}:ai:*"))
+    if keys:
+        redis_client().delete(*keys)
+
+
+WATCH_TTL_SECONDS = 10
+
+
+def mark_watched(request_id: int) -> None:
+    """A socket is following this answer; a tab closed for good stops renewing this."""
+    redis_client().set(_key(request_id, "watched"), b"1", ex=WATCH_TTL_SECONDS)
+
+
+def is_watched(request_id: int) -> bool:
+    return bool(redis_client().exists(_key(request_id, "watched")))

@@ -1,0 +1,578 @@
+"""One model, many callers: a scheduler thread that batches requests and streams their tokens.
+
+Callers (threads of the Celery llm worker) submit requests and iterate their handle's events.
+The scheduler thread owns the model. Each loop it admits waiting requests while there is room,
+runs one prefill chunk of the request being admitted, then one decode step for every sequence in
+the running batch. A request that arrives while others decode joins their batch as soon as its
+prompt is prefilled (see batch.py); a sequence that finishes, is cancelled or runs out of time
+leaves the batch at the next step. Prefill runs in chunks sized to about
+`prefill_chunk_seconds` so a long prompt neither freezes the others' streams nor delays a
+cancellation for long.
+
+Why this design (measured on the 2-core lab CPU, see bench/llm_batching.py and the report):
+decode on CPU is bound by reading the weights, so a step for 8 sequences costs little more than a
+step for 1, and a padded batch gives ~4x the throughput of running requests one by one. Joining
+the running batch instead of waiting for it to drain keeps that throughput when students ask at
+different moments, which is the normal case in a lab.
+"""
+
+import heapq
+import itertools
+import logging
+import queue
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import cast
+
+import torch
+from torch import nn
+from transformers import DynamicCache
+
+from tutor.llm.batch import PaddedBatch, new_cache, supports_joining
+from tutor.llm.loading import LoadedModel
+from tutor.llm.requests import (
+    Event,
+    Finished,
+    FinishReason,
+    GenerationRequest,
+    QueueStatus,
+    TokenDelta,
+)
+from tutor.llm.streaming import IncrementalDecoder, StopStringMatcher
+
+logger = logging.getLogger(__name__)
+
+# Before anything is measured, guess a slow CPU so the first wait estimates err long.
+_INITIAL_STEP_SECONDS = 0.5
+_INITIAL_PREFILL_SECONDS_PER_TOKEN = 0.02
+_SMOOTHING = 0.2
+_MIN_PREFILL_CHUNK = 16
+_MAX_PREFILL_CHUNK = 2048
+# How often a caller waiting for events checks that the scheduler is still alive.
+_LIVENESS_POLL_SECONDS = 1.0
+# How long past its deadline a caller waits before declaring the engine stuck.
+_STUCK_GRACE_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class EngineStats:
+    """A snapshot for dashboards. Each decode step yields one token for every running request."""
+
+    waiting: int
+    running: int
+    decode_steps_per_second: float
+    prefill_tokens_per_second: float
+
+
+class RequestHandle:
+    """A submitted request: its events, and a way to cancel it. Iterate from one thread."""
+
+    def __init__(self, engine: "Engine", request_id: int, deadline_at: float) -> None:
+        self.id = request_id
+        self._engine = engine
+        self._deadline_at = deadline_at
+        self._events: queue.SimpleQueue[Event] = queue.SimpleQueue()
+        self._cancelled = threading.Event()
+        self._finished: Finished | None = None
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    @property
+    def finished(self) -> Finished | None:
+        return self._finished
+
+    def cancel(self) -> None:
+        """Stops the request; the engine frees its slot at its next step and sends Finished."""
+        self._cancelled.set()
+        self._engine._wake()
+
+    def events(self, status_every_seconds: float | None = None) -> Iterator[Event]:
+        """TokenDelta events, then one Finished. With status_every_seconds, also a QueueStatus
+        whenever that long passes without a token (e.g. to show the queue, or heartbeat)."""
+        poll = status_every_seconds or _LIVENESS_POLL_SECONDS
+        while True:
+            try:
+                event = self._events.get(timeout=poll)
+            except queue.Empty:
+                if status_every_seconds is not None:
+                    yield self._engine.queue_position(self)
+                stuck = self._engine._stuck_reason(self._deadline_at)
+                if stuck is not None:
+                    yield Finished("error", "", 0, 0, None, 0.0, error=stuck)
+                    return
+                continue
+            yield event
+            if isinstance(event, Finished):
+                return
+
+    def result(self) -> Finished:
+        """Waits for the end and returns the Finished event (its text is the whole reply)."""
+        for event in self.events():
+            if isinstance(event, Finished):
+                return event
+        raise AssertionError("events() always ends with Finished")
+
+    def _send(self, event: Event) -> None:
+        if isinstance(event, Finished):
+            self._finished = event
+        self._events.put(event)
+
+
+@dataclass(eq=False)
+class _Sequence:
+    """The scheduler's state for one request."""
+
+    handle: RequestHandle
+    request: GenerationRequest
+    prompt_ids: list[int]
+    max_new_tokens: int
+    submitted_at: float
+    deadline_at: float
+    decoder: IncrementalDecoder
+    stop_strings: StopStringMatcher
+    stop_token_ids: frozenset[int]
+    generator: torch.Generator | None
+    prefill_cache: DynamicCache | None = None
+    prefilled_tokens: int = 0
+    next_token: int = 0
+    completion_tokens: int = 0
+    first_token_at: float | None = None
+    text_parts: list[str] = field(default_factory=list)
+
+    @property
+    def remaining_tokens(self) -> int:
+        return self.max_new_tokens - self.completion_tokens
+
+    @property
+    def length(self) -> int:
+        return len(self.prompt_ids) + self.completion_tokens
+
+
+class Engine:
+    """Serves one loaded model to many threads, batching their requests.
+
+    max_batch_size: sequences decoded together. kv_budget_tokens: KV cache columns the batch may
+    hold in total (rows x padded width); defaults to what fits in memory after loading.
+    join_running_batch: False makes new requests wait until the running batch has drained
+    (static batching; kept for comparison in bench/llm_batching.py).
+    """
+
+    def __init__(
+        self,
+        loaded: LoadedModel,
+        *,
+        max_batch_size: int = 8,
+        kv_budget_tokens: int | None = None,
+        join_running_batch: bool = True,
+        prefill_chunk_seconds: float = 0.5,
+    ) -> None:
+        if max_batch_size < 1:
+            raise ValueError("max_batch_size must be at least 1")
+        self._loaded = loaded
+        self._model = loaded.model
+        self._tokenizer = loaded.tokenizer
+        self._vocab_size = cast(nn.Embedding, loaded.model.get_input_embeddings()).num_embeddings
+        if max_batch_size > 1 and not supports_joining(loaded.model.config):
+            logger.warning(
+                "%s's KV cache cannot be batched here; serving one request at a time",
+                loaded.info.architecture,
+            )
+            max_batch_size = 1
+        self._max_batch_size = max_batch_size
+        self._kv_budget_tokens = kv_budget_tokens or loaded.info.kv_budget_tokens
+        self._join_running_batch = join_running_batch
+        self._prefill_chunk_seconds = prefill_chunk_seconds
+        self._special_tokens = {
+            token: token_id for token, token_id in self._tokenizer.get_added_vocab().items()
+        }
+
+        self._lock = threading.Lock()
+        self._wakeup = threading.Condition(self._lock)
+        self._waiting: deque[_Sequence] = deque()
+        self._prefilling: deque[_Sequence] = deque()
+        self._running: list[_Sequence] = []
+        self._batch = PaddedBatch()
+        self._closing = False
+        self._ids = itertools.count(1)
+        self._step_seconds = _INITIAL_STEP_SECONDS
+        self._prefill_seconds_per_token = _INITIAL_PREFILL_SECONDS_PER_TOKEN
+
+        self._thread = threading.Thread(target=self._serve, name="llm-scheduler", daemon=True)
+        self._thread.start()
+
+    def __enter__(self) -> "Engine":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def stats(self) -> EngineStats:
+        with self._lock:
+            return EngineStats(
+                waiting=len(self._waiting),
+                running=len(self._prefilling) + len(self._running),
+                decode_steps_per_second=1.0 / self._step_seconds,
+                prefill_tokens_per_second=1.0 / self._prefill_seconds_per_token,
+            )
+
+    def submit(self, request: GenerationRequest) -> RequestHandle:
+        now = time.monotonic()
+        handle = RequestHandle(self, next(self._ids), now + request.deadline_seconds)
+        try:
+            sequence = self._prepare(handle, request, now)
+        except ValueError as error:
+            handle._send(Finished("error", "", 0, 0, None, 0.0, error=str(error)))
+            return handle
+        with self._lock:
+            if self._closing:
+                sequence.handle._send(self._finished(sequence, "error", "the engine is closed"))
+                return handle
+            self._waiting.append(sequence)
+            self._wakeup.notify()
+        return handle
+
+    def queue_position(self, handle: RequestHandle) -> QueueStatus:
+        """0 once running, else the place in line and a wait estimate from recent speeds
+        (pessimistic: it assumes every request ahead uses all of its max_new_tokens)."""
+        with self._lock:
+            if handle.finished is not None:
+                return QueueStatus("finished", 0, 0.0)
+            active = list(self._prefilling) + self._running
+            if any(sequence.handle is handle for sequence in active):
+                return QueueStatus("running", 0, 0.0)
+            slots_free_at = [self._seconds_to_finish(sequence) for sequence in active]
+            slots_free_at += [0.0] * (self._max_batch_size - len(slots_free_at))
+            heapq.heapify(slots_free_at)
+            for place, sequence in enumerate(self._waiting, start=1):
+                starts_at = heapq.heappop(slots_free_at)
+                if sequence.handle is handle:
+                    return QueueStatus("waiting", place, starts_at)
+                heapq.heappush(slots_free_at, starts_at + self._seconds_to_finish(sequence))
+        return QueueStatus("finished", 0, 0.0)
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Ends every request (Finished "cancelled") and stops the scheduler thread."""
+        with self._lock:
+            self._closing = True
+            self._wakeup.notify()
+        self._thread.join(timeout)
+
+    # --- called by handles -------------------------------------------------------------------
+
+    def _wake(self) -> None:
+        with self._lock:
+            self._wakeup.notify()
+
+    def _stuck_reason(self, deadline_at: float) -> str | None:
+        if not self._thread.is_alive():
+            return "the model engine has stopped"
+        if time.monotonic() > deadline_at + _STUCK_GRACE_SECONDS:
+            return "the model engine did not answer in time"
+        return None
+
+    # --- submission --------------------------------------------------------------------------
+
+    def _prepare(self, handle: RequestHandle, request: GenerationRequest, now: float) -> _Sequence:
+        if isinstance(request.prompt, str):
+            prompt_ids = list(self._tokenizer(request.prompt)["input_ids"])
+        else:
+            prompt_ids = [int(token) for token in request.prompt]
+        if not prompt_ids:
+            raise ValueError("the prompt is empty")
+        if not all(0 <= token < self._vocab_size for token in prompt_ids):
+            raise ValueError("the prompt holds token ids outside the model's vocabulary")
+        window = self._loaded.info.context_window
+        if len(prompt_ids) >= window:
+            raise ValueError(
+                f"the prompt has {len(prompt_ids)} tokens; the model's window is {window}"
+            )
+        max_new_tokens = min(request.max_new_tokens, window - len(prompt_ids))
+        if len(prompt_ids) + max_new_tokens > self._kv_budget_tokens:
+            raise ValueError(
+                f"the prompt and reply need {len(prompt_ids) + max_new_tokens} KV cache tokens; "
+                f"the budget is {self._kv_budget_tokens}"
+            )
+        stop_token_ids = set(self._loaded.stop_token_ids)
+        stop_strings = []
+        for stop in request.stop:
+            if stop in self._special_tokens:
+                stop_token_ids.add(self._special_tokens[stop])
+            else:
+                stop_strings.append(stop)
+        generator = None
+        if request.temperature > 0:
+            generator = torch.Generator()
+            generator.manual_seed(
+                request.seed if request.seed is not None else secrets.randbits(63)
+            )
+        return _Sequence(
+            handle=handle,
+            request=request,
+            prompt_ids=prompt_ids,
+            max_new_tokens=max_new_tokens,
+            submitted_at=now,
+            deadline_at=now + request.deadline_seconds,
+            decoder=IncrementalDecoder(self._tokenizer),
+            stop_strings=StopStringMatcher(stop_strings),
+            stop_token_ids=frozenset(stop_token_ids),
+            generator=generator,
+        )
+
+    # --- the scheduler thread ----------------------------------------------------------------
+
+    def _serve(self) -> None:
+        with torch.inference_mode():
+            while True:
+                with self._lock:
+                    if self._closing:
+                        break
+                    if not (self._waiting or self._prefilling or self._running):
+                        self._wakeup.wait()
+                        continue
+                try:
+                    self._schedule_once()
+                except Exception as error:  # a bug here must not strand callers
+                    logger.exception("model engine scheduler failed")
+                    self._fail_all(f"internal engine error: {error}")
+        self._fail_all("the engine was closed", reason="cancelled")
+
+    def _schedule_once(self) -> None:
+        now = time.monotonic()
+        self._retire_waiting(now)
+        self._admit()
+        self._retire_active(now)
+        if self._prefilling:
+            self._prefill_chunk(self._prefilling[0])
+        if self._running:
+            self._decode_step()
+        elif not self._prefilling:
+            with self._lock:
+                # Waiting requests that do not fit yet: sleep until something changes.
+                if self._waiting and not self._closing:
+                    self._wakeup.wait(timeout=0.05)
+
+    def _retire_waiting(self, now: float) -> None:
+        with self._lock:
+            keep: deque[_Sequence] = deque()
+            ended: list[tuple[_Sequence, FinishReason]] = []
+            for sequence in self._waiting:
+                if sequence.handle.cancelled:
+                    ended.append((sequence, "cancelled"))
+                elif now >= sequence.deadline_at:
+                    ended.append((sequence, "timeout"))
+                else:
+                    keep.append(sequence)
+            self._waiting = keep
+        for sequence, reason in ended:
+            self._finish(sequence, reason)
+
+    def _admit(self) -> None:
+        with self._lock:
+            active = len(self._running) + len(self._prefilling)
+            if not self._join_running_batch and active:
+                return
+            while self._waiting and active < self._max_batch_size:
+                if not self._fits_kv_budget(self._waiting[0]):
+                    break
+                sequence = self._waiting.popleft()
+                sequence.prefill_cache = new_cache(self._model.config)
+                self._prefilling.append(sequence)
+                active += 1
+
+    def _fits_kv_budget(self, candidate: _Sequence) -> bool:
+        """Whether the batch could hold the candidate until everyone finishes: rows times the
+        widest padded length it could reach."""
+        active = [*self._running, *self._prefilling, candidate]
+        widest = max(sequence.length for sequence in active) + max(
+            sequence.remaining_tokens for sequence in active
+        )
+        return len(active) * widest <= self._kv_budget_tokens
+
+    def _retire_active(self, now: float) -> None:
+        ending = [
+            (sequence, reason)
+            for sequence in [*self._prefilling, *self._running]
+            if (reason := self._stop_reason(sequence, now)) is not None
+        ]
+        if not ending:
+            return
+        leaving = {id(sequence) for sequence, _ in ending}
+        with self._lock:
+            self._prefilling = deque(s for s in self._prefilling if id(s) not in leaving)
+        self._drop_rows([row for row, s in enumerate(self._running) if id(s) in leaving])
+        for sequence, reason in ending:
+            self._finish(sequence, reason)
+
+    @staticmethod
+    def _stop_reason(sequence: _Sequence, now: float) -> FinishReason | None:
+        if sequence.handle.cancelled:
+            return "cancelled"
+        if now >= sequence.deadline_at:
+            return "timeout"
+        return None
+
+    def _prefill_chunk(self, sequence: _Sequence) -> None:
+        assert sequence.prefill_cache is not None
+        start = sequence.prefilled_tokens
+        chunk = int(self._prefill_chunk_seconds / self._prefill_seconds_per_token)
+        end = min(
+            len(sequence.prompt_ids),
+            start + max(_MIN_PREFILL_CHUNK, min(chunk, _MAX_PREFILL_CHUNK)),
+        )
+        device = self._model.device
+        started = time.monotonic()
+        try:
+            output = self._model(
+                input_ids=torch.tensor([sequence.prompt_ids[start:end]], device=device),
+                position_ids=torch.arange(start, end, device=device).unsqueeze(0),
+                cache=sequence.prefill_cache,
+                use_cache=True,
+                logits_to_keep=1,
+            )
+        except Exception as error:
+            logger.exception("prefill failed for request %s", sequence.handle.id)
+            with self._lock:
+                self._prefilling.popleft()
+            self._finish(sequence, "error", f"the model failed on the prompt: {error}")
+            return
+        elapsed = time.monotonic() - started
+        self._prefill_seconds_per_token = _smooth(
+            self._prefill_seconds_per_token, elapsed / (end - start)
+        )
+        sequence.prefilled_tokens = end
+        if end < len(sequence.prompt_ids):
+            return
+        token = self._pick_tokens(output.logits[:, -1, :].float(), [sequence])[0]
+        goes_on = self._accept_token(sequence, token, time.monotonic())
+        if goes_on:
+            self._batch.add(sequence.prefill_cache, len(sequence.prompt_ids))
+        sequence.prefill_cache = None
+        with self._lock:
+            self._prefilling.popleft()
+            if goes_on:
+                self._running.append(sequence)
+
+    def _decode_step(self) -> None:
+        device = self._model.device
+        tokens = torch.tensor([sequence.next_token for sequence in self._running], device=device)
+        started = time.monotonic()
+        try:
+            logits = self._batch.step(self._model, tokens)
+        except Exception as error:
+            logger.exception("decode step failed")
+            with self._lock:
+                failed, self._running = self._running, []
+            self._batch = PaddedBatch()
+            for sequence in failed:
+                self._finish(sequence, "error", f"the model failed while generating: {error}")
+            return
+        now = time.monotonic()
+        self._step_seconds = _smooth(self._step_seconds, now - started)
+        picked = self._pick_tokens(logits, self._running)
+        self._drop_rows(
+            [
+                row
+                for row, (sequence, token) in enumerate(zip(self._running, picked, strict=True))
+                if not self._accept_token(sequence, token, now)
+            ]
+        )
+
+    def _drop_rows(self, rows: list[int]) -> None:
+        if not rows:
+            return
+        leaving = set(rows)
+        kept = [row for row in range(len(self._running)) if row not in leaving]
+        self._batch.keep(kept)
+        with self._lock:
+            self._running = [self._running[row] for row in kept]
+
+    def _pick_tokens(self, logits: torch.Tensor, sequences: list[_Sequence]) -> list[int]:
+        picked = logits.argmax(dim=-1).tolist()
+        for row, sequence in enumerate(sequences):
+            if sequence.generator is not None:
+                picked[row] = _sample(logits[row], sequence.request, sequence.generator)
+        return [int(token) for token in picked]
+
+    def _accept_token(self, sequence: _Sequence, token: int, now: float) -> bool:
+        """Streams the token's text; returns whether the sequence goes on."""
+        if sequence.first_token_at is None:
+            sequence.first_token_at = now
+        if token in sequence.stop_token_ids:
+            self._finish(sequence, "stop")
+            return False
+        sequence.completion_tokens += 1
+        sequence.next_token = token
+        text, reached_stop = sequence.stop_strings.push(sequence.decoder.push(token))
+        if text:
+            sequence.text_parts.append(text)
+            sequence.handle._send(TokenDelta(text))
+        if reached_stop:
+            self._finish(sequence, "stop")
+            return False
+        if sequence.completion_tokens >= sequence.max_new_tokens:
+            self._finish(sequence, "length")
+            return False
+        return True
+
+    def _finish(self, sequence: _Sequence, reason: FinishReason, error: str | None = None) -> None:
+        if reason != "stop":
+            rest = sequence.stop_strings.flush()
+            if rest:
+                sequence.text_parts.append(rest)
+                sequence.handle._send(TokenDelta(rest))
+        sequence.handle._send(self._finished(sequence, reason, error))
+
+    @staticmethod
+    def _finished(sequence: _Sequence, reason: FinishReason, error: str | None) -> Finished:
+        now = time.monotonic()
+        first = sequence.first_token_at
+        return Finished(
+            reason=reason,
+            text="".join(sequence.text_parts),
+            prompt_tokens=len(sequence.prompt_ids),
+            completion_tokens=sequence.completion_tokens,
+            first_token_seconds=None if first is None else first - sequence.submitted_at,
+            total_seconds=now - sequence.submitted_at,
+            error=error,
+        )
+
+    def _fail_all(self, message: str, reason: FinishReason = "error") -> None:
+        with self._lock:
+            everyone = [*self._waiting, *self._prefilling, *self._running]
+            self._waiting.clear()
+            self._prefilling.clear()
+            self._running = []
+        self._batch = PaddedBatch()
+        for sequence in everyone:
+            if sequence.handle.finished is None:
+                self._finish(sequence, reason, message if reason == "error" else None)
+
+    def _seconds_to_finish(self, sequence: _Sequence) -> float:
+        unprefilled = len(sequence.prompt_ids) - sequence.prefilled_tokens
+        if sequence in self._running:
+            unprefilled = 0
+        return (
+            unprefilled * self._prefill_seconds_per_token
+            + sequence.remaining_tokens * self._step_seconds
+        )
+
+
+def _smooth(previous: float, sample: float) -> float:
+    return (1 - _SMOOTHING) * previous + _SMOOTHING * sample
+
+
+def _sample(logits: torch.Tensor, request: GenerationRequest, generator: torch.Generator) -> int:
+    probabilities = torch.softmax(logits / request.temperature, dim=-1)
+    if request.top_p < 1:
+        sorted_probabilities, order = probabilities.sort(descending=True)
+        # Keep the smallest set of top tokens whose mass reaches top_p.
+        outside = sorted_probabilities.cumsum(dim=-1) - sorted_probabilities > request.top_p
+        sorted_probabilities[outside] = 0
+        probabilities = torch.zeros_like(probabilities).scatter(0, order, sorted_probabilities)
+    return int(torch.multinomial(probabilities, 1, generator=generator))

@@ -1,0 +1,333 @@
+"""Loading a local causal LM (Hugging Face folder or single .gguf file) at a precision that fits."""
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+import torch
+from transformers import (
+    AutoConfig,
+    AutoModelForCausalLM,
+    AutoTokenizer,
+    BitsAndBytesConfig,
+    PretrainedConfig,
+    PreTrainedModel,
+    PreTrainedTokenizerBase,
+)
+from transformers.utils import logging as transformers_logging
+
+from tutor.llm.context import kv_bytes_per_token
+from tutor.llm.precision import (
+    MEMORY_HEADROOM_FRACTION,
+    Device,
+    DeviceRequest,
+    Precision,
+    PrecisionRequest,
+    available_memory_bytes,
+    choose_precision,
+    compute_dtype,
+    resolve_device,
+)
+
+logger = logging.getLogger(__name__)
+
+EXPECTED_LAYOUT = (
+    "expected a Hugging Face model folder (config.json, tokenizer files, *.safetensors) "
+    "or a .gguf file"
+)
+_TOKENIZER_FILES = ("tokenizer.json", "tokenizer.model", "vocab.json", "tokenizer_config.json")
+_GGUF_MAGIC = b"GGUF"
+# A .gguf goes through transformers' dequantizing loader, not bitsandbytes.
+_GGUF_PRECISIONS: tuple[Precision, ...] = ("bf16", "fp16", "fp32")
+# FIM token spellings, StarCoder/Stable Code first, then Qwen2.5-Coder/CodeGemma.
+_FIM_FAMILIES = (
+    ("<fim_prefix>", "<fim_suffix>", "<fim_middle>"),
+    ("<|fim_prefix|>", "<|fim_suffix|>", "<|fim_middle|>"),
+)
+# End-of-turn markers of common chat formats; a model stops on those its vocabulary has.
+_END_OF_TURN_TOKENS = ("<|im_end|>", "<|endoftext|>", "<end_of_turn>", "<|eot_id|>", "<|end|>")
+
+
+class ModelLoadError(Exception):
+    """The model at a path is missing, incomplete, or cannot be loaded here. Says what and where."""
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    path: Path
+    device: DeviceRequest = "auto"
+    precision: PrecisionRequest = "auto"
+    # KV cache tokens to keep room for when choosing a precision (e.g. 4 requests x 2048).
+    kv_reserve_tokens: int = 8192
+
+
+@dataclass(frozen=True)
+class FimTokens:
+    prefix: str
+    suffix: str
+    middle: str
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    architecture: str
+    model_type: str
+    parameter_count: int
+    precision: Precision
+    precision_reason: str
+    device: Device
+    memory_bytes: int
+    context_window: int
+    kv_bytes_per_token: int
+    # KV cache tokens (summed over a batch) that fit in the memory left after loading.
+    kv_budget_tokens: int
+    has_chat_template: bool
+    fim_tokens: FimTokens | None
+    load_seconds: float
+    source_path: Path
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    model: PreTrainedModel
+    tokenizer: PreTrainedTokenizerBase
+    info: ModelInfo
+    # Token ids that end a reply: EOS and the end-of-turn markers the vocabulary has.
+    stop_token_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class _Source:
+    folder: Path
+    gguf_name: str | None
+
+    @property
+    def description(self) -> str:
+        return str(self.folder / self.gguf_name) if self.gguf_name else str(self.folder)
+
+    def from_pretrained_kwargs(self) -> dict[str, Any]:
+        if self.gguf_name:
+            return {"gguf_file": self.gguf_name, "local_files_only": True}
+        return {"local_files_only": True}
+
+
+def load_model(spec: ModelSpec) -> LoadedModel:
+    """Loads a model and its tokenizer, choosing device and precision; raises ModelLoadError."""
+    started = time.monotonic()
+    source = _locate(Path(spec.path).expanduser())
+    try:
+        device = resolve_device(spec.device)
+    except ValueError as error:
+        raise ModelLoadError(str(error)) from error
+    config = _load_config(source)
+    parameter_count, embedding_count = _count_parameters(config)
+    kv_16bit = kv_bytes_per_token(config, 2)
+    precision, reason = _pick_precision(
+        spec, source, device, config, parameter_count, embedding_count, kv_16bit
+    )
+    logger.info("loading %s as %s on %s: %s", source.description, precision, device, reason)
+    transformers_logging.disable_progress_bar()
+    model = _load_weights(source, config, precision, device)
+    tokenizer = _load_tokenizer(source)
+    kv_per_token = kv_bytes_per_token(
+        config, torch.finfo(compute_dtype(precision, device)).bits // 8
+    )
+    usable_after_load = available_memory_bytes(device) * (1 - MEMORY_HEADROOM_FRACTION)
+    info = ModelInfo(
+        architecture=type(model).__name__,
+        model_type=str(config.model_type),
+        parameter_count=parameter_count,
+        precision=precision,
+        precision_reason=reason,
+        device=device,
+        memory_bytes=int(model.get_memory_footprint()),
+        context_window=_context_window(config),
+        kv_bytes_per_token=kv_per_token,
+        kv_budget_tokens=max(int(usable_after_load // kv_per_token), 0),
+        has_chat_template=bool(getattr(tokenizer, "chat_template", None)),
+        fim_tokens=find_fim_tokens(tokenizer),
+        load_seconds=time.monotonic() - started,
+        source_path=Path(source.description),
+    )
+    return LoadedModel(model, tokenizer, info, _stop_token_ids(model, tokenizer))
+
+
+def find_fim_tokens(tokenizer: PreTrainedTokenizerBase) -> FimTokens | None:
+    """The model's fill-in-the-middle tokens, if its vocabulary has a whole family of them."""
+    vocab = tokenizer.get_vocab()
+    for prefix, suffix, middle in _FIM_FAMILIES:
+        if prefix in vocab and suffix in vocab and middle in vocab:
+            return FimTokens(prefix, suffix, middle)
+    return None
+
+
+def _locate(path: Path) -> _Source:
+    if not path.exists():
+        raise ModelLoadError(f"no model at {path}: {EXPECTED_LAYOUT}")
+    if path.is_file():
+        if path.suffix.lower() != ".gguf":
+            raise ModelLoadError(f"{path} is a file but not a .gguf file: {EXPECTED_LAYOUT}")
+        _check_gguf_magic(path)
+        return _Source(path.parent, path.name)
+    if not (path / "config.json").is_file():
+        ggufs = sorted(path.glob("*.gguf"))
+        if len(ggufs) == 1:
+            _check_gguf_magic(ggufs[0])
+            return _Source(path, ggufs[0].name)
+        raise ModelLoadError(f"no config.json in {path}: {EXPECTED_LAYOUT}")
+    missing = []
+    if not any((path / name).is_file() for name in _TOKENIZER_FILES):
+        missing.append("tokenizer files (tokenizer.json or tokenizer.model)")
+    if not any(path.glob("*.safetensors")):
+        # .bin checkpoints are pickles that can run code when loaded; we only take safetensors.
+        missing.append("*.safetensors weights")
+    if missing:
+        raise ModelLoadError(f"{path} has no {' and no '.join(missing)}: {EXPECTED_LAYOUT}")
+    return _Source(path, None)
+
+
+def _check_gguf_magic(path: Path) -> None:
+    with path.open("rb") as file:
+        if file.read(4) != _GGUF_MAGIC:
+            raise ModelLoadError(
+                f"{path} does not start with the GGUF magic bytes: {EXPECTED_LAYOUT}"
+            )
+
+
+def _load_config(source: _Source) -> PretrainedConfig:
+    if not source.gguf_name:
+        try:
+            json.loads((source.folder / "config.json").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ModelLoadError(
+                f"config.json in {source.folder} is not readable JSON ({error}): {EXPECTED_LAYOUT}"
+            ) from error
+    try:
+        config = AutoConfig.from_pretrained(source.folder, **source.from_pretrained_kwargs())
+    except Exception as error:  # transformers raises many types for a bad or unknown config
+        raise ModelLoadError(
+            f"cannot read the model config of {source.description}: {error}"
+        ) from error
+    if not any(name.endswith("ForCausalLM") for name in config.architectures or ["ForCausalLM"]):
+        raise ModelLoadError(
+            f"{source.description} holds a {config.architectures} model, not a causal LM"
+        )
+    # Stable Code Instruct's config turns the KV cache off; generation is unusably slow without it.
+    config.use_cache = True
+    return cast(PretrainedConfig, config)
+
+
+def _count_parameters(config: PretrainedConfig) -> tuple[int, int]:
+    """(all parameters, embedding + untied LM head parameters), from the config alone."""
+    try:
+        # On the meta device: shapes only, no memory, and tied weights are tied.
+        with torch.device("meta"):
+            skeleton = AutoModelForCausalLM.from_config(config)
+    except Exception as error:
+        raise ModelLoadError(
+            f"transformers cannot build a {config.model_type} model: {error}"
+        ) from error
+    parameter_count = sum(parameter.numel() for parameter in skeleton.parameters())
+    embeddings = skeleton.get_input_embeddings().weight.numel()
+    output = skeleton.get_output_embeddings()
+    if output is not None and output.weight is not skeleton.get_input_embeddings().weight:
+        embeddings += output.weight.numel()
+    return parameter_count, embeddings
+
+
+def _pick_precision(
+    spec: ModelSpec,
+    source: _Source,
+    device: Device,
+    config: PretrainedConfig,
+    parameter_count: int,
+    embedding_count: int,
+    kv_16bit: int,
+) -> tuple[Precision, str]:
+    allowed: tuple[Precision, ...] | None = _GGUF_PRECISIONS if source.gguf_name else None
+    if device == "cuda" and not torch.cuda.is_bf16_supported():
+        allowed = tuple(p for p in allowed or ("fp16", "int8", "nf4") if p != "bf16")
+    if spec.precision != "auto":
+        if allowed is not None and spec.precision not in allowed:
+            raise ModelLoadError(
+                f"precision {spec.precision} is not available for {source.description} on "
+                f"{device}; choose one of {', '.join(allowed)}"
+            )
+        if spec.precision in ("int8", "nf4") and device == "mps":
+            raise ModelLoadError("int8 and nf4 need bitsandbytes, which does not run on mps")
+        return spec.precision, f"{spec.precision}: asked for"
+    try:
+        choice = choose_precision(
+            device=device,
+            parameter_count=parameter_count,
+            embedding_parameter_count=embedding_count,
+            kv_bytes_per_token_16bit=kv_16bit,
+            kv_reserve_tokens=spec.kv_reserve_tokens,
+            available_bytes=available_memory_bytes(device),
+            allowed=allowed,
+        )
+    except MemoryError as error:
+        raise ModelLoadError(f"cannot load {source.description}: {error}") from error
+    return choice.precision, choice.reason
+
+
+def _load_weights(
+    source: _Source, config: PretrainedConfig, precision: Precision, device: Device
+) -> PreTrainedModel:
+    dtype = compute_dtype(precision, device)
+    kwargs: dict[str, Any] = {
+        **source.from_pretrained_kwargs(),
+        "config": config,
+        "dtype": dtype,
+        "device_map": {"": device},
+    }
+    if not source.gguf_name:
+        kwargs["use_safetensors"] = True
+    if precision == "int8":
+        kwargs["quantization_config"] = BitsAndBytesConfig(load_in_8bit=True)
+    elif precision == "nf4":
+        kwargs["quantization_config"] = BitsAndBytesConfig(
+            load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=dtype
+        )
+    try:
+        model = AutoModelForCausalLM.from_pretrained(source.folder, **kwargs)
+    except Exception as error:  # a broken file surfaces as OSError, ValueError, RuntimeError, ...
+        raise ModelLoadError(
+            f"cannot load the weights of {source.description} as {precision} on {device}: {error}"
+        ) from error
+    model.eval()
+    return cast(PreTrainedModel, model)
+
+
+def _load_tokenizer(source: _Source) -> PreTrainedTokenizerBase:
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(source.folder, **source.from_pretrained_kwargs())
+    except Exception as error:
+        raise ModelLoadError(
+            f"cannot load the tokenizer of {source.description}: {error}"
+        ) from error
+    return cast(PreTrainedTokenizerBase, tokenizer)
+
+
+def _context_window(config: PretrainedConfig) -> int:
+    for name in ("max_position_embeddings", "n_positions", "max_sequence_length", "seq_length"):
+        value = getattr(config, name, None)
+        if isinstance(value, int) and value > 0:
+            return value
+    return 2048
+
+
+def _stop_token_ids(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase) -> frozenset[int]:
+    ids: set[int] = set()
+    generation_eos = model.generation_config.eos_token_id if model.generation_config else None
+    for value in (generation_eos, model.config.eos_token_id, tokenizer.eos_token_id):
+        if isinstance(value, int):
+            ids.add(value)
+        elif isinstance(value, list):
+            ids.update(v for v in value if isinstance(v, int))
+    vocab = tokenizer.get_vocab()
+    ids.update(vocab[token] for token in _END_OF_TURN_TOKENS if token in vocab)
+    return frozenset(ids)

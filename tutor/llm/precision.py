@@ -1,0 +1,136 @@
+"""Picking a device and a weight precision that fit this machine, and saying why."""
+
+from dataclasses import dataclass
+from typing import Literal
+
+import psutil
+import torch
+
+Device = Literal["cuda", "mps", "cpu"]
+DeviceRequest = Literal["auto", "cuda", "mps", "cpu"]
+Precision = Literal["bf16", "fp16", "fp32", "int8", "nf4"]
+PrecisionRequest = Literal["auto", "bf16", "fp16", "fp32", "int8", "nf4"]
+
+GIB = 1024**3
+
+# Bytes per weight of the layers each mode stores. bitsandbytes quantizes the linear layers only;
+# the embeddings (and an untied LM head) stay in the 16-bit compute dtype. nf4 adds one fp32
+# absmax per 64 weights; int8 one fp32 scale per row, which is negligible.
+_LINEAR_BYTES: dict[Precision, float] = {
+    "fp32": 4.0,
+    "bf16": 2.0,
+    "fp16": 2.0,
+    "int8": 1.0,
+    "nf4": 0.5 + 4 / 64,
+}
+_EMBEDDING_BYTES: dict[Precision, float] = {
+    "fp32": 4.0,
+    "bf16": 2.0,
+    "fp16": 2.0,
+    "int8": 2.0,
+    "nf4": 2.0,
+}
+
+# What the process needs beyond weights and KV cache: torch and transformers themselves,
+# activations, the tokenizer. Measured: ~0.9 GiB RSS for a 135M model minus its weights.
+RUNTIME_OVERHEAD_BYTES = GIB
+# Keep this share of free memory untouched: the rest of the lab server (database, Redis, the
+# sandboxes running student code) lives on the same machine.
+MEMORY_HEADROOM_FRACTION = 0.15
+
+# Best first. On CPU, 16-bit weights halve the memory traffic that bounds decoding and beat fp32
+# (DESIGN.md section 4: 2.3 vs 1.4 tok/s for Stable Code 3B); int8 decodes one sequence faster
+# still but batches no better and loads slower, so it is the fallback when bf16 does not fit.
+_PREFERENCE: dict[Device, tuple[Precision, ...]] = {
+    "cuda": ("bf16", "fp16", "int8", "nf4"),
+    "mps": ("fp16", "fp32"),
+    "cpu": ("bf16", "int8", "nf4"),
+}
+
+
+@dataclass(frozen=True)
+class PrecisionChoice:
+    precision: Precision
+    reason: str
+
+
+def resolve_device(request: DeviceRequest) -> Device:
+    if request == "auto":
+        if torch.cuda.is_available():
+            return "cuda"
+        if torch.backends.mps.is_available():
+            return "mps"
+        return "cpu"
+    if request == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device 'cuda' was asked for, but torch sees no CUDA GPU")
+    if request == "mps" and not torch.backends.mps.is_available():
+        raise ValueError("device 'mps' was asked for, but torch has no MPS backend here")
+    return request
+
+
+def available_memory_bytes(device: Device) -> int:
+    """Memory a model could still use: free VRAM on CUDA, else available RAM (MPS shares RAM)."""
+    if device == "cuda":
+        free, _total = torch.cuda.mem_get_info()
+        return int(free)
+    return int(psutil.virtual_memory().available)
+
+
+def weight_bytes(parameter_count: int, embedding_parameter_count: int, precision: Precision) -> int:
+    linear = max(parameter_count - embedding_parameter_count, 0)
+    return int(
+        linear * _LINEAR_BYTES[precision] + embedding_parameter_count * _EMBEDDING_BYTES[precision]
+    )
+
+
+def compute_dtype(precision: Precision, device: Device) -> torch.dtype:
+    """The dtype activations and the KV cache use under a precision mode."""
+    if precision == "fp32":
+        return torch.float32
+    if precision == "fp16" or (device == "mps" and precision in ("int8", "nf4")):
+        return torch.float16
+    return torch.bfloat16
+
+
+def choose_precision(
+    *,
+    device: Device,
+    parameter_count: int,
+    embedding_parameter_count: int,
+    kv_bytes_per_token_16bit: int,
+    kv_reserve_tokens: int,
+    available_bytes: int,
+    allowed: tuple[Precision, ...] | None = None,
+) -> PrecisionChoice:
+    """The first precision in this device's preference order whose footprint fits.
+
+    Footprint = weights + a KV cache reserve of `kv_reserve_tokens` tokens + runtime overhead,
+    against the available memory minus headroom. `allowed` narrows the candidates (a GGUF file
+    cannot go through bitsandbytes).
+    """
+    budget = int(available_bytes * (1 - MEMORY_HEADROOM_FRACTION))
+    candidates = [p for p in _PREFERENCE[device] if allowed is None or p in allowed]
+    footprints: list[str] = []
+    for precision in candidates:
+        kv_bytes = kv_bytes_per_token_16bit * kv_reserve_tokens
+        if compute_dtype(precision, device) == torch.float32:
+            kv_bytes *= 2
+        need = (
+            weight_bytes(parameter_count, embedding_parameter_count, precision)
+            + kv_bytes
+            + RUNTIME_OVERHEAD_BYTES
+        )
+        footprints.append(f"{precision} {need / GIB:.1f} GiB")
+        if need <= budget:
+            return PrecisionChoice(
+                precision,
+                f"{precision}: needs {need / GIB:.1f} GiB (weights of "
+                f"{parameter_count / 1e9:.2f}B parameters, KV cache for {kv_reserve_tokens} "
+                f"tokens, runtime) of {budget / GIB:.1f} GiB usable on {device} "
+                f"({available_bytes / GIB:.1f} GiB available, "
+                f"{MEMORY_HEADROOM_FRACTION:.0%} kept free)",
+            )
+    raise MemoryError(
+        f"the model does not fit in {budget / GIB:.1f} GiB usable on {device}: "
+        + ", ".join(footprints)
+    )
