@@ -1,48 +1,75 @@
-"""WebSocket: a browser watches one submission and gets its result the moment it is stored."""
+"""The grading half of the workspace socket: run, submit, autosave, and results as they land."""
 
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.contrib.auth.models import User
 
+from exercises.models import Exercise, Submission
 from exercises.selectors.submissions import submission_for_viewer, submission_payload
+from exercises.services.drafts import save_draft
+from exercises.services.grading import CodeRejected, submit_code
 from exercises.services.notifications import submission_group
 from tutor.accounts.roles import is_instructor
+from tutor.sockets import JsonSocket, SocketRefusal
 
 
-class SubmissionConsumer(AsyncJsonWebsocketConsumer):
-    async def connect(self) -> None:
-        self.submission_id = int(self.scope["url_route"]["kwargs"]["submission_id"])
-        payload = await self._payload()
-        if payload is None:
-            await self.close(code=4403)
-            return
-        await self.channel_layer.group_add(submission_group(self.submission_id), self.channel_name)
-        await self.accept()
-        # The result may have been stored before this socket joined the group.
-        await self.send_json({"type": "submission", "submission": payload})
+class SubmissionSocket(JsonSocket):
+    """Mixin for a consumer that knows its user and exercise (self.user, self.exercise)."""
 
-    async def disconnect(self, code: int) -> None:
-        if hasattr(self, "submission_id"):
-            await self.channel_layer.group_discard(
-                submission_group(self.submission_id), self.channel_name
+    user: User
+    exercise: Exercise
+
+    async def handle_run(self, content: dict[str, Any]) -> None:
+        await self._grade(content, Submission.Kind.RUN)
+
+    async def handle_submit(self, content: dict[str, Any]) -> None:
+        await self._grade(content, Submission.Kind.SUBMIT)
+
+    async def handle_draft(self, content: dict[str, Any]) -> None:
+        code = _code_of(content)
+        try:
+            draft = await database_sync_to_async(save_draft)(self.user, self.exercise, code)
+        except CodeRejected as error:
+            raise SocketRefusal(str(error)) from error
+        await self.send_json({"type": "draft_saved", "saved_at": draft.saved_at.isoformat()})
+
+    async def _grade(self, content: dict[str, Any], kind: Submission.Kind) -> None:
+        code = _code_of(content)
+        try:
+            submission = await database_sync_to_async(submit_code)(
+                self.user, self.exercise, code, kind
             )
+        except CodeRejected as error:
+            raise SocketRefusal(str(error)) from error
+        await self.follow_submission(submission.pk)
 
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        # This socket only listens; anything a client sends is ignored.
-        return
+    async def follow_submission(self, submission_id: int) -> None:
+        await self.channel_layer.group_add(submission_group(submission_id), self.channel_name)
+        await self.send_submission(submission_id)
 
     async def submission_changed(self, event: dict[str, Any]) -> None:
-        payload = await self._payload()
-        if payload is None:
-            await self.close(code=4403)
-            return
-        await self.send_json({"type": "submission", "submission": payload})
+        await self.send_submission(event["submission_id"])
+
+    async def send_submission(self, submission_id: int) -> None:
+        payload = await self._submission_payload(submission_id)
+        if payload is not None:
+            await self.send_json({"type": "submission", "submission": payload})
+            if payload["status"] in {"done", "error"}:
+                await self.channel_layer.group_discard(
+                    submission_group(submission_id), self.channel_name
+                )
 
     @database_sync_to_async
-    def _payload(self) -> dict[str, Any] | None:
-        user = self.scope["user"]
-        submission = submission_for_viewer(user, self.submission_id)
+    def _submission_payload(self, submission_id: int) -> dict[str, Any] | None:
+        submission = submission_for_viewer(self.user, submission_id)
         if submission is None:
             return None
-        return submission_payload(submission, for_instructor=is_instructor(user))
+        return submission_payload(submission, for_instructor=is_instructor(self.user))
+
+
+def _code_of(content: dict[str, Any]) -> str:
+    code = content.get("code")
+    if not isinstance(code, str):
+        raise SocketRefusal("code must be text.")
+    return code

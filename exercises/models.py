@@ -85,3 +85,22 @@ class Submission(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.ERROR}
+
+
+class Draft(models.Model):
+    """The code in a student's editor, autosaved: it survives a reload, another PC, a logout."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts"
+    )
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="drafts")
+    code = models.TextField()
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["student", "exercise"], name="one_draft_per_exercise")
+        ]
+
+    def __str__(self) -> str:
+        return f"draft of {self.student_id} on {self.exercise_id}"

@@ -1,12 +1,12 @@
 from django.urls import path
 
 from exercises import views
+from tutor.workspace import views as workspace_views
 
 app_name = "exercises"
 
 urlpatterns = [
     path("", views.exercise_list, name="list"),
-    path("<slug:slug>/", views.exercise_detail, name="detail"),
-    path("<slug:slug>/submissions/", views.create_submission, name="submit"),
-    path("submissions/<int:submission_id>/", views.submission_detail, name="submission"),
+    path("<slug:slug>/", workspace_views.workspace, name="detail"),
+    path("<slug:slug>/draft/", workspace_views.save_draft_view, name="draft"),
 ]

@@ -182,6 +182,13 @@ LLM_PARALLEL_REQUESTS = int(os.environ.get("LABTUTOR_LLM_PARALLEL", "8"))
 LLM_REQUEST_SECONDS = float(os.environ.get("LABTUTOR_LLM_REQUEST_SECONDS", "120"))
 LLM_MAX_NEW_TOKENS = int(os.environ.get("LABTUTOR_LLM_MAX_NEW_TOKENS", "384"))
 
+# The solution-leak guard (tutor/guard/models.py explains each threshold). Turning it off is
+# for measuring the bare pipeline and for tests on random-weight models, never for a class.
+GUARD_ENABLED = env_bool("LABTUTOR_GUARD", True)
+GUARD_SIMILARITY_BLOCK = float(os.environ.get("LABTUTOR_GUARD_SIMILARITY_BLOCK", "0.8"))
+GUARD_SIMILARITY_REDACT = float(os.environ.get("LABTUTOR_GUARD_SIMILARITY_REDACT", "0.5"))
+GUARD_RUN_CODE_BLOCKS = env_bool("LABTUTOR_GUARD_RUN_CODE_BLOCKS", True)
+
 if not DEBUG:
     SESSION_COOKIE_HTTPONLY = True
     CSRF_COOKIE_HTTPONLY = False

@@ -6,7 +6,7 @@ from enum import StrEnum
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef
 
-from exercises.models import Exercise, Submission
+from exercises.models import Draft, Exercise, Submission
 
 
 class Progress(StrEnum):
@@ -59,7 +59,10 @@ def _progress(exercise: Exercise) -> Progress:
 
 
 def latest_code(student: User, exercise: Exercise) -> str:
-    """Where the student left off: their last graded code, else the starter code."""
+    """Where the student left off: the autosaved draft, their last graded code, or the starter."""
+    draft = Draft.objects.filter(student=student, exercise=exercise).first()
+    if draft is not None:
+        return draft.code
     last = (
         Submission.objects.filter(student=student, exercise=exercise)
         .order_by("-created_at")
@@ -67,3 +70,33 @@ def latest_code(student: User, exercise: Exercise) -> str:
         .first()
     )
     return last if last is not None else exercise.starter_code
+
+
+def next_exercise(student: User, exercise: Exercise) -> Exercise | None:
+    """The first listed exercise after this one that the student has not solved yet."""
+    solved = Submission.objects.filter(
+        student=student, kind=Submission.Kind.SUBMIT, passed=True
+    ).values("exercise_id")
+    return (
+        Exercise.objects.filter(is_hidden=False, order__gt=exercise.order)
+        .exclude(pk__in=solved)
+        .order_by("order", "slug")
+        .first()
+    )
+
+
+def suggested_exercise(student: User) -> Exercise | None:
+    """Where to go on: the exercise last worked on if unsolved, else the first unsolved one."""
+    solved = Submission.objects.filter(
+        student=student, kind=Submission.Kind.SUBMIT, passed=True
+    ).values("exercise_id")
+    unsolved = Exercise.objects.filter(is_hidden=False).exclude(pk__in=solved)
+    recent = (
+        Draft.objects.filter(student=student, exercise__in=unsolved)
+        .order_by("-saved_at")
+        .select_related("exercise")
+        .first()
+    )
+    if recent is not None:
+        return recent.exercise
+    return unsolved.order_by("order", "slug").first()

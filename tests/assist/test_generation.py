@@ -52,18 +52,20 @@ def test_generating_twice_does_nothing_the_second_time(
     ai_request = ask(student, add_two, AiRequest.Kind.REVIEW)
     generate_reply(ai_request.pk)
     done = AiRequest.objects.get(pk=ai_request.pk)
-    with mock.patch("tutor.assist.services.generation.get_engine") as get_engine:
+    with mock.patch("tutor.assist.services.generation.build_prompt") as build_prompt:
         generate_reply(ai_request.pk)
-    get_engine.assert_not_called()
+    build_prompt.assert_not_called()
     assert AiRequest.objects.get(pk=ai_request.pk).finished_at == done.finished_at
 
 
-def test_a_cancelled_queued_request_never_runs(student: User, add_two: Exercise) -> None:
+def test_a_cancelled_queued_request_never_runs(
+    tutor_model: Path, student: User, add_two: Exercise
+) -> None:
     ai_request = ask(student, add_two, AiRequest.Kind.ASK, question="What is a return value?")
     cancel_request(student, ai_request.pk)
-    with mock.patch("tutor.assist.services.generation.get_engine") as get_engine:
+    with mock.patch("tutor.assist.services.generation.build_prompt") as build_prompt:
         generate_reply(ai_request.pk)
-    get_engine.assert_not_called()
+    build_prompt.assert_not_called()
     assert AiRequest.objects.get(pk=ai_request.pk).status == AiRequest.Status.CANCELLED
 
 

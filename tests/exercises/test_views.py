@@ -1,12 +1,9 @@
-import json
-from unittest import mock
-
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from exercises.models import Exercise, Submission
+from exercises.models import Draft, Exercise, Submission
 
 pytestmark = pytest.mark.django_db
 
@@ -18,85 +15,46 @@ def test_pages_need_a_login(client: Client, exercism_exercises: dict[str, Exerci
         assert response["Location"].startswith(reverse("login"))
 
 
-def test_list_groups_exercises_and_shows_progress(
+def test_list_groups_exercises_shows_progress_and_what_comes_next(
     client: Client, student: User, exercism_exercises: dict[str, Exercise]
 ) -> None:
     Submission.objects.create(
         student=student,
-        exercise=exercism_exercises["two-fer"],
+        exercise=exercism_exercises["hello-world"],
         code="x",
         kind=Submission.Kind.SUBMIT,
         passed=True,
         status=Submission.Status.DONE,
     )
+    Draft.objects.create(student=student, exercise=exercism_exercises["two-fer"], code="x")
     client.force_login(student)
-    html = client.get(reverse("exercises:list")).content.decode()
+    response = client.get(reverse("exercises:list"))
+    html = response.content.decode()
     assert "Exercism" in html and "Two Fer" in html
     assert "solved" in html and "not started" in html
+    assert response.context["suggested"] == exercism_exercises["two-fer"]
 
 
-def test_detail_renders_markdown_safely_and_starts_from_the_stub(
+def test_the_draft_beacon_saves_the_code(
     client: Client, student: User, exercism_exercises: dict[str, Exercise]
 ) -> None:
-    exercise = exercism_exercises["two-fer"]
-    exercise.statement_md += "\n<script>alert(1)</script>\n"
-    exercise.save()
     client.force_login(student)
-    html = client.get(reverse("exercises:detail", args=["two-fer"])).content.decode()
-    assert "<script>alert(1)</script>" not in html
-    assert "def two_fer(name):" in html
+    url = reverse("exercises:draft", args=["two-fer"])
+    response = client.post(url, {"code": "def two_fer(name):\n    return name\n"})
+    assert response.status_code == 200
+    assert Draft.objects.get(student=student).code == "def two_fer(name):\n    return name\n"
+
+    assert client.post(url, {}).status_code == 400
+    assert client.post(url, {"code": "x = 1\n" * 20000}).status_code == 400
+    assert Draft.objects.get(student=student).code.startswith("def two_fer")
 
 
-def test_submit_endpoint_saves_and_enqueues(
-    client: Client,
-    student: User,
-    exercism_exercises: dict[str, Exercise],
-    django_capture_on_commit_callbacks,
+def test_the_draft_beacon_needs_a_login_and_a_csrf_token(
+    student: User, exercism_exercises: dict[str, Exercise]
 ) -> None:
-    client.force_login(student)
-    with (
-        mock.patch("exercises.tasks.grade_submission_task.delay") as delay,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        response = client.post(
-            reverse("exercises:submit", args=["two-fer"]),
-            data=json.dumps({"code": "def two_fer(name='you'):\n    pass\n", "kind": "submit"}),
-            content_type="application/json",
-        )
-    assert response.status_code == 202
-    submission = Submission.objects.get(pk=response.json()["id"])
-    assert submission.kind == "submit" and submission.student == student
-    delay.assert_called_once_with(submission.pk)
-
-
-@pytest.mark.parametrize(
-    "body", ["not json", json.dumps({"kind": "run"}), json.dumps({"code": 5}), "[]"]
-)
-def test_submit_endpoint_rejects_bad_input_clearly(
-    client: Client, student: User, exercism_exercises: dict[str, Exercise], body: str
-) -> None:
-    client.force_login(student)
-    response = client.post(
-        reverse("exercises:submit", args=["two-fer"]), data=body, content_type="application/json"
-    )
-    assert response.status_code == 400
-    assert response.json()["error"]
-    assert not Submission.objects.exists()
-
-
-def test_students_cannot_read_each_others_submissions(
-    client: Client,
-    student: User,
-    other_student: User,
-    exercism_exercises: dict[str, Exercise],
-) -> None:
-    submission = Submission.objects.create(
-        student=student, exercise=exercism_exercises["two-fer"], code="secret", kind="run"
-    )
-    client.force_login(other_student)
-    response = client.get(reverse("exercises:submission", args=[submission.pk]))
-    assert response.status_code == 404
-    client.force_login(student)
-    assert client.get(reverse("exercises:submission", args=[submission.pk])).json()["id"] == (
-        submission.pk
-    )
+    url = reverse("exercises:draft", args=["two-fer"])
+    assert Client().post(url, {"code": "x"}).status_code == 302
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(student)
+    assert strict.post(url, {"code": "x"}).status_code == 403
+    assert not Draft.objects.exists()

@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 
 from exercises.models import Exercise
 from tests.live import stack_environment, start_worker, stop
-from tutor.asgi import application
+from tests.workspace.conftest import open_workspace
 from tutor.celery import app as celery_app
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -27,6 +27,7 @@ def llm_worker(tiny_tutor_model: Path) -> Iterator[subprocess.Popen[bytes]]:
         LABTUTOR_MODEL_PRECISION="fp32",
         LABTUTOR_MODEL_DEVICE="cpu",
         LABTUTOR_LLM_MAX_NEW_TOKENS="2000",
+        LABTUTOR_GUARD="0",  # random weights write garbage the guard holds back as code
     )
     worker = start_worker("llm", env, "--pool", "threads", "--concurrency", "4")
     yield worker
@@ -34,14 +35,7 @@ def llm_worker(tiny_tutor_model: Path) -> Iterator[subprocess.Popen[bytes]]:
 
 
 async def help_socket(student: User) -> WebsocketCommunicator:
-    communicator = WebsocketCommunicator(
-        application,
-        "/ws/assist/add-two/",
-        headers=[(b"origin", b"http://localhost"), (b"host", b"localhost")],
-    )
-    communicator.scope["user"] = student
-    connected, _ = await communicator.connect()
-    assert connected
+    communicator, _ = await open_workspace(student)
     await communicator.send_json_to({"type": "help", "kind": "hint", "code": "def add(a, b):\n"})
     return communicator
 

@@ -117,6 +117,21 @@ def test_batching_gives_each_request_its_unbatched_greedy_text(
         assert together.text == single.text
 
 
+@pytest.mark.parametrize("model_fixture", ["chat_model", "sliding_model"])
+def test_prefill_in_small_chunks_gives_the_same_text(
+    model_fixture: str, request: pytest.FixtureRequest
+) -> None:
+    model: LoadedModel = request.getfixturevalue(model_fixture)
+    long_prompt = PROMPTS[3] * 3  # about 300 tokens: 5 chunks of 64, windows of 8
+    whole = model.tokenizer.decode(transformers_greedy(model, long_prompt, 20))
+
+    with Engine(model, max_batch_size=1, prefill_chunk_seconds=1e-9) as engine:
+        chunked = engine.submit(GenerationRequest(long_prompt, max_new_tokens=20)).result()
+
+    assert chunked.prompt_tokens > 4 * 64
+    assert chunked.text == whole
+
+
 def test_requests_from_many_threads_all_finish(engine: Engine) -> None:
     results: dict[int, Finished] = {}
 

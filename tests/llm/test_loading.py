@@ -47,13 +47,21 @@ def test_a_completion_model_has_no_template_and_no_fim(plain_model: LoadedModel)
     assert plain_model.info.fim_tokens is None
 
 
-def test_auto_precision_picks_bf16_on_cpu_and_says_why(chat_model_dir: Path) -> None:
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a CUDA GPU")
+def test_auto_picks_the_cpu_and_a_precision_and_says_why(chat_model_dir: Path) -> None:
     loaded = load_model(ModelSpec(chat_model_dir, device="auto", precision="auto"))
 
     assert loaded.info.device == "cpu"
-    assert loaded.info.precision == "bf16"
+    assert loaded.info.precision == "fp32"  # a small model; see precision.SMALL_MODEL_PARAMETERS
     assert "GiB" in loaded.info.precision_reason
-    assert next(loaded.model.parameters()).dtype.is_floating_point
+    assert next(loaded.model.parameters()).dtype == torch.float32
+
+
+def test_bf16_loads_in_bf16(chat_model_dir: Path) -> None:
+    loaded = load_model(ModelSpec(chat_model_dir, device="cpu", precision="bf16"))
+
+    assert next(loaded.model.parameters()).dtype == torch.bfloat16
+    assert loaded.info.kv_bytes_per_token == 2 * 4 * 16 * 2 * 2
 
 
 @pytest.mark.parametrize("precision", ["int8", "nf4"])

@@ -57,6 +57,16 @@ def test_gguf_files_never_get_bitsandbytes_modes() -> None:
         choose(available_gib=8, allowed=("bf16", "fp16", "fp32"))
 
 
+def test_small_models_run_fp32_on_cpu_where_it_computes_faster() -> None:
+    small, embeddings = 135_000_000, 28_000_000  # SmolLM2-135M
+
+    on_cpu = choose(22, parameter_count=small, embedding_parameter_count=embeddings)
+    on_cuda = choose(22, "cuda", parameter_count=small, embedding_parameter_count=embeddings)
+
+    assert on_cpu.precision == "fp32"
+    assert on_cuda.precision == "bf16"
+
+
 def test_cuda_prefers_16_bit_then_quantized() -> None:
     assert choose(available_gib=40, device="cuda").precision == "bf16"
     no_bf16 = choose(available_gib=40, device="cuda", allowed=("fp16", "int8", "nf4"))

@@ -1,12 +1,12 @@
-"""WebSocket for the AI help panel: ask, follow the answer token by token, cancel, rate."""
+"""The AI half of the workspace socket: ask, follow answers token by token, cancel, rate."""
 
 import asyncio
 import contextlib
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.contrib.auth.models import User
 
 from exercises.models import Exercise
 from tutor.assist import streams
@@ -20,23 +20,24 @@ from tutor.assist.services.requests import (
     rate_reply,
     request_help,
 )
+from tutor.sockets import JsonSocket, SocketRefusal
 
 WATCHDOG_SECONDS = 2.0
 WORKER_LOST_MESSAGE = "The tutor's worker stopped while answering. Please ask again."
+FINISHED = {"done", "failed", "cancelled"}
 
 
-class AssistConsumer(AsyncJsonWebsocketConsumer):
-    async def connect(self) -> None:
-        user = self.scope["user"]
-        self.exercise = await self._visible_exercise(self.scope["url_route"]["kwargs"]["slug"])
-        if not user.is_authenticated or self.exercise is None:
-            await self.close(code=4403)
-            return
+class AssistSocket(JsonSocket):
+    """Mixin for a consumer that knows its user and exercise (self.user, self.exercise)."""
+
+    user: User
+    exercise: Exercise
+
+    def start_following_answers(self) -> None:
         self.followed: set[int] = set()
-        await self.accept()
         self.watchdog = asyncio.create_task(self._watch_followed())
 
-    async def disconnect(self, code: int) -> None:
+    async def stop_following_answers(self) -> None:
         if hasattr(self, "watchdog"):
             self.watchdog.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -44,54 +45,40 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
         for request_id in getattr(self, "followed", set()):
             await self.channel_layer.group_discard(request_group(request_id), self.channel_name)
 
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        if not isinstance(content, dict):
-            await self._error("Send a JSON object.")
-            return
-        handlers = {
-            "help": self._help,
-            "cancel": self._cancel,
-            "resume": self._resume,
-            "rate": self._rate,
-        }
-        handler = handlers.get(content.get("type", ""))
-        if handler is None:
-            await self._error(f"Unknown message type {content.get('type')!r}.")
-            return
-        try:
-            await handler(content)
-        except HelpRefused as refusal:
-            await self._error(str(refusal))
-
-    async def _help(self, content: dict[str, Any]) -> None:
+    async def handle_help(self, content: dict[str, Any]) -> None:
         try:
             kind = AiRequest.Kind(str(content.get("kind")))
         except ValueError as error:
-            raise HelpRefused(f"Unknown kind of help {content.get('kind')!r}.") from error
-        ai_request = await database_sync_to_async(request_help)(
-            self.scope["user"], self.exercise, kind, content
-        )
-        await self._follow(ai_request.pk)
-        await self._send_request(ai_request.pk)
+            raise SocketRefusal(f"Unknown kind of help {content.get('kind')!r}.") from error
+        try:
+            ai_request = await database_sync_to_async(request_help)(
+                self.user, self.exercise, kind, content
+            )
+        except HelpRefused as refusal:
+            raise SocketRefusal(str(refusal), refusal.retry_after_seconds) from refusal
+        await self.follow_answer(ai_request.pk)
+        await self.send_answer(ai_request.pk)
 
-    async def _cancel(self, content: dict[str, Any]) -> None:
+    async def handle_cancel(self, content: dict[str, Any]) -> None:
         request_id = _request_id(content)
-        await database_sync_to_async(cancel_request)(self.scope["user"], request_id)
+        if await database_sync_to_async(cancel_request)(self.user, request_id) is None:
+            raise SocketRefusal("No such request.")
 
-    async def _resume(self, content: dict[str, Any]) -> None:
+    async def handle_resume(self, content: dict[str, Any]) -> None:
         request_id = _request_id(content)
-        if await self._send_request(request_id):
-            await self._follow(request_id)
+        if await self.send_answer(request_id):
+            await self.follow_answer(request_id)
 
-    async def _rate(self, content: dict[str, Any]) -> None:
+    async def handle_rate(self, content: dict[str, Any]) -> None:
         request_id = _request_id(content)
         rating = content.get("rating")
-        if not isinstance(rating, int):
-            raise HelpRefused("A rating is 1 (helpful) or -1 (not helpful).")
-        await database_sync_to_async(rate_reply)(self.scope["user"], request_id, rating)
-        await self._send_request(request_id)
+        if rating not in (1, -1) or isinstance(rating, bool):
+            raise SocketRefusal("A rating is 1 (helpful) or -1 (not helpful).")
+        if not await database_sync_to_async(rate_reply)(self.user, request_id, rating):
+            raise SocketRefusal("Only your own finished answers can be rated.")
+        await self.send_answer(request_id)
 
-    async def _follow(self, request_id: int) -> None:
+    async def follow_answer(self, request_id: int) -> None:
         if request_id not in self.followed:
             self.followed.add(request_id)
             await self.channel_layer.group_add(request_group(request_id), self.channel_name)
@@ -108,15 +95,15 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
         )
 
     async def ai_changed(self, event: dict[str, Any]) -> None:
-        await self._send_request(event["request_id"])
+        await self.send_answer(event["request_id"])
 
-    async def _send_request(self, request_id: int) -> bool:
+    async def send_answer(self, request_id: int) -> bool:
         payload = await self._own_payload(request_id)
         if payload is None:
-            await self._error("No such request.")
+            await self.send_error("No such request.")
             return False
         await self.send_json({"type": "request", "request": payload})
-        if payload["status"] in {"done", "failed", "cancelled"}:
+        if payload["status"] in FINISHED:
             self.followed.discard(request_id)
         return True
 
@@ -125,16 +112,13 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
         while True:
             await asyncio.sleep(WATCHDOG_SECONDS)
             for request_id in list(self.followed):
-                await self._check(request_id)
-
-    async def _check(self, request_id: int) -> None:
-        update = await self._watchdog_step(request_id)
-        if update is not None:
-            await self.send_json(update)
+                update = await self._watchdog_step(request_id)
+                if update is not None:
+                    await self.send_json(update)
 
     @database_sync_to_async
     def _watchdog_step(self, request_id: int) -> dict[str, Any] | None:
-        ai_request = own_request(self.scope["user"], request_id)
+        ai_request = own_request(self.user, request_id)
         if ai_request is None or ai_request.is_finished:
             self.followed.discard(request_id)
             return None
@@ -153,19 +137,12 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
 
     @database_sync_to_async
     def _own_payload(self, request_id: int) -> dict[str, Any] | None:
-        ai_request = own_request(self.scope["user"], request_id)
+        ai_request = own_request(self.user, request_id)
         return None if ai_request is None else request_payload(ai_request)
-
-    @database_sync_to_async
-    def _visible_exercise(self, slug: str) -> Exercise | None:
-        return Exercise.objects.filter(slug=slug, is_hidden=False).first()
-
-    async def _error(self, message: str) -> None:
-        await self.send_json({"type": "error", "message": message})
 
 
 def _request_id(content: dict[str, Any]) -> int:
     value = content.get("request_id")
-    if not isinstance(value, int):
-        raise HelpRefused("request_id must be a number.")
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise SocketRefusal("request_id must be a number.")
     return value

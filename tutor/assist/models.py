@@ -44,6 +44,10 @@ class AiRequest(models.Model):
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     finish_reason = models.CharField(max_length=20, blank=True)
     rating = models.SmallIntegerField(null=True, blank=True, help_text="1 helpful, -1 not")
+    # The solution-leak guard's verdict on the reply: allow, redact or block, and why.
+    guard_verdict = models.CharField(max_length=10, blank=True, db_index=True)
+    guard_reason = models.TextField(blank=True)
+    guard_findings = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -23,20 +23,23 @@ def _key(request_id: int, what: str) -> str:
     return f"{settings.LIVE_STATE_PREFIX}:ai:{request_id}:{what}"
 
 
-def append_partial(request_id: int, text: str) -> None:
-    key = _key(request_id, "partial")
+def append_partial(request_id: int, seq: int, text: str) -> None:
+    """Adds delta number seq to the answer so far, in one step with its number."""
     pipeline = redis_client().pipeline()
-    pipeline.append(key, text.encode())
-    pipeline.expire(key, PARTIAL_TTL_SECONDS)
+    pipeline.append(_key(request_id, "partial"), text.encode())
+    pipeline.set(_key(request_id, "seq"), seq)
+    for what in ("partial", "seq"):
+        pipeline.expire(_key(request_id, what), PARTIAL_TTL_SECONDS)
     pipeline.set(_key(request_id, "alive"), b"1", ex=HEARTBEAT_TTL_SECONDS)
     pipeline.execute()
 
 
-def partial_text(request_id: int) -> str:
-    value = redis_client().get(_key(request_id, "partial"))
-    if isinstance(value, bytes):
-        return value.decode(errors="replace")
-    return value or ""
+def partial_text(request_id: int) -> tuple[str, int]:
+    """The answer so far and the seq of its last delta (0 before the first)."""
+    text, seq = redis_client().mget(_key(request_id, "partial"), _key(request_id, "seq"))
+    if isinstance(text, bytes):
+        text = text.decode(errors="replace")
+    return text or "", int(seq or 0)
 
 
 def beat(request_id: int) -> None:

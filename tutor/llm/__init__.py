@@ -6,10 +6,17 @@ streaming, prompts' dataclasses) without paying for torch and transformers.
 """
 
 import os
+import sys
 
 # The lab has no internet: make huggingface_hub and transformers fail fast instead of trying to
-# download, whatever the environment says. This must run before transformers is first imported,
-# and every submodule that imports it lives under this package, so this file always runs first.
+# download anything, whatever the environment says. Every submodule that imports transformers
+# lives under this package, so this runs before them; huggingface_hub reads the variable once at
+# import, so if something imported it earlier we switch its flag too. (loading.py also passes
+# local_files_only=True to every from_pretrained.)
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+if "huggingface_hub.constants" in sys.modules:
+    import huggingface_hub.constants
+
+    huggingface_hub.constants.HF_HUB_OFFLINE = True

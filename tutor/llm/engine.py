@@ -48,9 +48,11 @@ logger = logging.getLogger(__name__)
 
 # Before anything is measured, guess a slow CPU so the first wait estimates err long.
 _INITIAL_STEP_SECONDS = 0.5
-_INITIAL_PREFILL_SECONDS_PER_TOKEN = 0.02
+_INITIAL_PREFILL_SECONDS_PER_TOKEN = 0.01
 _SMOOTHING = 0.2
-_MIN_PREFILL_CHUNK = 16
+# Below ~64 rows a CPU matmul is bound by reading the weights, like a decode step, so smaller
+# chunks would multiply prefill time; a big model's chunk may then take over the target.
+_MIN_PREFILL_CHUNK = 64
 _MAX_PREFILL_CHUNK = 2048
 # How often a caller waiting for events checks that the scheduler is still alive.
 _LIVENESS_POLL_SECONDS = 1.0
@@ -200,8 +202,8 @@ class Engine:
         self._batch = PaddedBatch()
         self._closing = False
         self._ids = itertools.count(1)
-        self._step_seconds = _INITIAL_STEP_SECONDS
-        self._prefill_seconds_per_token = _INITIAL_PREFILL_SECONDS_PER_TOKEN
+        self._step_seconds = _RunningAverage(_INITIAL_STEP_SECONDS)
+        self._prefill_seconds_per_token = _RunningAverage(_INITIAL_PREFILL_SECONDS_PER_TOKEN)
 
         self._thread = threading.Thread(target=self._serve, name="llm-scheduler", daemon=True)
         self._thread.start()
@@ -217,8 +219,8 @@ class Engine:
             return EngineStats(
                 waiting=len(self._waiting),
                 running=len(self._prefilling) + len(self._running),
-                decode_steps_per_second=1.0 / self._step_seconds,
-                prefill_tokens_per_second=1.0 / self._prefill_seconds_per_token,
+                decode_steps_per_second=1.0 / self._step_seconds.value,
+                prefill_tokens_per_second=1.0 / self._prefill_seconds_per_token.value,
             )
 
     def submit(self, request: GenerationRequest) -> RequestHandle:
@@ -280,7 +282,8 @@ class Engine:
 
     def _prepare(self, handle: RequestHandle, request: GenerationRequest, now: float) -> _Sequence:
         if isinstance(request.prompt, str):
-            prompt_ids = list(self._tokenizer(request.prompt)["input_ids"])
+            with self._loaded.encode_lock:
+                prompt_ids = list(self._tokenizer(request.prompt)["input_ids"])
         else:
             prompt_ids = [int(token) for token in request.prompt]
         if not prompt_ids:
@@ -420,7 +423,7 @@ class Engine:
     def _prefill_chunk(self, sequence: _Sequence) -> None:
         assert sequence.prefill_cache is not None
         start = sequence.prefilled_tokens
-        chunk = int(self._prefill_chunk_seconds / self._prefill_seconds_per_token)
+        chunk = int(self._prefill_chunk_seconds / self._prefill_seconds_per_token.value)
         end = min(
             len(sequence.prompt_ids),
             start + max(_MIN_PREFILL_CHUNK, min(chunk, _MAX_PREFILL_CHUNK)),
@@ -442,9 +445,7 @@ class Engine:
             self._finish(sequence, "error", f"the model failed on the prompt: {error}")
             return
         elapsed = time.monotonic() - started
-        self._prefill_seconds_per_token = _smooth(
-            self._prefill_seconds_per_token, elapsed / (end - start)
-        )
+        self._prefill_seconds_per_token.add(elapsed / (end - start))
         sequence.prefilled_tokens = end
         if end < len(sequence.prompt_ids):
             return
@@ -473,7 +474,7 @@ class Engine:
                 self._finish(sequence, "error", f"the model failed while generating: {error}")
             return
         now = time.monotonic()
-        self._step_seconds = _smooth(self._step_seconds, now - started)
+        self._step_seconds.add(now - started)
         picked = self._pick_tokens(logits, self._running)
         self._drop_rows(
             [
@@ -558,13 +559,23 @@ class Engine:
         if sequence in self._running:
             unprefilled = 0
         return (
-            unprefilled * self._prefill_seconds_per_token
-            + sequence.remaining_tokens * self._step_seconds
+            unprefilled * self._prefill_seconds_per_token.value
+            + sequence.remaining_tokens * self._step_seconds.value
         )
 
 
-def _smooth(previous: float, sample: float) -> float:
-    return (1 - _SMOOTHING) * previous + _SMOOTHING * sample
+class _RunningAverage:
+    """An exponential moving average; the first real sample replaces the initial guess."""
+
+    def __init__(self, guess: float) -> None:
+        self.value = guess
+        self._measured = False
+
+    def add(self, sample: float) -> None:
+        if self._measured:
+            self.value = (1 - _SMOOTHING) * self.value + _SMOOTHING * sample
+        else:
+            self.value, self._measured = sample, True
 
 
 def _sample(logits: torch.Tensor, request: GenerationRequest, generator: torch.Generator) -> int:

@@ -2,8 +2,9 @@
 
 import json
 import logging
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
@@ -22,6 +23,7 @@ from transformers.utils import logging as transformers_logging
 from tutor.llm.context import kv_bytes_per_token
 from tutor.llm.precision import (
     MEMORY_HEADROOM_FRACTION,
+    RUNTIME_OVERHEAD_BYTES,
     Device,
     DeviceRequest,
     Precision,
@@ -97,6 +99,10 @@ class LoadedModel:
     info: ModelInfo
     # Token ids that end a reply: EOS and the end-of-turn markers the vocabulary has.
     stop_token_ids: frozenset[int]
+    # A fast tokenizer sets per-call switches (split_special_tokens, truncation) on its one shared
+    # Rust object before encoding, so two threads encoding at once can get each other's
+    # switches: a student's "<|im_end|>" could become a control token. Encode under this lock.
+    encode_lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -125,17 +131,26 @@ def load_model(spec: ModelSpec) -> LoadedModel:
     config = _load_config(source)
     parameter_count, embedding_count = _count_parameters(config)
     kv_16bit = kv_bytes_per_token(config, 2)
+    available_before_load = available_memory_bytes(device)
     precision, reason = _pick_precision(
-        spec, source, device, config, parameter_count, embedding_count, kv_16bit
+        spec, source, device, parameter_count, embedding_count, kv_16bit, available_before_load
     )
     logger.info("loading %s as %s on %s: %s", source.description, precision, device, reason)
     transformers_logging.disable_progress_bar()
     model = _load_weights(source, config, precision, device)
     tokenizer = _load_tokenizer(source)
+    _warm_up(model)
     kv_per_token = kv_bytes_per_token(
         config, torch.finfo(compute_dtype(precision, device)).bits // 8
     )
-    usable_after_load = available_memory_bytes(device) * (1 - MEMORY_HEADROOM_FRACTION)
+    memory_bytes = int(model.get_memory_footprint())
+    # From the memory before loading: afterwards, memory-mapped weights look like reclaimable
+    # page cache and would be counted twice.
+    kv_room = (
+        available_before_load * (1 - MEMORY_HEADROOM_FRACTION)
+        - memory_bytes
+        - RUNTIME_OVERHEAD_BYTES
+    )
     info = ModelInfo(
         architecture=type(model).__name__,
         model_type=str(config.model_type),
@@ -143,10 +158,10 @@ def load_model(spec: ModelSpec) -> LoadedModel:
         precision=precision,
         precision_reason=reason,
         device=device,
-        memory_bytes=int(model.get_memory_footprint()),
+        memory_bytes=memory_bytes,
         context_window=_context_window(config),
         kv_bytes_per_token=kv_per_token,
-        kv_budget_tokens=max(int(usable_after_load // kv_per_token), 0),
+        kv_budget_tokens=max(int(kv_room // kv_per_token), 0),
         has_chat_template=bool(getattr(tokenizer, "chat_template", None)),
         fim_tokens=find_fim_tokens(tokenizer),
         load_seconds=time.monotonic() - started,
@@ -242,10 +257,10 @@ def _pick_precision(
     spec: ModelSpec,
     source: _Source,
     device: Device,
-    config: PretrainedConfig,
     parameter_count: int,
     embedding_count: int,
     kv_16bit: int,
+    available_bytes: int,
 ) -> tuple[Precision, str]:
     allowed: tuple[Precision, ...] | None = _GGUF_PRECISIONS if source.gguf_name else None
     if device == "cuda" and not torch.cuda.is_bf16_supported():
@@ -266,7 +281,7 @@ def _pick_precision(
             embedding_parameter_count=embedding_count,
             kv_bytes_per_token_16bit=kv_16bit,
             kv_reserve_tokens=spec.kv_reserve_tokens,
-            available_bytes=available_memory_bytes(device),
+            available_bytes=available_bytes,
             allowed=allowed,
         )
     except MemoryError as error:
@@ -300,6 +315,18 @@ def _load_weights(
         ) from error
     model.eval()
     return cast(PreTrainedModel, model)
+
+
+def _warm_up(model: PreTrainedModel) -> None:
+    """One forward pass, so the first student does not wait for it: safetensors weights are
+    memory-mapped and only read on first use (Stable Code 3B in bf16: ~20 s here)."""
+    try:
+        with torch.inference_mode():
+            model(input_ids=torch.zeros((1, 1), dtype=torch.long, device=model.device))
+    except Exception as error:
+        raise ModelLoadError(
+            f"the model loaded but cannot run on {model.device}: {error}"
+        ) from error
 
 
 def _load_tokenizer(source: _Source) -> PreTrainedTokenizerBase:

@@ -185,6 +185,7 @@ class _Builder:
         self, model: "LoadedModel", context: PromptContext, budget: int, max_new_tokens: int
     ) -> None:
         self.tokenizer: PreTrainedTokenizerBase = model.tokenizer
+        self.encode_lock = model.encode_lock
         self.info = model.info
         self.context = context
         self.budget = budget
@@ -194,16 +195,17 @@ class _Builder:
 
     def encode_data(self, text: str) -> list[int]:
         """Ids of untrusted text: control-token spellings stay plain characters."""
-        return list(
-            self.tokenizer(text, add_special_tokens=False, split_special_tokens=True)["input_ids"]
-        )
+        with self.encode_lock:
+            encoded = self.tokenizer(text, add_special_tokens=False, split_special_tokens=True)
+        return list(encoded["input_ids"])
 
     def count(self, text: str) -> int:
         return len(self.encode_data(text))
 
     def leading_special_ids(self) -> list[int]:
         """What the tokenizer puts before text: BOS for Llama or Gemma, nothing for GPT-NeoX."""
-        with_specials = list(self.tokenizer("a")["input_ids"])
+        with self.encode_lock:
+            with_specials = list(self.tokenizer("a")["input_ids"])
         plain = self.encode_data("a")
         return with_specials[: len(with_specials) - len(plain)]
 
@@ -382,13 +384,14 @@ class _Builder:
             )
 
     def apply_template(self, messages: list[dict[str, str]]) -> list[int]:
-        encoded = self.tokenizer.apply_chat_template(
-            messages,
-            add_generation_prompt=True,
-            tokenize=True,
-            sanitize_control_tokens=True,
-            return_dict=False,
-        )
+        with self.encode_lock:
+            encoded = self.tokenizer.apply_chat_template(
+                messages,
+                add_generation_prompt=True,
+                tokenize=True,
+                sanitize_control_tokens=True,
+                return_dict=False,
+            )
         # One conversation, tokenized, no dict: a flat list of ids.
         return [int(token) for token in cast(list[int], encoded)]
 

@@ -41,15 +41,18 @@ def queue_place(ai_request: AiRequest, parallel_slots: int) -> QueuePlace:
 
 def request_payload(ai_request: AiRequest) -> dict[str, Any]:
     """What a student's browser receives about one of their requests."""
-    reply = ai_request.reply
+    reply, seq = ai_request.reply, None
     if not ai_request.is_finished:
-        reply = streams.partial_text(ai_request.pk)
+        reply, seq = streams.partial_text(ai_request.pk)
     return {
         "id": ai_request.pk,
         "kind": ai_request.kind,
         "status": ai_request.status,
         "hint_level": ai_request.hint_level,
         "reply": reply,
+        # The last delta that reply includes: later deltas continue it, earlier ones are in it.
+        "seq": seq,
+        "question": ai_request.context.get("question", ""),
         "error_message": ai_request.error_message,
         "finish_reason": ai_request.finish_reason,
         "rating": ai_request.rating,

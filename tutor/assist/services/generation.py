@@ -11,11 +11,13 @@ from django.utils import timezone
 
 from tutor.assist import streams
 from tutor.assist.engine import get_engine
+from tutor.assist.guarding import PassThrough, safe_replacement, stream_guard
 from tutor.assist.model_status import publish_status
 from tutor.assist.models import AiRequest
 from tutor.assist.selectors.prompting import prompt_context_for
 from tutor.assist.services.notifications import notify_delta, notify_finished, notify_started
 from tutor.assist.services.requests import fail_request
+from tutor.guard import StreamGuard, Verdict
 from tutor.llm.embedded import EmbeddedModelMissing
 from tutor.llm.engine import RequestHandle
 from tutor.llm.loading import ModelLoadError
@@ -31,16 +33,18 @@ COMPLETION_MAX_NEW_TOKENS = 48
 
 
 def generate_reply(request_id: int) -> None:
-    ai_request = _claim(request_id)
-    if ai_request is None:
-        return
-    notify_started(request_id)
+    # The model first: while it loads (a minute for a big one) the request stays queued, and
+    # the student sees a queue position rather than a running answer with no heartbeat.
     try:
         engine, loaded = get_engine()
     except (ModelLoadError, EmbeddedModelMissing) as error:
         logger.error("No model for AI request %s: %s", request_id, error)
         fail_request(request_id, f"The tutor's model is not available on this server: {error}")
         return
+    ai_request = _claim(request_id)
+    if ai_request is None:
+        return
+    notify_started(request_id)
     try:
         prompt = build_prompt(
             loaded,
@@ -52,9 +56,10 @@ def generate_reply(request_id: int) -> None:
         fail_request(request_id, f"The tutor cannot answer this: {error}")
         return
     _save_model_settings(ai_request, loaded.info.source_path.name, loaded.info.precision)
+    guard = stream_guard(ai_request.exercise, str(ai_request.context.get("code", "")))
     handle = engine.submit(prompt.request(deadline_seconds=settings.LLM_REQUEST_SECONDS))
-    finished = _stream(request_id, handle)
-    _store(ai_request, finished)
+    answer = _stream(request_id, handle, guard)
+    _store(ai_request, answer)
     publish_status(loaded.info, engine.stats())
 
 
@@ -114,19 +119,32 @@ class _Outbox:
 
     def _send(self, chunk: str) -> None:
         self.seq += 1
-        streams.append_partial(self.request_id, chunk)
+        streams.append_partial(self.request_id, self.seq, chunk)
         notify_delta(self.request_id, self.seq, chunk)
 
 
-def _stream(request_id: int, handle: RequestHandle) -> Finished:
+@dataclass(frozen=True)
+class GuardedAnswer:
+    finished: Finished
+    verdict: Verdict
+
+
+def _stream(
+    request_id: int, handle: RequestHandle, guard: StreamGuard | PassThrough
+) -> GuardedAnswer:
+    """Relays the engine's text through the guard: only what it releases reaches the student."""
     outbox = _Outbox(request_id)
     next_check = 0.0
     for event in handle.events(status_every_seconds=CHECK_EVERY_SECONDS):
         if isinstance(event, Finished):
+            final = guard.finish()
+            outbox.add(final.rest)
             outbox.flush()
-            return event
+            return GuardedAnswer(event, final.verdict)
         if isinstance(event, TokenDelta):
-            outbox.add(event.text)
+            outbox.add(guard.push(event.text))
+            if guard.blocked:
+                handle.cancel()
         elif isinstance(event, QueueStatus):
             outbox.flush()
         if time.monotonic() >= next_check:
@@ -146,24 +164,45 @@ _STATUS_BY_REASON = {
 }
 
 
-def _store(ai_request: AiRequest, finished: Finished) -> None:
-    ai_request.reply = finished.text
+def _store(ai_request: AiRequest, answer: GuardedAnswer) -> None:
+    finished, verdict = answer.finished, answer.verdict
+    ai_request.reply = _reply_text(ai_request, answer)
     ai_request.status = _STATUS_BY_REASON[finished.reason]
     ai_request.finish_reason = finished.reason
+    if verdict.verdict == "block":
+        # The guard stopped the answer on purpose: the student gets a complete, safe reply.
+        ai_request.status, ai_request.finish_reason = AiRequest.Status.DONE, "guard"
+    ai_request.guard_verdict = verdict.verdict
+    ai_request.guard_reason = verdict.reason
+    ai_request.guard_findings = verdict.to_dict()["findings"]
     ai_request.prompt_tokens = finished.prompt_tokens
     ai_request.completion_tokens = finished.completion_tokens
     ai_request.duration_ms = round(finished.total_seconds * 1000)
     if finished.first_token_seconds is not None:
         ai_request.first_token_ms = round(finished.first_token_seconds * 1000)
-    if finished.reason == "timeout":
-        ai_request.error_message = "The answer took too long and was stopped."
-    elif finished.reason == "error":
-        logger.error("AI request %s failed in the engine: %s", ai_request.pk, finished.error)
-        ai_request.error_message = "The tutor failed while answering. Please ask again."
+    if ai_request.status == AiRequest.Status.FAILED:
+        ai_request.error_message = _failure_message(ai_request, finished)
     ai_request.finished_at = timezone.now()
     ai_request.save()
+    if verdict.verdict != "allow":
+        logger.info("guard %s on AI request %s: %s", verdict.verdict, ai_request.pk, verdict.reason)
     streams.forget(ai_request.pk)
     notify_finished(ai_request)
+
+
+def _reply_text(ai_request: AiRequest, answer: GuardedAnswer) -> str:
+    if answer.verdict.verdict == "block":
+        return safe_replacement(ai_request.exercise, ai_request.hint_level)
+    if answer.verdict.verdict == "redact":
+        return answer.verdict.redacted_text
+    return answer.finished.text
+
+
+def _failure_message(ai_request: AiRequest, finished: Finished) -> str:
+    if finished.reason == "timeout":
+        return "The answer took too long and was stopped."
+    logger.error("AI request %s failed in the engine: %s", ai_request.pk, finished.error)
+    return "The tutor failed while answering. Please ask again."
 
 
 def _milliseconds(delta: timedelta) -> int:

@@ -19,6 +19,10 @@ CONTEXT_FIELDS = ("code", "selection", "question", "cursor", "submission_id")
 class HelpRefused(ValueError):
     """The request cannot be served; the message is meant for the student."""
 
+    def __init__(self, message: str, retry_after_seconds: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
 
 def request_help(
     student: User,
@@ -96,7 +100,7 @@ def fail_request(request_id: int, message: str) -> AiRequest | None:
         ai_request = AiRequest.objects.select_for_update().filter(pk=request_id).first()
         if ai_request is None or ai_request.is_finished:
             return None
-        ai_request.reply = streams.partial_text(request_id)
+        ai_request.reply, _ = streams.partial_text(request_id)
         ai_request.error_message = message
         _close(ai_request, AiRequest.Status.FAILED, finish_reason="error")
     notify_finished(ai_request)

@@ -1,0 +1,208 @@
+"""Solution-leak guard cost: added latency per streamed chunk, and false positives on hints.
+
+    python bench/guard_cost.py [--chunk-chars 30] [--no-sandbox]
+
+Streams realistic replies for every bundled curriculum exercise through StreamGuard in chunks
+of about 8 tokens (--chunk-chars characters) and times each push(): the latency the guard adds
+to every chunk the student sees. Chunks that close a code segment (similarity check) and those
+that also ran the sandbox (a block that defines what the tests import) are reported apart.
+Then every authored hint is judged as a reply, whole and streamed: the false-positive rate is
+the share not allowed untouched.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from exercises.loader import ExerciseSpec, load_exercises
+from tutor.guard import GuardContext, RunCode, StreamGuard, check_reply, sandbox_runner
+from tutor.guard.prepared import prepare
+from tutor.guard.sandbox_check import required_names
+from tutor.sandbox import Limits, SandboxConfig
+
+CURRICULUM = Path(__file__).resolve().parents[1] / "exercises" / "curriculum"
+# Away from the server's default uids and the test suites', so nothing running is disturbed.
+BENCH_FIRST_UID = 62500
+LIMITS = Limits(time_seconds=5)
+
+
+def context_for(spec: ExerciseSpec) -> GuardContext:
+    return GuardContext(
+        solution_code=spec.solution_code,
+        hidden_tests=[(t.filename, t.code) for t in spec.hidden_tests],
+        visible_tests=[(t.filename, t.code) for t in spec.visible_tests],
+        student_code=spec.starter_code,
+        starter_code=spec.starter_code,
+        statement=spec.statement_md,
+        module_name=spec.module,
+    )
+
+
+def fenced(code: str) -> str:
+    return f"```python\n{code.rstrip()}\n```"
+
+
+def replies(spec: ExerciseSpec) -> dict[str, str]:
+    """What a tutor model writes: explanations, examples, the student's code, a skeleton, and
+    the full solution it should never write."""
+    names = sorted(required_names([(t.filename, t.code) for t in spec.hidden_tests], spec.module))
+    concept, where, *plan = spec.hints
+    explanation = (
+        f"Good question! Let's look at `{names[0]}` together.\n\n{concept}\n\n"
+        f"**Where to look.** {where}\n\n"
+        + (f"**A plan, in words.** {plan[0]}\n\n" if plan else "")
+        + "Try one step at a time and run the visible tests after each one."
+    )
+    example = (
+        "Here is the idea on unrelated data:\n\n"
+        + fenced("scores = [3, 8, 5]\nbest = scores[0]\nfor score in scores:\n"
+                 "    if score > best:\n        best = score\nprint(best)  # 8")
+        + f"\n\nNow think about how the same pattern fits `{names[0]}`. {concept}"
+    )  # fmt: skip
+    quoted = (
+        "This is your code so far:\n\n"
+        + fenced(spec.starter_code)
+        + f"\n\n{where}\n\nWhat should change first?"
+    )
+    skeleton = "".join(
+        f"class {name}:\n    pass\n\n\n" if name[:1].isupper() else f"def {name}(*args):\n    ...\n"
+        for name in names
+    ).replace("...", "return None")
+    outline = (
+        "A skeleton to fill in (it does not pass yet):\n\n"
+        + fenced(skeleton)
+        + f"\n\n{plan[0] if plan else where}"
+    )
+    solution = "Here you go:\n\n" + fenced(spec.solution_code) + "\n\nThat passes every test."
+    return {
+        "explanation": explanation,
+        "example": example,
+        "quoted": quoted,
+        "outline": outline,
+        "solution": solution,
+    }
+
+
+class CountingRunner:
+    def __init__(self, run_code: RunCode) -> None:
+        self._run_code = run_code
+        self.runs = 0
+
+    def __call__(self, code: str) -> bool:
+        self.runs += 1
+        return self._run_code(code)
+
+
+@dataclass
+class Timings:
+    plain_us: list[float]  # chunks that closed no code segment
+    closing_us: list[float]  # chunks that closed one: similarity checked, no sandbox run
+    sandbox_us: list[float]  # chunks that closed one and ran it in the sandbox
+    prepare_us: list[float]
+    verdicts: dict[str, dict[str, int]]
+
+
+def stream_all(
+    specs: list[ExerciseSpec], chunk_chars: int, config: SandboxConfig | None
+) -> Timings:
+    timings = Timings([], [], [], [], {})
+    for spec in specs:
+        context = context_for(spec)
+        started = time.perf_counter_ns()
+        prepare(context, StreamGuard(context)._settings)  # the one-off, per exercise and student
+        timings.prepare_us.append((time.perf_counter_ns() - started) / 1000)
+        runner = CountingRunner(sandbox_runner(context, LIMITS, config)) if config else None
+        for kind, text in replies(spec).items():
+            guard = StreamGuard(context, run_code=runner)
+            for start in range(0, len(text), chunk_chars):
+                runs_before = runner.runs if runner else 0
+                checked_before = guard.segments_checked
+                started = time.perf_counter_ns()
+                guard.push(text[start : start + chunk_chars])
+                elapsed = (time.perf_counter_ns() - started) / 1000
+                if runner is not None and runner.runs > runs_before:
+                    timings.sandbox_us.append(elapsed)
+                elif guard.segments_checked > checked_before:
+                    timings.closing_us.append(elapsed)
+                else:
+                    timings.plain_us.append(elapsed)
+            verdict = guard.finish().verdict.verdict
+            timings.verdicts.setdefault(kind, {}).setdefault(verdict, 0)
+            timings.verdicts[kind][verdict] += 1
+    return timings
+
+
+def false_positives(specs: list[ExerciseSpec], chunk_chars: int) -> tuple[int, int, list[str]]:
+    checked, flagged, reasons = 0, 0, []
+    for spec in specs:
+        context = context_for(spec)
+        for hint in spec.hints:
+            whole = check_reply(hint, context)
+            guard = StreamGuard(context)
+            shown = "".join(
+                guard.push(hint[i : i + chunk_chars]) for i in range(0, len(hint), chunk_chars)
+            )
+            final = guard.finish()
+            checked += 1
+            if (
+                whole.verdict != "allow"
+                or final.verdict.verdict != "allow"
+                or (shown + final.rest != hint)
+            ):
+                flagged += 1
+                reasons.append(f"{spec.slug}: {whole.reason}")
+    return checked, flagged, reasons
+
+
+def describe(name: str, values: list[float]) -> str:
+    if not values:
+        return f"{name:44} (none)"
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return (
+        f"{name:44} n={len(values):5}  mean={statistics.fmean(values):9.1f} us  "
+        f"p95={p95:9.1f} us  max={ordered[-1]:9.1f} us"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chunk-chars", type=int, default=30, help="about 8 tokens")
+    parser.add_argument("--no-sandbox", action="store_true", help="skip the sandbox check")
+    args = parser.parse_args()
+
+    report = load_exercises(CURRICULUM)
+    specs = report.exercises
+    config = None
+    if not args.no_sandbox:
+        lock_dir = tempfile.mkdtemp(prefix="guard-bench-locks-")
+        os.chmod(lock_dir, 0o700)
+        config = SandboxConfig(slots=1, lock_dir=lock_dir, first_uid=BENCH_FIRST_UID)
+
+    timings = stream_all(specs, args.chunk_chars, config)
+    no_sandbox = timings.plain_us + timings.closing_us
+    print(f"{len(specs)} exercises, 5 replies each, chunks of {args.chunk_chars} characters")
+    print(describe("chunks that close no code segment", timings.plain_us))
+    print(describe("chunks that close one (similarity only)", timings.closing_us))
+    print(describe("all chunks, excluding sandbox runs", no_sandbox))
+    print(describe("chunks that ran the sandbox (one-off)", timings.sandbox_us))
+    print(describe("all chunks, including sandbox runs", no_sandbox + timings.sandbox_us))
+    print(describe("one-off preparation per exercise+student", timings.prepare_us))
+    for kind, counts in timings.verdicts.items():
+        print(f"  verdicts for {kind:12} {dict(sorted(counts.items()))}")
+
+    checked, flagged, reasons = false_positives(specs, args.chunk_chars)
+    print(f"false positives on authored hints: {flagged}/{checked} = {flagged / checked:.1%}")
+    for reason in reasons:
+        print(f"  {reason}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,271 @@
+"""What the AI pipeline costs: Celery + Redis + Channels + a WebSocket client vs the engine alone.
+
+    .venv/bin/python bench/llm_pipeline.py [--model PATH] [--precision fp32] [--runs 5]
+
+Starts a private stack on loopback (a temporary SQLite database, Redis database 12, daphne on a
+free port, one llm worker), logs in as a student with a real HTTP + WebSocket client (the
+`websockets` package), asks for hints and measures in the client: time from sending the request
+to the first token, and the decode rate from the first token to the last. The same prompts then
+run on the engine directly in this process. Needs Redis on 127.0.0.1:6379 and nothing else.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+import websockets
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "native"
+CODE = "def add(a, b):\n    return a - b\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="", help="model folder or .gguf (default: embedded)")
+    parser.add_argument("--precision", default="fp32")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--max-new-tokens", type=int, default=64)
+    args = parser.parse_args()
+    var = Path(tempfile.mkdtemp(prefix="labtutor-bench-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tutor.settings",
+        "LABTUTOR_VAR_DIR": str(var),
+        "LABTUTOR_STATIC_ROOT": str(var / "static"),
+        "LABTUTOR_REDIS_URL": "redis://127.0.0.1:6379/12",
+        "LABTUTOR_CHANNEL_PREFIX": "labtutor-bench",
+        "LABTUTOR_MODEL": args.model,
+        "LABTUTOR_MODEL_PRECISION": args.precision,
+        "LABTUTOR_MODEL_DEVICE": "cpu",
+        "LABTUTOR_LLM_MAX_NEW_TOKENS": str(args.max_new_tokens),
+        "LABTUTOR_LLM_PARALLEL": "1",
+        "LABTUTOR_ALLOWED_HOSTS": "127.0.0.1",
+    }
+    os.environ.update(env)
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        prepare_database(env)
+        port = free_port()
+        processes.append(
+            start(
+                env,
+                "-m",
+                "celery",
+                "-A",
+                "tutor",
+                "worker",
+                "-Q",
+                "llm",
+                "--pool",
+                "threads",
+                "--concurrency",
+                "1",
+                "-n",
+                "bench-llm@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel",
+                "WARNING",
+            )
+        )
+        processes.append(
+            start(env, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "tutor.asgi:application")
+        )
+        wait_for_port(port)
+        wait_for_worker_model(seconds=300)
+        pipeline = asyncio.run(ask_through_the_site(port, args.runs))
+        for process in processes:
+            process.terminate()
+        # The worker's cores are free again for the engine in this process.
+        direct = ask_the_engine_directly(args.runs)
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+        shutil.rmtree(var, ignore_errors=True)
+    report(pipeline, direct)
+
+
+def prepare_database(env: dict[str, str]) -> None:
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [*manage, "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+    subprocess.run(
+        [*manage, "import_exercises", str(FIXTURE), "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+    create = (
+        "from django.contrib.auth.models import User; "
+        "User.objects.create_user('bench', password='bench-password-1')"
+    )
+    subprocess.run([*manage, "shell", "-c", create], cwd=ROOT, env=env, check=True)
+
+
+def start(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for_port(port: int) -> None:
+    import socket
+
+    for _ in range(300):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(f"daphne did not listen on port {port}")
+
+
+def wait_for_worker_model(seconds: float) -> None:
+    import django
+
+    django.setup()
+    from tutor.assist.model_status import read_status, status_key
+    from tutor.assist.streams import redis_client
+
+    redis_client().delete(status_key())  # left by an earlier run
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if read_status() is not None:
+            return
+        time.sleep(0.5)
+    raise TimeoutError("the llm worker did not load its model in time")
+
+
+def login_cookie(port: int) -> str:
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    base = f"http://127.0.0.1:{port}"
+    page = opener.open(f"{base}/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token, "no CSRF token on the login page"
+    form = urllib.parse.urlencode(
+        {"username": "bench", "password": "bench-password-1", "csrfmiddlewaretoken": token.group(1)}
+    ).encode()
+    opener.open(urllib.request.Request(f"{base}/login/", data=form, headers={"Referer": base}))
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
+
+
+async def ask_through_the_site(port: int, runs: int) -> list[dict[str, float]]:
+    cookie = login_cookie(port)
+    results = []
+    async with websockets.connect(
+        f"ws://127.0.0.1:{port}/ws/workspace/add-two/",
+        additional_headers={"Cookie": cookie, "Origin": f"http://127.0.0.1:{port}"},
+    ) as socket:
+        assert json.loads(await socket.recv())["type"] == "hello"
+        for _ in range(runs + 1):  # the first run warms up the worker
+            results.append(await one_hint(socket))
+    return results[1:]
+
+
+async def one_hint(socket: websockets.ClientConnection) -> dict[str, float]:
+    sent = time.monotonic()
+    await socket.send(json.dumps({"type": "help", "kind": "review", "code": CODE}))
+    first = last = 0.0
+    while True:
+        message = json.loads(await socket.recv())
+        if message["type"] == "delta":
+            last = time.monotonic()
+            first = first or last
+        if message["type"] == "request" and message["request"]["status"] in {"done", "failed"}:
+            if message["request"]["status"] == "failed":
+                raise RuntimeError(message["request"]["error_message"])
+            request_id = message["request"]["id"]
+            break
+    from tutor.assist.models import AiRequest
+
+    row = await asyncio.to_thread(AiRequest.objects.get, pk=request_id)
+    duration_ms, first_token_ms = row.duration_ms or 0, row.first_token_ms or 0
+    engine_decode = (duration_ms - first_token_ms) / 1000
+    return {
+        "client_ttft": first - sent,
+        "engine_ttft": first_token_ms / 1000,
+        "client_rate": (row.completion_tokens - 1) / max(last - first, 1e-9),
+        "engine_rate": (row.completion_tokens - 1) / max(engine_decode, 1e-9),
+        "tokens": row.completion_tokens,
+        "prompt_tokens": row.prompt_tokens,
+    }
+
+
+def ask_the_engine_directly(runs: int) -> list[dict[str, float]]:
+    from django.conf import settings
+
+    from exercises.models import Exercise
+    from tutor.assist.engine import get_engine
+    from tutor.llm.prompts import PromptContext, Task, build_prompt
+
+    engine, loaded = get_engine()
+    exercise = Exercise.objects.get(slug="add-two")
+    context = PromptContext(
+        exercise_title=exercise.title,
+        exercise_statement=exercise.statement_md,
+        student_code=CODE,
+        student_filename="adder.py",
+    )
+    prompt = build_prompt(loaded, Task.REVIEW, context, max_new_tokens=settings.LLM_MAX_NEW_TOKENS)
+    results = []
+    for _ in range(runs + 1):
+        finished = engine.submit(prompt.request(deadline_seconds=600)).result()
+        decode = finished.total_seconds - (finished.first_token_seconds or 0)
+        results.append(
+            {
+                "engine_ttft": finished.first_token_seconds or 0.0,
+                "engine_rate": (finished.completion_tokens - 1) / max(decode, 1e-9),
+                "tokens": finished.completion_tokens,
+            }
+        )
+    return results[1:]
+
+
+def report(pipeline: list[dict[str, float]], direct: list[dict[str, float]]) -> None:
+    def median(rows: list[dict[str, float]], key: str) -> float:
+        return statistics.median(row[key] for row in rows)
+
+    added = [row["client_ttft"] - row["engine_ttft"] for row in pipeline]
+    print(
+        f"prompt tokens {pipeline[0]['prompt_tokens']:.0f}, "
+        f"completion tokens {median(pipeline, 'tokens'):.0f} (median of {len(pipeline)} runs)"
+    )
+    print(
+        f"engine directly:  TTFT {median(direct, 'engine_ttft') * 1000:7.1f} ms   "
+        f"decode {median(direct, 'engine_rate'):6.1f} tok/s"
+    )
+    print(
+        f"through the site: TTFT {median(pipeline, 'client_ttft') * 1000:7.1f} ms   "
+        f"decode {median(pipeline, 'client_rate'):6.1f} tok/s (client side)"
+    )
+    print(
+        f"  pipeline adds {statistics.median(added) * 1000:.1f} ms to TTFT "
+        f"(client TTFT minus the worker engine's own TTFT, median; max "
+        f"{max(added) * 1000:.1f} ms)"
+    )
+    kept = median(pipeline, "client_rate") / median(direct, "engine_rate")
+    print(f"  keeps {kept:.1%} of the direct decode rate")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""The solution-leak guard inside the answer pipeline, on scripted model output."""
+
+from collections.abc import Iterator
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import override_settings
+
+from exercises.models import Exercise
+from tutor.assist.engine import get_engine
+from tutor.assist.models import AiRequest
+from tutor.assist.services.generation import generate_reply
+from tutor.assist.services.requests import request_help
+from tutor.llm.requests import Event, Finished, GenerationRequest, TokenDelta
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BUGGY = "def add(a, b):\n    return a - b\n"
+
+
+class ScriptedHandle:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.cancelled = False
+
+    def events(self, status_every_seconds: float | None = None) -> Iterator[Event]:
+        sent = ""
+        for start in range(0, len(self.text), 7):
+            if self.cancelled:
+                break
+            sent += self.text[start : start + 7]
+            yield TokenDelta(self.text[start : start + 7])
+        yield Finished(
+            "cancelled" if self.cancelled else "stop", sent, 40, len(sent) // 4, 0.01, 0.2
+        )
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class ScriptedEngine:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def submit(self, request: GenerationRequest) -> ScriptedHandle:
+        return ScriptedHandle(self.text)
+
+    def stats(self) -> object:
+        return get_engine()[0].stats()
+
+
+def answer(student: User, exercise: Exercise, model_text: str) -> tuple[AiRequest, str]:
+    """Runs a hint whose model output is model_text; returns the row and what was streamed."""
+    with mock.patch("tutor.assist.services.requests._enqueue_generation"):
+        ai_request = request_help(student, exercise, AiRequest.Kind.HINT, {"code": BUGGY})
+    _, loaded = get_engine()
+    streamed: list[str] = []
+    with (
+        override_settings(GUARD_ENABLED=True),
+        mock.patch(
+            "tutor.assist.services.generation.get_engine",
+            return_value=(ScriptedEngine(model_text), loaded),
+        ),
+        mock.patch(
+            "tutor.assist.services.generation.notify_delta",
+            side_effect=lambda _id, _seq, text: streamed.append(text),
+        ),
+    ):
+        generate_reply(ai_request.pk)
+    ai_request.refresh_from_db()
+    return ai_request, "".join(streamed)
+
+
+def test_the_full_solution_is_blocked_and_replaced_by_the_authored_hint(
+    tutor_model: Path, student: User, add_two: Exercise
+) -> None:
+    reply = "Sure! Here is the fix:\n\n```python\ndef add(a, b):\n    return a + b\n```\n"
+    ai_request, streamed = answer(student, add_two, reply)
+
+    assert "return a + b" not in streamed
+    assert ai_request.guard_verdict == "block"
+    assert ai_request.status == AiRequest.Status.DONE and ai_request.finish_reason == "guard"
+    assert "return a + b" not in ai_request.reply
+    assert add_two.hints[0] in ai_request.reply
+    assert ai_request.guard_reason
+
+
+def test_a_hidden_test_value_is_redacted_before_it_reaches_the_student(
+    tutor_model: Path, student: User, add_two: Exercise
+) -> None:
+    reply = "Check what your function returns for 4141 and 1: it should be 4142.\n"
+    ai_request, streamed = answer(student, add_two, reply)
+
+    assert ai_request.guard_verdict == "redact"
+    assert "4142" not in streamed and "4142" not in ai_request.reply
+    assert "4141" not in streamed
+    assert ai_request.guard_findings
+
+
+def test_a_conceptual_hint_streams_unchanged(
+    tutor_model: Path, student: User, add_two: Exercise
+) -> None:
+    reply = "Look at the operator on line 2. Which one adds two numbers together?\n"
+    ai_request, streamed = answer(student, add_two, reply)
+
+    assert ai_request.guard_verdict == "allow"
+    assert streamed == reply == ai_request.reply

@@ -1,0 +1,333 @@
+"""StreamGuard: judge an AI reply while it streams, and release only what is safe.
+
+Text is read line by line as it arrives. Prose goes out at once, except its last few
+characters (a hidden test value may be arriving in pieces) and any inline code span still
+open. A code segment (fenced block, unfenced code, inline span) is held back whole until it
+ends, then checked: its similarity to the solution and, for code that could be a solution, a
+sandbox run. A segment that blocks the reply stops the stream; one that is too close is
+replaced by a placeholder; hidden test values are replaced wherever they appear.
+
+Every decision depends on complete lines or complete spans only, never on where the chunks
+were cut, so check_reply() (one chunk) and a stream of the same text give the same verdict.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from tutor.guard.extract import (
+    INLINE_SPAN,
+    Fence,
+    closes_fence,
+    continues_code,
+    is_prose_start,
+    looks_like_code,
+    opening_fence,
+)
+from tutor.guard.hidden_values import MATCH_LOOKAHEAD_CHARS
+from tutor.guard.models import (
+    FinalVerdict,
+    Finding,
+    GuardContext,
+    GuardSettings,
+    RunCode,
+    Verdict,
+)
+from tutor.guard.prepared import prepare
+from tutor.guard.sandbox_check import SolutionCheck
+from tutor.guard.similarity import CodeMatch, ReplyCoverage, compare, is_significant
+from tutor.guard.verdict import decide
+
+logger = logging.getLogger(__name__)
+
+_QUOTED_CODE_CHARS = 30
+
+
+@dataclass
+class _Redaction:
+    start: int
+    end: int
+    placeholder: str
+
+
+@dataclass
+class _OpenFence:
+    fence: Fence
+    start: int  # where the opening fence line starts
+    content_start: int  # where the line after it starts
+
+
+@dataclass
+class _CodeRun:
+    start: int
+    end: int  # the end of its last code line: blank lines after it are not part of it
+
+
+class StreamGuard:
+    """push() each chunk and show what it returns; finish() gives the rest and the verdict.
+
+    A sandbox run happens inside push() when a code segment closes (a tenth of a second or
+    more); everything else costs microseconds per chunk. Not thread-safe: one per reply.
+    """
+
+    def __init__(
+        self,
+        context: GuardContext,
+        settings: GuardSettings | None = None,
+        run_code: RunCode | None = None,
+    ) -> None:
+        self._settings = settings or GuardSettings()
+        self._exercise = prepare(context, self._settings)
+        self._solution_check = (
+            SolutionCheck(run_code, self._exercise.required_names, context.student_code)
+            if run_code is not None and self._settings.run_code_blocks
+            else None
+        )
+        self._coverage = ReplyCoverage()
+        self._text = ""
+        self._line_start = 0  # the first line not read yet
+        self._fence: _OpenFence | None = None
+        self._run: _CodeRun | None = None
+        self._inline_from = 0  # inline code spans before this are checked
+        self._values_scanned_to = 0
+        self._values_seen: set[tuple[int, int]] = set()
+        self._released = 0
+        self._output: list[str] = []
+        self._redactions: list[_Redaction] = []
+        self._findings: list[Finding] = []
+        self._code_blocks = 0
+        self._segments_checked = 0
+        self._blocked = False
+        self._finished = False
+
+    @property
+    def blocked(self) -> bool:
+        return self._blocked
+
+    @property
+    def segments_checked(self) -> int:
+        """How many code segments (blocks, unfenced runs, inline spans) were judged so far."""
+        return self._segments_checked
+
+    def push(self, chunk: str) -> str:
+        """Take the next chunk; return the text that is safe to show now (maybe "")."""
+        if self._finished:
+            raise RuntimeError("StreamGuard.push() after finish()")
+        if self._blocked:
+            return ""
+        searched_from = len(self._text)
+        self._text += chunk
+        self._read_lines(searched_from)
+        if not self._blocked and self._in_prose() and is_prose_start(self._text, self._line_start):
+            self._check_inline_spans(len(self._text), line_complete=False)
+        if self._blocked:
+            return ""
+        self._find_values(final=False)
+        return self._release(self._release_limit())
+
+    def finish(self) -> FinalVerdict:
+        """The reply is complete: judge what is left and return the rest and the verdict."""
+        if self._finished:
+            raise RuntimeError("StreamGuard.finish() called twice")
+        self._finished = True
+        end = len(self._text)
+        if not self._blocked and self._line_start < end:
+            self._read_line(self._line_start, end)
+            self._line_start = end
+        if not self._blocked and self._fence is not None:
+            fence, self._fence = self._fence, None  # a reply cut off inside its code block
+            self._check_code(fence.start, end, self._text[fence.content_start :])
+        if not self._blocked:
+            self._close_run()
+        if not self._blocked:
+            self._find_values(final=True)
+        name, reason = decide(self._findings)
+        if name == "block":
+            rest, shown = "", self._settings.block_message
+        else:
+            rest = self._release(end)
+            shown = "".join(self._output)
+        context = self._exercise.context
+        logger.info("guard: %s a reply for %s: %s", name, context.module_name or "?", reason)
+        return FinalVerdict(rest, Verdict(name, reason, shown, list(self._findings)))
+
+    # --- Reading lines ------------------------------------------------------------------------
+
+    def _read_lines(self, searched_from: int) -> None:
+        position = max(searched_from, self._line_start)
+        while not self._blocked:
+            newline = self._text.find("\n", position)
+            if newline < 0:
+                return
+            self._read_line(self._line_start, newline + 1)
+            self._line_start = position = newline + 1
+
+    def _read_line(self, start: int, end: int) -> None:
+        line = self._text[start:end]
+        if self._fence is not None:
+            if closes_fence(line, self._fence.fence):
+                fence, self._fence = self._fence, None
+                self._check_code(fence.start, end, self._text[fence.content_start : start])
+            return
+        opened = opening_fence(line)
+        if opened is not None:
+            self._close_run()
+            self._fence = _OpenFence(opened, start, end)
+        elif self._run is not None and continues_code(line):
+            if line.strip():
+                self._run.end = end
+        elif looks_like_code(line):
+            self._close_run()
+            self._run = _CodeRun(start, end)
+        else:
+            self._close_run()
+            if not self._blocked:
+                self._check_inline_spans(end, line_complete=True)
+        self._inline_from = max(self._inline_from, end)
+
+    def _in_prose(self) -> bool:
+        return self._fence is None and self._run is None
+
+    def _close_run(self) -> None:
+        if self._run is not None:
+            run, self._run = self._run, None
+            self._check_code(run.start, run.end, self._text[run.start : run.end])
+
+    def _check_inline_spans(self, end: int, line_complete: bool) -> None:
+        position = max(self._inline_from, self._line_start)
+        for span in INLINE_SPAN.finditer(self._text, position, end):
+            if not line_complete and span.end() >= len(self._text):
+                break  # the closing backticks may not all be here yet
+            self._check_code(span.start(), span.end(), span.group("code"), inline=True)
+            self._inline_from = span.end()
+            if self._blocked:
+                return
+
+    # --- Judging ------------------------------------------------------------------------------
+
+    def _check_code(self, start: int, end: int, code: str, inline: bool = False) -> None:
+        self._segments_checked += 1
+        if inline:
+            shown = code if len(code) <= _QUOTED_CODE_CHARS else code[:_QUOTED_CODE_CHARS] + "…"
+            label = f"inline code `{shown}`"
+        else:
+            self._code_blocks += 1
+            label = f"code block {self._code_blocks}"
+        only_public = False
+        reference = self._exercise.reference
+        if reference is not None:
+            match = compare(code, reference)
+            only_public = match.only_public
+            if is_significant(match, reference, self._settings.min_code_tokens):
+                self._coverage.add(match)
+                self._judge_similarity(label, start, end, match)
+                together = self._coverage.score(reference)
+                if not self._blocked and together >= self._settings.similarity_block:
+                    message = f"the reply's code together reproduces {together:.0%} of the solution"
+                    self._add(Finding("similar_code", "block", message, start, end, together))
+        if not self._blocked and self._solution_check is not None:
+            how = self._solution_check.passing_file(code, only_public)
+            if how is not None:
+                message = f"{label} passes the exercise's tests {how}"
+                self._add(Finding("passes_tests", "block", message, start, end))
+
+    def _judge_similarity(self, label: str, start: int, end: int, match: CodeMatch) -> None:
+        """Block a copy of the solution; redact a copy of one of its functions, or of half."""
+        block, redact = self._settings.similarity_block, self._settings.similarity_redact
+        score = match.score
+        if score >= block:
+            message = f"{label} reproduces {score:.0%} of the reference solution"
+            self._add(Finding("similar_code", "block", message, start, end, score))
+        elif match.best_unit is not None and match.best_unit_score >= block:
+            score = match.best_unit_score
+            message = (
+                f"{label} reproduces {match.best_unit} of the reference solution ({score:.0%})"
+            )
+            self._add(Finding("similar_code", "redact", message, start, end, score))
+        elif score >= redact:
+            message = f"{label} reproduces {score:.0%} of the reference solution"
+            self._add(Finding("similar_code", "redact", message, start, end, score))
+
+    def _find_values(self, final: bool) -> None:
+        values = self._exercise.values
+        end = len(self._text)
+        start = max(0, self._values_scanned_to - values.longest - MATCH_LOOKAHEAD_CHARS)
+        for match in values.find(self._text, start):
+            if not final and match.end + MATCH_LOOKAHEAD_CHARS > end:
+                break  # the characters after it decide whether it is the whole value
+            if (match.start, match.end) in self._values_seen:
+                continue
+            self._values_seen.add((match.start, match.end))
+            value = match.value
+            message = f"mentions hidden test value {value.shown} from {value.source}"
+            self._add(Finding("hidden_value", "redact", message, match.start, match.end))
+        self._values_scanned_to = end
+
+    def _add(self, finding: Finding) -> None:
+        self._findings.append(finding)
+        if finding.severity == "block":
+            self._blocked = True
+        elif finding.kind == "hidden_value":
+            self._redact(finding.start, finding.end, self._settings.value_placeholder)
+        else:
+            line_end = "\n" if self._text[finding.end - 1 : finding.end] == "\n" else ""
+            self._redact(finding.start, finding.end, self._settings.code_placeholder + line_end)
+
+    # --- Releasing ----------------------------------------------------------------------------
+
+    def _redact(self, start: int, end: int, placeholder: str) -> None:
+        """Add a redaction; overlapping ones merge and keep the wider one's placeholder."""
+        widest = end - start
+        kept = []
+        for other in self._redactions:
+            if other.end <= start or other.start >= end:
+                kept.append(other)
+                continue
+            if other.end - other.start > widest:
+                widest, placeholder = other.end - other.start, other.placeholder
+            start, end = min(start, other.start), max(end, other.end)
+        kept.append(_Redaction(start, end, placeholder))
+        self._redactions = sorted(kept, key=lambda r: r.start)
+
+    def _release_limit(self) -> int:
+        limit = len(self._text) - self._exercise.hold_chars
+        if self._fence is not None:
+            return min(limit, self._fence.start)
+        if self._run is not None:
+            return min(limit, self._run.start)
+        if self._line_start < len(self._text) and not is_prose_start(self._text, self._line_start):
+            return min(limit, self._line_start)  # this line may turn out to be code
+        open_span = self._text.find("`", max(self._inline_from, self._line_start))
+        return limit if open_span < 0 else min(limit, open_span)
+
+    def _release(self, limit: int) -> str:
+        parts = []
+        position = self._released
+        for redaction in self._redactions:
+            if redaction.end <= position:
+                continue
+            if redaction.start >= limit:
+                break
+            if redaction.end > limit:
+                limit = redaction.start  # all of it, or none of it
+                break
+            parts += [self._text[position : redaction.start], redaction.placeholder]
+            position = redaction.end
+        if limit > position:
+            parts.append(self._text[position:limit])
+            position = limit
+        self._released = position
+        released = "".join(parts)
+        self._output.append(released)
+        return released
+
+
+def check_reply(
+    text: str,
+    context: GuardContext,
+    settings: GuardSettings | None = None,
+    run_code: RunCode | None = None,
+) -> Verdict:
+    """Judge a complete reply: the same as streaming it in one chunk."""
+    guard = StreamGuard(context, settings, run_code)
+    guard.push(text)
+    return guard.finish().verdict

@@ -1,0 +1,57 @@
+"""What the workspace page and its socket show one student about one exercise."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+
+from exercises.models import Draft, Exercise, Submission
+from exercises.selectors.submissions import submission_payload
+from tutor.assist.models import AiRequest
+from tutor.assist.selectors.requests import history
+
+DEMO_MODEL_NOTICE = (
+    "The tutor runs a small demo model: its answers are weak and sometimes wrong. An instructor "
+    "can install a real code model (for example Stable Code Instruct 3B) from a USB stick with "
+    "`python manage.py model install /media/usb/stable-code-instruct-3b` and set LABTUTOR_MODEL; "
+    "see the deployment guide."
+)
+
+
+@dataclass(frozen=True)
+class WorkspaceState:
+    payload: dict[str, Any]
+    unfinished_request_ids: list[int]
+    unfinished_submission_id: int | None
+
+
+def workspace_state(student: User, exercise: Exercise) -> WorkspaceState:
+    draft = Draft.objects.filter(student=student, exercise=exercise).first()
+    latest = Submission.objects.filter(student=student, exercise=exercise).first()
+    requests = history(student, exercise.pk)
+    payload = {
+        "draft": draft.code if draft else None,
+        "draft_saved_at": draft.saved_at.isoformat() if draft else None,
+        "latest_submission": submission_payload(latest, for_instructor=False) if latest else None,
+        "requests": requests,
+        "ai": ai_settings(),
+    }
+    unfinished = [
+        request["id"] for request in requests if request["status"] in {"queued", "running"}
+    ]
+    unfinished_submission = latest.pk if latest is not None and not latest.is_finished else None
+    return WorkspaceState(payload, unfinished, unfinished_submission)
+
+
+def ai_settings() -> dict[str, Any]:
+    demo = not settings.LLM_MODEL_PATH
+    return {
+        "enabled": True,
+        "kinds": [kind.value for kind in AiRequest.Kind],
+        "inline_completion": True,
+        "demo_model": demo,
+        "model_name": "SmolLM2-135M-Instruct (demo)" if demo else settings.LLM_MODEL_PATH,
+        "notice": DEMO_MODEL_NOTICE if demo else "",
+        "hints_left": None,
+    }
