@@ -12,23 +12,12 @@ run on the engine directly in this process. Needs Redis on 127.0.0.1:6379 and no
 import argparse
 import asyncio
 import json
-import os
-import re
-import shutil
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-import urllib.parse
-import urllib.request
-from http.cookiejar import CookieJar
-from pathlib import Path
 
 import websockets
+from stack import login_cookie, private_stack
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "tests" / "fixtures" / "native"
 CODE = "def add(a, b):\n    return a - b\n"
 
 
@@ -39,104 +28,23 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--max-new-tokens", type=int, default=64)
     args = parser.parse_args()
-    var = Path(tempfile.mkdtemp(prefix="labtutor-bench-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tutor.settings",
-        "LABTUTOR_VAR_DIR": str(var),
-        "LABTUTOR_STATIC_ROOT": str(var / "static"),
-        "LABTUTOR_REDIS_URL": "redis://127.0.0.1:6379/12",
-        "LABTUTOR_CHANNEL_PREFIX": "labtutor-bench",
+    overrides = {
         "LABTUTOR_MODEL": args.model,
         "LABTUTOR_MODEL_PRECISION": args.precision,
         "LABTUTOR_MODEL_DEVICE": "cpu",
         "LABTUTOR_LLM_MAX_NEW_TOKENS": str(args.max_new_tokens),
         "LABTUTOR_LLM_PARALLEL": "1",
-        "LABTUTOR_ALLOWED_HOSTS": "127.0.0.1",
+        # The bare pipeline: the guard's own cost is measured by bench/guard_cost.py.
+        "LABTUTOR_GUARD": "0",
     }
-    os.environ.update(env)
-    processes: list[subprocess.Popen[bytes]] = []
-    try:
-        prepare_database(env)
-        port = free_port()
-        processes.append(
-            start(
-                env,
-                "-m",
-                "celery",
-                "-A",
-                "tutor",
-                "worker",
-                "-Q",
-                "llm",
-                "--pool",
-                "threads",
-                "--concurrency",
-                "1",
-                "-n",
-                "bench-llm@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel",
-                "WARNING",
-            )
-        )
-        processes.append(
-            start(env, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "tutor.asgi:application")
-        )
-        wait_for_port(port)
+    with private_stack(llm_worker=True, **overrides) as stack:
         wait_for_worker_model(seconds=300)
-        pipeline = asyncio.run(ask_through_the_site(port, args.runs))
-        for process in processes:
+        pipeline = asyncio.run(ask_through_the_site(stack.base_url, args.runs))
+        for process in stack.processes:
             process.terminate()
         # The worker's cores are free again for the engine in this process.
         direct = ask_the_engine_directly(args.runs)
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
-        shutil.rmtree(var, ignore_errors=True)
     report(pipeline, direct)
-
-
-def prepare_database(env: dict[str, str]) -> None:
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
-    subprocess.run(
-        [*manage, "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
-    )
-    subprocess.run(
-        [*manage, "import_exercises", str(FIXTURE), "-v", "0"], cwd=ROOT, env=env, check=True
-    )
-    create = (
-        "from django.contrib.auth.models import User; "
-        "User.objects.create_user('bench', password='bench-password-1')"
-    )
-    subprocess.run([*manage, "shell", "-c", create], cwd=ROOT, env=env, check=True)
-
-
-def start(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for_port(port: int) -> None:
-    import socket
-
-    for _ in range(300):
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise TimeoutError(f"daphne did not listen on port {port}")
 
 
 def wait_for_worker_model(seconds: float) -> None:
@@ -155,26 +63,12 @@ def wait_for_worker_model(seconds: float) -> None:
     raise TimeoutError("the llm worker did not load its model in time")
 
 
-def login_cookie(port: int) -> str:
-    jar = CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    base = f"http://127.0.0.1:{port}"
-    page = opener.open(f"{base}/login/").read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    assert token, "no CSRF token on the login page"
-    form = urllib.parse.urlencode(
-        {"username": "bench", "password": "bench-password-1", "csrfmiddlewaretoken": token.group(1)}
-    ).encode()
-    opener.open(urllib.request.Request(f"{base}/login/", data=form, headers={"Referer": base}))
-    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
-
-
-async def ask_through_the_site(port: int, runs: int) -> list[dict[str, float]]:
-    cookie = login_cookie(port)
+async def ask_through_the_site(base_url: str, runs: int) -> list[dict[str, float]]:
+    cookie = login_cookie(base_url)
     results = []
     async with websockets.connect(
-        f"ws://127.0.0.1:{port}/ws/workspace/add-two/",
-        additional_headers={"Cookie": cookie, "Origin": f"http://127.0.0.1:{port}"},
+        base_url.replace("http://", "ws://") + "/ws/workspace/add-two/",
+        additional_headers={"Cookie": cookie, "Origin": base_url},
     ) as socket:
         assert json.loads(await socket.recv())["type"] == "hello"
         for _ in range(runs + 1):  # the first run warms up the worker

@@ -14,5 +14,9 @@ say "ruff format --check"
 "$VENV/bin/ruff" format --check .
 say "mypy"
 "$VENV/bin/mypy" .
+if command -v npm >/dev/null; then
+  say "frontend unit tests (node --test)"
+  (cd frontend && npm ci --no-audit --no-fund --loglevel=error >/dev/null && npm test --silent)
+fi
 say "pytest"
 "$PY" -m pytest "$@"

@@ -110,11 +110,24 @@ def stop(*processes: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def running_site(*, with_runner: bool = True) -> Iterator[str]:
-    """Daphne (and a runner worker) on a free port; yields the site's base URL."""
+def running_site(*, model: Path | None = None) -> Iterator[str]:
+    """Daphne and a runner worker on a free port; with a model, an llm worker too.
+
+    The llm worker runs with the guard off: the test models have random weights and write
+    garbage that the guard would rightly hold back as possible code.
+    """
     env = stack_environment()
     port = free_port()
-    processes = [start_worker("runner", env, "--pool", "solo")] if with_runner else []
+    processes = [start_worker("runner", env, "--pool", "solo")]
+    if model is not None:
+        llm_env = stack_environment(
+            LABTUTOR_MODEL=str(model),
+            LABTUTOR_MODEL_PRECISION="fp32",
+            LABTUTOR_MODEL_DEVICE="cpu",
+            LABTUTOR_LLM_MAX_NEW_TOKENS="48",
+            LABTUTOR_GUARD="0",
+        )
+        processes.append(start_worker("llm", llm_env, "--pool", "threads", "--concurrency", "4"))
     try:
         processes.append(start_daphne(port, env))
         yield f"http://127.0.0.1:{port}"

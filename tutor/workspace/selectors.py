@@ -1,6 +1,7 @@
 """What the workspace page and its socket show one student about one exercise."""
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.contrib.auth.models import User
 
 from exercises.models import Draft, Exercise, Submission
 from exercises.selectors.submissions import submission_payload
+from tutor.assist.model_status import read_status
 from tutor.assist.models import AiRequest
 from tutor.assist.selectors.requests import history
 
@@ -51,7 +53,15 @@ def ai_settings() -> dict[str, Any]:
         "kinds": [kind.value for kind in AiRequest.Kind],
         "inline_completion": True,
         "demo_model": demo,
-        "model_name": "SmolLM2-135M-Instruct (demo)" if demo else settings.LLM_MODEL_PATH,
+        "model_name": _model_name(demo),
         "notice": DEMO_MODEL_NOTICE if demo else "",
         "hints_left": None,
     }
+
+
+def _model_name(demo: bool) -> str:
+    """The model the llm worker says it loaded, else the one configured."""
+    status = read_status()
+    if status is not None and not status["stale"]:
+        return Path(status["source_path"]).name + (" (demo)" if demo else "")
+    return "the embedded demo model" if demo else Path(settings.LLM_MODEL_PATH).name
