@@ -75,7 +75,7 @@ async def test_a_reconnecting_browser_catches_up_on_a_running_answer(
     await database_sync_to_async(streams.append_partial)(ai_request.pk, 1, "Think about ")
     communicator = await connected(student)
     await communicator.send_json_to({"type": "resume", "request_id": ai_request.pk})
-    message = await communicator.receive_json_from()
+    message = await communicator.receive_json_from(timeout=10)
     await communicator.disconnect()
     assert message["request"]["status"] == "running"
     assert message["request"]["reply"] == "Think about "
@@ -119,7 +119,7 @@ async def test_cancel_from_the_socket_stops_a_queued_request(
     )
     communicator = await connected(student)
     await communicator.send_json_to({"type": "resume", "request_id": ai_request.pk})
-    await communicator.receive_json_from()
+    await communicator.receive_json_from(timeout=10)
     await communicator.send_json_to({"type": "cancel", "request_id": ai_request.pk})
     messages = await receive_until(communicator, finished, timeout=10)
     await communicator.disconnect()
@@ -139,7 +139,7 @@ async def test_students_cannot_follow_or_rate_each_others_requests(
         {"type": "cancel", "request_id": theirs.pk},
     ):
         await communicator.send_json_to(message)
-    replies = [await communicator.receive_json_from() for _ in range(3)]
+    replies = [await communicator.receive_json_from(timeout=10) for _ in range(3)]
     await communicator.disconnect()
     assert all(reply["type"] == "error" for reply in replies)
     assert "secret" not in str(replies)
@@ -155,6 +155,6 @@ async def test_bad_help_messages_get_clear_errors(student: User, add_two: Exerci
         ({"type": "rate", "request_id": 7, "rating": 5}, "A rating is 1"),
     ):
         await communicator.send_json_to(message)
-        reply = await communicator.receive_json_from()
+        reply = await communicator.receive_json_from(timeout=10)
         assert reply["type"] == "error" and expected in reply["message"]
     await communicator.disconnect()

@@ -22,6 +22,6 @@ async def open_workspace(user: User, slug: str = "add-two") -> tuple[WebsocketCo
     communicator = workspace_socket(user, slug)
     connected, _ = await communicator.connect()
     assert connected
-    hello = await communicator.receive_json_from()
+    hello = await communicator.receive_json_from(timeout=10)
     assert hello["type"] == "hello"
     return communicator, hello

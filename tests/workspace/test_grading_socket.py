@@ -84,7 +84,7 @@ async def test_a_socket_idle_longer_than_the_layers_poll_still_gets_the_result(
     )
     communicator, hello = await open_workspace(student)
     assert hello["latest_submission"]["status"] == "queued"
-    await communicator.receive_json_from()  # the followed submission, still queued
+    await communicator.receive_json_from(timeout=10)  # the followed submission, still queued
     # The channel layer blocks 5 s per poll; a socket timeout as short would kill the consumer.
     await asyncio.sleep(7)
     await database_sync_to_async(grade_submission)(submission.pk)
@@ -96,7 +96,7 @@ async def test_a_socket_idle_longer_than_the_layers_poll_still_gets_the_result(
 async def test_drafts_are_saved_and_come_back_in_hello(student: User, add_two: Exercise) -> None:
     communicator, _ = await open_workspace(student)
     await communicator.send_json_to({"type": "draft", "code": "def add(a, b):\n    return"})
-    saved = await communicator.receive_json_from()
+    saved = await communicator.receive_json_from(timeout=10)
     await communicator.disconnect()
     assert saved["type"] == "draft_saved"
 
@@ -118,7 +118,7 @@ async def test_bad_messages_get_clear_errors_and_save_nothing(
         ({"type": "submit", "code": "x = 1\n" * 20000}, "KiB"),
     ):
         await communicator.send_json_to(message)
-        reply = await communicator.receive_json_from()
+        reply = await communicator.receive_json_from(timeout=10)
         assert reply["type"] == "error" and expected in reply["message"]
     await communicator.disconnect()
     assert await database_sync_to_async(Submission.objects.count)() == 0
