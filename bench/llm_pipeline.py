@@ -36,6 +36,8 @@ def main() -> None:
         "LABTUTOR_LLM_PARALLEL": "1",
         # The bare pipeline: the guard's own cost is measured by bench/guard_cost.py.
         "LABTUTOR_GUARD": "0",
+        # One student asks many times in a row here; the class's rate limit would refuse them.
+        "LABTUTOR_AI_RATE_LIMIT": "0",
     }
     with private_stack(llm_worker=True, **overrides) as stack:
         wait_for_worker_model(seconds=300)

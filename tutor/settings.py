@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "tutor.accounts",
     "exercises",
     "tutor.assist",
+    "tutor.courses",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +183,24 @@ LLM_PARALLEL_REQUESTS = int(os.environ.get("LABTUTOR_LLM_PARALLEL", "8"))
 LLM_REQUEST_SECONDS = float(os.environ.get("LABTUTOR_LLM_REQUEST_SECONDS", "120"))
 LLM_MAX_NEW_TOKENS = int(os.environ.get("LABTUTOR_LLM_MAX_NEW_TOKENS", "384"))
 
+
+def env_rate(name: str, default: str) -> tuple[int, float]:
+    """ "6/60" is 6 per 60 seconds; "0" or "off" means no limit."""
+    value = os.environ.get(name, default).strip().lower()
+    if value in {"", "0", "off", "none"}:
+        return 0, 1.0
+    count, _, seconds = value.partition("/")
+    return int(count), float(seconds or 60)
+
+
+# AI requests per student (tutor/assist/ratelimit.py); inline completions have their own bucket.
+LLM_RATE_LIMIT_REQUESTS, LLM_RATE_LIMIT_SECONDS = env_rate("LABTUTOR_AI_RATE_LIMIT", "6/60")
+LLM_COMPLETION_RATE_LIMIT_REQUESTS, LLM_COMPLETION_RATE_LIMIT_SECONDS = env_rate(
+    "LABTUTOR_AI_COMPLETION_RATE_LIMIT", "30/60"
+)
+# Messages one WebSocket may send in a window before further ones are dropped (tutor/sockets.py).
+SOCKET_FLOOD_MESSAGES, SOCKET_FLOOD_SECONDS = env_rate("LABTUTOR_SOCKET_FLOOD_LIMIT", "30/10")
+
 # The solution-leak guard (tutor/guard/models.py explains each threshold). Turning it off is
 # for measuring the bare pipeline and for tests on random-weight models, never for a class.
 GUARD_ENABLED = env_bool("LABTUTOR_GUARD", True)
@@ -199,6 +218,8 @@ SECURE_SSL_REDIRECT = env_bool("LABTUTOR_HTTPS", False)
 SESSION_COOKIE_SECURE = SECURE_SSL_REDIRECT
 CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT
 SECURE_HSTS_SECONDS = int(os.environ.get("LABTUTOR_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LABTUTOR_HSTS_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("LABTUTOR_HSTS_PRELOAD", False)
 
 LOGGING = {
     "version": 1,

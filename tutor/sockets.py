@@ -1,8 +1,13 @@
 """The base of LabTutor's JSON WebSockets: message dispatch and clear errors for bad input."""
 
+import time
+from collections import deque
 from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+
+FLOOD_MESSAGE = "Too many messages at once; slow down."
 
 
 class SocketRefusal(Exception):
@@ -14,9 +19,17 @@ class SocketRefusal(Exception):
 
 
 class JsonSocket(AsyncJsonWebsocketConsumer):
-    """Dispatches {"type": "x", ...} to handle_x; a refusal or bad message gets an error reply."""
+    """Dispatches {"type": "x", ...} to handle_x; a refusal or bad message gets an error reply.
+
+    A socket that sends more than SOCKET_FLOOD_MESSAGES messages in SOCKET_FLOOD_SECONDS gets an
+    error with retry_after_seconds for each message over the limit, and that message is dropped.
+    """
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        retry_after = self._flood_wait()
+        if retry_after is not None:
+            await self.send_error(FLOOD_MESSAGE, retry_after)
+            return
         if not isinstance(content, dict):
             await self.send_error("Send a JSON object.")
             return
@@ -29,6 +42,22 @@ class JsonSocket(AsyncJsonWebsocketConsumer):
             await handler(content)
         except SocketRefusal as refusal:
             await self.send_error(str(refusal), refusal.retry_after_seconds)
+
+    def _flood_wait(self) -> float | None:
+        """Counts this message; None if it may pass, else the seconds until one may."""
+        limit, window = settings.SOCKET_FLOOD_MESSAGES, settings.SOCKET_FLOOD_SECONDS
+        if limit <= 0:
+            return None
+        if not hasattr(self, "_recent_messages"):
+            self._recent_messages: deque[float] = deque()
+        recent, now = self._recent_messages, time.monotonic()
+        while recent and recent[0] <= now - window:
+            recent.popleft()
+        if len(recent) >= limit:
+            # Dropped messages do not count: a client that waits as told gets through.
+            return max(recent[0] + window - now, 0.1)
+        recent.append(now)
+        return None
 
     async def send_error(self, message: str, retry_after_seconds: float | None = None) -> None:
         error: dict[str, Any] = {"type": "error", "message": message}

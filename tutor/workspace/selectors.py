@@ -12,6 +12,7 @@ from exercises.selectors.submissions import submission_payload
 from tutor.assist.model_status import read_status
 from tutor.assist.models import AiRequest
 from tutor.assist.selectors.requests import history
+from tutor.courses.policy import effective_ai_policy
 
 DEMO_MODEL_NOTICE = (
     "The tutor runs a small demo model: its answers are weak and sometimes wrong. An instructor "
@@ -37,7 +38,7 @@ def workspace_state(student: User, exercise: Exercise) -> WorkspaceState:
         "draft_saved_at": draft.saved_at.isoformat() if draft else None,
         "latest_submission": submission_payload(latest, for_instructor=False) if latest else None,
         "requests": requests,
-        "ai": ai_settings(),
+        "ai": ai_settings(student, exercise),
     }
     unfinished = [
         request["id"] for request in requests if request["status"] in {"queued", "running"}
@@ -46,16 +47,20 @@ def workspace_state(student: User, exercise: Exercise) -> WorkspaceState:
     return WorkspaceState(payload, unfinished, unfinished_submission)
 
 
-def ai_settings() -> dict[str, Any]:
+def ai_settings(student: User, exercise: Exercise) -> dict[str, Any]:
+    """The `ai` object of hello: what the course's AI policy lets this student ask here."""
+    policy = effective_ai_policy(student, exercise)
     demo = not settings.LLM_MODEL_PATH
     return {
-        "enabled": True,
-        "kinds": [kind.value for kind in AiRequest.Kind],
-        "inline_completion": True,
+        "enabled": policy.enabled,
+        # In AiRequest.Kind's order, so the page lays its buttons out the same way each time.
+        "kinds": [kind.value for kind in AiRequest.Kind if kind.value in policy.kinds],
+        "inline_completion": policy.inline_completion,
         "demo_model": demo,
         "model_name": _model_name(demo),
         "notice": DEMO_MODEL_NOTICE if demo else "",
-        "hints_left": None,
+        "hints_left": policy.hints_left,
+        "reason": policy.reason,
     }
 
 

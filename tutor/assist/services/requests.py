@@ -4,12 +4,14 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from exercises.models import Exercise
-from tutor.assist import streams
+from tutor.assist import ratelimit, streams
 from tutor.assist.models import AiRequest
 from tutor.assist.services.notifications import notify_finished
+from tutor.courses.policy import effective_ai_policy
 
 MAX_FIELD_CHARS = 20_000
 MAX_HINT_LEVEL = 3
@@ -30,9 +32,26 @@ def request_help(
     kind: AiRequest.Kind,
     context: dict[str, Any],
 ) -> AiRequest:
-    """Save the request, then enqueue its generation once the row is committed."""
+    """Save the request, then enqueue its generation once the row is committed.
+
+    Every way of asking goes through here, so here the course's AI policy (allowed kinds, hint
+    budget, exam mode) and the student's rate limit are enforced: HelpRefused says why not.
+    """
     clean = _clean_context(context)
     with transaction.atomic():
+        if kind == AiRequest.Kind.HINT:
+            # One hint request at a time per student, so two at once cannot both take the last
+            # hint of a budget (SQLite's immediate transactions already serialize writers).
+            User.objects.select_for_update().filter(pk=student.pk).first()
+        refusal = effective_ai_policy(student, exercise).refusal(kind)
+        if refusal is not None:
+            raise HelpRefused(refusal)
+        limited = ratelimit.hit_ai_request(student.pk, kind)
+        if limited is not None:
+            raise HelpRefused(
+                "You are asking the tutor too often; wait a little before asking again.",
+                retry_after_seconds=limited,
+            )
         hint_level = next_hint_level(student, exercise) if kind == AiRequest.Kind.HINT else None
         ai_request = AiRequest.objects.create(
             student=student, exercise=exercise, kind=kind, context=clean, hint_level=hint_level
@@ -71,14 +90,25 @@ def _enqueue_generation(request_id: int) -> None:
 
 def cancel_request(student: User, request_id: int) -> AiRequest | None:
     """Stop an answer: a queued one never starts, a running one stops within a second."""
+    return _stop(AiRequest.objects.filter(pk=request_id, student=student))
+
+
+def stop_request(request_id: int, message: str = "") -> AiRequest | None:
+    """Stop anyone's answer (exam mode, an instructor): as cancel_request, without the owner check.
+
+    message is stored as the error message of a request stopped before it started.
+    """
+    return _stop(AiRequest.objects.filter(pk=request_id), message=message)
+
+
+def _stop(requests: QuerySet[AiRequest], message: str = "") -> AiRequest | None:
     with transaction.atomic():
-        ai_request = (
-            AiRequest.objects.select_for_update().filter(pk=request_id, student=student).first()
-        )
+        ai_request = requests.select_for_update().first()
         if ai_request is None or ai_request.is_finished:
             return ai_request
-        streams.request_cancel(request_id)
+        streams.request_cancel(ai_request.pk)
         if ai_request.status == AiRequest.Status.QUEUED:
+            ai_request.error_message = message
             _close(ai_request, AiRequest.Status.CANCELLED, finish_reason="cancelled")
     if ai_request.status == AiRequest.Status.CANCELLED:
         notify_finished(ai_request)
