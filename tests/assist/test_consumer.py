@@ -1,6 +1,5 @@
 """The AI help socket, through channels' WebsocketCommunicator and the real Redis layer."""
 
-import asyncio
 import threading
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,7 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import User
 
 from exercises.models import Exercise
-from tests.workspace.conftest import open_workspace
+from tests.workspace.conftest import open_workspace, receive_until
 from tutor.assist.models import AiRequest
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -20,18 +19,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 async def connected(user: User) -> WebsocketCommunicator:
     communicator, _ = await open_workspace(user)
     return communicator
-
-
-async def receive_until(
-    communicator: WebsocketCommunicator, done: Any, timeout: float = 30
-) -> list[dict[str, Any]]:
-    messages: list[dict[str, Any]] = []
-    async with asyncio.timeout(timeout):
-        while True:
-            message = await communicator.receive_json_from(timeout=timeout)
-            messages.append(message)
-            if done(message):
-                return messages
 
 
 def finished(message: dict[str, Any]) -> bool:

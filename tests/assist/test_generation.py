@@ -204,3 +204,21 @@ def test_free_questions_remember_the_conversation_from_stored_replies(
         ("student", "What does return do?"),
         ("tutor", "It hands a value back."),
     ]
+
+
+def test_the_log_keeps_the_failing_tests_and_model_settings_the_answer_was_based_on(
+    tutor_model: Path, student: User, add_two: Exercise
+) -> None:
+    from exercises.services.grading import grade_submission
+
+    submission = Submission.objects.create(
+        student=student, exercise=add_two, code=BUGGY, kind=Submission.Kind.RUN
+    )
+    grade_submission(submission.pk)
+    ai_request = ask(student, add_two, AiRequest.Kind.EXPLAIN_ERROR, submission_id=submission.pk)
+    generate_reply(ai_request.pk)
+    ai_request.refresh_from_db()
+
+    assert "test_adds_small_numbers" in ai_request.context["test_output"]
+    assert ai_request.model_settings["device"] == "cpu"
+    assert ai_request.model_settings["precision"] == "fp32"

@@ -3,19 +3,18 @@
 import asyncio
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import User
 from django.test import override_settings
 
 from exercises.models import Exercise
-from tests.workspace.conftest import open_workspace
+from tests.workspace.conftest import open_workspace, receive_until
 from tutor.assist.models import AiRequest
 from tutor.courses.models import AiMode, Course
 from tutor.courses.policy import EXAM_REASON
@@ -32,20 +31,6 @@ def no_worker() -> Iterator[None]:
     """Requests are saved and stay queued: nothing generates them."""
     with mock.patch("tutor.assist.services.requests._enqueue_generation"):
         yield
-
-
-async def receive_until(
-    communicator: WebsocketCommunicator,
-    done: Callable[[dict[str, Any]], bool],
-    timeout: float = 30,
-) -> list[dict[str, Any]]:
-    messages: list[dict[str, Any]] = []
-    async with asyncio.timeout(timeout):
-        while True:
-            message = await communicator.receive_json_from(timeout=timeout)
-            messages.append(message)
-            if done(message):
-                return messages
 
 
 def is_error(message: dict[str, Any]) -> bool:

@@ -7,6 +7,7 @@ import torch
 
 from tutor.llm.engine import Engine
 from tutor.llm.loading import LoadedModel, ModelLoadError, ModelSpec, load_model
+from tutor.llm.precision import cpu_has_native_bf16
 from tutor.llm.requests import GenerationRequest
 
 
@@ -51,10 +52,13 @@ def test_a_completion_model_has_no_template_and_no_fim(plain_model: LoadedModel)
 def test_auto_picks_the_cpu_and_a_precision_and_says_why(chat_model_dir: Path) -> None:
     loaded = load_model(ModelSpec(chat_model_dir, device="auto", precision="auto"))
 
+    expected = "bf16" if cpu_has_native_bf16() else "fp32"
     assert loaded.info.device == "cpu"
-    assert loaded.info.precision == "fp32"  # a small model; see precision.SMALL_MODEL_PARAMETERS
+    assert loaded.info.precision == expected
     assert "GiB" in loaded.info.precision_reason
-    assert next(loaded.model.parameters()).dtype == torch.float32
+    assert next(loaded.model.parameters()).dtype == (
+        torch.bfloat16 if expected == "bf16" else torch.float32
+    )
 
 
 def test_bf16_loads_in_bf16(chat_model_dir: Path) -> None:

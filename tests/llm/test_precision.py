@@ -9,8 +9,10 @@ KV_FP16 = 320 * 1024
 
 
 def choose(available_gib: float, device: str = "cpu", **overrides: object):
+    """Stable Code 3B on a machine with bf16 in hardware unless overridden."""
     arguments: dict[str, object] = {
         "device": device,
+        "native_bf16": True,
         "parameter_count": STABLE_CODE_PARAMETERS,
         "embedding_parameter_count": STABLE_CODE_EMBEDDINGS,
         "kv_bytes_per_token_16bit": KV_FP16,
@@ -57,14 +59,15 @@ def test_gguf_files_never_get_bitsandbytes_modes() -> None:
         choose(available_gib=8, allowed=("bf16", "fp16", "fp32"))
 
 
-def test_small_models_run_fp32_on_cpu_where_it_computes_faster() -> None:
-    small, embeddings = 135_000_000, 28_000_000  # SmolLM2-135M
+def test_cpus_without_hardware_bf16_run_fp32_where_it_fits() -> None:
+    # fp32: 11.4 GiB of weights, 5 GiB of fp32 KV cache, 1 GiB runtime.
+    assert choose(available_gib=22, native_bf16=False).precision == "fp32"
+    assert choose(available_gib=16, native_bf16=False).precision == "bf16"
+    assert choose(available_gib=22, native_bf16=True).precision == "bf16"
 
-    on_cpu = choose(22, parameter_count=small, embedding_parameter_count=embeddings)
-    on_cuda = choose(22, "cuda", parameter_count=small, embedding_parameter_count=embeddings)
 
-    assert on_cpu.precision == "fp32"
-    assert on_cuda.precision == "bf16"
+def test_gpus_ignore_the_cpu_bf16_question() -> None:
+    assert choose(available_gib=40, device="cuda", native_bf16=False).precision == "bf16"
 
 
 def test_cuda_prefers_16_bit_then_quantized() -> None:

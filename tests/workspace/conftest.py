@@ -1,3 +1,5 @@
+import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from channels.testing import WebsocketCommunicator
@@ -25,3 +27,18 @@ async def open_workspace(user: User, slug: str = "add-two") -> tuple[WebsocketCo
     hello = await communicator.receive_json_from(timeout=10)
     assert hello["type"] == "hello"
     return communicator, hello
+
+
+async def receive_until(
+    communicator: WebsocketCommunicator,
+    done: Callable[[dict[str, Any]], bool],
+    timeout: float = 30,
+) -> list[dict[str, Any]]:
+    """Every message up to and including the first that `done` accepts."""
+    messages: list[dict[str, Any]] = []
+    async with asyncio.timeout(timeout):
+        while True:
+            message = await communicator.receive_json_from(timeout=timeout)
+            messages.append(message)
+            if done(message):
+                return messages

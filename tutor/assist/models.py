@@ -48,6 +48,9 @@ class AiRequest(models.Model):
     guard_verdict = models.CharField(max_length=10, blank=True, db_index=True)
     guard_reason = models.TextField(blank=True)
     guard_findings = models.JSONField(default=list, blank=True)
+    # An instructor marks a reply for review (wrong, harmful, or too revealing).
+    flagged = models.BooleanField(default=False, db_index=True)
+    flag_note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -31,6 +31,7 @@ from tutor.llm.precision import (
     available_memory_bytes,
     choose_precision,
     compute_dtype,
+    cpu_has_native_bf16,
     resolve_device,
 )
 
@@ -282,6 +283,7 @@ def _pick_precision(
             kv_bytes_per_token_16bit=kv_16bit,
             kv_reserve_tokens=spec.kv_reserve_tokens,
             available_bytes=available_bytes,
+            native_bf16=device == "cpu" and cpu_has_native_bf16(),
             allowed=allowed,
         )
     except MemoryError as error:

@@ -1,6 +1,7 @@
 """Picking a device and a weight precision that fit this machine, and saying why."""
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import psutil
@@ -38,19 +39,18 @@ RUNTIME_OVERHEAD_BYTES = GIB
 # sandboxes running student code) lives on the same machine.
 MEMORY_HEADROOM_FRACTION = 0.15
 
-# Best first. On CPU, 16-bit weights halve the memory traffic that bounds decoding and beat fp32
-# (DESIGN.md section 4: 2.3 vs 1.4 tok/s for Stable Code 3B); int8 decodes one sequence faster
-# still but batches no better and loads slower, so it is the fallback when bf16 does not fit.
+# Best first. On a CPU without bf16 in hardware (AVX2 only, like the lab server) torch converts
+# bf16 to fp32 for every matmul, and fp32 is faster wherever it fits. Measured here: Stable Code
+# 3B prefilled 128 tokens in 14.7 s in fp32 against 34.6 s in bf16 and decoded no slower;
+# SmolLM2-135M prefilled 407 tokens in 1.3 s against 6.5 s. With AVX512-BF16 or AMX, 16-bit
+# weights halve the memory traffic that bounds decoding. bitsandbytes int8 and nf4 are last:
+# they fit in the least memory but decoded Stable Code 3B at 0.2 tok/s here.
 _PREFERENCE: dict[Device, tuple[Precision, ...]] = {
     "cuda": ("bf16", "fp16", "int8", "nf4"),
     "mps": ("fp16", "fp32"),
     "cpu": ("bf16", "int8", "nf4"),
 }
-# Below this size a model on CPU is bound by compute and per-layer overhead, not by reading its
-# weights, and a CPU without native bf16 (AVX2 only, like the lab server) computes fp32 faster:
-# SmolLM2-135M prefilled 407 tokens in 1.3 s in fp32 against 6.5 s in bf16, and decoded no
-# faster in bf16. So small models go fp32 first.
-SMALL_MODEL_PARAMETERS = 1_000_000_000
+_CPU_WITHOUT_BF16_PREFERENCE: tuple[Precision, ...] = ("fp32", "bf16", "int8", "nf4")
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,16 @@ def resolve_device(request: DeviceRequest) -> Device:
     if request == "mps" and not torch.backends.mps.is_available():
         raise ValueError("device 'mps' was asked for, but torch has no MPS backend here")
     return request
+
+
+def cpu_has_native_bf16() -> bool:
+    """Whether the CPU computes bf16 in hardware (AVX512-BF16 or AMX), read from Linux's
+    /proc/cpuinfo; elsewhere we cannot tell and assume not."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
 def available_memory_bytes(device: Device) -> int:
@@ -105,9 +115,12 @@ def choose_precision(
     kv_bytes_per_token_16bit: int,
     kv_reserve_tokens: int,
     available_bytes: int,
+    native_bf16: bool,
     allowed: tuple[Precision, ...] | None = None,
 ) -> PrecisionChoice:
     """The first precision in this device's preference order whose footprint fits.
+
+    native_bf16: whether the CPU has bf16 in hardware (ignored on GPUs).
 
     Footprint = weights + a KV cache reserve of `kv_reserve_tokens` tokens + runtime overhead,
     against the available memory minus headroom. `allowed` narrows the candidates (a GGUF file
@@ -115,8 +128,8 @@ def choose_precision(
     """
     budget = int(available_bytes * (1 - MEMORY_HEADROOM_FRACTION))
     preference = _PREFERENCE[device]
-    if device == "cpu" and parameter_count <= SMALL_MODEL_PARAMETERS:
-        preference = ("fp32", *preference)
+    if device == "cpu" and not native_bf16:
+        preference = _CPU_WITHOUT_BF16_PREFERENCE
     candidates = [p for p in preference if allowed is None or p in allowed]
     footprints: list[str] = []
     for precision in candidates:

@@ -20,7 +20,7 @@ from tutor.assist.services.requests import fail_request
 from tutor.guard import StreamGuard, Verdict
 from tutor.llm.embedded import EmbeddedModelMissing
 from tutor.llm.engine import RequestHandle
-from tutor.llm.loading import ModelLoadError
+from tutor.llm.loading import ModelInfo, ModelLoadError
 from tutor.llm.prompts import PromptError, Task, build_prompt
 from tutor.llm.requests import Finished, QueueStatus, TokenDelta
 from tutor.llm.streaming import TokenCoalescer
@@ -45,17 +45,18 @@ def generate_reply(request_id: int) -> None:
     if ai_request is None:
         return
     notify_started(request_id)
+    prompt_context = prompt_context_for(ai_request)
     try:
         prompt = build_prompt(
             loaded,
             Task(ai_request.kind),
-            prompt_context_for(ai_request),
+            prompt_context,
             max_new_tokens=_max_new_tokens(ai_request),
         )
     except PromptError as error:
         fail_request(request_id, f"The tutor cannot answer this: {error}")
         return
-    _save_model_settings(ai_request, loaded.info.source_path.name, loaded.info.precision)
+    _record_what_the_model_saw(ai_request, loaded.info, prompt_context.test_output)
     guard = stream_guard(ai_request.exercise, str(ai_request.context.get("code", "")))
     handle = engine.submit(prompt.request(deadline_seconds=settings.LLM_REQUEST_SECONDS))
     answer = _stream(request_id, handle, guard)
@@ -88,15 +89,19 @@ def _max_new_tokens(ai_request: AiRequest) -> int:
     return int(settings.LLM_MAX_NEW_TOKENS)
 
 
-def _save_model_settings(ai_request: AiRequest, model_name: str, precision: str) -> None:
-    ai_request.model_name = model_name
+def _record_what_the_model_saw(ai_request: AiRequest, info: ModelInfo, test_output: str) -> None:
+    """For the AI log: the model and its settings, and the failing tests it was shown."""
+    ai_request.model_name = info.source_path.name
     ai_request.model_settings = {
-        "precision": precision,
+        "precision": info.precision,
+        "device": info.device,
         "max_new_tokens": _max_new_tokens(ai_request),
         "temperature": 0.0,
         "deadline_seconds": settings.LLM_REQUEST_SECONDS,
     }
-    ai_request.save(update_fields=["model_name", "model_settings"])
+    if test_output:
+        ai_request.context["test_output"] = test_output
+    ai_request.save(update_fields=["model_name", "model_settings", "context"])
 
 
 @dataclass

@@ -1,0 +1,114 @@
+"""The instructor's AI log: search, detail, flags, and who may see what."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from exercises.models import Exercise
+from tutor.accounts.roles import make_instructor
+from tutor.assist.models import AiRequest
+from tutor.courses.services import create_course, enrol
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def logged(instructor: User, student: User, other_student: User, add_two: Exercise) -> dict:
+    course = create_course("Python 1", "python-1", instructors=[instructor])
+    enrol(course, student)
+    mine = AiRequest.objects.create(
+        student=student,
+        exercise=add_two,
+        kind="ask",
+        status="done",
+        context={"question": "why does my loop never stop?", "code": "while True: pass"},
+        reply="Look at the loop condition.",
+        guard_verdict="allow",
+        rating=1,
+    )
+    blocked = AiRequest.objects.create(
+        student=student,
+        exercise=add_two,
+        kind="hint",
+        status="done",
+        reply="hint instead",
+        guard_verdict="block",
+        guard_reason="code block 1 passes every test",
+    )
+    outsider = AiRequest.objects.create(
+        student=other_student,
+        exercise=add_two,
+        kind="hint",
+        status="done",
+        reply="not in your course",
+    )
+    return {"mine": mine, "blocked": blocked, "outsider": outsider}
+
+
+def rows(client: Client, **query: str) -> list[int]:
+    response = client.get(reverse("assist:log"), query)
+    assert response.status_code == 200
+    return [item.pk for item in response.context["page"]]
+
+
+def test_instructors_see_and_search_their_students_requests_only(
+    client: Client, instructor: User, logged: dict
+) -> None:
+    client.force_login(instructor)
+    mine, blocked = logged["mine"].pk, logged["blocked"].pk
+    assert set(rows(client)) == {mine, blocked}
+    assert rows(client, q="loop never stop") == [mine]
+    assert rows(client, kind="hint") == [blocked]
+    assert rows(client, verdict="block") == [blocked]
+    assert rows(client, review="1") == [blocked]
+    assert rows(client, student="alice", exercise="add-two", q="while True") == [mine]
+
+
+def test_the_detail_shows_what_the_ai_saw_and_said_and_a_flag_sticks(
+    client: Client, instructor: User, logged: dict
+) -> None:
+    client.force_login(instructor)
+    item = logged["mine"]
+    html = client.get(reverse("assist:detail", args=[item.pk])).content.decode()
+    assert "why does my loop never stop?" in html and "while True: pass" in html
+    assert "Look at the loop condition." in html and "helpful" in html
+
+    response = client.post(
+        reverse("assist:flag", args=[item.pk]), {"flagged": "1", "note": "too vague"}
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.flagged and item.flag_note == "too vague"
+    assert item.pk in rows(client, flagged="1")
+
+
+def test_students_anonymous_and_other_instructors_are_refused(
+    client: Client, student: User, logged: dict
+) -> None:
+    item = logged["mine"]
+    urls = [reverse("assist:log"), reverse("assist:detail", args=[item.pk])]
+    for url in urls:
+        assert client.get(url).status_code == 302  # to the login page
+    client.force_login(student)
+    for url in urls:
+        assert client.get(url).status_code == 403
+    assert client.post(reverse("assist:flag", args=[item.pk]), {"flagged": "1"}).status_code == 403
+
+    stranger = User.objects.create_user("stranger", password="stranger-password")
+    make_instructor(stranger)
+    client.force_login(stranger)
+    assert rows(client) == []
+    assert client.get(reverse("assist:detail", args=[item.pk])).status_code == 404
+    assert client.post(reverse("assist:flag", args=[item.pk]), {"flagged": "1"}).status_code == 404
+    item.refresh_from_db()
+    assert not item.flagged
+
+
+def test_only_instructors_get_the_ai_log_link(
+    client: Client, instructor: User, student: User, add_two: Exercise
+) -> None:
+    client.force_login(student)
+    assert reverse("assist:log") not in client.get(reverse("exercises:list")).content.decode()
+    client.force_login(instructor)
+    assert reverse("assist:log") in client.get(reverse("exercises:list")).content.decode()
