@@ -12,6 +12,10 @@ JOIN_CODE_ATTEMPTS = 10
 EXAM_STOP_MESSAGE = "Stopped: AI help is off during the exam."
 
 
+# /courses/join/ is a page, so no course may be called that.
+RESERVED_SLUGS = frozenset({"join"})
+
+
 class CourseError(ValueError):
     """The change cannot be made; the message is meant for the person who asked."""
 
@@ -26,6 +30,8 @@ def create_course(
     hint_penalty_percent: int = 0,
     inline_completion: bool = True,
 ) -> Course:
+    if slug in RESERVED_SLUGS:
+        raise CourseError(f"{slug!r} is taken by a page of the site; choose another slug.")
     if ai_mode not in AiMode.values:
         raise CourseError(f"Unknown AI mode {ai_mode!r}.")
     if not 0 <= hint_penalty_percent <= 100:

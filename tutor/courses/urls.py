@@ -5,5 +5,15 @@ from tutor.courses import views
 app_name = "courses"
 
 urlpatterns = [
+    path("", views.course_list_view, name="list"),
+    # Before <slug>/: a course cannot be called "join".
+    path("join/", views.join_view, name="join"),
+    path("<slug:slug>/", views.course_detail_view, name="detail"),
+    path("<slug:slug>/students/add/", views.add_students_view, name="add-students"),
+    path(
+        "<slug:slug>/students/<int:student_id>/reset-password/",
+        views.reset_password_view,
+        name="reset-password",
+    ),
     path("<slug:slug>/exam-mode/", views.exam_mode_view, name="exam-mode"),
 ]

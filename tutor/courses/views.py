@@ -1,14 +1,27 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tutor.accounts.roles import is_instructor, signed_in_user
 from tutor.courses.models import Course
-from tutor.courses.selectors import is_course_instructor
-from tutor.courses.services import set_exam_mode
+from tutor.courses.roster import (
+    MAX_CSV_BYTES,
+    ResetRefused,
+    RosterError,
+    add_students,
+    course_students,
+    enrolled_student,
+    read_roster,
+    reset_student_password,
+)
+from tutor.courses.selectors import courses_taught_by, is_course_instructor
+from tutor.courses.services import CourseError, join_by_code, set_exam_mode
 
 ON_VALUES = {"1", "true", "on", "yes"}
 OFF_VALUES = {"0", "false", "off", "no"}
@@ -51,3 +64,110 @@ def _back(request: HttpRequest, course: Course) -> str:
         ):
             return candidate
     return reverse("admin:courses_course_change", args=[course.pk])
+
+
+# ---- Instructors' course pages -------------------------------------------------------------
+
+
+def _taught_course(request: HttpRequest, slug: str) -> Course:
+    """The course, if the signed-in user teaches it (or is a superuser); else 404 or 403."""
+    course = get_object_or_404(Course, slug=slug)
+    if not is_course_instructor(request.user, course):
+        raise PermissionDenied("Only this course's instructors can see this page.")
+    return course
+
+
+def _shown_once(response: HttpResponse) -> HttpResponse:
+    """A page with passwords on it: the browser must not keep it."""
+    add_never_cache_headers(response)
+    response["Cache-Control"] = "no-store, " + response["Cache-Control"]
+    return response
+
+
+@login_required
+@require_GET
+def course_list_view(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    courses = Course.objects.all() if user.is_superuser else courses_taught_by(user)
+    if not is_instructor(user) and not courses.exists():
+        raise PermissionDenied("This page is for instructors.")
+    return render(request, "courses/list.html", {"courses": courses})
+
+
+@login_required
+@require_GET
+def course_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
+    course = _taught_course(request, slug)
+    context = {"course": course, "students": course_students(course)}
+    return render(request, "courses/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_students_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """A pasted list and/or a CSV file -> accounts and enrolments, then the credentials sheet."""
+    course = _taught_course(request, slug)
+    context: dict[str, object] = {"course": course, "max_csv_kb": MAX_CSV_BYTES // 1024}
+    if request.method == "GET":
+        return render(request, "courses/add_students.html", context)
+    pasted = request.POST.get("students", "")
+    upload = request.FILES.get("csv_file")
+    context["pasted"] = pasted
+    try:
+        if upload is not None and upload.size is not None and upload.size > MAX_CSV_BYTES:
+            raise RosterError([f"The CSV file is larger than {MAX_CSV_BYTES // 1024} KB."])
+        csv_data = upload.read() if upload is not None else None
+        result = add_students(course, read_roster(pasted, csv_data))
+    except RosterError as error:
+        context["problems"] = error.problems
+        return render(request, "courses/add_students.html", context, status=400)
+    context.update(
+        {
+            "result": result,
+            "site_url": request.build_absolute_uri("/"),
+        }
+    )
+    return _shown_once(render(request, "courses/credentials.html", context))
+
+
+@login_required
+@require_POST
+def reset_password_view(request: HttpRequest, slug: str, student_id: int) -> HttpResponse:
+    course = _taught_course(request, slug)
+    student = enrolled_student(course, student_id)
+    if student is None:
+        return render(
+            request,
+            "courses/password_reset.html",
+            {"course": course, "error": "No such student in this course."},
+            status=404,
+        )
+    try:
+        password = reset_student_password(course, student)
+    except ResetRefused as error:
+        raise PermissionDenied(str(error)) from error
+    context = {
+        "course": course,
+        "student": student,
+        "password": password,
+        "site_url": request.build_absolute_uri("/"),
+    }
+    return _shown_once(render(request, "courses/password_reset.html", context))
+
+
+# ---- Students ------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join_view(request: HttpRequest) -> HttpResponse:
+    """Any signed-in user enrols in a course with its join code."""
+    if request.method == "GET":
+        return render(request, "courses/join.html", {"code": request.GET.get("code", "")})
+    code = request.POST.get("code", "")
+    try:
+        course = join_by_code(signed_in_user(request), code)
+    except CourseError as error:
+        return render(request, "courses/join.html", {"code": code, "error": str(error)}, status=400)
+    messages.success(request, f"You are in {course.name}.")
+    return redirect("exercises:list")
