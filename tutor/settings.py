@@ -202,6 +202,13 @@ LLM_COMPLETION_RATE_LIMIT_REQUESTS, LLM_COMPLETION_RATE_LIMIT_SECONDS = env_rate
 # Messages one WebSocket may send in a window before further ones are dropped (tutor/sockets.py).
 SOCKET_FLOOD_MESSAGES, SOCKET_FLOOD_SECONDS = env_rate("LABTUTOR_SOCKET_FLOOD_LIMIT", "30/10")
 
+# The instructor's live class view (tutor/live/selectors.py): a student counts as stuck on an
+# exercise after this many failed runs in a row, this many minutes without a passing run, or
+# this many AI hints on it.
+LIVE_STUCK_FAILED_RUNS = int(os.environ.get("LABTUTOR_LIVE_STUCK_FAILED_RUNS", "3"))
+LIVE_STUCK_MINUTES = int(os.environ.get("LABTUTOR_LIVE_STUCK_MINUTES", "10"))
+LIVE_STUCK_HINTS = int(os.environ.get("LABTUTOR_LIVE_STUCK_HINTS", "3"))
+
 # The solution-leak guard (tutor/guard/models.py explains each threshold). Turning it off is
 # for measuring the bare pipeline and for tests on random-weight models, never for a class.
 GUARD_ENABLED = env_bool("LABTUTOR_GUARD", True)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from exercises.models import Exercise, Submission
 from exercises.services.notifications import notify_submission_changed
+from tutor.live.services.notify import notify_student_changed
 from tutor.sandbox import (
     Limits,
     RunResult,
@@ -182,6 +183,7 @@ def _finish_with_result(submission: Submission, result: dict[str, Any]) -> None:
         ]
     )
     notify_submission_changed(submission)
+    notify_student_changed(submission.student_id)
 
 
 def _finish_with_error(submission: Submission, message: str) -> None:
@@ -190,3 +192,4 @@ def _finish_with_error(submission: Submission, message: str) -> None:
     submission.finished_at = timezone.now()
     submission.save(update_fields=["status", "error_message", "finished_at"])
     notify_submission_changed(submission)
+    notify_student_changed(submission.student_id)

@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, WebSocket, expect
 from exercises.services.importing import import_exercises_from
 from tests.browser.conftest import OffsiteRequests, open_page, screenshot
 from tests.conftest import FIXTURES
-from tests.live import running_site
+from tests.real_stack import running_site
 from tutor.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -11,7 +11,7 @@ from exercises.models import Exercise, Submission
 from exercises.services.grading import submit_code
 from exercises.services.importing import import_exercises_from
 from tests.conftest import FIXTURES
-from tests.live import stack_environment, start_worker, stop
+from tests.real_stack import stack_environment, start_worker, stop
 from tutor.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -12,7 +12,7 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import User
 
 from exercises.models import Exercise
-from tests.live import stack_environment, start_worker, stop
+from tests.real_stack import stack_environment, start_worker, stop
 from tests.workspace.conftest import open_workspace
 from tutor.celery import app as celery_app
 

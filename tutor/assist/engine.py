@@ -5,6 +5,7 @@ import threading
 from pathlib import Path
 from typing import Any, cast
 
+import torch
 from django.conf import settings
 
 from tutor.llm.embedded import embedded_model_path
@@ -35,7 +36,9 @@ def get_engine() -> tuple[Engine, LoadedModel]:
                     precision=cast(Any, settings.LLM_PRECISION),
                 )
             )
-            logger.info("Loaded model: %s", describe(loaded))
+            logger.info(
+                "Loaded model: %s; %d CPU threads", describe(loaded), torch.get_num_threads()
+            )
             _current = (Engine(loaded, max_batch_size=settings.LLM_PARALLEL_REQUESTS), loaded)
         return _current
 

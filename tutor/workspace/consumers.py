@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from exercises.consumers import SubmissionSocket
 from exercises.models import Exercise
 from tutor.assist.consumers import AssistSocket
+from tutor.live.services import presence
 from tutor.workspace.selectors import workspace_state
 
 
@@ -23,9 +24,16 @@ class WorkspaceConsumer(SubmissionSocket, AssistSocket):
         await self.accept()
         self.start_following_answers()
         await self._say_hello()
+        await presence.page_opened(user.pk, exercise.pk, self.channel_name)
 
     async def disconnect(self, code: int) -> None:
         await self.stop_following_answers()
+        if hasattr(self, "exercise"):
+            await presence.page_closed(self.user.pk, self.exercise.pk, self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        await presence.page_seen(self.user.pk, self.exercise.pk, self.channel_name)
+        await super().receive_json(content, **kwargs)
 
     async def _say_hello(self) -> None:
         """Everything the page shows, so that a reconnect picks up where the page left off."""

@@ -18,6 +18,7 @@ from tutor.assist.selectors.prompting import prompt_context_for
 from tutor.assist.services.notifications import notify_delta, notify_finished, notify_started
 from tutor.assist.services.requests import fail_request
 from tutor.guard import StreamGuard, Verdict
+from tutor.live.services.notify import notify_student_changed
 from tutor.llm.embedded import EmbeddedModelMissing
 from tutor.llm.engine import RequestHandle
 from tutor.llm.loading import ModelInfo, ModelLoadError
@@ -193,6 +194,7 @@ def _store(ai_request: AiRequest, answer: GuardedAnswer) -> None:
         logger.info("guard %s on AI request %s: %s", verdict.verdict, ai_request.pk, verdict.reason)
     streams.forget(ai_request.pk)
     notify_finished(ai_request)
+    notify_student_changed(ai_request.student_id)
 
 
 def _reply_text(ai_request: AiRequest, answer: GuardedAnswer) -> str:

@@ -1,0 +1,1 @@
+"""The instructor's live class view: who is online, on which exercise, and who is stuck."""

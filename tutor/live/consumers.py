@@ -1,0 +1,65 @@
+"""The instructor's live class socket: the whole table on connect, then one row per change."""
+
+from typing import Any
+
+from channels.db import database_sync_to_async
+
+from tutor.courses.models import Course
+from tutor.courses.selectors import course_by_slug, is_course_instructor
+from tutor.live.selectors import StuckRule, live_row, live_rows
+from tutor.live.services.notify import live_group
+from tutor.sockets import JsonSocket
+
+
+class LiveClassConsumer(JsonSocket):
+    """/ws/courses/<slug>/live/, for the course's instructors only (others: close 4403).
+
+    Sends {"type": "table", "rows": [...], "rule": {...}} on connect and
+    {"type": "row", "row": {...}} on each `student.changed` event of the course's live group.
+    Events carry a student id only: the row is read here, for this instructor.
+    """
+
+    course: Course
+
+    async def connect(self) -> None:
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        course = await self._taught_course(slug)
+        if course is None:
+            await self.close(code=4403)
+            return
+        self.course = course
+        self.group = live_group(course.pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.send_table()
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def send_table(self) -> None:
+        rows = await database_sync_to_async(live_rows)(self.course)
+        await self.send_json(
+            {"type": "table", "rows": rows, "rule": StuckRule.from_settings().as_dict()}
+        )
+
+    async def student_changed(self, event: dict[str, Any]) -> None:
+        student_id = event.get("student_id")
+        if not isinstance(student_id, int):
+            return
+        row = await database_sync_to_async(live_row)(self.course, student_id)
+        if row is not None:
+            await self.send_json({"type": "row", "row": row})
+
+    async def handle_refresh(self, content: dict[str, Any]) -> None:
+        await self.send_table()
+
+    async def handle_ping(self, content: dict[str, Any]) -> None:
+        await self.send_json({"type": "pong"})
+
+    @database_sync_to_async
+    def _taught_course(self, slug: str) -> Course | None:
+        course = course_by_slug(slug)
+        if course is None or not is_course_instructor(self.scope.get("user"), course):
+            return None
+        return course
