@@ -27,10 +27,6 @@ class TopicGroup:
     rows: list[ExerciseRow]
 
 
-def listed_exercises() -> list[Exercise]:
-    return list(Exercise.objects.filter(is_hidden=False).order_by("order", "slug"))
-
-
 def exercises_by_topic(student: User) -> list[TopicGroup]:
     """Exercises grouped by topic in curriculum order, each with this student's progress."""
     mine = Submission.objects.filter(student=student, exercise=OuterRef("pk"))

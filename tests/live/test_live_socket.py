@@ -50,7 +50,7 @@ def live_socket(user: User | None, slug: str = "python-1") -> WebsocketCommunica
 
 async def open_live(user: User) -> tuple[WebsocketCommunicator, dict[str, Any]]:
     communicator = live_socket(user)
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=10)
     assert connected
     table = await communicator.receive_json_from(timeout=10)
     assert table["type"] == "table"
@@ -70,7 +70,7 @@ def row_of(student: User, check: Any = None) -> Any:
 
 async def refused(user: User | None) -> None:
     communicator = live_socket(user)
-    connected, code = await communicator.connect()
+    connected, code = await communicator.connect(timeout=10)
     assert not connected and code == 4403
 
 
@@ -86,13 +86,13 @@ async def test_students_other_instructors_and_anonymous_visitors_are_refused(
 
 async def test_an_unknown_course_is_refused(instructor: User, course: Course) -> None:
     communicator = live_socket(instructor, "no-such-course")
-    connected, code = await communicator.connect()
+    connected, code = await communicator.connect(timeout=10)
     assert not connected and code == 4403
 
 
 async def test_the_whole_table_arrives_on_connect(course: Course, instructor: User) -> None:
     communicator, table = await open_live(instructor)
-    await communicator.disconnect()
+    await communicator.disconnect(timeout=10)
     assert [row["username"] for row in table["rows"]] == ["alice"]
     assert table["rule"] == {"failed_runs": 3, "minutes": 10, "hints": 3}
 
@@ -106,7 +106,7 @@ async def test_a_run_of_a_student_updates_their_row(
     )
     await database_sync_to_async(grade_submission)(submission.pk)
     messages = await receive_until(communicator, row_of(student), timeout=20)
-    await communicator.disconnect()
+    await communicator.disconnect(timeout=10)
     row = messages[-1]["row"]
     assert row["exercise"]["slug"] == "add-two"
     assert row["last_run"]["passed"] is False and row["last_run"]["tests_total"] >= 1
@@ -125,9 +125,9 @@ async def test_opening_and_closing_the_workspace_shows_presence(
     assert row["exercise"]["slug"] == "add-two"
     await workspace.send_json_to({"type": "ping"})
     assert (await workspace.receive_json_from(timeout=10))["type"] == "pong"
-    await workspace.disconnect()
+    await workspace.disconnect(timeout=10)
     await receive_until(communicator, row_of(student, lambda row: not row["online"]))
-    await communicator.disconnect()
+    await communicator.disconnect(timeout=10)
 
 
 async def test_students_of_other_courses_do_not_reach_this_view(
@@ -135,6 +135,6 @@ async def test_students_of_other_courses_do_not_reach_this_view(
 ) -> None:
     communicator, _ = await open_live(instructor)
     workspace, _ = await open_workspace(other_student)
-    await workspace.disconnect()
+    await workspace.disconnect(timeout=10)
     assert await communicator.receive_nothing(timeout=1)
-    await communicator.disconnect()
+    await communicator.disconnect(timeout=10)

@@ -22,7 +22,7 @@ def workspace_socket(user: User | None, slug: str = "add-two") -> WebsocketCommu
 async def open_workspace(user: User, slug: str = "add-two") -> tuple[WebsocketCommunicator, Any]:
     """A connected socket and the hello message it got first."""
     communicator = workspace_socket(user, slug)
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=10)
     assert connected
     hello = await communicator.receive_json_from(timeout=10)
     assert hello["type"] == "hello"
