@@ -2,6 +2,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from channels.layers import channel_layers
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 
@@ -61,3 +62,12 @@ def tiny_tutor_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tokenizer.chat_template = CHATML_TEMPLATE
     folder = tmp_path_factory.mktemp("tiny-tutor-model")
     return save_model(folder, stablelm_config(len(tokenizer)), StableLmForCausalLM, tokenizer)
+
+
+@pytest.fixture(autouse=True)
+def fresh_channel_layer() -> Iterator[None]:
+    """Each test gets its own channel layer: a Redis layer keeps locks and connections bound to
+    the event loop that first used it, and every async test runs in a new loop."""
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()

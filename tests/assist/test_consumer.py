@@ -40,7 +40,7 @@ async def test_a_hint_streams_token_by_token_to_the_socket(
         {"type": "help", "kind": "hint", "code": "def add(a, b):\n    return a - b\n"}
     )
     messages = await receive_until(communicator, finished)
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()
 
     deltas = [m for m in messages if m["type"] == "delta"]
     final = messages[-1]["request"]
@@ -63,7 +63,7 @@ async def test_a_reconnecting_browser_catches_up_on_a_running_answer(
     communicator = await connected(student)
     await communicator.send_json_to({"type": "resume", "request_id": ai_request.pk})
     message = await communicator.receive_json_from(timeout=10)
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()
     assert message["request"]["status"] == "running"
     assert message["request"]["reply"] == "Think about "
     assert message["request"]["seq"] == 1
@@ -78,7 +78,7 @@ async def test_a_dead_worker_is_noticed_and_the_student_told_within_seconds(
     communicator = await connected(student)
     await communicator.send_json_to({"type": "resume", "request_id": ai_request.pk})
     messages = await receive_until(communicator, finished, timeout=10)
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()
     final = messages[-1]["request"]
     assert final["status"] == "failed"
     assert "stopped while answering" in final["error_message"]
@@ -93,7 +93,7 @@ async def test_waiting_students_see_their_place_in_the_queue(
     communicator = await connected(student)
     await communicator.send_json_to({"type": "resume", "request_id": mine.pk})
     messages = await receive_until(communicator, lambda m: m["type"] == "queue", timeout=10)
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()
     assert messages[-1]["position"] == 1
     assert messages[-1]["estimated_wait_seconds"] > 0
 
@@ -109,7 +109,7 @@ async def test_cancel_from_the_socket_stops_a_queued_request(
     await communicator.receive_json_from(timeout=10)
     await communicator.send_json_to({"type": "cancel", "request_id": ai_request.pk})
     messages = await receive_until(communicator, finished, timeout=10)
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()
     assert messages[-1]["request"]["status"] == "cancelled"
 
 
@@ -127,7 +127,7 @@ async def test_students_cannot_follow_or_rate_each_others_requests(
     ):
         await communicator.send_json_to(message)
     replies = [await communicator.receive_json_from(timeout=10) for _ in range(3)]
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()
     assert all(reply["type"] == "error" for reply in replies)
     assert "secret" not in str(replies)
     refreshed = await database_sync_to_async(AiRequest.objects.get)(pk=theirs.pk)
@@ -144,4 +144,4 @@ async def test_bad_help_messages_get_clear_errors(student: User, add_two: Exerci
         await communicator.send_json_to(message)
         reply = await communicator.receive_json_from(timeout=10)
         assert reply["type"] == "error" and expected in reply["message"]
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()

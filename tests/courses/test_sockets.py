@@ -51,7 +51,7 @@ async def test_hello_reflects_the_policy(course: Course, student: User, add_two:
         student=student, exercise=add_two, kind="hint", status="done"
     )
     communicator, hello = await open_workspace(student)
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()
     ai = hello["ai"]
     assert ai["enabled"] is True
     assert ai["kinds"] == ["hint", "explain_error", "explain_code", "ask"]
@@ -66,7 +66,7 @@ async def test_hello_says_ai_is_off_during_an_exam(
 ) -> None:
     await database_sync_to_async(set_exam_mode)(course, True)
     communicator, hello = await open_workspace(student)
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()
     assert hello["ai"]["enabled"] is False
     assert hello["ai"]["kinds"] == []
     assert hello["ai"]["reason"] == EXAM_REASON
@@ -76,7 +76,7 @@ async def test_a_student_in_no_course_gets_the_default_in_hello(
     student: User, add_two: Exercise
 ) -> None:
     communicator, hello = await open_workspace(student)
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()
     assert hello["ai"]["enabled"] is True
     assert set(hello["ai"]["kinds"]) == {kind.value for kind in AiRequest.Kind}
     assert hello["ai"]["hints_left"] is None and hello["ai"]["inline_completion"] is True
@@ -89,7 +89,7 @@ async def test_a_disallowed_kind_is_refused_over_the_socket(
     communicator, _ = await open_workspace(student)
     await communicator.send_json_to({"type": "help", "kind": "review", "code": BUGGY})
     error = await communicator.receive_json_from()
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()
     assert error == {"type": "error", "message": "Only hints are allowed on this exercise."}
     assert not await database_sync_to_async(AiRequest.objects.exists)()
 
@@ -105,7 +105,7 @@ async def test_an_exhausted_hint_budget_is_refused_over_the_socket(
     assert first["type"] == "request" and first["request"]["kind"] == "hint"
     await communicator.send_json_to({"type": "help", "kind": "hint", "code": BUGGY})
     messages = await receive_until(communicator, is_error, timeout=10)
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()
     assert "used all your AI hints" in messages[-1]["message"]
     count = database_sync_to_async(AiRequest.objects.filter(kind="hint").count)
     assert await count() == 1
@@ -119,7 +119,7 @@ async def test_the_rate_limit_answers_with_retry_after(
     for _ in range(3):
         await communicator.send_json_to({"type": "help", "kind": "ask", "question": "why?"})
     messages = await receive_until(communicator, is_error, timeout=10)
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()
     assert [m["type"] for m in messages] == ["request", "request", "error"]
     assert "too often" in messages[-1]["message"]
     assert 0 < messages[-1]["retry_after_seconds"] <= 60
@@ -134,7 +134,7 @@ async def test_a_flooding_socket_gets_an_error_and_its_extra_messages_are_droppe
         await communicator.send_json_to({"type": "ping"})
     replies = [await communicator.receive_json_from() for _ in range(8)]
     assert await communicator.receive_nothing(timeout=0.3)
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()
     assert [reply["type"] for reply in replies] == ["pong"] * 5 + ["error"] * 3
     assert replies[-1]["message"] == FLOOD_MESSAGE
     assert 0 < replies[-1]["retry_after_seconds"] <= 10
@@ -151,7 +151,7 @@ async def test_the_flood_limit_lets_a_socket_go_on_after_the_window(
     await asyncio.sleep(0.6)
     await communicator.send_json_to({"type": "ping"})
     after = await communicator.receive_json_from()
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()
     assert [reply["type"] for reply in replies] == ["pong", "pong", "error"]
     assert after["type"] == "pong"
 
@@ -189,5 +189,5 @@ async def test_exam_mode_stops_a_streaming_answer_within_a_second_and_refuses_ne
 
     await communicator.send_json_to({"type": "help", "kind": "hint", "code": BUGGY})
     refusal = await receive_until(communicator, is_error, timeout=10)
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()
     assert refusal[-1]["message"] == "AI help is off during the exam."

@@ -59,7 +59,7 @@ async def test_a_real_worker_streams_a_hint_to_the_socket(
         "status"
     ] == "running":
         pass
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()
     assert message["request"]["status"] == "cancelled"
     assert message["request"]["reply"].startswith("".join(delta["text"] for delta in deltas))
 
@@ -77,7 +77,7 @@ async def test_killing_the_worker_mid_answer_tells_the_student_within_seconds(
     ] == "running":
         pass
     noticed_after = loop.time() - killed_at
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()
     assert message["request"]["status"] == "failed"
     assert "stopped while answering" in message["request"]["error_message"]
     assert noticed_after < 12

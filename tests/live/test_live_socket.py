@@ -92,7 +92,7 @@ async def test_an_unknown_course_is_refused(instructor: User, course: Course) ->
 
 async def test_the_whole_table_arrives_on_connect(course: Course, instructor: User) -> None:
     communicator, table = await open_live(instructor)
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()
     assert [row["username"] for row in table["rows"]] == ["alice"]
     assert table["rule"] == {"failed_runs": 3, "minutes": 10, "hints": 3}
 
@@ -106,7 +106,7 @@ async def test_a_run_of_a_student_updates_their_row(
     )
     await database_sync_to_async(grade_submission)(submission.pk)
     messages = await receive_until(communicator, row_of(student), timeout=20)
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()
     row = messages[-1]["row"]
     assert row["exercise"]["slug"] == "add-two"
     assert row["last_run"]["passed"] is False and row["last_run"]["tests_total"] >= 1
@@ -125,9 +125,9 @@ async def test_opening_and_closing_the_workspace_shows_presence(
     assert row["exercise"]["slug"] == "add-two"
     await workspace.send_json_to({"type": "ping"})
     assert (await workspace.receive_json_from(timeout=10))["type"] == "pong"
-    await workspace.disconnect(timeout=10)
+    await workspace.disconnect()
     await receive_until(communicator, row_of(student, lambda row: not row["online"]))
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()
 
 
 async def test_students_of_other_courses_do_not_reach_this_view(
@@ -135,6 +135,6 @@ async def test_students_of_other_courses_do_not_reach_this_view(
 ) -> None:
     communicator, _ = await open_live(instructor)
     workspace, _ = await open_workspace(other_student)
-    await workspace.disconnect(timeout=10)
+    await workspace.disconnect()
     assert await communicator.receive_nothing(timeout=1)
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()

@@ -54,7 +54,7 @@ async def test_submit_arrives_graded_with_hidden_details_redacted(
     assert hello["latest_submission"] is None and hello["draft"] is None
     await communicator.send_json_to({"type": "submit", "code": WRONG_FOR_HIDDEN})
     graded = await until_graded(communicator)
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()
 
     assert graded["kind"] == "submit"
     assert graded["passed"] is False and graded["tests_total"] == 3
@@ -71,7 +71,7 @@ async def test_a_result_stored_while_away_is_in_the_next_hello(
     )
     await database_sync_to_async(grade_submission)(submission.pk)
     communicator, hello = await open_workspace(student)
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()
     assert hello["latest_submission"]["id"] == submission.pk
     assert hello["latest_submission"]["status"] == "done"
 
@@ -89,7 +89,7 @@ async def test_a_socket_idle_longer_than_the_layers_poll_still_gets_the_result(
     await asyncio.sleep(7)
     await database_sync_to_async(grade_submission)(submission.pk)
     graded = await until_graded(communicator)
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()
     assert graded["tests_total"] == 2
 
 
@@ -97,11 +97,11 @@ async def test_drafts_are_saved_and_come_back_in_hello(student: User, add_two: E
     communicator, _ = await open_workspace(student)
     await communicator.send_json_to({"type": "draft", "code": "def add(a, b):\n    return"})
     saved = await communicator.receive_json_from(timeout=10)
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()
     assert saved["type"] == "draft_saved"
 
     again, hello = await open_workspace(student)
-    await again.disconnect(timeout=10)
+    await again.disconnect()
     assert hello["draft"] == "def add(a, b):\n    return"
     assert await database_sync_to_async(Draft.objects.count)() == 1
 
@@ -120,7 +120,7 @@ async def test_bad_messages_get_clear_errors_and_save_nothing(
         await communicator.send_json_to(message)
         reply = await communicator.receive_json_from(timeout=10)
         assert reply["type"] == "error" and expected in reply["message"]
-    await communicator.disconnect(timeout=10)
+    await communicator.disconnect()
     assert await database_sync_to_async(Submission.objects.count)() == 0
 
 
