@@ -9,6 +9,8 @@ from django.contrib.auth.models import User
 from exercises.models import Exercise
 from exercises.services.importing import import_exercises_from
 from tutor.accounts.roles import make_instructor
+from tutor.courses.models import Course
+from tutor.courses.services import create_course, enrol
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXERCISM_SAMPLES = FIXTURES / "exercism"
@@ -71,3 +73,11 @@ def fresh_channel_layer() -> Iterator[None]:
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
+
+
+@pytest.fixture
+def course(instructor: User, student: User, add_two: Exercise) -> Course:
+    """A course taught by `instructor` with `student` enrolled, AI fully on."""
+    course = create_course("Python 1", "python-1", instructors=[instructor])
+    enrol(course, student)
+    return course

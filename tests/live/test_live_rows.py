@@ -4,7 +4,6 @@ tests/live/ has no __init__.py on purpose: tests/live.py (the real-stack helpers
 module name tests.live.
 """
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -27,20 +26,6 @@ from tutor.live.selectors import StuckRule, live_row, live_rows, stuck_reasons
 from tutor.live.services import presence
 
 RULE = StuckRule(failed_runs=3, minutes=10, hints=3)
-
-
-@pytest.fixture(autouse=True)
-def no_presence() -> Iterator[None]:
-    presence.forget_all()
-    yield
-    presence.forget_all()
-
-
-@pytest.fixture
-def course(instructor: User, student: User, add_two: Exercise) -> Course:
-    course = create_course("Python 1", "python-1", instructors=[instructor])
-    enrol(course, student)
-    return course
 
 
 def run(student: User, exercise: Exercise, *, passed: bool, minutes_ago: float = 0) -> Submission:

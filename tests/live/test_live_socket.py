@@ -1,6 +1,5 @@
 """The live class socket /ws/courses/<slug>/live/ (WebsocketCommunicator, real Redis)."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,26 +14,10 @@ from tests.workspace.conftest import open_workspace, receive_until
 from tutor.accounts.roles import make_instructor
 from tutor.asgi import application
 from tutor.courses.models import Course
-from tutor.courses.services import create_course, enrol
-from tutor.live.services import presence
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 WRONG = "def add(a, b):\n    return a - b\n"
-
-
-@pytest.fixture(autouse=True)
-def no_presence() -> Iterator[None]:
-    presence.forget_all()
-    yield
-    presence.forget_all()
-
-
-@pytest.fixture
-def course(instructor: User, student: User, add_two: Exercise) -> Course:
-    course = create_course("Python 1", "python-1", instructors=[instructor])
-    enrol(course, student)
-    return course
 
 
 def live_socket(user: User | None, slug: str = "python-1") -> WebsocketCommunicator:
