@@ -2,7 +2,8 @@
 
     python bench/guard_cost.py [--chunk-chars 30] [--no-sandbox]
 
-Streams realistic replies for every bundled curriculum exercise through StreamGuard in chunks
+Streams realistic replies for every bundled curriculum exercise through StreamGuard and the
+echo guard (as the tutor chains them) in chunks
 of about 8 tokens (--chunk-chars characters) and times each push(): the latency the guard adds
 to every chunk the student sees. Chunks that close a code segment (similarity check) and those
 that also ran the sandbox (a block that defines what the tests import) are reported apart.
@@ -23,8 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from exercises.loader import ExerciseSpec, load_exercises
 from tutor.guard import GuardContext, RunCode, StreamGuard, check_reply, sandbox_runner
+from tutor.guard.echo import EchoGuard
 from tutor.guard.prepared import prepare
 from tutor.guard.sandbox_check import required_names
+from tutor.llm.prompts import instruction_texts
 from tutor.sandbox import Limits, SandboxConfig
 
 CURRICULUM = Path(__file__).resolve().parents[1] / "exercises" / "curriculum"
@@ -121,11 +124,12 @@ def stream_all(
         runner = CountingRunner(sandbox_runner(context, LIMITS, config)) if config else None
         for kind, text in replies(spec).items():
             guard = StreamGuard(context, run_code=runner)
+            echo = EchoGuard(instruction_texts())  # as the tutor chains them: tutor/assist
             for start in range(0, len(text), chunk_chars):
                 runs_before = runner.runs if runner else 0
                 checked_before = guard.segments_checked
                 started = time.perf_counter_ns()
-                guard.push(text[start : start + chunk_chars])
+                echo.push(guard.push(text[start : start + chunk_chars]))
                 elapsed = (time.perf_counter_ns() - started) / 1000
                 if runner is not None and runner.runs > runs_before:
                     timings.sandbox_us.append(elapsed)
@@ -146,15 +150,19 @@ def false_positives(specs: list[ExerciseSpec], chunk_chars: int) -> tuple[int, i
         for hint in spec.hints:
             whole = check_reply(hint, context)
             guard = StreamGuard(context)
+            echo = EchoGuard(instruction_texts())
             shown = "".join(
-                guard.push(hint[i : i + chunk_chars]) for i in range(0, len(hint), chunk_chars)
+                echo.push(guard.push(hint[i : i + chunk_chars]))
+                for i in range(0, len(hint), chunk_chars)
             )
             final = guard.finish()
+            shown += echo.push(final.rest) + echo.finish()
             checked += 1
             if (
                 whole.verdict != "allow"
                 or final.verdict.verdict != "allow"
-                or (shown + final.rest != hint)
+                or echo.echo is not None
+                or shown != hint
             ):
                 flagged += 1
                 reasons.append(f"{spec.slug}: {whole.reason}")

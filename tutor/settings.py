@@ -215,6 +215,9 @@ GUARD_ENABLED = env_bool("LABTUTOR_GUARD", True)
 GUARD_SIMILARITY_BLOCK = float(os.environ.get("LABTUTOR_GUARD_SIMILARITY_BLOCK", "0.8"))
 GUARD_SIMILARITY_REDACT = float(os.environ.get("LABTUTOR_GUARD_SIMILARITY_REDACT", "0.5"))
 GUARD_RUN_CODE_BLOCKS = env_bool("LABTUTOR_GUARD_RUN_CODE_BLOCKS", True)
+# Questions asking for the tutor's instructions, or plainly off-topic, get a fixed short refusal
+# without the model (tutor/assist/question_screen.py says how they are recognised).
+AI_SCREEN_QUESTIONS = env_bool("LABTUTOR_AI_SCREEN_QUESTIONS", True)
 
 if not DEBUG:
     SESSION_COOKIE_HTTPONLY = True

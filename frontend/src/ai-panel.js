@@ -67,15 +67,8 @@ export class AiPanel {
   }
 
   hello(ai, requests) {
-    this.config = ai;
-    this.hintsLeft = ai.hints_left;
     this.connected = true;
-    this.find("#ai-off").hidden = ai.enabled;
-    this.find("#ai-controls").hidden = !ai.enabled;
-    this.showNotice(ai.demo_model ? ai.notice : "");
-    this.find("#ai-model").textContent = ai.model_name ? `Model: ${ai.model_name}` : "";
-    for (const [kind, button] of this.buttons) button.hidden = !ai.kinds.includes(kind);
-    this.askForm.hidden = !ai.kinds.includes("ask");
+    this.applySettings(ai);
 
     // `hello` is the whole truth after every (re)connect: rebuild the conversation from it.
     this.turns.clear();
@@ -92,6 +85,25 @@ export class AiPanel {
     }
     this.showEmptyNote();
     this.log.scrollTop = this.log.scrollHeight;
+    this.refreshButtons();
+  }
+
+  // What the course's AI policy allows now: from `hello`, and from `ai_settings` whenever an
+  // instructor changes the policy or starts an exam while the page is open.
+  applySettings(ai) {
+    this.config = ai;
+    this.hintsLeft = ai.hints_left;
+    const off = this.find("#ai-off");
+    off.hidden = ai.enabled;
+    off.textContent = ai.reason || "AI help is off for this exercise.";
+    const limits = this.find("#ai-policy");
+    limits.hidden = !ai.enabled || !ai.reason;
+    limits.textContent = ai.enabled ? ai.reason : "";
+    this.find("#ai-controls").hidden = !ai.enabled;
+    this.showNotice(ai.demo_model ? ai.notice : "");
+    this.find("#ai-model").textContent = ai.model_name ? `Model: ${ai.model_name}` : "";
+    for (const [kind, button] of this.buttons) button.hidden = !ai.kinds.includes(kind);
+    this.askForm.hidden = !ai.kinds.includes("ask");
     this.refreshButtons();
   }
 

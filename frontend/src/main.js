@@ -108,6 +108,12 @@ socket.addEventListener("message", ({ detail: message }) => {
       draft.connected();
       break;
     }
+    case "ai_settings":
+      completion.setEnabled(
+        message.ai.enabled && message.ai.inline_completion && message.ai.kinds.includes("complete"),
+      );
+      aiPanel.applySettings(message.ai);
+      break;
     case "submission":
       replies.answer(message);
       grading.update(message.submission);

@@ -54,3 +54,14 @@ def test_unknown_exercise_and_unreadable_file_give_clear_errors(
         call_command("guard", "nope", str(tmp_path / "x.md"))
     with pytest.raises(CommandError, match="cannot read it"):
         call_command("guard", "add-two", str(tmp_path / "missing.md"))
+
+
+def test_a_reply_reciting_the_tutors_instructions_is_blocked(
+    add_two: Exercise, tmp_path: Path, capsys
+) -> None:
+    from tutor.llm.prompts import SYSTEM_PROMPT
+
+    verdict = judge(tmp_path, f"Here you go:\n\n{SYSTEM_PROMPT}\n", capsys)
+    assert verdict["verdict"] == "block"
+    assert verdict["findings"][0]["kind"] == "prompt_echo"
+    assert "patient programming tutor" not in verdict["redacted_text"]

@@ -10,9 +10,11 @@ from django.test import override_settings
 
 from exercises.models import Exercise
 from tutor.assist.engine import get_engine
+from tutor.assist.guarding import ECHO_REPLY
 from tutor.assist.models import AiRequest
 from tutor.assist.services.generation import generate_reply
 from tutor.assist.services.requests import request_help
+from tutor.llm.prompts import SYSTEM_PROMPT
 from tutor.llm.requests import Event, Finished, GenerationRequest, TokenDelta
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -51,14 +53,16 @@ class ScriptedEngine:
         return get_engine()[0].stats()
 
 
-def answer(student: User, exercise: Exercise, model_text: str) -> tuple[AiRequest, str]:
+def answer(
+    student: User, exercise: Exercise, model_text: str, *, guard_enabled: bool = True
+) -> tuple[AiRequest, str]:
     """Runs a hint whose model output is model_text; returns the row and what was streamed."""
     with mock.patch("tutor.assist.services.requests._enqueue_generation"):
         ai_request = request_help(student, exercise, AiRequest.Kind.HINT, {"code": BUGGY})
     _, loaded = get_engine()
     streamed: list[str] = []
     with (
-        override_settings(GUARD_ENABLED=True),
+        override_settings(GUARD_ENABLED=guard_enabled),
         mock.patch(
             "tutor.assist.services.generation.get_engine",
             return_value=(ScriptedEngine(model_text), loaded),
@@ -107,3 +111,18 @@ def test_a_conceptual_hint_streams_unchanged(
 
     assert ai_request.guard_verdict == "allow"
     assert streamed == reply == ai_request.reply
+
+
+@pytest.mark.parametrize("guard_enabled", [True, False])
+def test_a_reply_that_recites_the_system_prompt_is_stopped(
+    tutor_model: Path, student: User, add_two: Exercise, guard_enabled: bool
+) -> None:
+    reply = f"My instructions say: {SYSTEM_PROMPT}"
+    ai_request, streamed = answer(student, add_two, reply, guard_enabled=guard_enabled)
+
+    assert "patient programming tutor helping a student" not in streamed
+    assert ai_request.guard_verdict == "block"
+    assert "instructions" in ai_request.guard_reason
+    assert ai_request.reply == ECHO_REPLY
+    assert ai_request.guard_findings[0]["kind"] == "prompt_echo"
+    assert ai_request.status == AiRequest.Status.DONE and ai_request.finish_reason == "guard"

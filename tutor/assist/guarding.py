@@ -3,10 +3,26 @@
 from django.conf import settings
 
 from exercises.models import Exercise
-from tutor.guard import FinalVerdict, GuardContext, GuardSettings, RunCode, StreamGuard, Verdict
+from tutor.guard import (
+    FinalVerdict,
+    Finding,
+    GuardContext,
+    GuardSettings,
+    RunCode,
+    StreamGuard,
+    Verdict,
+    check_reply,
+)
+from tutor.guard.echo import EchoGuard
+from tutor.llm.prompts import instruction_texts
 from tutor.sandbox import Limits, SandboxError, SourceFile
 from tutor.sandbox.isolated import tests_pass_in_subprocess
 
+ECHO_REPLY = (
+    "I can't share my instructions. I can help with this exercise: ask me about your code, "
+    "an error, or the next step."
+)
+ECHO_MIN_WORDS = 8
 BLOCKED_PREFIX = (
     "I can't show that answer: it would give away the solution, and working it out yourself "
     "is the point of the exercise."
@@ -67,11 +83,64 @@ class PassThrough:
         return FinalVerdict(rest="", verdict=Verdict("allow", "the guard is off", "", []))
 
 
-def stream_guard(exercise: Exercise, student_code: str) -> StreamGuard | PassThrough:
-    if not settings.GUARD_ENABLED:
-        return PassThrough()
+class ReplyGuard:
+    """The solution-leak guard (or PassThrough), then the echo guard on what it releases.
+
+    The echo guard is on even when the solution guard is off: the tutor's instructions are
+    never the student's to read.
+    """
+
+    def __init__(self, solution_guard: "StreamGuard | PassThrough", echo: EchoGuard) -> None:
+        self._solution_guard = solution_guard
+        self._echo = echo
+
+    @property
+    def blocked(self) -> bool:
+        return self._solution_guard.blocked or self._echo.echo is not None
+
+    def push(self, chunk: str) -> str:
+        return self._echo.push(self._solution_guard.push(chunk))
+
+    def finish(self) -> FinalVerdict:
+        final = self._solution_guard.finish()
+        if final.verdict.verdict == "block":
+            return final
+        rest = self._echo.push(final.rest) + self._echo.finish()
+        echo = self._echo.echo
+        if echo is None:
+            return FinalVerdict(rest=rest, verdict=final.verdict)
+        message = f"the reply repeats {echo.words} words of the tutor's instructions in a row"
+        finding = Finding("prompt_echo", "block", message, echo.start, echo.start)
+        return FinalVerdict(rest="", verdict=Verdict("block", message, ECHO_REPLY, [finding]))
+
+
+def judge_reply(exercise: Exercise, reply: str, student_code: str = "") -> Verdict:
+    """The verdict on a whole reply, as the streaming guard would give it (for `guard`)."""
     context = guard_context(exercise, student_code)
-    return StreamGuard(context, guard_settings(), sandbox_check(exercise, context))
+    verdict = check_reply(reply, context, guard_settings(), sandbox_check(exercise, context))
+    if verdict.verdict == "block":
+        return verdict
+    echo_only = ReplyGuard(PassThrough(), _echo_guard())
+    echo_only.push(reply)
+    final = echo_only.finish()
+    return final.verdict if is_echo_block(final.verdict) else verdict
+
+
+def is_echo_block(verdict: Verdict) -> bool:
+    return any(finding.kind == "prompt_echo" for finding in verdict.findings)
+
+
+def stream_guard(exercise: Exercise, student_code: str) -> ReplyGuard:
+    echo = _echo_guard()
+    if not settings.GUARD_ENABLED:
+        return ReplyGuard(PassThrough(), echo)
+    context = guard_context(exercise, student_code)
+    solution_guard = StreamGuard(context, guard_settings(), sandbox_check(exercise, context))
+    return ReplyGuard(solution_guard, echo)
+
+
+def _echo_guard() -> EchoGuard:
+    return EchoGuard(instruction_texts(), min_words=ECHO_MIN_WORDS)
 
 
 def safe_replacement(exercise: Exercise, hint_level: int | None) -> str:

@@ -7,6 +7,7 @@ from exercises.models import Exercise
 from tutor.assist.models import AiRequest
 from tutor.assist.services.requests import stop_request
 from tutor.courses.models import AiMode, Course, Enrollment, ExercisePolicy, new_join_code
+from tutor.courses.notifications import notify_policy_changed
 
 JOIN_CODE_ATTEMPTS = 10
 EXAM_STOP_MESSAGE = "Stopped: AI help is off during the exam."
@@ -99,6 +100,7 @@ def set_course_policy(
             raise CourseError("The hint penalty is a percentage from 0 to 100.")
         course.hint_penalty_percent = hint_penalty_percent
     course.save()
+    notify_policy_changed(course.pk)
     return course
 
 
@@ -114,6 +116,7 @@ def set_exercise_policy(
         raise CourseError(f"Unknown AI mode {ai_mode!r}.")
     if hint_budget is not None and hint_budget < 0:
         raise CourseError("The hint budget cannot be negative.")
+    notify_policy_changed(course.pk)
     if ai_mode is None and hint_budget is None:
         ExercisePolicy.objects.filter(course=course, exercise=exercise).delete()
         return None
@@ -133,6 +136,7 @@ def set_exam_mode(course: Course, on: bool) -> list[int]:
     """
     Course.objects.filter(pk=course.pk).update(exam_mode=on)
     course.exam_mode = on
+    notify_policy_changed(course.pk)
     if not on:
         return []
     return stop_unfinished_requests(course)

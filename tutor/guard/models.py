@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 VerdictName = Literal["allow", "redact", "block"]
-FindingKind = Literal["similar_code", "passes_tests", "hidden_value"]
+FindingKind = Literal["similar_code", "passes_tests", "hidden_value", "prompt_echo"]
 
 # run_code(code) -> True when `code`, saved as the student's file, passes every test of the
 # exercise (visible and hidden). See sandbox_check.sandbox_runner for the real one.

@@ -8,8 +8,10 @@ from django.contrib.auth.models import User
 from exercises.consumers import SubmissionSocket
 from exercises.models import Exercise
 from tutor.assist.consumers import AssistSocket
+from tutor.courses.models import Course
+from tutor.courses.notifications import policy_group
 from tutor.live.services import presence
-from tutor.workspace.selectors import workspace_state
+from tutor.workspace.selectors import ai_settings, workspace_state
 
 
 class WorkspaceConsumer(SubmissionSocket, AssistSocket):
@@ -23,11 +25,14 @@ class WorkspaceConsumer(SubmissionSocket, AssistSocket):
         self.user, self.exercise = user, exercise
         await self.accept()
         self.start_following_answers()
+        await self._follow_course_policies()
         await self._say_hello()
         await presence.page_opened(user.pk, exercise.pk, self.channel_name)
 
     async def disconnect(self, code: int) -> None:
         await self.stop_following_answers()
+        for group in getattr(self, "policy_groups", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
         if hasattr(self, "exercise"):
             await presence.page_closed(self.user.pk, self.exercise.pk, self.channel_name)
 
@@ -44,9 +49,24 @@ class WorkspaceConsumer(SubmissionSocket, AssistSocket):
         if state.unfinished_submission_id is not None:
             await self.follow_submission(state.unfinished_submission_id)
 
+    async def _follow_course_policies(self) -> None:
+        """Joined before hello, so no change made after hello's settings were read is missed."""
+        course_ids = await database_sync_to_async(_course_ids)(self.user)
+        self.policy_groups = [policy_group(course_id) for course_id in course_ids]
+        for group in self.policy_groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+
+    async def ai_policy_changed(self, event: dict[str, Any]) -> None:
+        ai = await database_sync_to_async(ai_settings)(self.user, self.exercise)
+        await self.send_json({"type": "ai_settings", "ai": ai})
+
     @database_sync_to_async
     def _visible_exercise(self, slug: str) -> Exercise | None:
         return Exercise.objects.filter(slug=slug, is_hidden=False).first()
 
     async def handle_ping(self, content: dict[str, Any]) -> None:
         await self.send_json({"type": "pong"})
+
+
+def _course_ids(student: User) -> list[int]:
+    return list(Course.objects.filter(enrollments__student=student).values_list("pk", flat=True))

@@ -11,13 +11,13 @@ from django.utils import timezone
 
 from tutor.assist import streams
 from tutor.assist.engine import get_engine
-from tutor.assist.guarding import PassThrough, safe_replacement, stream_guard
+from tutor.assist.guarding import ReplyGuard, is_echo_block, safe_replacement, stream_guard
 from tutor.assist.model_status import publish_status
 from tutor.assist.models import AiRequest
 from tutor.assist.selectors.prompting import prompt_context_for
 from tutor.assist.services.notifications import notify_delta, notify_finished, notify_started
 from tutor.assist.services.requests import fail_request
-from tutor.guard import StreamGuard, Verdict
+from tutor.guard import Verdict
 from tutor.live.services.notify import notify_student_changed
 from tutor.llm.embedded import EmbeddedModelMissing
 from tutor.llm.engine import RequestHandle
@@ -135,9 +135,7 @@ class GuardedAnswer:
     verdict: Verdict
 
 
-def _stream(
-    request_id: int, handle: RequestHandle, guard: StreamGuard | PassThrough
-) -> GuardedAnswer:
+def _stream(request_id: int, handle: RequestHandle, guard: ReplyGuard) -> GuardedAnswer:
     """Relays the engine's text through the guard: only what it releases reaches the student."""
     outbox = _Outbox(request_id)
     next_check = 0.0
@@ -199,6 +197,8 @@ def _store(ai_request: AiRequest, answer: GuardedAnswer) -> None:
 
 def _reply_text(ai_request: AiRequest, answer: GuardedAnswer) -> str:
     if answer.verdict.verdict == "block":
+        if is_echo_block(answer.verdict):
+            return answer.verdict.redacted_text
         return safe_replacement(ai_request.exercise, ai_request.hint_level)
     if answer.verdict.verdict == "redact":
         return answer.verdict.redacted_text

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
@@ -10,6 +11,7 @@ from django.utils import timezone
 from exercises.models import Exercise
 from tutor.assist import ratelimit, streams
 from tutor.assist.models import AiRequest
+from tutor.assist.question_screen import Screened, screen_question
 from tutor.assist.services.notifications import notify_finished
 from tutor.courses.policy import effective_ai_policy
 
@@ -53,6 +55,9 @@ def request_help(
                 retry_after_seconds=limited,
             )
         hint_level = next_hint_level(student, exercise) if kind == AiRequest.Kind.HINT else None
+        screened = _screened(exercise, kind, clean)
+        if screened is not None:
+            return _answer_without_model(student, exercise, kind, clean, screened)
         ai_request = AiRequest.objects.create(
             student=student, exercise=exercise, kind=kind, context=clean, hint_level=hint_level
         )
@@ -60,6 +65,42 @@ def request_help(
     # Until a socket follows it, the request counts as watched for a few seconds.
     streams.mark_watched(ai_request.pk)
     return ai_request
+
+
+def _screened(exercise: Exercise, kind: str, context: dict[str, Any]) -> Screened | None:
+    question = context.get("question")
+    if kind != AiRequest.Kind.ASK or not settings.AI_SCREEN_QUESTIONS:
+        return None
+    if not isinstance(question, str):
+        return None
+    topic = (exercise.title, exercise.statement_md, str(context.get("code", "")))
+    return screen_question(question, topic_texts=topic)
+
+
+def _answer_without_model(
+    student: User,
+    exercise: Exercise,
+    kind: str,
+    context: dict[str, Any],
+    screened: Screened,
+) -> AiRequest:
+    """A finished request whose reply is the screen's refusal; the AI log lists it as blocked."""
+    now = timezone.now()
+    return AiRequest.objects.create(
+        student=student,
+        exercise=exercise,
+        kind=kind,
+        context=context,
+        status=AiRequest.Status.DONE,
+        reply=screened.reply,
+        finish_reason="screened",
+        guard_verdict="block",
+        guard_reason=screened.reason,
+        started_at=now,
+        finished_at=now,
+        queue_wait_ms=0,
+        duration_ms=0,
+    )
 
 
 def next_hint_level(student: User, exercise: Exercise) -> int:

@@ -5,8 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from exercises.models import Exercise
-from tutor.assist.guarding import guard_context, guard_settings, sandbox_check
-from tutor.guard import check_reply
+from tutor.assist.guarding import judge_reply
 
 
 class Command(BaseCommand):
@@ -29,8 +28,7 @@ class Command(BaseCommand):
             raise CommandError(f"No exercise with slug {slug!r}; import it first.")
         reply = _read(file)
         student_code = _read(options["student_code"]) if options["student_code"] else ""
-        context = guard_context(exercise, student_code)
-        verdict = check_reply(reply, context, guard_settings(), sandbox_check(exercise, context))
+        verdict = judge_reply(exercise, reply, student_code)
         if options["json"]:
             self.stdout.write(json.dumps(verdict.to_dict(), indent=2))
             return
