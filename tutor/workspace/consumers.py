@@ -9,10 +9,11 @@ from exercises.consumers import SubmissionSocket
 from exercises.models import Exercise
 from tutor.assist.consumers import AssistSocket
 from tutor.live.services import presence
+from tutor.review.consumers import FeedbackSocket
 from tutor.workspace.selectors import workspace_state
 
 
-class WorkspaceConsumer(SubmissionSocket, AssistSocket):
+class WorkspaceConsumer(SubmissionSocket, AssistSocket, FeedbackSocket):
     async def connect(self) -> None:
         user = self.scope["user"]
         slug = self.scope["url_route"]["kwargs"]["slug"]
@@ -23,11 +24,13 @@ class WorkspaceConsumer(SubmissionSocket, AssistSocket):
         self.user, self.exercise = user, exercise
         await self.accept()
         self.start_following_answers()
+        await self.start_following_feedback()
         await self._say_hello()
         await presence.page_opened(user.pk, exercise.pk, self.channel_name)
 
     async def disconnect(self, code: int) -> None:
         await self.stop_following_answers()
+        await self.stop_following_feedback()
         if hasattr(self, "exercise"):
             await presence.page_closed(self.user.pk, self.exercise.pk, self.channel_name)
 
