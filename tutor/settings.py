@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "exercises",
     "tutor.assist",
     "tutor.courses",
+    "tutor.review",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,8 @@ import { AwaitedReplies } from "./awaited-replies.js";
 import { readJson, shortcutText } from "./dom.js";
 import { DraftAutosave } from "./draft-autosave.js";
 import { createEditor } from "./editor.js";
+import { feedbackGutter } from "./feedback-gutter.js";
+import { FeedbackPanel } from "./feedback-panel.js";
 import { Grading } from "./grading.js";
 import { InlineCompletion } from "./inline-completion.js";
 import { ResultsView } from "./results-view.js";
@@ -24,6 +26,7 @@ const expectReply = (entry) => replies.expect(entry);
 let draft;
 let grading;
 let aiPanel;
+let feedback;
 const initialCode = readJson("initial-code");
 const completion = new InlineCompletion({ send, expectReply });
 const editor = createEditor({
@@ -31,7 +34,10 @@ const editor = createEditor({
   doc: initialCode,
   label: `Code editor: ${root.dataset.filename}`,
   dark: isDarkTheme(),
-  extraExtensions: completion.extension(),
+  extraExtensions: [
+    completion.extension(),
+    feedbackGutter({ onMarkerClick: (line) => feedback.showCommentsOnLine(line) }),
+  ],
   onUpdate(update) {
     if (update.docChanged) {
       draft.edited();
@@ -61,6 +67,8 @@ draft = new DraftAutosave({
   csrfToken: document.querySelector("input[name=csrfmiddlewaretoken]").value,
   savedCode: initialCode,
 });
+
+feedback = new FeedbackPanel({ root: byId("feedback-panel"), editor });
 
 aiPanel = new AiPanel({ root: byId("ai-panel"), editor, send, expectReply });
 
@@ -105,6 +113,7 @@ socket.addEventListener("message", ({ detail: message }) => {
       completion.setEnabled(ai.enabled && ai.inline_completion && ai.kinds.includes("complete"));
       grading.hello(message.latest_submission);
       aiPanel.hello(ai, message.requests || []);
+      feedback.hello(message.feedback || []);
       draft.connected();
       break;
     }
@@ -131,6 +140,12 @@ socket.addEventListener("message", ({ detail: message }) => {
     case "delta":
       if (completion.knows(message.request_id)) completion.takeDelta(message);
       else aiPanel.takeDelta(message);
+      break;
+    case "feedback":
+      feedback.add(message.comment);
+      break;
+    case "feedback_removed":
+      feedback.remove(message.comment_id);
       break;
     case "queue":
       aiPanel.showQueue(message);

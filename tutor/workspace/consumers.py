@@ -11,10 +11,11 @@ from tutor.assist.consumers import AssistSocket
 from tutor.courses.models import Course
 from tutor.courses.notifications import policy_group
 from tutor.live.services import presence
+from tutor.review.consumers import FeedbackSocket
 from tutor.workspace.selectors import ai_settings, workspace_state
 
 
-class WorkspaceConsumer(SubmissionSocket, AssistSocket):
+class WorkspaceConsumer(SubmissionSocket, AssistSocket, FeedbackSocket):
     async def connect(self) -> None:
         user = self.scope["user"]
         slug = self.scope["url_route"]["kwargs"]["slug"]
@@ -26,6 +27,7 @@ class WorkspaceConsumer(SubmissionSocket, AssistSocket):
         await self.accept()
         self.start_following_answers()
         await self._follow_course_policies()
+        await self.start_following_feedback()
         await self._say_hello()
         await presence.page_opened(user.pk, exercise.pk, self.channel_name)
 
@@ -33,6 +35,7 @@ class WorkspaceConsumer(SubmissionSocket, AssistSocket):
         await self.stop_following_answers()
         for group in getattr(self, "policy_groups", []):
             await self.channel_layer.group_discard(group, self.channel_name)
+        await self.stop_following_feedback()
         if hasattr(self, "exercise"):
             await presence.page_closed(self.user.pk, self.exercise.pk, self.channel_name)
 

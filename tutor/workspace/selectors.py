@@ -13,6 +13,7 @@ from tutor.assist.model_status import read_status
 from tutor.assist.models import AiRequest
 from tutor.assist.selectors.requests import history
 from tutor.courses.policy import effective_ai_policy
+from tutor.review.selectors.feedback import feedback_for_student
 
 DEMO_MODEL_NOTICE = (
     "The tutor runs a small demo model: its answers are weak and sometimes wrong. An instructor "
@@ -39,6 +40,7 @@ def workspace_state(student: User, exercise: Exercise) -> WorkspaceState:
         "latest_submission": submission_payload(latest, for_instructor=False) if latest else None,
         "requests": requests,
         "ai": ai_settings(student, exercise),
+        "feedback": feedback_for_student(student, exercise),
     }
     unfinished = [
         request["id"] for request in requests if request["status"] in {"queued", "running"}

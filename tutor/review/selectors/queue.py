@@ -1,0 +1,82 @@
+"""The review list: a course's submissions, newest first, narrowed by the instructor's filters."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.db.models import Count, QuerySet
+from django.http import QueryDict
+
+from exercises.models import Exercise, Submission
+from tutor.courses.models import Course
+
+REVIEW_STATES = {"unreviewed", "reviewed"}
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the list's GET form asks for; a value that makes no sense counts as no filter."""
+
+    state: str = ""  # "", "unreviewed" or "reviewed"
+    student_id: int | None = None
+    exercise_slug: str = ""
+    kind: str = ""  # "", "run" or "submit"
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> "QueueFilters":
+        state = query.get("state", "")
+        kind = query.get("kind", "")
+        student = query.get("student", "")
+        return cls(
+            state=state if state in REVIEW_STATES else "",
+            student_id=int(student) if student.isdecimal() else None,
+            exercise_slug=query.get("exercise", "").strip(),
+            kind=kind if kind in Submission.Kind.values else "",
+        )
+
+
+def course_submissions(course: Course) -> QuerySet[Submission]:
+    """Every submission by a student enrolled in the course (one enrolment each: no repeats)."""
+    return Submission.objects.filter(student__enrollments__course=course)
+
+
+def course_submission(course: Course, submission_id: int) -> Submission | None:
+    return (
+        course_submissions(course)
+        .select_related("student", "exercise")
+        .filter(pk=submission_id)
+        .first()
+    )
+
+
+def review_queue(course: Course, filters: QueueFilters) -> QuerySet[Submission]:
+    submissions = (
+        course_submissions(course)
+        .select_related("student", "exercise", "review_mark", "review_mark__reviewed_by")
+        .annotate(comment_count=Count("line_comments"))
+    )
+    if filters.state == "unreviewed":
+        submissions = submissions.filter(review_mark__isnull=True)
+    elif filters.state == "reviewed":
+        submissions = submissions.filter(review_mark__isnull=False)
+    if filters.student_id is not None:
+        submissions = submissions.filter(student_id=filters.student_id)
+    if filters.exercise_slug:
+        submissions = submissions.filter(exercise__slug=filters.exercise_slug)
+    if filters.kind:
+        submissions = submissions.filter(kind=filters.kind)
+    return submissions.order_by("-created_at", "-pk")
+
+
+def unreviewed_count(course: Course) -> int:
+    return course_submissions(course).filter(review_mark__isnull=True).count()
+
+
+def filter_students(course: Course) -> QuerySet[User]:
+    return User.objects.filter(enrollments__course=course).order_by("username")
+
+
+def filter_exercises(course: Course) -> QuerySet[Exercise]:
+    """Only exercises the course's students have submitted something for."""
+    return Exercise.objects.filter(
+        pk__in=course_submissions(course).values("exercise_id")
+    ).order_by("order", "slug")
