@@ -10,5 +10,7 @@ urlpatterns = [
     path("exercises/", include("exercises.urls")),
     path("courses/", include("tutor.courses.urls")),
     path("instructor/ai-log/", include("tutor.assist.urls")),
+    path("instructor/exercises/", include("tutor.content.urls")),
+    path("instructor/model/", include("tutor.assist.model_urls")),
     path("admin/", admin.site.urls),
 ]
