@@ -210,6 +210,21 @@ LIVE_STUCK_FAILED_RUNS = int(os.environ.get("LABTUTOR_LIVE_STUCK_FAILED_RUNS", "
 LIVE_STUCK_MINUTES = int(os.environ.get("LABTUTOR_LIVE_STUCK_MINUTES", "10"))
 LIVE_STUCK_HINTS = int(os.environ.get("LABTUTOR_LIVE_STUCK_HINTS", "3"))
 
+# Importing exercises from the instructors' page (tutor/content/): server folders it may read,
+# and the limits on an uploaded .zip or .tar.gz (docs/exercise-format.md).
+CONTENT_IMPORT_ROOTS = [
+    Path(root)
+    for root in env_list(
+        "LABTUTOR_CONTENT_IMPORT_ROOTS",
+        [str(BASE_DIR / "exercises" / "curriculum"), str(VAR_DIR / "imports")],
+    )
+]
+CONTENT_ARCHIVE_MAX_BYTES = int(os.environ.get("LABTUTOR_CONTENT_ARCHIVE_MAX_MB", "20")) * 2**20
+CONTENT_ARCHIVE_MAX_FILES = int(os.environ.get("LABTUTOR_CONTENT_ARCHIVE_MAX_FILES", "2000"))
+CONTENT_ARCHIVE_MAX_UNPACKED_BYTES = (
+    int(os.environ.get("LABTUTOR_CONTENT_ARCHIVE_MAX_UNPACKED_MB", "100")) * 2**20
+)
+
 # The solution-leak guard (tutor/guard/models.py explains each threshold). Turning it off is
 # for measuring the bare pipeline and for tests on random-weight models, never for a class.
 GUARD_ENABLED = env_bool("LABTUTOR_GUARD", True)

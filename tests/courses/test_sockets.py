@@ -286,3 +286,25 @@ async def test_a_question_about_the_code_goes_to_the_model(
     [*_, answer] = await receive_until(communicator, lambda m: m["type"] == "request")
     await communicator.disconnect()
     assert answer["request"]["status"] == "queued"
+
+
+async def test_the_policy_form_sends_one_update_for_all_its_changes(
+    course: Course, student: User, add_two: Exercise
+) -> None:
+    from tutor.content.policy_form import ExerciseOverride, PolicyChanges
+    from tutor.content.services import save_course_policy
+
+    communicator, _ = await open_workspace(student)
+    changes = PolicyChanges(
+        ai_mode=AiMode.EXPLAIN,
+        hint_budget=5,
+        hint_penalty_percent=10,
+        inline_completion=False,
+        overrides=[ExerciseOverride(add_two, AiMode.HINTS, 2)],
+    )
+    await database_sync_to_async(save_course_policy)(course, changes)
+    [*_, pushed] = await receive_until(communicator, is_ai_settings, timeout=10)
+    assert pushed["ai"]["kinds"] == ["hint"]
+    assert pushed["ai"]["hints_left"] == 2
+    assert await communicator.receive_nothing(timeout=1)
+    await communicator.disconnect()

@@ -21,6 +21,10 @@ def status_key() -> str:
     return f"{settings.LIVE_STATE_PREFIX}:llm:status"
 
 
+def load_error_key() -> str:
+    return f"{settings.LIVE_STATE_PREFIX}:llm:load_error"
+
+
 def publish_status(info: "ModelInfo", stats: "EngineStats") -> None:
     status: dict[str, Any] = {
         **{name: value for name, value in asdict(info).items() if name != "fim_tokens"},
@@ -29,7 +33,15 @@ def publish_status(info: "ModelInfo", stats: "EngineStats") -> None:
         "stats": asdict(stats),
         "published_at": time.time(),
     }
-    redis_client().set(status_key(), json.dumps(status))
+    pipeline = redis_client().pipeline()
+    pipeline.set(status_key(), json.dumps(status))
+    pipeline.delete(load_error_key())
+    pipeline.execute()
+
+
+def publish_load_error(message: str) -> None:
+    """A worker that could not load its model says why, for the model status page."""
+    redis_client().set(load_error_key(), message, ex=STALE_AFTER_SECONDS * 30)
 
 
 def read_status() -> dict[str, Any] | None:
@@ -40,3 +52,10 @@ def read_status() -> dict[str, Any] | None:
     status: dict[str, Any] = json.loads(raw)
     status["stale"] = time.time() - float(status.get("published_at", 0)) > STALE_AFTER_SECONDS
     return status
+
+
+def read_load_error() -> str:
+    raw = redis_client().get(load_error_key())
+    if isinstance(raw, bytes):
+        return raw.decode(errors="replace")
+    return raw or ""

@@ -2,12 +2,15 @@
 
 import logging
 import threading
+import time
 from typing import Any
 
 from celery.signals import worker_ready
 
 logger = logging.getLogger(__name__)
 LLM_QUEUE = "llm"
+# Well inside model_status.STALE_AFTER_SECONDS, so that an idle worker still shows as up.
+PUBLISH_EVERY_SECONDS = 30
 
 
 @worker_ready.connect
@@ -20,7 +23,7 @@ def load_model_in_llm_workers(sender: Any, **kwargs: Any) -> None:
 def _load_and_publish() -> None:
     # Imported here: torch and transformers load only in llm workers, never in the web process.
     from tutor.assist.engine import get_engine
-    from tutor.assist.model_status import publish_status
+    from tutor.assist.model_status import publish_load_error, publish_status
     from tutor.llm.embedded import EmbeddedModelMissing
     from tutor.llm.loading import ModelLoadError
 
@@ -29,5 +32,22 @@ def _load_and_publish() -> None:
     except (ModelLoadError, EmbeddedModelMissing) as error:
         # Requests will fail with this message too; the log says it at once.
         logger.error("The llm worker has no model: %s", error)
+        publish_load_error(str(error))
         return
     publish_status(loaded.info, engine.stats())
+    _keep_publishing()
+
+
+def _keep_publishing() -> None:
+    """Republish the status now and then: it tells the model page the worker is still up."""
+    from tutor.assist.engine import get_engine
+    from tutor.assist.model_status import publish_status
+
+    while True:
+        time.sleep(PUBLISH_EVERY_SECONDS)
+        try:
+            engine, loaded = get_engine()
+            publish_status(loaded.info, engine.stats())
+        except Exception:
+            # Redis restarting, say: try again next time rather than stop reporting for good.
+            logger.exception("Could not publish the llm worker's status")

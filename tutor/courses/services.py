@@ -83,8 +83,12 @@ def set_course_policy(
     clear_hint_budget: bool = False,
     inline_completion: bool | None = None,
     hint_penalty_percent: int | None = None,
+    notify: bool = True,
 ) -> Course:
-    """Changes the course-wide rules; arguments left out keep their value."""
+    """Changes the course-wide rules; arguments left out keep their value.
+
+    notify=False leaves telling the open pages to the caller (one message for many changes).
+    """
     if ai_mode is not None:
         if ai_mode not in AiMode.values:
             raise CourseError(f"Unknown AI mode {ai_mode!r}.")
@@ -100,7 +104,8 @@ def set_course_policy(
             raise CourseError("The hint penalty is a percentage from 0 to 100.")
         course.hint_penalty_percent = hint_penalty_percent
     course.save()
-    notify_policy_changed(course.pk)
+    if notify:
+        notify_policy_changed(course.pk)
     return course
 
 
@@ -110,13 +115,15 @@ def set_exercise_policy(
     *,
     ai_mode: str | None = None,
     hint_budget: int | None = None,
+    notify: bool = True,
 ) -> ExercisePolicy | None:
     """Overrides the course's mode and/or budget on one exercise; None for both removes it."""
     if ai_mode is not None and ai_mode not in AiMode.values:
         raise CourseError(f"Unknown AI mode {ai_mode!r}.")
     if hint_budget is not None and hint_budget < 0:
         raise CourseError("The hint budget cannot be negative.")
-    notify_policy_changed(course.pk)
+    if notify:
+        notify_policy_changed(course.pk)
     if ai_mode is None and hint_budget is None:
         ExercisePolicy.objects.filter(course=course, exercise=exercise).delete()
         return None

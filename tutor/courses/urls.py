@@ -1,5 +1,6 @@
 from django.urls import path
 
+from tutor.content.views import course_policy_view
 from tutor.courses import views
 
 app_name = "courses"
@@ -17,4 +18,5 @@ urlpatterns = [
     ),
     path("<slug:slug>/exam-mode/", views.exam_mode_view, name="exam-mode"),
     path("<slug:slug>/live/", views.live_view, name="live"),
+    path("<slug:slug>/policy/", course_policy_view, name="policy"),
 ]

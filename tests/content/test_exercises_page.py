@@ -1,0 +1,102 @@
+"""The instructors' exercise list and hide/show; what students see of a hidden exercise."""
+
+import pytest
+from channels.db import database_sync_to_async
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from exercises.models import Exercise, Submission
+from exercises.selectors.exercises import exercises_by_topic, next_exercise, suggested_exercise
+from tests.workspace.conftest import workspace_socket
+from tutor.content.services import set_exercise_hidden
+
+
+def listed_slugs(student: User) -> list[str]:
+    return [row.exercise.slug for group in exercises_by_topic(student) for row in group.rows]
+
+
+@pytest.mark.django_db
+def test_instructors_see_every_exercise_hidden_ones_too(
+    client: Client, instructor: User, student: User, add_two: Exercise, exercism_exercises
+) -> None:
+    Exercise.objects.filter(slug="matrix").update(is_hidden=True)
+    Submission.objects.create(student=student, exercise=add_two, kind="run", code="x = 1")
+    client.force_login(instructor)
+    response = client.get(reverse("content:exercises"))
+    assert response.status_code == 200
+    rows = {row.exercise.slug: row for row in response.context["rows"]}
+    assert set(rows) == {"add-two", "hello-world", "matrix", "two-fer"}
+    assert rows["matrix"].exercise.is_hidden and rows["add-two"].students_tried == 1
+    page = response.content.decode()
+    assert "Show Matrix to students" in page and "Hide Add two numbers from students" in page
+    assert "Functions" in page and "exercism" in page
+
+
+@pytest.mark.django_db
+def test_hiding_takes_an_exercise_away_from_students_and_showing_brings_it_back(
+    client: Client, instructor: User, student: User, add_two: Exercise, exercism_exercises
+) -> None:
+    assert "add-two" in listed_slugs(student)
+    updated_before = Exercise.objects.get(slug="add-two").updated_at
+    client.force_login(instructor)
+    url = reverse("content:visibility", args=["add-two"])
+    response = client.post(url, {"hidden": "1"}, follow=True)
+    assert response.redirect_chain == [(reverse("content:exercises"), 302)]
+    assert "Add two numbers is hidden from students now." in response.content.decode()
+    hidden = Exercise.objects.get(slug="add-two")
+    assert hidden.is_hidden
+    assert hidden.updated_at == updated_before, "hiding is not a change of content"
+    # Twice is the same as once: a double click does not show it again.
+    client.post(url, {"hidden": "1"}, follow=True)
+    assert Exercise.objects.get(slug="add-two").is_hidden
+
+    assert "add-two" not in listed_slugs(student)
+    assert suggested_exercise(student) != hidden
+    assert next_exercise(student, exercism_exercises["hello-world"]) != hidden
+    client.force_login(student)
+    assert client.get(reverse("exercises:detail", args=["add-two"])).status_code == 404
+    assert client.get(reverse("exercises:list")).content.decode().count("Add two numbers") == 0
+
+    client.force_login(instructor)
+    client.post(url, {"hidden": "0"}, follow=True)
+    assert "add-two" in listed_slugs(student)
+    client.force_login(student)
+    assert client.get(reverse("exercises:detail", args=["add-two"])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_bad_visibility_request_changes_nothing(
+    client: Client, instructor: User, add_two: Exercise
+) -> None:
+    client.force_login(instructor)
+    url = reverse("content:visibility", args=["add-two"])
+    assert client.post(url, {"hidden": "maybe"}).status_code == 400
+    assert client.post(url).status_code == 400
+    assert client.get(url).status_code == 405
+    assert not Exercise.objects.get(slug="add-two").is_hidden
+    missing = reverse("content:visibility", args=["no-such-exercise"])
+    assert client.post(missing, {"hidden": "1"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_hide_show_needs_the_csrf_token(instructor: User, add_two: Exercise) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(instructor)
+    response = client.post(reverse("content:visibility", args=["add-two"]), {"hidden": "1"})
+    assert response.status_code == 403
+    assert not Exercise.objects.get(slug="add-two").is_hidden
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_hidden_exercise_refuses_new_workspace_sockets(
+    student: User, add_two: Exercise
+) -> None:
+    await database_sync_to_async(set_exercise_hidden)(add_two, True)
+    connected, code = await workspace_socket(student).connect(timeout=10)
+    assert not connected and code == 4403
+    await database_sync_to_async(set_exercise_hidden)(add_two, False)
+    communicator = workspace_socket(student)
+    connected, _ = await communicator.connect(timeout=10)
+    assert connected
+    await communicator.disconnect()

@@ -1,0 +1,1 @@
+"""Instructors' content pages: the exercise list with hide/show, importing, course AI policy."""

@@ -1,0 +1,99 @@
+"""Instructors' content pages: every exercise with hide/show, importing, a course's AI policy."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from exercises.models import Exercise
+from tutor.accounts.decorators import instructor_required
+from tutor.content.archives import ArchiveRefused
+from tutor.content.folders import FolderRefused, folder_choices
+from tutor.content.importing import (
+    ContentImportReport,
+    archive_limits,
+    import_archive,
+    import_folder,
+    import_roots,
+)
+from tutor.content.policy_form import policy_form_for, read_policy_form
+from tutor.content.selectors import exercise_rows
+from tutor.content.services import save_course_policy, set_exercise_hidden
+from tutor.courses.models import AiMode, Course
+from tutor.courses.selectors import is_course_instructor
+
+HIDDEN_VALUES = {"1": True, "0": False}
+
+
+@instructor_required
+@require_GET
+def exercises_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "content/exercises.html", {"rows": exercise_rows()})
+
+
+@instructor_required
+@require_POST
+def visibility_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """hidden=1 hides the exercise from students, hidden=0 shows it again (idempotent)."""
+    exercise = get_object_or_404(Exercise, slug=slug)
+    hidden = HIDDEN_VALUES.get(request.POST.get("hidden", ""))
+    if hidden is None:
+        return HttpResponse(
+            "Send hidden=1 to hide the exercise or hidden=0 to show it.", status=400
+        )
+    set_exercise_hidden(exercise, hidden)
+    state = "hidden from students" if hidden else "shown to students"
+    messages.success(request, f"{exercise.title} is {state} now.")
+    return redirect("content:exercises")
+
+
+@instructor_required
+@require_http_methods(["GET", "POST"])
+def import_view(request: HttpRequest) -> HttpResponse:
+    """One page, two forms: a folder on the server, or an uploaded .zip / .tar.gz."""
+    context: dict[str, object] = {
+        "roots": import_roots(),
+        "choices": folder_choices(import_roots()),
+        "limits": archive_limits(),
+        "folder": "",
+    }
+    if request.method == "GET":
+        return render(request, "content/import.html", context)
+    report: ContentImportReport
+    try:
+        if request.POST.get("source") == "folder":
+            context["folder"] = request.POST.get("folder", "")
+            report = import_folder(request.POST.get("folder", ""))
+        elif request.POST.get("source") == "archive":
+            upload = request.FILES.get("archive")
+            if upload is None:
+                raise ArchiveRefused("Choose a .zip or .tar.gz file to upload.")
+            report = import_archive(upload, upload.name or "archive")
+        else:
+            raise FolderRefused("Choose a folder or an archive to import from.")
+    except (FolderRefused, ArchiveRefused) as error:
+        context["refused"] = str(error)
+        return render(request, "content/import.html", context, status=400)
+    context["report"] = report
+    return render(request, "content/import.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_policy_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """The course's AI rules and, per exercise, a mode and hint budget of its own."""
+    course = get_object_or_404(Course, slug=slug)
+    if not is_course_instructor(request.user, course):
+        raise PermissionDenied("Only this course's instructors can change its AI policy.")
+    if request.method == "GET":
+        form = policy_form_for(course)
+    else:
+        form = read_policy_form(request.POST)
+        if form.changes is not None:
+            save_course_policy(course, form.changes)
+            messages.success(request, "The AI policy is saved; it applies to the next request.")
+            return redirect("courses:policy", slug=course.slug)
+    context = {"course": course, "form": form, "modes": AiMode.choices}
+    return render(request, "content/policy.html", context, status=400 if form.errors else 200)
