@@ -23,11 +23,13 @@ class WorkspaceConsumer(SubmissionSocket, AssistSocket):
         self.user, self.exercise = user, exercise
         await self.accept()
         self.start_following_answers()
+        self.start_watching_submissions()
         await self._say_hello()
         await presence.page_opened(user.pk, exercise.pk, self.channel_name)
 
     async def disconnect(self, code: int) -> None:
         await self.stop_following_answers()
+        await self.stop_watching_submissions()
         if hasattr(self, "exercise"):
             await presence.page_closed(self.user.pk, self.exercise.pk, self.channel_name)
 
