@@ -4,7 +4,8 @@ source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 mkdir -p var
 
-ensure_debian_packages bwrap:bubblewrap chromium:chromium
+# redis-server: the fault tests (tests/faults) start and stop a Redis of their own.
+ensure_debian_packages bwrap:bubblewrap chromium:chromium redis-server:redis-server
 ensure_venv "[dev]"
 ensure_redis
 

@@ -9,3 +9,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tutor.settings")
 app = Celery("tutor")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# The workers' housekeeping thread (liveness and recovery of lost work) starts with each worker.
+from tutor import watchdog  # noqa: E402,F401

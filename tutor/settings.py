@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A full disk or a stopped database: a 503 page that says so (tutor/outages.py).
+    "tutor.outages.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "tutor.urls"
@@ -171,6 +173,19 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 # A grading task whose worker died is redelivered after this many seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Recovery from dead workers and lost messages (tutor/watchdog.py; docs/deployment.md, "When
+# something fails"). Every Celery worker looks for work left behind this often.
+WATCHDOG_SECONDS = float(os.environ.get("LABTUTOR_WATCHDOG_SECONDS", "5"))
+# Work still waiting after this long is enqueued again: its message may have been lost with a
+# Redis restart or held by a worker that died. A duplicate message finds the work done.
+REQUEUE_SECONDS = float(os.environ.get("LABTUTOR_REQUEUE_SECONDS", "60"))
+# Waiting work whose queue has had no live worker for this long ends with a message saying so.
+NO_WORKER_SECONDS = float(os.environ.get("LABTUTOR_NO_WORKER_SECONDS", "60"))
+# The hard time limit of one grading task: a submission still running this long (plus a
+# margin) after it started is stuck, whatever its heartbeat says.
+GRADING_TIME_LIMIT_SECONDS = 180
+GRADING_STUCK_SECONDS = GRADING_TIME_LIMIT_SECONDS + 30
 
 # The sandbox (tutor/sandbox/config.py) reads its own LABTUTOR_SANDBOX_* variables.
 

@@ -1,5 +1,6 @@
 """The base of LabTutor's JSON WebSockets: message dispatch and clear errors for bad input."""
 
+import logging
 import time
 from collections import deque
 from typing import Any
@@ -7,7 +8,14 @@ from typing import Any
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
+from tutor.outages import DATABASE_OUTAGES, DATABASE_UNAVAILABLE, LIVE_UNAVAILABLE, REDIS_OUTAGES
+
+logger = logging.getLogger(__name__)
+
 FLOOD_MESSAGE = "Too many messages at once; slow down."
+# Closed after telling the page that Redis is down: the page reconnects with backoff and its new
+# socket joins fresh groups (a restarted Redis has forgotten the old ones).
+CLOSE_TRY_AGAIN_LATER = 1013
 
 
 class SocketRefusal(Exception):
@@ -42,6 +50,14 @@ class JsonSocket(AsyncJsonWebsocketConsumer):
             await handler(content)
         except SocketRefusal as refusal:
             await self.send_error(str(refusal), refusal.retry_after_seconds)
+        except DATABASE_OUTAGES as error:
+            # Every message gets its one answer, and the socket stays open for the next try.
+            logger.error("Database unavailable for a %r message: %s", kind, error)
+            await self.send_error(DATABASE_UNAVAILABLE)
+        except REDIS_OUTAGES as error:
+            logger.error("Redis unavailable for a %r message: %s", kind, error)
+            await self.send_error(LIVE_UNAVAILABLE)
+            await self.close(code=CLOSE_TRY_AGAIN_LATER)
 
     def _flood_wait(self) -> float | None:
         """Counts this message; None if it may pass, else the seconds until one may."""

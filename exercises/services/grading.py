@@ -1,15 +1,19 @@
 """Grade student code: save the submission first, grade it in the runner queue, store the result."""
 
+import contextlib
 import logging
 from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
 
+import kombu.exceptions
+import redis
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from exercises.models import Exercise, Submission
+from exercises.services import heartbeats
 from exercises.services.notifications import notify_submission_changed
 from tutor.live.services.notify import notify_student_changed
 from tutor.sandbox import (
@@ -28,6 +32,7 @@ MAX_CODE_BYTES = 64 * 1024
 DUPLICATE_WINDOW = timedelta(seconds=10)
 # After this many starts the grader is crashing on this code, not the code failing its tests.
 MAX_GRADING_ATTEMPTS = 2
+FINISHED_STATUSES = {Submission.Status.DONE, Submission.Status.ERROR}
 
 
 class CodeRejected(ValueError):
@@ -108,7 +113,12 @@ def _recent_identical_submission(
 def _enqueue_grading(submission_id: int) -> None:
     from exercises.tasks import grade_submission_task
 
-    grade_submission_task.delay(submission_id)
+    try:
+        grade_submission_task.delay(submission_id)
+    except (kombu.exceptions.OperationalError, redis.RedisError) as error:
+        # The broker (Redis) is down. The row is saved as queued: the runners' watchdog
+        # enqueues it again once Redis answers (exercises/services/recovery.py).
+        logger.error("Could not enqueue submission %s: %s", submission_id, error)
 
 
 def grade_submission(submission_id: int) -> None:
@@ -118,11 +128,12 @@ def grade_submission(submission_id: int) -> None:
         return
     notify_submission_changed(submission)
     try:
-        result = run_exercise_tests(
-            submission.exercise,
-            submission.code,
-            include_hidden=submission.kind == Submission.Kind.SUBMIT,
-        )
+        with heartbeats.beating(submission.pk):
+            result = run_exercise_tests(
+                submission.exercise,
+                submission.code,
+                include_hidden=submission.kind == Submission.Kind.SUBMIT,
+            )
     except SandboxBusy:
         _release_claim(submission)
         raise
@@ -153,7 +164,16 @@ def _claim_for_grading(submission_id: int) -> Submission | None:
         submission.grading_attempts += 1
         submission.started_at = timezone.now()
         submission.save(update_fields=["status", "grading_attempts", "started_at"])
+    _beat_safely(submission.pk)
     return submission
+
+
+def _beat_safely(submission_id: int) -> None:
+    try:
+        heartbeats.beat(submission_id)
+    except redis.RedisError as error:
+        # Grading goes on without Redis; the watchdog gives a restarted Redis time to refill.
+        logger.warning("No heartbeat for submission %s: %s", submission_id, error)
 
 
 def _release_claim(submission: Submission) -> None:
@@ -171,25 +191,36 @@ def _finish_with_result(submission: Submission, result: dict[str, Any]) -> None:
     submission.tests_total = len(tests)
     submission.tests_passed = sum(1 for test in tests if test.get("outcome") == "passed")
     submission.status = Submission.Status.DONE
-    submission.finished_at = timezone.now()
-    submission.save(
-        update_fields=[
-            "result",
-            "passed",
-            "tests_total",
-            "tests_passed",
-            "status",
-            "finished_at",
-        ]
-    )
-    notify_submission_changed(submission)
-    notify_student_changed(submission.student_id)
+    _finish(submission, ["result", "passed", "tests_total", "tests_passed", "status"])
 
 
 def _finish_with_error(submission: Submission, message: str) -> None:
     submission.status = Submission.Status.ERROR
     submission.error_message = message
-    submission.finished_at = timezone.now()
-    submission.save(update_fields=["status", "error_message", "finished_at"])
+    _finish(submission, ["status", "error_message"])
+
+
+def _finish(submission: Submission, fields: list[str]) -> bool:
+    """Stores the outcome unless another attempt already did: a duplicate message, or a worker
+    the watchdog took for dead, must not overwrite a grade. Watchers hear of it once committed,
+    so that the row they re-read is the finished one."""
+    with transaction.atomic():
+        status = (
+            Submission.objects.select_for_update()
+            .filter(pk=submission.pk)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if status is None or status in FINISHED_STATUSES:
+            return False
+        submission.finished_at = timezone.now()
+        submission.save(update_fields=[*fields, "finished_at"])
+        transaction.on_commit(lambda: _tell_finished(submission))
+    return True
+
+
+def _tell_finished(submission: Submission) -> None:
+    with contextlib.suppress(redis.RedisError):  # the keys expire by themselves
+        heartbeats.forget(submission.pk)
     notify_submission_changed(submission)
     notify_student_changed(submission.student_id)

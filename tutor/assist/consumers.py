@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import logging
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -13,17 +14,18 @@ from tutor.assist import streams
 from tutor.assist.models import AiRequest
 from tutor.assist.selectors.requests import own_request, queue_place, request_payload
 from tutor.assist.services.notifications import request_group
+from tutor.assist.services.recovery import Recovery, recover_request
 from tutor.assist.services.requests import (
     HelpRefused,
     cancel_request,
-    fail_request,
     rate_reply,
     request_help,
 )
 from tutor.sockets import JsonSocket, SocketRefusal
 
+logger = logging.getLogger(__name__)
+
 WATCHDOG_SECONDS = 2.0
-WORKER_LOST_MESSAGE = "The tutor's worker stopped while answering. Please ask again."
 FINISHED = {"done", "failed", "cancelled"}
 
 
@@ -112,7 +114,12 @@ class AssistSocket(JsonSocket):
         while True:
             await asyncio.sleep(WATCHDOG_SECONDS)
             for request_id in list(self.followed):
-                update = await self._watchdog_step(request_id)
+                try:
+                    update = await self._watchdog_step(request_id)
+                except Exception as error:
+                    # A database or Redis hiccup must not end the watch for the socket's life.
+                    logger.warning("Watchdog step for AI request %s failed: %s", request_id, error)
+                    continue
                 if update is not None:
                     await self.send_json(update)
 
@@ -123,6 +130,9 @@ class AssistSocket(JsonSocket):
             self.followed.discard(request_id)
             return None
         streams.mark_watched(request_id)
+        # A dead worker or no worker at all: the failure reaches this socket as ai.changed.
+        if recover_request(request_id) == Recovery.FAILED:
+            return None
         if ai_request.status == AiRequest.Status.QUEUED:
             place = queue_place(ai_request, settings.LLM_PARALLEL_REQUESTS)
             return {
@@ -131,8 +141,6 @@ class AssistSocket(JsonSocket):
                 "position": place.position,
                 "estimated_wait_seconds": place.estimated_wait_seconds,
             }
-        if not streams.is_alive(request_id):
-            fail_request(request_id, WORKER_LOST_MESSAGE)
         return None
 
     @database_sync_to_async

@@ -16,7 +16,8 @@ HEARTBEAT_TTL_SECONDS = 6
 
 @cache
 def redis_client() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5)
+    # A connect timeout too: a Redis host that vanished from the network must fail fast.
+    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=3)
 
 
 def _key(request_id: int, what: str) -> str:
@@ -61,8 +62,14 @@ def is_cancel_requested(request_id: int) -> bool:
 def forget(request_id: int) -> None:
     """The answer is stored in its row now; its live state can go."""
     redis_client().delete(
-        *(_key(request_id, what) for what in ("alive", "cancel", "partial", "watched"))
+        *(_key(request_id, what) for what in ("alive", "cancel", "partial", "watched", "requeued"))
     )
+
+
+def claim_requeue(request_id: int, seconds: float) -> bool:
+    """True for the first caller in `seconds`: one process re-enqueues a lost request."""
+    key = _key(request_id, "requeued")
+    return bool(redis_client().set(key, b"1", nx=True, ex=max(1, round(seconds))))
 
 
 def forget_all() -> None:

@@ -28,6 +28,7 @@ class WorkspaceConsumer(SubmissionSocket, AssistSocket, FeedbackSocket):
         self.start_following_answers()
         await self._follow_course_policies()
         await self.start_following_feedback()
+        self.start_watching_submissions()
         await self._say_hello()
         await presence.page_opened(user.pk, exercise.pk, self.channel_name)
 
@@ -36,6 +37,7 @@ class WorkspaceConsumer(SubmissionSocket, AssistSocket, FeedbackSocket):
         for group in getattr(self, "policy_groups", []):
             await self.channel_layer.group_discard(group, self.channel_name)
         await self.stop_following_feedback()
+        await self.stop_watching_submissions()
         if hasattr(self, "exercise"):
             await presence.page_closed(self.user.pk, self.exercise.pk, self.channel_name)
 

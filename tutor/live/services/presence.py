@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import redis
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
@@ -53,8 +54,15 @@ def open_exercises(student_ids: Iterable[int]) -> dict[int, int]:
     pipeline = redis_client().pipeline()
     for student_id in ids:
         pipeline.zrevrangebyscore(_key(student_id), "+inf", since, start=0, num=1)
+    try:
+        results = pipeline.execute()
+    except redis.RedisError as error:
+        # Redis restarting: nobody shows as online, and the instructor's page still loads
+        # with everything the database knows.
+        logger.warning("Presence unavailable: %s", error)
+        return {}
     found: dict[int, int] = {}
-    for student_id, members in zip(ids, pipeline.execute(), strict=True):
+    for student_id, members in zip(ids, results, strict=True):
         if members:
             member = members[0].decode() if isinstance(members[0], bytes) else str(members[0])
             found[student_id] = int(member.rpartition("|")[2])
