@@ -1,0 +1,1 @@
+"""Read-only queries behind the analytics pages; each costs a fixed number of SQL queries."""

@@ -1,0 +1,22 @@
+"""Included under courses/ (tutor/urls.py), beside tutor.courses.urls."""
+
+from django.urls import path
+
+from tutor.analytics import views
+
+app_name = "analytics"
+
+urlpatterns = [
+    path("<slug:slug>/analytics/", views.overview_view, name="overview"),
+    path(
+        "<slug:slug>/analytics/exercises/<slug:exercise_slug>/",
+        views.exercise_view,
+        name="exercise",
+    ),
+    path(
+        "<slug:slug>/analytics/students/<int:student_id>/",
+        views.student_view,
+        name="student",
+    ),
+    path("<slug:slug>/gradebook/", views.gradebook_view, name="gradebook"),
+]
