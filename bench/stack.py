@@ -29,9 +29,25 @@ class Stack:
 
 
 @contextmanager
-def private_stack(llm_worker: bool = False, **overrides: str) -> Iterator[Stack]:
+def private_stack(
+    llm_worker: bool = False,
+    *,
+    llm_concurrency: int = 8,
+    runner_concurrency: int = 0,
+    exercises: Path = FIXTURE,
+    database_url: str = "",
+    log_dir: Path | None = None,
+    **overrides: str,
+) -> Iterator[Stack]:
     """Daphne (and an llm worker) over a fresh SQLite database with the add-two exercise and
-    one student; this process's environment is pointed at the same database and Redis."""
+    one student; this process's environment is pointed at the same database and Redis.
+
+    llm_concurrency sets the llm worker's threads; runner_concurrency > 0 adds a runner worker
+    with that many processes (as scripts/run.sh starts it); exercises imports another folder
+    (exercises/curriculum, say); database_url points the stack at an empty database of the
+    caller's instead of the temporary SQLite file; log_dir sends each process's output to
+    <log_dir>/<name>.log instead of this terminal.
+    """
     var = Path(tempfile.mkdtemp(prefix="labtutor-bench-"))
     env = {
         **os.environ,
@@ -41,13 +57,36 @@ def private_stack(llm_worker: bool = False, **overrides: str) -> Iterator[Stack]
         "LABTUTOR_REDIS_URL": "redis://127.0.0.1:6379/12",
         "LABTUTOR_CHANNEL_PREFIX": "labtutor-bench",
         "LABTUTOR_ALLOWED_HOSTS": "127.0.0.1",
+        **({"LABTUTOR_DATABASE_URL": database_url} if database_url else {}),
         **overrides,
     }
     os.environ.update(env)
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        _prepare(env)
+        _prepare(env, exercises)
         port = _free_port()
+        if runner_concurrency > 0:
+            processes.append(
+                _start(
+                    env,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "tutor",
+                    "worker",
+                    "-Q",
+                    "runner",
+                    "--concurrency",
+                    str(runner_concurrency),
+                    "-n",
+                    "bench-runner@%h",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--loglevel",
+                    "WARNING",
+                    log=log_dir and log_dir / "runner.log",
+                )
+            )
         if llm_worker:
             processes.append(
                 _start(
@@ -62,18 +101,27 @@ def private_stack(llm_worker: bool = False, **overrides: str) -> Iterator[Stack]
                     "--pool",
                     "threads",
                     "--concurrency",
-                    "8",
+                    str(llm_concurrency),
                     "-n",
                     "bench-llm@%h",
                     "--without-gossip",
                     "--without-mingle",
                     "--loglevel",
                     "WARNING",
+                    log=log_dir and log_dir / "llm.log",
                 )
             )
         processes.append(
             _start(
-                env, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "tutor.asgi:application"
+                env,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "tutor.asgi:application",
+                log=log_dir and log_dir / "daphne.log",
             )
         )
         _wait_for_port(port)
@@ -103,12 +151,12 @@ def login_cookie(base_url: str) -> str:
     return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
 
 
-def _prepare(env: dict[str, str]) -> None:
+def _prepare(env: dict[str, str], exercises: Path) -> None:
     manage = [sys.executable, "manage.py"]
     for args in (
         ["migrate", "-v", "0"],
         ["collectstatic", "--noinput", "-v", "0"],
-        ["import_exercises", str(FIXTURE), "-v", "0"],
+        ["import_exercises", str(exercises), "-v", "0"],
         [
             "shell",
             "-c",
@@ -119,8 +167,51 @@ def _prepare(env: dict[str, str]) -> None:
         subprocess.run([*manage, *args], cwd=ROOT, env=env, check=True)
 
 
-def _start(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env)
+def _start(env: dict[str, str], *args: str, log: Path | None = None) -> subprocess.Popen[bytes]:
+    if log is None:
+        return subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env)
+    with log.open("ab") as output:
+        return subprocess.Popen(
+            [sys.executable, *args], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+
+
+def wait_for_worker_model(seconds: float, since: float) -> dict[str, object]:
+    """Waits until the stack's llm worker has loaded its model; returns the status it published.
+
+    since: a time.time() from before the worker started; older statuses (left in Redis by an
+    earlier run) do not count. Sets Django up in this process (the stack has pointed the
+    environment at its settings).
+    """
+    import django
+
+    django.setup()
+    from tutor.assist.model_status import read_status
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        status = read_status()
+        if status is not None and float(status.get("published_at", 0)) >= since:
+            return status
+        time.sleep(0.5)
+    raise TimeoutError("the llm worker did not load its model in time")
+
+
+@contextmanager
+def throwaway_postgres(server_url: str, name: str) -> Iterator[str]:
+    """Creates the PostgreSQL database `name` on the server of server_url (a URL of any database
+    there, for the connection), yields its URL and drops it afterwards, even if it is in use."""
+    import psycopg
+
+    parts = urllib.parse.urlsplit(server_url)
+    url = urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _free_port() -> int:

@@ -1,0 +1,899 @@
+"""Load test: simulated students against the real stack on loopback, bounded in count and time.
+
+    .venv/bin/python bench/loadtest.py [--students 40] [--minutes 5] [--think-time 30]
+        [--hint-every 180] [--ramp-up 60] [--grace 180] [--sqlite | --database-url URL]
+        [--json FILE] [--strict]
+
+Starts a private stack as scripts/run.sh runs the real one (daphne, a runner worker with two
+processes, an llm worker with eight threads and the default model: the embedded demo model
+unless LABTUTOR_MODEL says otherwise), over a throwaway PostgreSQL database
+(labtutor_load_<pid>, created on --postgres-server and dropped afterwards) or, with --sqlite, a
+temporary SQLite file. It imports exercises/curriculum, creates one account per simulated
+student (load-001, ...) and enrols them all in a course with AI help on.
+
+Each student is an asyncio task with a real HTTP client (httpx) and a real WebSocket client
+(websockets), arriving within the ramp-up: it logs in through the form (with its CSRF token),
+opens the exercise list, then works through curriculum exercises from its own starting point.
+On each exercise it loads the page (its static files on the first one, as a browser with a
+cold cache), opens the workspace socket, and, with think time between actions (during which
+the editor autosaves drafts over the socket): runs the starter code (which fails), runs a
+slightly broken copy of the reference solution, runs the reference solution (which must pass),
+submits it (it must pass all tests), and leaves: one last draft save over HTTP (the page's
+beacon), back to the list. After a failed run it asks for an AI hint when its hint timer is due
+(on average one every --hint-every seconds), and goes on working while the answer streams.
+
+After --minutes, students start nothing new, wait for their pending results (an AI answer at
+most --grace seconds), and the test checks that the queues drained. It prints p50/p95/p99 of
+each measure, errors by type, submissions sent vs acknowledged vs stored in the database, the
+queue positions students saw, and PASS/FAIL for each goal; --strict exits 1 when one failed.
+Server logs go to a folder that the report names. Needs Redis on 127.0.0.1:6379 (a Redis
+database of its own: LABTUTOR_REDIS_URL, default 12) and bubblewrap, as the real stack does.
+"""
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import random
+import re
+import sys
+import tempfile
+import time
+import urllib.request
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+import websockets
+from stack import ROOT, private_stack, throwaway_postgres, wait_for_worker_model
+
+CURRICULUM = ROOT / "exercises" / "curriculum"
+USER_PREFIX = "load-"
+PASSWORD = "load-test-password-1"  # a throwaway database's accounts
+COURSE_SLUG = "load-test"
+
+# How long a student waits for one thing before it counts as an error.
+HTTP_TIMEOUT_SECONDS = 30.0
+REPLY_TIMEOUT_SECONDS = 30.0  # a draft_saved, the first answer to run/submit/help
+GRADING_TIMEOUT_SECONDS = 120.0
+# The consumer sends a queue position every 2 s (tutor/assist/consumers.py WATCHDOG_SECONDS):
+# an answer that waited two periods before it started must have shown one.
+QUEUE_NOTICE_SECONDS = 4.0
+FINISHED_AI = {"done", "failed", "cancelled"}
+FINISHED_SUBMISSION = {"done", "error"}
+
+GOAL_PAGE_P95_MS = 200.0
+GOAL_GRADED_P95_MS = 2000.0
+
+# Small deliberate bugs for the second attempt: the first one that applies is used.
+MUTATIONS = [
+    (" <= ", " < "),
+    (" >= ", " > "),
+    (" < ", " <= "),
+    (" > ", " >= "),
+    (" == ", " != "),
+    (" + 1", " + 2"),
+    (" - 1", " - 2"),
+    (" + ", " - "),
+    ("return ", "return None and "),
+]
+
+
+@dataclass(frozen=True)
+class Exercise:
+    slug: str
+    starter: str
+    solution: str
+
+    def attempts(self) -> list[tuple[str, str, bool | None]]:
+        """(kind, code, expected verdict or None when any is fine) in the order a student tries."""
+        attempts: list[tuple[str, str, bool | None]] = [("run", self.starter, False)]
+        broken = broken_copy(self.solution)
+        if broken is not None:
+            attempts.append(("run", broken, None))
+        attempts += [("run", self.solution, True), ("submit", self.solution, True)]
+        return attempts
+
+
+def broken_copy(code: str) -> str | None:
+    for old, new in MUTATIONS:
+        if old in code:
+            return code.replace(old, new, 1)
+    return None
+
+
+@dataclass
+class Settings:
+    base_url: str
+    students: int
+    seconds: float
+    think_time: float
+    hint_every: float
+    ramp_up: float
+    grace: float
+    exercises: list[Exercise]
+    seed: int
+
+
+@dataclass
+class HintTrack:
+    student: str
+    sent: float
+    positions: list[int] = field(default_factory=list)
+    started: float | None = None  # first sign that it left the queue
+    first_token: float | None = None
+    finished: float | None = None
+    status: str = "queued"
+
+
+@dataclass
+class Results:
+    samples: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: Counter[str] = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)
+    acknowledged: set[int] = field(default_factory=set)
+    hints: list[HintTrack] = field(default_factory=list)
+
+    def time(self, measure: str, seconds: float) -> None:
+        self.samples[measure].append(seconds * 1000)
+
+    def error(self, kind: str) -> None:
+        self.errors[kind[:120]] += 1
+
+
+class SocketLost(Exception):
+    """The workspace socket closed while the student waited on it."""
+
+
+class Refused(Exception):
+    """The server answered with an `error` message."""
+
+
+class Workspace:
+    """One open workspace socket: every message kept with its arrival time, for waiters."""
+
+    def __init__(self, socket: websockets.ClientConnection) -> None:
+        self.socket = socket
+        self.inbox: list[tuple[float, dict[str, Any]]] = []
+        self.changed = asyncio.Condition()
+        self.closed = False
+        self.reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        try:
+            async for raw in self.socket:
+                message = json.loads(raw)
+                async with self.changed:
+                    self.inbox.append((time.perf_counter(), message))
+                    self.changed.notify_all()
+        except websockets.ConnectionClosed:
+            pass
+        finally:
+            async with self.changed:
+                self.closed = True
+                self.changed.notify_all()
+
+    async def send(self, message: dict[str, Any]) -> int:
+        """Sends; returns the inbox position from which its answers are to be looked for."""
+        mark = len(self.inbox)
+        await self.socket.send(json.dumps(message))
+        return mark
+
+    async def wait_for(
+        self, wanted: Callable[[dict[str, Any]], bool], start: int, timeout: float | None
+    ) -> int:
+        """The inbox position of the first message from `start` on that `wanted` accepts."""
+        async with asyncio.timeout(timeout), self.changed:
+            position = start
+            while True:
+                while position < len(self.inbox):
+                    if wanted(self.inbox[position][1]):
+                        return position
+                    position += 1
+                if self.closed:
+                    raise SocketLost
+                await self.changed.wait()
+
+    async def reply(self, start: int, wanted: Callable[[dict[str, Any]], bool]) -> int:
+        """The answer to a message sent at `start`: the wanted one, or an `error` (Refused)."""
+        position = await self.wait_for(
+            lambda m: m["type"] == "error" or wanted(m), start, REPLY_TIMEOUT_SECONDS
+        )
+        message = self.inbox[position][1]
+        if message["type"] == "error":
+            raise Refused(message.get("message", ""))
+        return position
+
+    async def close(self) -> None:
+        await self.socket.close()
+        await self.reader
+
+
+class Student:
+    def __init__(self, number: int, settings: Settings, results: Results) -> None:
+        self.name = f"{USER_PREFIX}{number:03d}"
+        self.number = number
+        self.settings = settings
+        self.results = results
+        self.random = random.Random(settings.seed * 1000 + number)
+        self.http = httpx.AsyncClient(
+            base_url=settings.base_url, timeout=HTTP_TIMEOUT_SECONDS, follow_redirects=False
+        )
+        self.deadline = 0.0
+        self.next_hint_at = 0.0
+        self.hint: asyncio.Task[None] | None = None
+        self.static_loaded = False
+
+    # ---- The session ---------------------------------------------------------------------
+
+    async def attend(self, started: float) -> None:
+        self.deadline = started + self.settings.seconds
+        arrival = self.settings.ramp_up * (self.number - 1) / max(self.settings.students, 1)
+        await asyncio.sleep(arrival)
+        self.next_hint_at = time.perf_counter() + self.random.uniform(0, self.settings.hint_every)
+        try:
+            if not await self.log_in():
+                return
+            exercises = self.settings.exercises
+            # Spread the class over the curriculum, as students at their own pace are.
+            position = (self.number - 1) * 3 % len(exercises)
+            while not self.over():
+                await self.work_on(exercises[position % len(exercises)])
+                position += 1
+                if not self.over():
+                    await self.page("exercise list", "/exercises/")
+        except Exception as error:  # a bug here, not the server's: report it, end this student
+            self.results.error(f"student crashed: {type(error).__name__}: {error}")
+        finally:
+            await self.http.aclose()
+
+    def over(self) -> bool:
+        return time.perf_counter() >= self.deadline
+
+    async def log_in(self) -> bool:
+        page = await self.page("login page", "/login/")
+        token = csrf_token(page)
+        if token is None:
+            self.results.error("login page without a CSRF token")
+            return False
+        sent = time.perf_counter()
+        response = await self.request(
+            "POST",
+            "/login/",
+            data={"username": self.name, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        )
+        if response is None:
+            return False
+        if response.status_code != 302 or "sessionid" not in self.http.cookies:
+            self.results.error(f"login refused (HTTP {response.status_code})")
+            return False
+        self.results.time("login (POST)", time.perf_counter() - sent)
+        await self.page("exercise list", response.headers["location"])
+        return True
+
+    async def work_on(self, exercise: Exercise) -> None:
+        page = await self.page("exercise page", f"/exercises/{exercise.slug}/")
+        if not page:
+            await self.pause(self.settings.think_time)
+            return
+        if not self.static_loaded:
+            await self.load_static(page)
+        code = exercise.starter
+        try:
+            workspace = await self.open_socket(exercise.slug)
+        except Exception as error:
+            self.results.error(f"socket connect: {type(error).__name__}")
+            await self.pause(self.settings.think_time)
+            return
+        try:
+            for kind, attempt, expected in exercise.attempts():
+                if not await self.think(workspace, attempt):
+                    break
+                code = attempt
+                passed = await self.grade(workspace, kind, code, expected)
+                if passed is False and kind == "run":
+                    await self.maybe_ask_for_hint(workspace, code)
+            # A student reads the answer that is still streaming before moving on.
+            await self.finish_hint()
+        except SocketLost:
+            self.results.error("socket closed by the server")
+        except Refused as refusal:
+            self.results.error(f"refused: {refusal}")
+        except TimeoutError:
+            self.results.error("no reply on the socket in time")
+        finally:
+            if self.hint is not None:
+                self.hint.cancel()
+                self.hint = None
+            await workspace.close()
+        # The page's last save as it closes (sendBeacon in the browser).
+        await self.save_draft_over_http(exercise.slug, code, csrf_token(page))
+
+    # ---- HTTP ----------------------------------------------------------------------------
+
+    async def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response | None:
+        try:
+            return await self.http.request(method, url, **kwargs)
+        except httpx.HTTPError as error:
+            self.results.error(f"HTTP {method} {type(error).__name__}")
+            return None
+
+    async def page(self, measure: str, url: str) -> str:
+        """GETs a page and times it (the whole body read); "" when it failed."""
+        sent = time.perf_counter()
+        response = await self.request("GET", url)
+        if response is None:
+            return ""
+        if response.status_code != 200:
+            self.results.error(f"HTTP {response.status_code} on {measure}")
+            return ""
+        self.results.time(measure, time.perf_counter() - sent)
+        self.results.counts["pages"] += 1
+        return response.text
+
+    async def load_static(self, page: str) -> None:
+        """The static files a browser with a cold cache fetches with the first workspace page."""
+        for url in re.findall(r'(?:src|href)="(/static/[^"]+)"', page):
+            sent = time.perf_counter()
+            response = await self.request("GET", url)
+            if response is None:
+                continue
+            if response.status_code != 200:
+                self.results.error(f"HTTP {response.status_code} on a static file")
+                continue
+            self.results.time("static file", time.perf_counter() - sent)
+        self.static_loaded = True
+
+    async def save_draft_over_http(self, slug: str, code: str, token: str | None) -> None:
+        sent = time.perf_counter()
+        response = await self.request(
+            "POST",
+            f"/exercises/{slug}/draft/",
+            data={"code": code, "csrfmiddlewaretoken": token or ""},
+        )
+        if response is None:
+            return
+        if response.status_code != 200:
+            self.results.error(f"HTTP {response.status_code} on draft save (HTTP)")
+            return
+        self.results.time("draft save (HTTP)", time.perf_counter() - sent)
+
+    # ---- The workspace socket ------------------------------------------------------------
+
+    async def open_socket(self, slug: str) -> Workspace:
+        sent = time.perf_counter()
+        url = self.settings.base_url.replace("http://", "ws://") + f"/ws/workspace/{slug}/"
+        cookies = "; ".join(f"{name}={value}" for name, value in self.http.cookies.items())
+        socket = await websockets.connect(
+            url,
+            additional_headers={"Cookie": cookies, "Origin": self.settings.base_url},
+            open_timeout=HTTP_TIMEOUT_SECONDS,
+        )
+        workspace = Workspace(socket)
+        try:
+            await workspace.wait_for(lambda m: m["type"] == "hello", 0, REPLY_TIMEOUT_SECONDS)
+        except BaseException:
+            await workspace.close()
+            raise
+        self.results.time("socket open + hello", time.perf_counter() - sent)
+        return workspace
+
+    async def think(self, workspace: Workspace, next_code: str) -> bool:
+        """Think time; the editor autosaves what is typed meanwhile. False once time is up."""
+        seconds = self.settings.think_time * self.random.uniform(2 / 3, 4 / 3)
+        end = min(time.perf_counter() + seconds, self.deadline)
+        saves = self.random.randint(1, 2)
+        for part in range(1, saves + 1):
+            await self.pause_until(end - (end - time.perf_counter()) * (saves - part + 0.5) / saves)
+            if self.over():
+                return False
+            typed = next_code[: max(1, len(next_code) * part // saves)]
+            await self.save_draft(workspace, typed)
+        await self.pause_until(end)
+        return not self.over()
+
+    async def save_draft(self, workspace: Workspace, code: str) -> None:
+        sent = time.perf_counter()
+        start = await workspace.send({"type": "draft", "code": code})
+        await workspace.reply(start, lambda m: m["type"] == "draft_saved")
+        self.results.time("draft save (socket)", time.perf_counter() - sent)
+
+    async def grade(
+        self, workspace: Workspace, kind: str, code: str, expected: bool | None
+    ) -> bool | None:
+        """Runs or submits code and waits for its grade; its verdict, or None on an error."""
+        sent = time.perf_counter()
+        self.results.counts[f"{kind} sent"] += 1
+        start = await workspace.send({"type": kind, "code": code})
+        position = await workspace.reply(start, lambda m: m["type"] == "submission")
+        submission = workspace.inbox[position][1]["submission"]
+        self.results.acknowledged.add(submission["id"])
+        if submission["status"] not in FINISHED_SUBMISSION:
+            try:
+                position = await workspace.wait_for(
+                    lambda m: (
+                        m["type"] == "submission"
+                        and m["submission"]["id"] == submission["id"]
+                        and m["submission"]["status"] in FINISHED_SUBMISSION
+                    ),
+                    position + 1,
+                    GRADING_TIMEOUT_SECONDS,
+                )
+            except TimeoutError:
+                self.results.error(f"no grade within {GRADING_TIMEOUT_SECONDS:.0f} s")
+                return None
+        arrived, message = workspace.inbox[position]
+        submission = message["submission"]
+        if submission["status"] == "error":
+            self.results.error(f"grading error: {submission['error_message']}")
+            return None
+        self.results.time(f"graded result ({kind})", arrived - sent)
+        passed = bool(submission["passed"])
+        if expected is not None and passed != expected:
+            which = "reference solution" if expected else "starter code"
+            self.results.error(f"unexpected verdict: {kind} of the {which} passed={passed}")
+        return passed
+
+    async def maybe_ask_for_hint(self, workspace: Workspace, code: str) -> None:
+        if self.hint is not None or time.perf_counter() < self.next_hint_at or self.over():
+            return
+        self.next_hint_at = time.perf_counter() + self.settings.hint_every * self.random.uniform(
+            0.5, 1.5
+        )
+        known = {message["request"]["id"] for _, message in workspace.inbox if "request" in message}
+        track = HintTrack(self.name, time.perf_counter())
+        self.results.hints.append(track)
+        start = await workspace.send({"type": "help", "kind": "hint", "code": code})
+        try:
+            position = await workspace.reply(
+                start,
+                lambda m: (
+                    m["type"] == "request"
+                    and m["request"]["kind"] == "hint"
+                    and m["request"]["id"] not in known
+                ),
+            )
+        except Refused as refusal:
+            track.status = "refused"
+            self.results.error(f"hint refused: {refusal}")
+            return
+        request_id = workspace.inbox[position][1]["request"]["id"]
+        self.hint = asyncio.create_task(self.follow_hint(workspace, request_id, track, position))
+
+    async def follow_hint(
+        self, workspace: Workspace, request_id: int, track: HintTrack, position: int
+    ) -> None:
+        def about_it(message: dict[str, Any]) -> bool:
+            if message["type"] == "request":
+                return bool(message["request"]["id"] == request_id)
+            return message["type"] in {"delta", "queue"} and message["request_id"] == request_id
+
+        while True:
+            arrived, message = workspace.inbox[position]
+            if message["type"] == "queue":
+                track.positions.append(int(message["position"]))
+            elif message["type"] == "delta":
+                track.started = track.started or arrived
+                track.first_token = track.first_token or arrived
+            else:
+                track.status = message["request"]["status"]
+                if track.status != "queued":
+                    track.started = track.started or arrived
+                if track.status in FINISHED_AI:
+                    track.finished = arrived
+                    break
+            position = await workspace.wait_for(about_it, position + 1, None)
+        if track.status != "done":
+            error = message["request"].get("error_message") or track.status
+            self.results.error(f"AI answer {track.status}: {error}")
+
+    async def finish_hint(self) -> None:
+        """Waits for the streaming answer, at most the grace period once the time is up."""
+        if self.hint is None:
+            return
+        hint, self.hint = self.hint, None
+        wait = max(self.deadline - time.perf_counter(), 0) + self.settings.grace
+        try:
+            await asyncio.wait_for(hint, wait)
+        except TimeoutError:
+            self.results.error("AI answer not finished within the grace period")
+        except SocketLost:
+            self.results.error("socket closed by the server")
+
+    # ---- Time ----------------------------------------------------------------------------
+
+    async def pause(self, seconds: float) -> None:
+        await self.pause_until(time.perf_counter() + seconds)
+
+    async def pause_until(self, moment: float) -> None:
+        await asyncio.sleep(max(0.0, min(moment, self.deadline) - time.perf_counter()))
+
+
+def csrf_token(page: str) -> str | None:
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    return found.group(1) if found else None
+
+
+async def run_class(settings: Settings) -> Results:
+    results = Results()
+    students = [Student(n, settings, results) for n in range(1, settings.students + 1)]
+    started = time.perf_counter()
+    await asyncio.gather(*(student.attend(started) for student in students))
+    return results
+
+
+# ---- Setup and the database ----------------------------------------------------------------
+
+
+def seed_class(students: int) -> list[Exercise]:
+    """One account per student, all enrolled in a course with every kind of AI help on."""
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import User
+
+    from exercises.models import Exercise as ExerciseRow
+    from tutor.courses.models import AiMode, Enrollment
+    from tutor.courses.services import create_course
+
+    # --database-url may name a database an earlier run used: its load-test accounts go.
+    User.objects.filter(username__startswith=USER_PREFIX).delete()
+    password = make_password(PASSWORD)  # hashed once: the same password for everyone
+    users = User.objects.bulk_create(
+        User(username=f"{USER_PREFIX}{n:03d}", password=password) for n in range(1, students + 1)
+    )
+    from tutor.courses.models import Course
+
+    Course.objects.filter(slug=COURSE_SLUG).delete()
+    course = create_course("Load test", COURSE_SLUG, ai_mode=AiMode.ALL)
+    Enrollment.objects.bulk_create(Enrollment(course=course, student=user) for user in users)
+    return [
+        Exercise(row.slug, row.starter_code, row.solution_code)
+        for row in ExerciseRow.objects.filter(is_hidden=False).order_by("order", "slug")
+    ]
+
+
+@dataclass
+class Stored:
+    submissions: int
+    submission_ids: set[int]
+    submissions_by_status: Counter[str]
+    ai_by_status: Counter[str]
+    drained_after: float | None  # seconds the queues took to drain after the students left
+
+
+def check_database(grace: float) -> Stored:
+    """Waits (at most `grace` seconds) for nothing to be queued or running, then counts rows."""
+    from exercises.models import Submission
+    from tutor.assist.models import AiRequest
+
+    submissions = Submission.objects.filter(student__username__startswith=USER_PREFIX)
+    requests = AiRequest.objects.filter(student__username__startswith=USER_PREFIX)
+    unfinished_ai = ["queued", "running"]
+    started = time.monotonic()
+    drained_after: float | None = None
+    while time.monotonic() - started <= grace:
+        busy = (
+            requests.filter(status__in=unfinished_ai).exists()
+            or submissions.filter(status__in=["queued", "running"]).exists()
+        )
+        if not busy:
+            drained_after = time.monotonic() - started
+            break
+        time.sleep(1)
+    return Stored(
+        submissions=submissions.count(),
+        submission_ids=set(submissions.values_list("pk", flat=True)),
+        submissions_by_status=Counter(submissions.values_list("status", flat=True)),
+        ai_by_status=Counter(requests.values_list("status", flat=True)),
+        drained_after=drained_after,
+    )
+
+
+class CpuMeter:
+    """CPU seconds used by each stack process (its worker children and sandboxes included)."""
+
+    def __init__(self, processes: dict[str, int]) -> None:
+        self.processes = {name: psutil.Process(pid) for name, pid in processes.items()}
+        self.start = self.read()
+        self.started = time.monotonic()
+        psutil.cpu_percent()
+
+    def read(self) -> dict[str, float]:
+        used: dict[str, float] = {}
+        for name, process in self.processes.items():
+            total = 0.0
+            for each in [process, *process.children(recursive=True)]:
+                try:
+                    times = each.cpu_times()
+                except psutil.Error:
+                    continue
+                total += times.user + times.system + times.children_user + times.children_system
+            used[name] = total
+        return used
+
+    def report(self) -> str:
+        end, seconds = self.read(), time.monotonic() - self.started
+        parts = [f"{name} {end[name] - self.start[name]:.0f} s" for name in self.processes]
+        return (
+            f"CPU used in {seconds:.0f} s: {', '.join(parts)}; "
+            f"machine busy {psutil.cpu_percent():.0f}% of {psutil.cpu_count()} cores "
+            "(other users' processes included)"
+        )
+
+
+# ---- The report ----------------------------------------------------------------------------
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def row(label: str, values: list[float]) -> str:
+    if not values:
+        return f"  {label:<30} {0:>6}"
+    cells = [percentile(values, p) for p in (50, 95, 99)] + [max(values)]
+    return f"  {label:<30} {len(values):>6}" + "".join(f" {cell:>9.0f}" for cell in cells)
+
+
+MEASURES = [
+    ("login page", "login page"),
+    ("exercise list", "exercise list"),
+    ("exercise page", "exercise page"),
+    ("page loads (GET), all", "PAGES"),
+    ("static file (cold cache)", "static file"),
+    ("login (POST, password hash)", "login (POST)"),
+    ("socket open + hello", "socket open + hello"),
+    ("draft save (socket)", "draft save (socket)"),
+    ("draft save (HTTP beacon)", "draft save (HTTP)"),
+    ("graded result (run)", "graded result (run)"),
+    ("graded result (submit)", "graded result (submit)"),
+    ("graded result, all", "GRADED"),
+    ("AI queue wait", "AI queue wait"),
+    ("AI first token", "AI first token"),
+    ("AI total", "AI total"),
+]
+
+
+def report(
+    description: str, results: Results, stored: Stored, cpu: str, grace: float
+) -> tuple[list[str], dict[str, Any], bool]:
+    samples = dict(results.samples)
+    samples["PAGES"] = [
+        value
+        for name in ("login page", "exercise list", "exercise page")
+        for value in samples.get(name, [])
+    ]
+    samples["GRADED"] = samples.get("graded result (run)", []) + samples.get(
+        "graded result (submit)", []
+    )
+    for track in results.hints:
+        if track.started is not None:
+            samples.setdefault("AI queue wait", []).append((track.started - track.sent) * 1000)
+        if track.first_token is not None:
+            samples.setdefault("AI first token", []).append((track.first_token - track.sent) * 1000)
+        if track.finished is not None and track.status == "done":
+            samples.setdefault("AI total", []).append((track.finished - track.sent) * 1000)
+
+    lines = [description, ""]
+    lines.append(f"  {'measure (ms)':<30} {'count':>6} {'p50':>9} {'p95':>9} {'p99':>9} {'max':>9}")
+    lines += [row(label, samples.get(key, [])) for label, key in MEASURES]
+
+    total_errors = sum(results.errors.values())
+    lines += ["", f"errors: {total_errors}"]
+    lines += [f"  {count:>5}  {kind}" for kind, count in results.errors.most_common()]
+
+    sent = results.counts["run sent"] + results.counts["submit sent"]
+    missing = results.acknowledged - stored.submission_ids
+    lines += [
+        "",
+        f"submissions: sent {sent} (run {results.counts['run sent']}, submit "
+        f"{results.counts['submit sent']}), acknowledged {len(results.acknowledged)}, stored "
+        f"{stored.submissions} (by status: {dict(stored.submissions_by_status)})"
+        + (f", acknowledged but missing: {len(missing)}" if missing else ""),
+    ]
+
+    asked = len(results.hints)
+    answered = [track for track in results.hints if track.status == "done"]
+    waited = [
+        track
+        for track in results.hints
+        if (track.started or track.finished or time.perf_counter()) - track.sent
+        >= QUEUE_NOTICE_SECONDS
+        and track.status != "refused"
+    ]
+    saw = [track for track in waited if track.positions]
+    positions = [position for track in results.hints for position in track.positions]
+    no_tokens = sum(1 for track in answered if track.first_token is None)
+    lines += [
+        f"AI hints: asked {asked}, answered {len(answered)}"
+        + (f" ({no_tokens} without streamed text)" if no_tokens else "")
+        + f", rows by status {dict(stored.ai_by_status)}",
+        f"  queue: max position seen {max(positions) + 1 if positions else '-'} (1 = next); "
+        f"{len(waited)} waited >= {QUEUE_NOTICE_SECONDS:.0f} s to start, {len(saw)} of them "
+        "saw their position",
+    ]
+    drained = stored.drained_after is not None
+    lines.append(
+        f"queues drained: {'yes' if drained else 'NO'}"
+        + (
+            f" ({stored.drained_after:.0f} s after the last student left)"
+            if drained
+            else f" (work still queued or running {grace:.0f} s after the students left)"
+        )
+    )
+    lines += [cpu, ""]
+
+    page_p95 = percentile(samples["PAGES"], 95) if samples["PAGES"] else math.inf
+    graded_p95 = percentile(samples["GRADED"], 95) if samples["GRADED"] else math.inf
+    goals = [
+        (total_errors == 0, f"zero errors ({total_errors})"),
+        (
+            sent == len(results.acknowledged) == stored.submissions and not missing,
+            f"every submission stored (sent {sent}, stored {stored.submissions})",
+        ),
+        (
+            page_p95 < GOAL_PAGE_P95_MS,
+            f"p95 page load < {GOAL_PAGE_P95_MS:.0f} ms ({page_p95:.0f} ms)",
+        ),
+        (
+            graded_p95 < GOAL_GRADED_P95_MS,
+            f"p95 time to a graded result < {GOAL_GRADED_P95_MS / 1000:.0f} s "
+            f"({graded_p95 / 1000:.2f} s)",
+        ),
+        (
+            drained and len(saw) == len(waited) and 0 < len(answered) == asked,
+            f"AI queue drained with every hint answered ({len(answered)}/{asked}), every "
+            f"waiting student saw a position ({len(saw)}/{len(waited)})",
+        ),
+    ]
+    lines.append("goals:")
+    lines += [f"  {'PASS' if ok else 'FAIL'}  {text}" for ok, text in goals]
+    summary = {
+        "description": description,
+        "percentiles_ms": {
+            label: {
+                "count": len(samples.get(key, [])),
+                **{f"p{p}": percentile(samples[key], p) for p in (50, 95, 99) if samples.get(key)},
+            }
+            for label, key in MEASURES
+        },
+        "errors": dict(results.errors),
+        "submissions": {
+            "sent": sent,
+            "acknowledged": len(results.acknowledged),
+            "stored": stored.submissions,
+        },
+        "hints": {
+            "asked": asked,
+            "answered": len(answered),
+            "waited": len(waited),
+            "saw": len(saw),
+        },
+        "drained_after_seconds": stored.drained_after,
+        "goals": {text: ok for ok, text in goals},
+    }
+    return lines, summary, all(ok for ok, _ in goals)
+
+
+# ---- Main ----------------------------------------------------------------------------------
+
+
+@contextmanager
+def database(args: argparse.Namespace) -> Iterator[tuple[str, str]]:
+    """(database URL or "" for the stack's SQLite file, its description)."""
+    if args.sqlite:
+        yield "", "SQLite (temporary file, WAL)"
+    elif args.database_url:
+        yield args.database_url, "the database of --database-url"
+    else:
+        name = f"labtutor_load_{os.getpid()}"
+        with throwaway_postgres(args.postgres_server, name) as url:
+            yield url, f"PostgreSQL (throwaway database {name})"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--students", type=int, default=40)
+    parser.add_argument("--minutes", type=float, default=5.0)
+    parser.add_argument(
+        "--think-time", type=float, default=30.0, help="mean seconds between a student's actions"
+    )
+    parser.add_argument(
+        "--hint-every", type=float, default=180.0, help="mean seconds between a student's hints"
+    )
+    parser.add_argument(
+        "--ramp-up", type=float, default=None, help="seconds over which students arrive"
+    )
+    parser.add_argument(
+        "--grace", type=float, default=180.0, help="seconds the queues get to drain at the end"
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--sqlite", action="store_true", help="a temporary SQLite database")
+    where.add_argument("--database-url", default="", help="an empty database of yours")
+    parser.add_argument(
+        "--postgres-server",
+        default=os.environ.get(
+            "LABTUTOR_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+        ),
+        help="where the throwaway PostgreSQL database is created",
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", type=Path, help="also write the summary here")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
+    args = parser.parse_args()
+    if args.students < 1 or args.minutes <= 0:
+        parser.error("--students and --minutes must be positive")
+    seconds = args.minutes * 60
+    ramp_up = args.ramp_up if args.ramp_up is not None else min(60.0, seconds / 5)
+
+    log_dir = Path(tempfile.mkdtemp(prefix="labtutor-loadtest-logs-"))
+    overrides = {
+        "LABTUTOR_REDIS_URL": os.environ.get("LABTUTOR_REDIS_URL", "redis://127.0.0.1:6379/12"),
+        "LABTUTOR_CHANNEL_PREFIX": "labtutor-load",
+        "LABTUTOR_LOG_LEVEL": "WARNING",
+    }
+    runner_concurrency = int(os.environ.get("LABTUTOR_RUNNER_CONCURRENCY", "2"))
+    # As scripts/run.sh starts them; the llm worker's threads match the engine's batch size.
+    llm_concurrency = int(os.environ.get("LABTUTOR_LLM_PARALLEL", "8"))
+    with ExitStack() as stack:
+        database_url, database_name = stack.enter_context(database(args))
+        print(f"Starting the stack on {database_name}; server logs in {log_dir}", flush=True)
+        booted = time.time()
+        site = stack.enter_context(
+            private_stack(
+                llm_worker=True,
+                llm_concurrency=llm_concurrency,
+                runner_concurrency=runner_concurrency,
+                exercises=CURRICULUM,
+                database_url=database_url,
+                log_dir=log_dir,
+                **overrides,
+            )
+        )
+        status = wait_for_worker_model(seconds=600, since=booted)
+        exercises = seed_class(args.students)
+        names = ["runner", "llm", "daphne"]
+        cpu = CpuMeter(
+            {name: process.pid for name, process in zip(names, site.processes, strict=True)}
+        )
+        model = f"{Path(str(status.get('source_path', '?'))).name} ({status.get('precision')})"
+        description = (
+            f"LabTutor load test: {args.students} students for {args.minutes:g} min "
+            f"(ramp-up {ramp_up:.0f} s, think time {args.think_time:g} s, a hint every "
+            f"{args.hint_every:g} s per student), {len(exercises)} exercises, {database_name}; "
+            f"daphne, runner worker x{runner_concurrency}, llm worker x{llm_concurrency} with "
+            f"{model}"
+        )
+        print(f"Model loaded; {args.students} students start now.", flush=True)
+        settings = Settings(
+            base_url=site.base_url,
+            students=args.students,
+            seconds=seconds,
+            think_time=args.think_time,
+            hint_every=args.hint_every,
+            ramp_up=ramp_up,
+            grace=args.grace,
+            exercises=exercises,
+            seed=args.seed,
+        )
+        # The first request to a fresh server loads its URLs and templates: not a student's.
+        urllib.request.urlopen(f"{site.base_url}/login/", timeout=60).read()
+        results = asyncio.run(run_class(settings))
+        stored = check_database(args.grace)
+        lines, summary, passed = report(description, results, stored, cpu.report(), args.grace)
+    print("\n".join(lines), flush=True)
+    print(f"server logs: {log_dir}")
+    if args.json:
+        args.json.write_text(json.dumps(summary, indent=2))
+    return 1 if args.strict and not passed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
