@@ -1,3 +1,4 @@
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -5,6 +6,8 @@ import pytest
 from channels.layers import channel_layers
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.db import connection
+from pytest_django.plugin import DjangoDbBlocker
 
 from exercises.models import Exercise
 from exercises.services.importing import import_exercises_from
@@ -14,6 +17,58 @@ from tutor.courses.services import create_course, enrol
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXERCISM_SAMPLES = FIXTURES / "exercism"
+
+
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-only",
+        action="store_true",
+        help="run only the tests that use the database (scripts/test.sh's PostgreSQL pass)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With --database-only, the tests that never touch the database are left out: on a second
+    pass against another database they would repeat the first pass exactly."""
+    if not config.getoption("--database-only"):
+        return
+    keep: list[pytest.Item] = []
+    left_out: list[pytest.Item] = []
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        uses_database = item.get_closest_marker("django_db") is not None or bool(
+            fixtures & DATABASE_FIXTURES
+        )
+        (keep if uses_database else left_out).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = keep
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
+    """pytest-django's test database, and on PostgreSQL no stray session at its end: a
+    connection left open by a thread of the async tests or by a real-stack process would make
+    dropping the test database fail (and leave it behind on the server)."""
+    yield
+    if connection.vendor != "postgresql":
+        return
+    others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT pg_terminate_backend(pid) {others}")
+        # Terminating only signals them: wait until they are gone.
+        for _ in range(50):
+            cursor.execute(f"SELECT count(*) {others}")
+            if cursor.fetchone() == (0,):
+                break
+            time.sleep(0.1)
+    # This thread's connection too: pytest-django drops the database from another connection.
+    connection.close()
 
 
 @pytest.fixture

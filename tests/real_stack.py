@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db import connection
@@ -20,10 +21,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def database_url() -> str:
+    """The test database (pytest-django's test_<name> once it exists) as a URL for a process."""
     db = connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):
         return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    user, password = quote(db["USER"] or "", safe=""), quote(db["PASSWORD"] or "", safe="")
+    login = f"{user}:{password}@" if password else f"{user}@" if user else ""
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{login}{db['HOST']}{port}/{quote(db['NAME'], safe='')}"
 
 
 def stack_environment(**extra: str) -> dict[str, str]:

@@ -3,14 +3,13 @@
 from django.contrib.auth.models import User
 
 from exercises.models import Draft, Exercise
-from exercises.services.grading import MAX_CODE_BYTES, CodeRejected
+from exercises.services.grading import check_code
 
 
 def save_draft(student: User, exercise: Exercise, code: str) -> Draft:
     # A form-encoded beacon may turn newlines into CRLF; the editor and the grader use LF.
     code = code.replace("\r\n", "\n")
-    if len(code.encode()) > MAX_CODE_BYTES:
-        raise CodeRejected(f"Your code is over {MAX_CODE_BYTES // 1024} KiB; make it shorter.")
+    check_code(code)
     draft, _ = Draft.objects.update_or_create(
         student=student, exercise=exercise, defaults={"code": code}
     )

@@ -79,10 +79,18 @@ def _run_in_sandbox(exercise: Exercise, code: str, tests: list[dict[str, str]]) 
     )
 
 
-def submit_code(student: User, exercise: Exercise, code: str, kind: Submission.Kind) -> Submission:
-    """Save the code, then enqueue its grading once the row is committed."""
+def check_code(code: str) -> None:
+    """Raises CodeRejected for code that cannot be stored or graded."""
     if len(code.encode()) > MAX_CODE_BYTES:
         raise CodeRejected(f"Your code is over {MAX_CODE_BYTES // 1024} KiB; make it shorter.")
+    if "\x00" in code:
+        # Python refuses it, and PostgreSQL cannot store it in a text column.
+        raise CodeRejected("Your code contains a NUL character (\\0); delete it.")
+
+
+def submit_code(student: User, exercise: Exercise, code: str, kind: Submission.Kind) -> Submission:
+    """Save the code, then enqueue its grading once the row is committed."""
+    check_code(code)
     with transaction.atomic():
         duplicate = _recent_identical_submission(student, exercise, code, kind)
         if duplicate is not None:

@@ -140,6 +140,7 @@ async def test_bad_help_messages_get_clear_errors(student: User, add_two: Exerci
         ({"type": "help", "kind": "write-my-code"}, "Unknown kind of help"),
         ({"type": "cancel", "request_id": "7"}, "must be a number"),
         ({"type": "rate", "request_id": 7, "rating": 5}, "A rating is 1"),
+        ({"type": "help", "kind": "ask", "code": "", "question": "why\x00"}, "NUL character"),
     ):
         await communicator.send_json_to(message)
         reply = await communicator.receive_json_from(timeout=10)

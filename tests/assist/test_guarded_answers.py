@@ -126,3 +126,15 @@ def test_a_reply_that_recites_the_system_prompt_is_stopped(
     assert ai_request.reply == ECHO_REPLY
     assert ai_request.guard_findings[0]["kind"] == "prompt_echo"
     assert ai_request.status == AiRequest.Status.DONE and ai_request.finish_reason == "guard"
+
+
+def test_a_nul_character_from_the_model_is_dropped_so_any_database_can_store_the_reply(
+    tutor_model: Path, student: User, add_two: Exercise
+) -> None:
+    # A byte-fallback token can decode to NUL; PostgreSQL refuses it in a text column.
+    ai_request, streamed = answer(
+        student, add_two, "Check \x00the sign you use.", guard_enabled=False
+    )
+
+    assert ai_request.status == AiRequest.Status.DONE
+    assert ai_request.reply == streamed == "Check the sign you use."

@@ -3,8 +3,9 @@ from unittest import mock
 import pytest
 from django.contrib.auth.models import User
 
-from exercises.models import Exercise, Submission
+from exercises.models import Draft, Exercise, Submission
 from exercises.selectors.submissions import redact_result_for_student
+from exercises.services.drafts import save_draft
 from exercises.services.grading import (
     CodeRejected,
     grade_submission,
@@ -44,6 +45,17 @@ def test_oversized_code_is_rejected_with_a_message(student: User, add_two: Exerc
     with pytest.raises(CodeRejected, match="KiB"):
         submit_code(student, add_two, "x = 1\n" * 20000, Submission.Kind.RUN)
     assert not Submission.objects.exists()
+
+
+def test_code_with_a_nul_character_is_rejected_with_a_message(
+    student: User, add_two: Exercise
+) -> None:
+    # Python refuses it, and PostgreSQL cannot store it: say so rather than fail on saving.
+    with pytest.raises(CodeRejected, match="NUL"):
+        submit_code(student, add_two, "x = 1\x00\n", Submission.Kind.RUN)
+    with pytest.raises(CodeRejected, match="NUL"):
+        save_draft(student, add_two, "x = 1\x00\n")
+    assert not Submission.objects.exists() and not Draft.objects.exists()
 
 
 def test_run_grades_visible_tests_only(student: User, add_two: Exercise) -> None:

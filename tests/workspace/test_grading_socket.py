@@ -116,6 +116,7 @@ async def test_bad_messages_get_clear_errors_and_save_nothing(
         ({"type": "run"}, "code must be text"),
         ({"type": "draft", "code": 42}, "code must be text"),
         ({"type": "submit", "code": "x = 1\n" * 20000}, "KiB"),
+        ({"type": "run", "code": "x = 1\x00"}, "NUL"),
     ):
         await communicator.send_json_to(message)
         reply = await communicator.receive_json_from(timeout=10)

@@ -146,7 +146,7 @@ def _stream(request_id: int, handle: RequestHandle, guard: ReplyGuard) -> Guarde
             outbox.flush()
             return GuardedAnswer(event, final.verdict)
         if isinstance(event, TokenDelta):
-            outbox.add(guard.push(event.text))
+            outbox.add(guard.push(without_nul(event.text)))
             if guard.blocked:
                 handle.cancel()
         elif isinstance(event, QueueStatus):
@@ -170,7 +170,7 @@ _STATUS_BY_REASON = {
 
 def _store(ai_request: AiRequest, answer: GuardedAnswer) -> None:
     finished, verdict = answer.finished, answer.verdict
-    ai_request.reply = _reply_text(ai_request, answer)
+    ai_request.reply = without_nul(_reply_text(ai_request, answer))
     ai_request.status = _STATUS_BY_REASON[finished.reason]
     ai_request.finish_reason = finished.reason
     if verdict.verdict == "block":
@@ -203,6 +203,12 @@ def _reply_text(ai_request: AiRequest, answer: GuardedAnswer) -> str:
     if answer.verdict.verdict == "redact":
         return answer.verdict.redacted_text
     return answer.finished.text
+
+
+def without_nul(text: str) -> str:
+    """A model can write a NUL character (a byte-fallback token); PostgreSQL text cannot hold
+    one, and no student needs it."""
+    return text.replace("\x00", "")
 
 
 def _failure_message(ai_request: AiRequest, finished: Finished) -> str:

@@ -119,6 +119,9 @@ def _clean_context(context: dict[str, Any]) -> dict[str, Any]:
             continue
         if isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
             raise HelpRefused(f"The {field} is too long for the tutor; send a shorter part.")
+        if isinstance(value, str) and "\x00" in value:
+            # PostgreSQL cannot store it (in a JSON field either), and no question needs it.
+            raise HelpRefused(f"The {field} contains a NUL character (\\0); delete it.")
         clean[field] = value
     return clean
 
