@@ -199,6 +199,9 @@ LLM_PRECISION = os.environ.get("LABTUTOR_MODEL_PRECISION", "auto")
 LLM_PARALLEL_REQUESTS = int(os.environ.get("LABTUTOR_LLM_PARALLEL", "8"))
 LLM_REQUEST_SECONDS = float(os.environ.get("LABTUTOR_LLM_REQUEST_SECONDS", "120"))
 LLM_MAX_NEW_TOKENS = int(os.environ.get("LABTUTOR_LLM_MAX_NEW_TOKENS", "384"))
+# The model's threads run at this nice value (0-19): pages and grading come first on a shared
+# server (tutor/assist/worker.py).
+LLM_NICE = int(os.environ.get("LABTUTOR_LLM_NICE", "10"))
 
 
 def env_rate(name: str, default: str) -> tuple[int, float]:

@@ -1,11 +1,13 @@
 """The llm worker loads its model when it starts, so the first student does not wait for it."""
 
 import logging
+import os
 import threading
 import time
 from typing import Any
 
 from celery.signals import worker_ready
+from django.conf import settings
 
 logger = logging.getLogger(__name__)
 LLM_QUEUE = "llm"
@@ -20,7 +22,24 @@ def load_model_in_llm_workers(sender: Any, **kwargs: Any) -> None:
     threading.Thread(target=_load_and_publish, name="llm-model-loader", daemon=True).start()
 
 
+def lower_generation_priority() -> int:
+    """Make this thread, and every thread it starts, yield the CPU to pages and grading.
+
+    On one lab server the model would otherwise take both cores from daphne and the runner
+    worker: a student's Run must not wait for someone else's hint. Linux keeps a nice value per
+    thread and new threads inherit it, so calling this before the engine starts its scheduler
+    (and torch or llama.cpp their compute threads) lowers exactly the model's work; the worker's
+    own threads, which only relay tokens, stay at normal priority.
+    """
+    wanted = int(settings.LLM_NICE)
+    current = os.nice(0)
+    if wanted > current:
+        current = os.nice(wanted - current)
+    return current
+
+
 def _load_and_publish() -> None:
+    lower_generation_priority()
     # Imported here: torch and transformers load only in llm workers, never in the web process.
     from tutor.assist.engine import get_engine
     from tutor.assist.model_status import publish_load_error, publish_status
