@@ -8,9 +8,16 @@ decode tok/s with --concurrency requests at once through the Engine.
     .venv/bin/python bench/llm_engine.py --quick                  # minutes: short prompts
     .venv/bin/python bench/llm_engine.py --modes bf16 int8 nf4    # the full run, slow on 2 cores
     .venv/bin/python bench/llm_engine.py --embedded --modes fp32  # the embedded model instead
+    .venv/bin/python bench/llm_engine.py --embedded --backend llamacpp  # ... on llama.cpp
+
+--backend picks what runs the model behind the Engine (tutor/llm/runners.py): transformers
+(default here, at each of --modes) or llamacpp (a .gguf file at its own quantization; --modes is
+then ignored; needs llama-cpp-python, the `bench` extra). Each row starts with the precision
+that ran and names the backend.
 """
 
 import argparse
+import dataclasses
 import json
 import resource
 import subprocess
@@ -81,13 +88,24 @@ def prompt_ids(length: int, seed: int, vocab: int) -> list[int]:
 
 def measure_one_mode(args: argparse.Namespace) -> dict[str, float | str]:
     path = embedded_model_path(args.work_dir) if args.embedded else args.work_dir / "model"
-    loaded = load_model(ModelSpec(path, device="cpu", precision=args.one_mode))
+    loaded = load_model(
+        ModelSpec(
+            path,
+            device="cpu",
+            precision=args.one_mode,
+            backend=args.backend,
+            parallel_requests=max(args.concurrency, 1),
+        )
+    )
     result: dict[str, float | str] = {
         "mode": loaded.info.precision,
+        "backend": loaded.info.backend,
         "load_s": loaded.info.load_seconds,
         "rss_after_load_gib": psutil.Process().memory_info().rss / 2**30,
     }
     vocab = len(loaded.tokenizer)
+    # End-of-text ignored, so that every request decodes all of its new tokens.
+    loaded = dataclasses.replace(loaded, stop_token_ids=frozenset())
     with Engine(loaded, max_batch_size=max(args.concurrency, 1)) as engine:
         first = engine.submit(
             GenerationRequest(
@@ -154,6 +172,7 @@ def main() -> None:
     parser.add_argument("--batch-prompt-tokens", type=int, default=64)
     parser.add_argument("--new-tokens", type=int, default=24)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--backend", choices=["transformers", "llamacpp"], default="transformers")
     parser.add_argument("--one-mode", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.quick:
@@ -163,11 +182,14 @@ def main() -> None:
     if args.one_mode:
         print(json.dumps(measure_one_mode(args)), flush=True)
         return
+    if args.backend == "llamacpp":
+        args.modes = ["auto"]  # llama.cpp runs the file's own quantization
     if not args.embedded:
         build_random_stable_code(args.work_dir / "model")
     print(
-        f"prompt {args.prompt_tokens} tokens for the first-token time; {args.concurrency} "
-        f"requests of {args.batch_prompt_tokens} prompt tokens, {args.new_tokens} new tokens",
+        f"{args.backend}: prompt {args.prompt_tokens} tokens for the first-token time; "
+        f"{args.concurrency} requests of {args.batch_prompt_tokens} prompt tokens, "
+        f"{args.new_tokens} new tokens",
         flush=True,
     )
     for mode in args.modes:

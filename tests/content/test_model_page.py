@@ -47,6 +47,8 @@ INFO = ModelInfo(
     fim_tokens=None,
     load_seconds=12.5,
     source_path=Path("/srv/models/stable-code-instruct-3b"),
+    backend="transformers",
+    backend_reason="transformers: not a .gguf file",
 )
 STATS = EngineStats(
     waiting=3, running=2, decode_steps_per_second=9.5, prefill_tokens_per_second=300
@@ -172,6 +174,7 @@ def test_the_page_shows_what_the_worker_loaded(client: Client, instructor: User,
         "cuda",
         "5.59 GiB",
         "16384 tokens",
+        "transformers: not a .gguf file",
     ):
         assert shown in html, shown
     assert "demo model" not in html

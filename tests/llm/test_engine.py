@@ -285,7 +285,7 @@ def test_a_failing_prefill_surfaces_as_an_error_and_the_engine_goes_on(
 def test_a_failing_decode_step_ends_every_running_request_with_an_error(
     engine: Engine, chat_model: LoadedModel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_forward = chat_model.model.forward
+    real_forward = chat_model.transformers_model.forward
     calls = 0
 
     def fails_on_fourth_call(*args: object, **kwargs: object) -> object:

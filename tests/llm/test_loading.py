@@ -19,7 +19,7 @@ def test_loads_a_model_folder_and_describes_it(
 
     assert info.architecture == "StableLmForCausalLM"
     assert info.model_type == "stablelm"
-    assert info.parameter_count == chat_model.model.num_parameters()
+    assert info.parameter_count == chat_model.transformers_model.num_parameters()
     assert (info.precision, info.device) == ("fp32", "cpu")
     assert info.precision_reason == "fp32: asked for"
     assert info.context_window == 4096
@@ -40,7 +40,7 @@ def test_loads_a_model_folder_and_describes_it(
         tokenizer.convert_tokens_to_ids("<|im_end|>"),
     }
     # The config said use_cache false, as Stable Code Instruct's does.
-    assert chat_model.model.config.use_cache is True
+    assert chat_model.transformers_model.config.use_cache is True
 
 
 def test_a_completion_model_has_no_template_and_no_fim(plain_model: LoadedModel) -> None:
@@ -56,7 +56,7 @@ def test_auto_picks_the_cpu_and_a_precision_and_says_why(chat_model_dir: Path) -
     assert loaded.info.device == "cpu"
     assert loaded.info.precision == expected
     assert "GiB" in loaded.info.precision_reason
-    assert next(loaded.model.parameters()).dtype == (
+    assert next(loaded.transformers_model.parameters()).dtype == (
         torch.bfloat16 if expected == "bf16" else torch.float32
     )
 
@@ -64,7 +64,7 @@ def test_auto_picks_the_cpu_and_a_precision_and_says_why(chat_model_dir: Path) -
 def test_bf16_loads_in_bf16(chat_model_dir: Path) -> None:
     loaded = load_model(ModelSpec(chat_model_dir, device="cpu", precision="bf16"))
 
-    assert next(loaded.model.parameters()).dtype == torch.bfloat16
+    assert next(loaded.transformers_model.parameters()).dtype == torch.bfloat16
     assert loaded.info.kv_bytes_per_token == 2 * 4 * 16 * 2 * 2
 
 

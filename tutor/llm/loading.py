@@ -1,4 +1,10 @@
-"""Loading a local causal LM (Hugging Face folder or single .gguf file) at a precision that fits."""
+"""Loading a local causal LM (Hugging Face folder or single .gguf file) at a precision that fits.
+
+Two backends run a model. transformers runs anything (folders of safetensors, GGUF files it
+dequantizes; CPU, CUDA, MPS; bitsandbytes int8/nf4). llama.cpp (optional: llama-cpp-python, the
+`bench` extra) runs .gguf files on the CPU at their own quantization, ~5x faster on the lab CPU.
+choose_backend() says which; either way the tokenizer is the one transformers builds.
+"""
 
 import json
 import logging
@@ -6,7 +12,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import torch
 from transformers import (
@@ -35,7 +41,14 @@ from tutor.llm.precision import (
     resolve_device,
 )
 
+if TYPE_CHECKING:
+    from tutor.llm.llamacpp import LlamaCppModel
+
 logger = logging.getLogger(__name__)
+
+Backend = Literal["transformers", "llamacpp"]
+BackendRequest = Literal["auto", "transformers", "llamacpp"]
+BACKEND_REQUESTS: tuple[BackendRequest, ...] = ("auto", "transformers", "llamacpp")
 
 EXPECTED_LAYOUT = (
     "expected a Hugging Face model folder (config.json, tokenizer files, *.safetensors) "
@@ -65,6 +78,13 @@ class ModelSpec:
     precision: PrecisionRequest = "auto"
     # KV cache tokens to keep room for when choosing a precision (e.g. 4 requests x 2048).
     kv_reserve_tokens: int = 8192
+    # Requests the engine will run at once. The llama.cpp backend allocates a KV cache stream
+    # per request up front, each the model's window long as far as memory allows.
+    parallel_requests: int = 8
+    # See choose_backend().
+    backend: BackendRequest = "auto"
+    # CPU threads for llama.cpp; None: the physical cores this process may use.
+    threads: int | None = None
 
 
 @dataclass(frozen=True)
@@ -79,31 +99,44 @@ class ModelInfo:
     architecture: str
     model_type: str
     parameter_count: int
-    precision: Precision
+    # transformers: bf16, fp16, fp32, int8 or nf4; llama.cpp: the file's own, e.g. Q4_1.
+    precision: str
     precision_reason: str
     device: Device
     memory_bytes: int
     context_window: int
     kv_bytes_per_token: int
-    # KV cache tokens (summed over a batch) that fit in the memory left after loading.
+    # transformers: KV cache tokens (summed over a batch) that fit in the memory left after
+    # loading. llama.cpp: KV cache tokens of one request (it has a stream of its own).
     kv_budget_tokens: int
     has_chat_template: bool
     fim_tokens: FimTokens | None
     load_seconds: float
     source_path: Path
+    backend: Backend = "transformers"
+    backend_reason: str = ""
 
 
 @dataclass(frozen=True)
 class LoadedModel:
-    model: PreTrainedModel
+    # The transformers model; None when llama.cpp runs the model (then `llama` is set).
+    model: PreTrainedModel | None
     tokenizer: PreTrainedTokenizerBase
     info: ModelInfo
     # Token ids that end a reply: EOS and the end-of-turn markers the vocabulary has.
     stop_token_ids: frozenset[int]
+    llama: "LlamaCppModel | None" = None
     # A fast tokenizer sets per-call switches (split_special_tokens, truncation) on its one shared
     # Rust object before encoding, so two threads encoding at once can get each other's
     # switches: a student's "<|im_end|>" could become a control token. Encode under this lock.
     encode_lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
+
+    @property
+    def transformers_model(self) -> PreTrainedModel:
+        """The transformers model; ValueError if llama.cpp runs this one."""
+        if self.model is None:
+            raise ValueError(f"{self.info.source_path} runs on llama.cpp, not transformers")
+        return self.model
 
 
 @dataclass(frozen=True)
@@ -121,8 +154,53 @@ class _Source:
         return {"local_files_only": True}
 
 
+def choose_backend(
+    request: BackendRequest,
+    *,
+    is_gguf: bool,
+    device: Device,
+    device_request: DeviceRequest,
+    precision_request: PrecisionRequest,
+    llamacpp_available: bool,
+) -> tuple[Backend, str]:
+    """Which backend runs a model, and why; raises ModelLoadError for an impossible request.
+
+    auto: llama.cpp for a .gguf file that runs on the CPU at no asked-for precision, when
+    llama-cpp-python is installed; transformers otherwise (folders, GPUs, an explicit bf16/fp32
+    to dequantize to).
+    """
+    if request == "transformers":
+        return "transformers", "transformers: asked for"
+    if request == "llamacpp":
+        problems = []
+        if not is_gguf:
+            problems.append("it runs .gguf files only")
+        if device_request not in ("auto", "cpu"):
+            problems.append(f"it runs on the CPU here, not {device_request}")
+        if precision_request != "auto":
+            problems.append(
+                f"it runs the file's own quantization, not {precision_request} "
+                "(leave the precision on auto)"
+            )
+        if not llamacpp_available:
+            problems.append("llama-cpp-python is not installed (pip install -e .[bench])")
+        if problems:
+            raise ModelLoadError(f"cannot use the llama.cpp backend: {'; '.join(problems)}")
+        return "llamacpp", "llama.cpp: asked for"
+    if not is_gguf:
+        return "transformers", "transformers: not a .gguf file"
+    if device != "cpu":
+        return "transformers", f"transformers: llama.cpp runs on the CPU only here, not {device}"
+    if precision_request != "auto":
+        return "transformers", f"transformers: {precision_request} asked for"
+    if not llamacpp_available:
+        return "transformers", "transformers: llama-cpp-python is not installed"
+    return "llamacpp", "llama.cpp: a .gguf file on the CPU"
+
+
 def load_model(spec: ModelSpec) -> LoadedModel:
-    """Loads a model and its tokenizer, choosing device and precision; raises ModelLoadError."""
+    """Loads a model and its tokenizer, choosing backend, device and precision; raises
+    ModelLoadError."""
     started = time.monotonic()
     source = _locate(Path(spec.path).expanduser())
     try:
@@ -130,7 +208,32 @@ def load_model(spec: ModelSpec) -> LoadedModel:
     except ValueError as error:
         raise ModelLoadError(str(error)) from error
     config = _load_config(source)
-    parameter_count, embedding_count = _count_parameters(config)
+    backend, backend_reason = choose_backend(
+        spec.backend,
+        is_gguf=source.gguf_name is not None,
+        device=device,
+        device_request=spec.device,
+        precision_request=spec.precision,
+        llamacpp_available=(
+            spec.backend == "llamacpp" or (spec.backend == "auto" and source.gguf_name is not None)
+        )
+        and _llamacpp_available(),
+    )
+    if backend == "llamacpp":
+        from tutor.llm.llamacpp import LlamaCppError
+
+        try:
+            return _load_with_llamacpp(spec, source, config, backend_reason, started)
+        except LlamaCppError as error:
+            if spec.backend == "llamacpp":
+                raise ModelLoadError(
+                    f"cannot run {source.description} on llama.cpp: {error}"
+                ) from error
+            logger.warning(
+                "not running %s on llama.cpp (%s); using transformers", source.description, error
+            )
+            backend_reason = f"transformers: llama.cpp refused it ({error})"
+    parameter_count, embedding_count, _ = _count_parameters(config)
     kv_16bit = kv_bytes_per_token(config, 2)
     available_before_load = available_memory_bytes(device)
     precision, reason = _pick_precision(
@@ -167,8 +270,69 @@ def load_model(spec: ModelSpec) -> LoadedModel:
         fim_tokens=find_fim_tokens(tokenizer),
         load_seconds=time.monotonic() - started,
         source_path=Path(source.description),
+        backend="transformers",
+        backend_reason=backend_reason,
     )
-    return LoadedModel(model, tokenizer, info, _stop_token_ids(model, tokenizer))
+    generation_eos = model.generation_config.eos_token_id if model.generation_config else None
+    return LoadedModel(model, tokenizer, info, _stop_token_ids(config, generation_eos, tokenizer))
+
+
+def _load_with_llamacpp(
+    spec: ModelSpec, source: _Source, config: PretrainedConfig, reason: str, started: float
+) -> LoadedModel:
+    """The weights through llama.cpp (never through torch), the tokenizer through transformers;
+    raises LlamaCppError when llama.cpp cannot load the file or their vocabularies differ."""
+    from tutor.llm.llamacpp import LlamaCppModel, check_vocabulary
+
+    assert source.gguf_name is not None
+    available_before_load = available_memory_bytes("cpu")
+    parameter_count, _, architecture = _count_parameters(config)
+    tokenizer = _load_tokenizer(source)
+    llama = LlamaCppModel(source.folder / source.gguf_name, spec.threads)
+    try:
+        check_vocabulary(tokenizer, llama)
+    except Exception:
+        llama.close()
+        raise
+    window = _context_window(config)
+    # llama.cpp keeps its KV cache in f16.
+    kv_per_token = kv_bytes_per_token(config, 2)
+    kv_room = (
+        available_before_load * (1 - MEMORY_HEADROOM_FRACTION)
+        - llama.size_bytes
+        - RUNTIME_OVERHEAD_BYTES
+    )
+    # A stream per request, allocated when the engine starts (see llamacpp.py).
+    kv_budget = min(window, max(int(kv_room // kv_per_token), 0) // max(spec.parallel_requests, 1))
+    info = ModelInfo(
+        architecture=architecture,
+        model_type=str(config.model_type),
+        parameter_count=parameter_count,
+        precision=llama.file_type,
+        precision_reason=(
+            f"{llama.file_type}: the file's own quantization, run by llama.cpp on "
+            f"{llama.threads} CPU threads"
+        ),
+        device="cpu",
+        memory_bytes=llama.size_bytes,
+        context_window=window,
+        kv_bytes_per_token=kv_per_token,
+        kv_budget_tokens=kv_budget,
+        has_chat_template=bool(getattr(tokenizer, "chat_template", None)),
+        fim_tokens=find_fim_tokens(tokenizer),
+        load_seconds=time.monotonic() - started,
+        source_path=Path(source.description),
+        backend="llamacpp",
+        backend_reason=reason,
+    )
+    logger.info("loaded %s on llama.cpp (%s): %s", source.description, llama.description, reason)
+    return LoadedModel(None, tokenizer, info, _stop_token_ids(config, None, tokenizer), llama)
+
+
+def _llamacpp_available() -> bool:
+    from tutor.llm.llamacpp import available
+
+    return available()
 
 
 def find_fim_tokens(tokenizer: PreTrainedTokenizerBase) -> FimTokens | None:
@@ -236,8 +400,9 @@ def _load_config(source: _Source) -> PretrainedConfig:
     return cast(PretrainedConfig, config)
 
 
-def _count_parameters(config: PretrainedConfig) -> tuple[int, int]:
-    """(all parameters, embedding + untied LM head parameters), from the config alone."""
+def _count_parameters(config: PretrainedConfig) -> tuple[int, int, str]:
+    """(all parameters, embedding + untied LM head parameters, model class), from the config
+    alone."""
     try:
         # On the meta device: shapes only, no memory, and tied weights are tied.
         with torch.device("meta"):
@@ -251,7 +416,7 @@ def _count_parameters(config: PretrainedConfig) -> tuple[int, int]:
     output = skeleton.get_output_embeddings()
     if output is not None and output.weight is not skeleton.get_input_embeddings().weight:
         embeddings += output.weight.numel()
-    return parameter_count, embeddings
+    return parameter_count, embeddings, type(skeleton).__name__
 
 
 def _pick_precision(
@@ -349,10 +514,11 @@ def _context_window(config: PretrainedConfig) -> int:
     return 2048
 
 
-def _stop_token_ids(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase) -> frozenset[int]:
+def _stop_token_ids(
+    config: PretrainedConfig, generation_eos: object, tokenizer: PreTrainedTokenizerBase
+) -> frozenset[int]:
     ids: set[int] = set()
-    generation_eos = model.generation_config.eos_token_id if model.generation_config else None
-    for value in (generation_eos, model.config.eos_token_id, tokenizer.eos_token_id):
+    for value in (generation_eos, config.eos_token_id, tokenizer.eos_token_id):
         if isinstance(value, int):
             ids.add(value)
         elif isinstance(value, list):

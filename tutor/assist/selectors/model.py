@@ -48,6 +48,8 @@ class LoadedModel:
     parameters: str
     precision: str
     precision_reason: str
+    backend: str
+    backend_reason: str
     device: str
     memory: str
     context_window: int
@@ -112,6 +114,8 @@ def loaded_model(status: dict[str, Any]) -> LoadedModel:
         parameters=_count(int(status.get("parameter_count", 0))),
         precision=str(status.get("precision", "?")),
         precision_reason=str(status.get("precision_reason", "")),
+        backend=str(status.get("backend", "transformers")),
+        backend_reason=str(status.get("backend_reason", "")),
         device=str(status.get("device", "?")),
         memory=f"{int(status.get('memory_bytes', 0)) / 2**30:.2f} GiB",
         context_window=int(status.get("context_window", 0)),

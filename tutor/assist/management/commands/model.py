@@ -9,6 +9,7 @@ from tutor.assist.model_status import read_status
 
 DEVICES = ("auto", "cuda", "mps", "cpu")
 PRECISIONS = ("auto", "bf16", "fp16", "fp32", "int8", "nf4")
+BACKENDS = ("auto", "transformers", "llamacpp")
 CHECK_PROMPT = "def is_even(number):\n    "
 
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         check.add_argument("path", type=Path, help="A model folder or .gguf file")
         check.add_argument("--device", choices=DEVICES, default="auto")
         check.add_argument("--precision", choices=PRECISIONS, default="auto")
+        check.add_argument("--backend", choices=BACKENDS, default="auto")
         check.add_argument("--tokens", type=int, default=32, help="Tokens to generate")
         install = actions.add_parser(
             "install", help="Copy a model from removable media into the models folder"
@@ -33,7 +35,13 @@ class Command(BaseCommand):
         if action == "status":
             self._status()
         elif action == "check":
-            self._check(options["path"], options["device"], options["precision"], options["tokens"])
+            self._check(
+                options["path"],
+                options["device"],
+                options["precision"],
+                options["backend"],
+                options["tokens"],
+            )
         else:
             self._install(options["source"], options["name"])
 
@@ -54,6 +62,8 @@ class Command(BaseCommand):
                     f"architecture: {status['architecture']} ({status['model_type']})",
                     f"parameters:   {status['parameter_count'] / 1e9:.2f} B",
                     f"precision:    {status['precision']} ({status['precision_reason']})",
+                    f"backend:      {status.get('backend', 'transformers')} "
+                    f"({status.get('backend_reason', '')})",
                     f"device:       {status['device']}",
                     f"memory:       {status['memory_bytes'] / 2**30:.2f} GiB",
                     f"context:      {status['context_window']} tokens",
@@ -63,20 +73,23 @@ class Command(BaseCommand):
             )
         )
 
-    def _check(self, path: Path, device: str, precision: str, tokens: int) -> None:
+    def _check(self, path: Path, device: str, precision: str, backend: str, tokens: int) -> None:
         from tutor.llm.engine import Engine
         from tutor.llm.loading import ModelLoadError, ModelSpec, load_model
         from tutor.llm.requests import GenerationRequest
 
         try:
-            loaded = load_model(ModelSpec(path, device=device, precision=precision))  # type: ignore[arg-type]
+            loaded = load_model(
+                ModelSpec(path, device=device, precision=precision, backend=backend)  # type: ignore[arg-type]
+            )
         except ModelLoadError as error:
             raise CommandError(str(error)) from error
         info = loaded.info
         self.stdout.write(
             f"loaded {info.architecture}, {info.parameter_count / 1e6:.0f}M parameters, "
             f"{info.precision} on {info.device} in {info.load_seconds:.1f} s "
-            f"({info.precision_reason}); chat template: {info.has_chat_template}, "
+            f"({info.precision_reason}; {info.backend_reason}); "
+            f"chat template: {info.has_chat_template}, "
             f"fill-in-the-middle: {info.fim_tokens is not None}"
         )
         with Engine(loaded, max_batch_size=1) as engine:
