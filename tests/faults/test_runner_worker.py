@@ -62,8 +62,11 @@ def test_a_submission_graded_by_a_killed_runner_is_graded_again_after_its_restar
     row = Submission.objects.get()
     assert graded["status"] == "done" and graded["passed"] is True
     assert row.status == "done" and row.grading_attempts == 2
-    # The page was told along the way: back in the queue, then graded.
-    assert [m["submission"]["status"] for m in seen[:-1]] == ["queued", "running"]
+    # The page was told along the way: back in the queue, then graded. (Its own check may
+    # repeat "running" first, from before the sweeper noticed the dead worker.)
+    statuses = [m["submission"]["status"] for m in seen[:-1]]
+    changes = [s for i, s in enumerate(statuses) if i == 0 or s != statuses[i - 1]]
+    assert changes[-2:] == ["queued", "running"], statuses
     assert seconds < 45
 
 
