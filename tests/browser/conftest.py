@@ -69,6 +69,13 @@ def open_page(browser: Browser, base_url: str, offsite: OffsiteRequests) -> Page
     return page
 
 
+def log_in(page: Page, site: str, username: str, password: str) -> None:
+    page.goto(f"{site}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
 def screenshot(page: Page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

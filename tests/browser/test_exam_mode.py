@@ -9,7 +9,7 @@ from django.db import connection
 from playwright.sync_api import Browser, expect
 
 from exercises.services.importing import import_exercises_from
-from tests.browser.conftest import OffsiteRequests, open_page, screenshot
+from tests.browser.conftest import OffsiteRequests, log_in, open_page, screenshot
 from tests.conftest import FIXTURES
 from tests.real_stack import running_site
 from tutor.courses.models import Course
@@ -53,10 +53,7 @@ def test_exam_mode_turns_the_ai_panel_off_on_an_open_page(
     browser: Browser, site: str, course: Course, offsite_requests: OffsiteRequests
 ) -> None:
     page = open_page(browser, site, offsite_requests)
-    page.goto(f"{site}/login/")
-    page.get_by_label("Username").fill("dora")
-    page.get_by_label("Password").fill("dora-password-1")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, site, "dora", "dora-password-1")
     page.get_by_role("link", name="Add two numbers").click()
     hint = page.get_by_role("button", name="Hint")
     expect(hint).to_be_visible()

@@ -5,10 +5,10 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth import get_user_model
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from exercises.services.importing import import_exercises_from
-from tests.browser.conftest import OffsiteRequests, open_page, screenshot
+from tests.browser.conftest import OffsiteRequests, log_in, open_page, screenshot
 from tests.conftest import FIXTURES
 from tests.real_stack import running_site
 from tutor.accounts.roles import make_instructor
@@ -36,13 +36,6 @@ def site() -> Iterator[str]:
     with running_site() as base_url:
         yield base_url
     presence.forget_all()
-
-
-def log_in(page: Page, site: str, username: str, password: str) -> None:
-    page.goto(f"{site}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_the_instructor_sees_a_students_run_within_two_seconds(

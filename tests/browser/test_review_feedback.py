@@ -5,11 +5,11 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth import get_user_model
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from exercises.models import Exercise, Submission
 from exercises.services.importing import import_exercises_from
-from tests.browser.conftest import OffsiteRequests, open_page, screenshot
+from tests.browser.conftest import OffsiteRequests, log_in, open_page, screenshot
 from tests.conftest import FIXTURES
 from tests.real_stack import free_port, stack_environment, start_daphne, stop
 from tutor.accounts.roles import make_instructor
@@ -38,13 +38,6 @@ def site() -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         stop(daphne)
-
-
-def log_in(page: Page, site: str, username: str, password: str) -> None:
-    page.goto(f"{site}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_a_comment_appears_live_in_the_students_workspace(
