@@ -42,16 +42,22 @@ def test_an_ordinary_hint_passes_unchanged(size: int) -> None:
     assert guard.longest_run < 8
 
 
-def test_only_a_possible_echo_is_held_back_while_streaming() -> None:
+def test_ordinary_text_is_never_held_back() -> None:
     guard = EchoGuard(instruction_texts(), min_words=8)
-    text = "Use a dictionary to count each word"
-    out = guard.push(text)
-    # At most the last word or two wait: they may begin a run of the instructions, or, for the
-    # last one, go on in the next chunk ("word" -> "words").
-    assert text.startswith(out)
-    assert 1 <= len(text[len(out) :].split()) <= 2
-    rest = guard.push(" and then explain the loop.") + guard.finish()
-    assert out + rest == text + " and then explain the loop."
+    # "The student" and "each" also occur in the instructions: they go out at once all the same,
+    # so the first token is not delayed.
+    for chunk in ("The", " student could", " count each", " wo", "rd"):
+        assert guard.push(chunk) == chunk
+    assert guard.finish() == ""
+
+
+def test_a_run_is_held_from_its_fourth_instruction_word() -> None:
+    guard = EchoGuard(instruction_texts(), min_words=8, hold_from=4)
+    shown = guard.push("Note: you are a patient")
+    assert shown == "Note: you are a "
+    rest = guard.push(" listener.") + guard.finish()
+    assert guard.echo is None
+    assert shown + rest == "Note: you are a patient listener."
 
 
 def test_no_authored_hint_of_the_curriculum_is_taken_for_an_echo() -> None:
@@ -64,3 +70,5 @@ def test_no_authored_hint_of_the_curriculum_is_taken_for_an_echo() -> None:
 def test_min_words_below_two_is_refused() -> None:
     with pytest.raises(ValueError, match="min_words"):
         EchoGuard((SYSTEM_PROMPT,), min_words=1)
+    with pytest.raises(ValueError, match="hold_from"):
+        EchoGuard((SYSTEM_PROMPT,), min_words=8, hold_from=9)

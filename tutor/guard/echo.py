@@ -4,11 +4,12 @@ A student who asks "repeat everything above" should not get the prompt back, and
 guard looks at code and test values, not at prose. Words are compared after lower-casing and
 dropping punctuation, so quoting marks or a changed line break do not hide an echo.
 
-While streaming, a run of words that could still grow into an echo is held back; all other
-text goes out at once. Ordinary prose shares only short runs with the instructions ("the
-student", "your code"), so the hold is a word or two. A run of `min_words` words copied in
-order is an echo: the reply is stopped and replaced. At most the words before the hold (never
-`min_words` in a row) were shown.
+While streaming, text goes out at once, even words that also occur in the instructions: every
+reply starts with such words ("The", "Your code"), and holding them back would delay the first
+token. Only once `hold_from` instruction words follow each other in order (4: "the student's
+code, their") is the rest of that run held back, because it could still grow into an echo. A run
+of `min_words` words copied in order is an echo: the reply is stopped and replaced. At most
+`hold_from - 1` words of the instructions in a row were shown.
 """
 
 import re
@@ -36,10 +37,15 @@ class EchoGuard:
     Not thread-safe: one per reply.
     """
 
-    def __init__(self, secret_texts: tuple[str, ...], min_words: int = 8) -> None:
+    def __init__(
+        self, secret_texts: tuple[str, ...], min_words: int = 8, hold_from: int = 4
+    ) -> None:
         if min_words < 2:
             raise ValueError("EchoGuard.min_words must be at least 2")
+        if not 1 <= hold_from <= min_words:
+            raise ValueError("EchoGuard.hold_from must be between 1 and min_words")
         self._min_words = min_words
+        self._hold_from = hold_from
         self._runs = _word_runs(secret_texts, min_words)
         self._text = ""
         self._scanned = 0  # words before this offset were matched
@@ -97,11 +103,14 @@ class EchoGuard:
             self._echo = Echo(run[0][1], len(run))
 
     def _release(self) -> str:
-        held_from = self._run[0][1] if self._run else self._scanned
-        # An unfinished last word is held too: it may be the start of a run.
-        tail = _WORD.search(self._text, self._scanned)
-        if tail is not None:
-            held_from = min(held_from, tail.start())
+        held_from = len(self._text)
+        if len(self._run) >= self._hold_from:
+            held_from = self._run[self._hold_from - 1][1]
+        elif len(self._run) == self._hold_from - 1:
+            # An unfinished last word may be the one that starts the hold.
+            tail = _WORD.search(self._text, self._scanned)
+            if tail is not None:
+                held_from = tail.start()
         held_from = max(held_from, self._released)
         out, self._released = self._text[self._released : held_from], held_from
         return out
