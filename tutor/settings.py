@@ -203,7 +203,11 @@ LLM_THREADS = int(os.environ.get("LABTUTOR_LLM_THREADS", "0"))
 # Answers generated at once by one llm worker (its thread pool and the engine's batch size).
 LLM_PARALLEL_REQUESTS = int(os.environ.get("LABTUTOR_LLM_PARALLEL", "8"))
 LLM_REQUEST_SECONDS = float(os.environ.get("LABTUTOR_LLM_REQUEST_SECONDS", "120"))
-LLM_MAX_NEW_TOKENS = int(os.environ.get("LABTUTOR_LLM_MAX_NEW_TOKENS", "384"))
+# The prompt asks for answers of at most about 120 words (~160 tokens); 256 leaves room for a
+# code-heavy explanation. Longer caps let a weak model ramble, and on a CPU lab server those
+# tokens are other students' waiting time (bench/loadtest.py: with 384, 40 students' hints
+# overflowed the queue; with 256 every one was answered).
+LLM_MAX_NEW_TOKENS = int(os.environ.get("LABTUTOR_LLM_MAX_NEW_TOKENS", "256"))
 # The model's threads run at this nice value (0-19): pages and grading come first on a shared
 # server (tutor/assist/worker.py).
 LLM_NICE = int(os.environ.get("LABTUTOR_LLM_NICE", "10"))
