@@ -122,16 +122,18 @@ def set_exercise_policy(
         raise CourseError(f"Unknown AI mode {ai_mode!r}.")
     if hint_budget is not None and hint_budget < 0:
         raise CourseError("The hint budget cannot be negative.")
-    if notify:
-        notify_policy_changed(course.pk)
+    policy: ExercisePolicy | None = None
     if ai_mode is None and hint_budget is None:
         ExercisePolicy.objects.filter(course=course, exercise=exercise).delete()
-        return None
-    policy, _ = ExercisePolicy.objects.update_or_create(
-        course=course,
-        exercise=exercise,
-        defaults={"ai_mode": ai_mode or "", "hint_budget": hint_budget},
-    )
+    else:
+        policy, _ = ExercisePolicy.objects.update_or_create(
+            course=course,
+            exercise=exercise,
+            defaults={"ai_mode": ai_mode or "", "hint_budget": hint_budget},
+        )
+    # After the write: outside a transaction, on_commit runs the send at once.
+    if notify:
+        notify_policy_changed(course.pk)
     return policy
 
 
