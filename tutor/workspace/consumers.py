@@ -8,8 +8,8 @@ from django.contrib.auth.models import User
 from exercises.consumers import SubmissionSocket
 from exercises.models import Exercise
 from tutor.assist.consumers import AssistSocket
-from tutor.courses.models import Course
 from tutor.courses.notifications import policy_group
+from tutor.courses.selectors import courses_of_student
 from tutor.live.services import presence
 from tutor.review.consumers import FeedbackSocket
 from tutor.workspace.selectors import ai_settings, workspace_state
@@ -74,4 +74,4 @@ class WorkspaceConsumer(SubmissionSocket, AssistSocket, FeedbackSocket):
 
 
 def _course_ids(student: User) -> list[int]:
-    return list(Course.objects.filter(enrollments__student=student).values_list("pk", flat=True))
+    return list(courses_of_student(student).values_list("pk", flat=True))
