@@ -9,6 +9,7 @@ decode tok/s with --concurrency requests at once through the Engine.
     .venv/bin/python bench/llm_engine.py --modes bf16 int8 nf4    # the full run, slow on 2 cores
     .venv/bin/python bench/llm_engine.py --embedded --modes fp32  # the embedded model instead
     .venv/bin/python bench/llm_engine.py --embedded --backend llamacpp  # ... on llama.cpp
+    .venv/bin/python bench/llm_engine.py --embedded --embedded-model gemma3-270m --backend llamacpp
 
 --backend picks what runs the model behind the Engine (tutor/llm/runners.py): transformers
 (default here, at each of --modes) or llamacpp (a .gguf file at its own quantization; --modes is
@@ -33,7 +34,7 @@ from tokenizers import decoders as tokenizer_decoders
 from transformers import PreTrainedTokenizerFast, StableLmConfig, StableLmForCausalLM
 
 import tutor.llm  # noqa: F401  (offline environment first)
-from tutor.llm.embedded import embedded_model_path
+from tutor.llm.embedded import PREFERENCE, embedded_model_path
 from tutor.llm.engine import Engine
 from tutor.llm.loading import ModelSpec, load_model
 from tutor.llm.requests import Finished, GenerationRequest, TokenDelta
@@ -87,7 +88,11 @@ def prompt_ids(length: int, seed: int, vocab: int) -> list[int]:
 
 
 def measure_one_mode(args: argparse.Namespace) -> dict[str, float | str]:
-    path = embedded_model_path(args.work_dir) if args.embedded else args.work_dir / "model"
+    path = (
+        embedded_model_path(args.work_dir, args.embedded_model)
+        if args.embedded
+        else args.work_dir / "model"
+    )
     loaded = load_model(
         ModelSpec(
             path,
@@ -98,7 +103,7 @@ def measure_one_mode(args: argparse.Namespace) -> dict[str, float | str]:
         )
     )
     result: dict[str, float | str] = {
-        "mode": loaded.info.precision,
+        "mode": loaded.info.precision.replace(" ", ""),  # "Q4_K-Medium": one word per value
         "backend": loaded.info.backend,
         "load_s": loaded.info.load_seconds,
         "rss_after_load_gib": psutil.Process().memory_info().rss / 2**30,
@@ -128,6 +133,7 @@ def measure_one_mode(args: argparse.Namespace) -> dict[str, float | str]:
             engine, args.concurrency, args.batch_prompt_tokens, args.new_tokens, vocab
         )
     result["peak_rss_gib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    result["model"] = args.embedded_model if args.embedded else "stable-code-3b-random"
     return result
 
 
@@ -167,6 +173,7 @@ def main() -> None:
     parser.add_argument("--modes", nargs="+", default=["bf16", "int8", "nf4"])
     parser.add_argument("--quick", action="store_true", help="short prompts and replies")
     parser.add_argument("--embedded", action="store_true", help="the embedded model instead")
+    parser.add_argument("--embedded-model", choices=PREFERENCE, default=PREFERENCE[0])
     parser.add_argument("--work-dir", type=Path, default=Path("/tmp/labtutor-bench"))
     parser.add_argument("--prompt-tokens", type=int, default=500)
     parser.add_argument("--batch-prompt-tokens", type=int, default=64)

@@ -33,8 +33,14 @@ def prompt_ids(length: int, vocab: int) -> list[int]:
 
 
 def measure(gguf: Path, threads: int, prompt_tokens: int, new_tokens: int) -> dict[str, object]:
+    import llama_cpp.llama_cpp
     from llama_cpp import Llama
 
+    from tutor.llm.llamacpp import model_params
+
+    # Llama() takes its model parameters from this function: ours leave out llama.cpp's AMX
+    # kernels on the CPUs where they crash (see model_params), as the engine does.
+    llama_cpp.llama_cpp.llama_model_default_params = model_params
     started = time.monotonic()
     model = Llama(
         model_path=str(gguf),

@@ -10,7 +10,7 @@ is its own):
    with 1 and with 8 concurrent requests, peak memory;
 2. the same for the embedded default model: on transformers (fp32 and bf16), then on our
    llama.cpp backend (the file's own Q4_1, through the same Engine; needs llama-cpp-python,
-   the `bench` extra);
+   the `bench` extra), and the other embedded candidate, Gemma 3 270M, on llama.cpp too;
 3. bench/llm_llamacpp.py: llama.cpp alone on the embedded model's GGUF file, the yardstick
    (skipped with a note when llama-cpp-python is missing);
 4. bench/llm_pipeline.py: Celery + Redis + Channels + a WebSocket client vs the engine alone;
@@ -83,10 +83,11 @@ def summarize(
 ) -> None:
     batch_key = f"decode_{concurrency}_tok_s"
     print("\n==== summary ====")
-    for label, rows in (("Stable Code 3B (random weights)", big), ("embedded model", embedded)):
+    for rows in (big, embedded):
         for row in rows:
             print(
-                f"{label:32} {_engine_label(row):18} load {row.get('load_s', 0):6.1f} s  "
+                f"{row.get('model', '?'):24} {_engine_label(row):24} "
+                f"load {row.get('load_s', 0):6.1f} s  "
                 f"TTFT {row.get('first_token_s', 0):6.2f} s  "
                 f"1 stream {row.get('decode_1_tok_s', 0):6.2f} tok/s  "
                 f"{concurrency} at once {row.get(batch_key, 0):6.2f} tok/s  "
@@ -94,7 +95,7 @@ def summarize(
             )
     for row in llama:
         print(
-            f"{'llama.cpp alone ' + row['file']:51} load {row['load_s']:6.1f} s  "
+            f"{'llama.cpp alone ' + row['file']:49} load {row['load_s']:6.1f} s  "
             f"TTFT {row['first_token_s']:6.2f} s  1 stream {row['decode_1_tok_s']:6.2f} tok/s  "
             f"peak {row['peak_rss_gib']:5.2f} GiB"
         )
@@ -109,16 +110,21 @@ def summarize(
         f"[{verdict(None if kept is None else kept >= 0.95)}] the pipeline keeps >= 95% of the "
         f"decode rate: {f'{kept:.1%}' if kept is not None else '?'}"
     )
-    for label, rows in (("3B", big), ("embedded", embedded)):
+    for rows in (big, embedded):
         for row in rows:
             one, many = row.get("decode_1_tok_s"), row.get(batch_key)
             ok = None if not one or not many else many >= 3 * one
             print(
-                f"[{verdict(ok)}] {label} {_engine_label(row)}: {concurrency} at once >= 3x one "
+                f"[{verdict(ok)}] {row.get('model', '?')} {_engine_label(row)}: "
+                f"{concurrency} at once >= 3x one "
                 f"({_rate(many)} vs {_rate(one)} tok/s)"
             )
     smollm = next((row for row in llama if "SmolLM2" in row["file"]), None)
-    measured = [row for row in embedded if row.get("decode_1_tok_s")]
+    measured = [
+        row
+        for row in embedded
+        if row.get("decode_1_tok_s") and row.get("model") == "smollm2-135m-instruct"
+    ]
     if smollm is None or not measured:
         print("[n/a ] llama.cpp comparisons: llama.cpp or the embedded model was not measured")
         return
@@ -176,9 +182,19 @@ def main() -> None:
         run("llm_engine.py", "--embedded", "--modes", *args.embedded_modes, *quick, *concurrency)
     )
     if not args.skip_llamacpp_backend:
-        embedded += engine_rows(
-            run("llm_engine.py", "--embedded", "--backend", "llamacpp", *quick, *concurrency)
-        )
+        for model in ("smollm2-135m-instruct", "gemma3-270m"):
+            embedded += engine_rows(
+                run(
+                    "llm_engine.py",
+                    "--embedded",
+                    "--embedded-model",
+                    model,
+                    "--backend",
+                    "llamacpp",
+                    *quick,
+                    *concurrency,
+                )
+            )
     llama_lines = run("llm_llamacpp.py", *(["--prompt-tokens", "100"] if args.quick else []))
     llama = [json.loads(line) for line in llama_lines if line.startswith("{")]
     pipeline: dict[str, float] = {}

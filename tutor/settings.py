@@ -200,6 +200,9 @@ LLM_PRECISION = os.environ.get("LABTUTOR_MODEL_PRECISION", "auto")
 LLM_BACKEND = os.environ.get("LABTUTOR_MODEL_BACKEND", "auto")
 # CPU threads for llama.cpp; 0: the physical cores the worker may use.
 LLM_THREADS = int(os.environ.get("LABTUTOR_LLM_THREADS", "0"))
+# llama.cpp's flash attention and weight repacking: auto, on or off (see LlamaCppOptions).
+LLM_LLAMACPP_FLASH_ATTENTION = os.environ.get("LABTUTOR_LLAMACPP_FLASH_ATTENTION", "off")
+LLM_LLAMACPP_REPACK = os.environ.get("LABTUTOR_LLAMACPP_REPACK", "auto")
 # Answers generated at once by one llm worker (its thread pool and the engine's batch size).
 LLM_PARALLEL_REQUESTS = int(os.environ.get("LABTUTOR_LLM_PARALLEL", "8"))
 LLM_REQUEST_SECONDS = float(os.environ.get("LABTUTOR_LLM_REQUEST_SECONDS", "120"))

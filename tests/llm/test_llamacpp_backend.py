@@ -2,6 +2,8 @@
 
 import dataclasses
 import importlib.util
+import logging
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -330,6 +332,59 @@ def test_a_vocabulary_mismatch_refuses_the_backend(
     monkeypatch.setattr(llamacpp, "check_vocabulary", mismatch)
     with pytest.raises(ModelLoadError, match=r"cannot run .* on llama\.cpp: the tokenizer has 3"):
         load_model(ModelSpec(smollm2_path, backend="llamacpp"))
+
+
+@pytest.mark.parametrize("setting", ["flash_attention", "repack"])
+def test_a_llamacpp_switch_must_be_auto_on_or_off(smollm2_path: Path, setting: str) -> None:
+    from tutor.llm.llamacpp import LlamaCppOptions
+
+    options = LlamaCppOptions(**{setting: "yes"})  # type: ignore[arg-type]
+    with pytest.raises(ModelLoadError, match=r"setting must be auto, on or off, not 'yes'"):
+        load_model(ModelSpec(smollm2_path, llamacpp=options))
+
+
+@pytest.mark.parametrize(
+    ("repack", "cpu_has_amx", "repacked"),
+    [
+        ("auto", False, True),
+        ("auto", True, False),  # llama.cpp's AMX kernels crash on some CPUs (model_params)
+        ("on", True, True),
+        ("off", False, False),
+    ],
+)
+def test_weight_repacking_is_off_on_amx_cpus_unless_asked_for(
+    monkeypatch: pytest.MonkeyPatch, repack: Any, cpu_has_amx: bool, repacked: bool
+) -> None:
+    pytest.importorskip("llama_cpp")
+    from tutor.llm import llamacpp
+
+    monkeypatch.setattr(llamacpp, "_cpu_has_amx", lambda: cpu_has_amx)
+
+    params = llamacpp.model_params(repack)
+
+    assert params.use_extra_bufts is repacked
+    assert params.n_gpu_layers == 0
+
+
+def test_flash_attention_is_switched_and_does_not_change_the_greedy_text(
+    smollm2_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tutor.llm.llamacpp import LlamaCppOptions, Switch
+
+    texts = {}
+    switches: tuple[tuple[Switch, str], ...] = (("on", "enabled"), ("off", "disabled"))
+    for flash_attention, logged in switches:
+        loaded = load_model(
+            ModelSpec(smollm2_path, llamacpp=LlamaCppOptions(flash_attention=flash_attention))
+        )
+        caplog.clear()
+        with caplog.at_level(logging.DEBUG, logger="tutor.llm.llamacpp"):
+            texts[flash_attention] = [reply.text for reply in alone(loaded, PROMPTS[:2], [12, 12])]
+        # llama.cpp tells how it made each context.
+        assert re.search(rf"flash_attn += {logged}", caplog.text)
+
+    assert texts["on"] == texts["off"]
+    assert all(texts["on"])
 
 
 class _SwappedIds:

@@ -10,6 +10,7 @@ from django.conf import settings
 
 from tutor.llm.embedded import embedded_model_path
 from tutor.llm.engine import Engine
+from tutor.llm.llamacpp import LlamaCppOptions
 from tutor.llm.loading import LoadedModel, ModelSpec, load_model
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,14 @@ def configured_model_path() -> Path:
     return embedded_model_path(settings.LLM_MODELS_DIR)
 
 
+def configured_llamacpp_options() -> LlamaCppOptions:
+    return LlamaCppOptions(
+        threads=settings.LLM_THREADS or None,
+        flash_attention=cast(Any, settings.LLM_LLAMACPP_FLASH_ATTENTION),
+        repack=cast(Any, settings.LLM_LLAMACPP_REPACK),
+    )
+
+
 def get_engine() -> tuple[Engine, LoadedModel]:
     global _current
     with _lock:
@@ -35,7 +44,7 @@ def get_engine() -> tuple[Engine, LoadedModel]:
                     device=cast(Any, settings.LLM_DEVICE),
                     precision=cast(Any, settings.LLM_PRECISION),
                     backend=cast(Any, settings.LLM_BACKEND),
-                    threads=settings.LLM_THREADS or None,
+                    llamacpp=configured_llamacpp_options(),
                     parallel_requests=settings.LLM_PARALLEL_REQUESTS,
                 )
             )

@@ -1,8 +1,8 @@
 """llama.cpp for .gguf models on the CPU, through llama-cpp-python's low-level (ctypes) API.
 
 Optional: llama-cpp-python comes with the `bench` extra (`pip install -e .[bench]`); without it
-LabTutor runs every model through transformers. Only loading.py (when it picks this backend) and
-runners.py import this module.
+LabTutor runs every model through transformers. Only loading.py and runners.py import this
+module, which imports llama-cpp-python when first asked to load a file (_library).
 
 On the 2-core lab CPU, llama.cpp decodes the embedded SmolLM2-135M Q4_1 file at ~70-90 tok/s for
 one stream against ~15 tok/s for transformers, which dequantizes the file to fp32: its quantized
@@ -27,10 +27,11 @@ import logging
 import os
 import threading
 import weakref
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import psutil
@@ -59,6 +60,23 @@ _PROBE_TEXTS = (
 _SPIECE_SPACE = "\u2581"
 
 
+Switch = Literal["auto", "on", "off"]
+SWITCH_CHOICES: tuple[Switch, ...] = ("auto", "on", "off")
+
+
+@dataclass(frozen=True)
+class LlamaCppOptions:
+    # CPU threads; None: the physical cores this process may use.
+    threads: int | None = None
+    # Flash attention, "auto" leaving it to llama.cpp (which turns it on for the CPU). Off by
+    # default: on the 2-core lab CPU, SmolLM2 with 450-token prompts decoded 86 tok/s without
+    # it and 62 with it (8 at once: 169 against 103); Gemma 3 270M lost about 10% without it.
+    flash_attention: Switch = "off"
+    # Repacking quantized weights for llama.cpp's faster kernels (AMX, or AVX2/NEON layouts);
+    # "auto": on, except on CPUs with Intel AMX, see model_params().
+    repack: Switch = "auto"
+
+
 class LlamaCppError(Exception):
     """llama.cpp is missing, cannot load the file, or disagrees with our tokenizer."""
 
@@ -80,19 +98,45 @@ def default_threads() -> int:
     return max(1, min(physical, allowed or physical))
 
 
+def model_params(repack: Switch = "auto") -> Any:
+    """llama.cpp's model parameters for the CPU, by default less its AMX kernels.
+
+    On CPUs with Intel AMX (Sapphire Rapids and later), a llama.cpp compiled for the machine
+    (pip builds it so) repacks quantized weights for its AMX kernels, which crash in
+    ggml_backend_amx_mul_mat on some machines: llama.cpp issue #20824, and every decode on the
+    lab CPU here, with 1 or 2 threads. With repack "auto" the repacking ("extra buffer types")
+    is therefore off on such CPUs, and the ordinary AVX-512 kernels run.
+    """
+    params = _library().llama_model_default_params()
+    params.n_gpu_layers = 0
+    params.use_extra_bufts = repack == "on" or (repack == "auto" and not _cpu_has_amx())
+    return params
+
+
+@cache
+def _cpu_has_amx() -> bool:
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    flags = next((line for line in cpuinfo.splitlines() if line.startswith("flags")), "")
+    return "amx_int8" in flags.split()
+
+
 class LlamaCppModel:
     """A .gguf file loaded by llama.cpp: its weights and vocabulary, shared by contexts."""
 
-    def __init__(self, path: Path, threads: int | None = None) -> None:
+    def __init__(self, path: Path, options: LlamaCppOptions | None = None) -> None:
+        options = options or LlamaCppOptions()
         lib = _library()
-        params = lib.llama_model_default_params()
-        params.n_gpu_layers = 0
+        params = model_params(options.repack)
         pointer = lib.llama_model_load_from_file(str(path).encode(), params)
         if not pointer:
             raise LlamaCppError(f"llama.cpp cannot load {path}")
         self.path = path
         self.pointer = pointer
-        self.threads = threads or default_threads()
+        self.threads = options.threads or default_threads()
+        self.flash_attention = options.flash_attention
         self.vocab = lib.llama_model_get_vocab(pointer)
         self.vocab_size = int(lib.llama_vocab_n_tokens(self.vocab))
         self.size_bytes = int(lib.llama_model_size(pointer))
@@ -200,6 +244,11 @@ class LlamaCppBatch:
         params.n_threads_batch = model.threads
         # A KV stream per sequence: see the module's docstring.
         params.kv_unified = False
+        params.flash_attn_type = {
+            "auto": lib.LLAMA_FLASH_ATTN_TYPE_AUTO,
+            "on": lib.LLAMA_FLASH_ATTN_TYPE_ENABLED,
+            "off": lib.LLAMA_FLASH_ATTN_TYPE_DISABLED,
+        }[model.flash_attention]
         params.no_perf = True
         context = lib.llama_init_from_model(model.pointer, params)
         if not context:

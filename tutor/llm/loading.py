@@ -27,6 +27,7 @@ from transformers import (
 from transformers.utils import logging as transformers_logging
 
 from tutor.llm.context import kv_bytes_per_token
+from tutor.llm.llamacpp import SWITCH_CHOICES, LlamaCppOptions
 from tutor.llm.precision import (
     MEMORY_HEADROOM_FRACTION,
     RUNTIME_OVERHEAD_BYTES,
@@ -83,8 +84,8 @@ class ModelSpec:
     parallel_requests: int = 8
     # See choose_backend().
     backend: BackendRequest = "auto"
-    # CPU threads for llama.cpp; None: the physical cores this process may use.
-    threads: int | None = None
+    # How llama.cpp runs, when it does.
+    llamacpp: LlamaCppOptions = field(default_factory=LlamaCppOptions)
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,7 @@ def load_model(spec: ModelSpec) -> LoadedModel:
     """Loads a model and its tokenizer, choosing backend, device and precision; raises
     ModelLoadError."""
     started = time.monotonic()
+    _check_llamacpp_options(spec.llamacpp)
     source = _locate(Path(spec.path).expanduser())
     try:
         device = resolve_device(spec.device)
@@ -277,6 +279,16 @@ def load_model(spec: ModelSpec) -> LoadedModel:
     return LoadedModel(model, tokenizer, info, _stop_token_ids(config, generation_eos, tokenizer))
 
 
+def _check_llamacpp_options(options: LlamaCppOptions) -> None:
+    for name in ("flash_attention", "repack"):
+        value = getattr(options, name)
+        if value not in SWITCH_CHOICES:
+            raise ModelLoadError(
+                f"llama.cpp's {name.replace('_', ' ')} setting must be auto, on or off, "
+                f"not {value!r}"
+            )
+
+
 def _load_with_llamacpp(
     spec: ModelSpec, source: _Source, config: PretrainedConfig, reason: str, started: float
 ) -> LoadedModel:
@@ -288,7 +300,7 @@ def _load_with_llamacpp(
     available_before_load = available_memory_bytes("cpu")
     parameter_count, _, architecture = _count_parameters(config)
     tokenizer = _load_tokenizer(source)
-    llama = LlamaCppModel(source.folder / source.gguf_name, spec.threads)
+    llama = LlamaCppModel(source.folder / source.gguf_name, spec.llamacpp)
     try:
         check_vocabulary(tokenizer, llama)
     except Exception:

@@ -74,13 +74,20 @@ class Command(BaseCommand):
         )
 
     def _check(self, path: Path, device: str, precision: str, backend: str, tokens: int) -> None:
+        from tutor.assist.engine import configured_llamacpp_options
         from tutor.llm.engine import Engine
         from tutor.llm.loading import ModelLoadError, ModelSpec, load_model
         from tutor.llm.requests import GenerationRequest
 
         try:
             loaded = load_model(
-                ModelSpec(path, device=device, precision=precision, backend=backend)  # type: ignore[arg-type]
+                ModelSpec(
+                    path,
+                    device=device,  # type: ignore[arg-type]
+                    precision=precision,  # type: ignore[arg-type]
+                    backend=backend,  # type: ignore[arg-type]
+                    llamacpp=configured_llamacpp_options(),
+                )
             )
         except ModelLoadError as error:
             raise CommandError(str(error)) from error
