@@ -1,13 +1,16 @@
 import dataclasses
 import threading
 import time
+from pathlib import Path
 from typing import Any, cast
 
 import pytest
 import torch
 
+from tutor.llm import engine as engine_module
+from tutor.llm import loading
 from tutor.llm.engine import Engine
-from tutor.llm.loading import LoadedModel
+from tutor.llm.loading import LoadedModel, ModelSpec
 from tutor.llm.requests import Finished, GenerationRequest, QueueStatus, TokenDelta
 
 PROMPTS = [
@@ -342,3 +345,62 @@ def test_closing_the_engine_cancels_what_runs_and_refuses_new_work(
     assert queued.result().reason == "cancelled"
     refused = engine.submit(GenerationRequest(PROMPTS[0])).result()
     assert refused.reason == "error"
+
+
+# --- which threads compute (see engine.py: OpenMP pools per thread) -----------------------------
+
+
+def test_only_the_scheduler_thread_makes_and_runs_the_model(
+    chat_model: LoadedModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    computing_threads: set[str] = set()
+    real_forward = chat_model.transformers_model.forward
+    real_make_runner = engine_module.make_runner
+
+    def recording_forward(*args: Any, **kwargs: Any) -> object:
+        computing_threads.add(threading.current_thread().name)
+        return real_forward(*args, **kwargs)
+
+    def recording_make_runner(*args: Any) -> object:
+        computing_threads.add(threading.current_thread().name)
+        return real_make_runner(*args)
+
+    monkeypatch.setattr(chat_model.model, "forward", recording_forward)
+    monkeypatch.setattr(engine_module, "make_runner", recording_make_runner)
+    with Engine(chat_model, max_batch_size=2) as engine:
+        handles = [engine.submit(GenerationRequest(p, max_new_tokens=4)) for p in PROMPTS[:3]]
+        finished = [handle.result() for handle in handles]
+
+    assert [reply.reason for reply in finished] == ["length"] * 3
+    assert computing_threads == {"llm-scheduler"}
+
+
+def test_an_engine_whose_runner_cannot_be_made_raises_its_error(
+    chat_model: LoadedModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_memory(*args: object) -> None:
+        raise MemoryError("no room for the KV cache (simulated)")
+
+    monkeypatch.setattr(engine_module, "make_runner", no_memory)
+
+    with pytest.raises(MemoryError, match="no room for the KV cache"):
+        Engine(chat_model)
+
+
+def test_a_model_loads_in_a_thread_that_ends_with_loading(
+    chat_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loaders: list[threading.Thread] = []
+    real_load = loading._load_model
+
+    def recording_load(spec: ModelSpec) -> LoadedModel:
+        loaders.append(threading.current_thread())
+        return real_load(spec)
+
+    monkeypatch.setattr(loading, "_load_model", recording_load)
+    loaded = loading.load_model(ModelSpec(chat_model_dir, device="cpu"))
+
+    assert loaded.info.architecture == "StableLmForCausalLM"
+    (loader,) = loaders
+    assert loader is not threading.current_thread()
+    assert not loader.is_alive()

@@ -13,6 +13,14 @@ The model itself sits behind a runner (runners.py): transformers with a padded K
 or llama.cpp with its multi-sequence batches for .gguf files on the CPU. Everything here
 (scheduling, sampling, stop tokens and strings, streaming, deadlines, queue estimates) is shared.
 
+The scheduler thread makes the runner and is the only thread that runs the model. On the CPU
+both torch and llama.cpp compute through OpenMP (libgomp), which keeps a pool of worker threads
+for each thread that starts parallel work; once the pools hold more threads than there are
+cores, libgomp stops spinning at barriers and sleeps instead, and each of the many barriers of a
+forward pass costs a wake-up. Measured on the 2-core lab CPU with SmolLM2, one stream from a
+second thread after the first had computed: llama.cpp 33 instead of 91 tok/s, transformers
+17.6 instead of 27.7. (load_model likewise loads in a thread of its own, whose pool ends with it.)
+
 Why this design (measured on the 2-core lab CPU, see bench/llm_batching.py and the report):
 decode on CPU is bound by reading the weights, so a step for 8 sequences costs little more than a
 step for 1, and a padded batch gives ~4x the throughput of running requests one by one. Joining
@@ -176,16 +184,12 @@ class Engine:
         kv_budget_tokens: int | None = None,
         join_running_batch: bool = True,
         prefill_chunk_seconds: float = 0.5,
-        runner: Runner | None = None,
     ) -> None:
         if max_batch_size < 1:
             raise ValueError("max_batch_size must be at least 1")
         self._loaded = loaded
         self._tokenizer = loaded.tokenizer
         self._kv_budget_tokens = kv_budget_tokens or loaded.info.kv_budget_tokens
-        self._runner = runner or make_runner(loaded, max_batch_size, self._kv_budget_tokens)
-        self._vocab_size = self._runner.vocab_size
-        self._max_batch_size = self._runner.max_batch_size
         self._join_running_batch = join_running_batch
         self._prefill_chunk_seconds = prefill_chunk_seconds
         self._special_tokens = {
@@ -202,8 +206,17 @@ class Engine:
         self._step_seconds = _RunningAverage(_INITIAL_STEP_SECONDS)
         self._prefill_seconds_per_token = _RunningAverage(_INITIAL_PREFILL_SECONDS_PER_TOKEN)
 
-        self._thread = threading.Thread(target=self._serve, name="llm-scheduler", daemon=True)
+        # Made by the scheduler thread (see the module's docstring); __init__ waits for it.
+        self._runner: Runner
+        self._runner_made = threading.Event()
+        self._runner_error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._serve, args=(max_batch_size,), name="llm-scheduler", daemon=True
+        )
         self._thread.start()
+        self._runner_made.wait()
+        if self._runner_error is not None:
+            raise self._runner_error
 
     def __enter__(self) -> "Engine":
         return self
@@ -326,7 +339,16 @@ class Engine:
 
     # --- the scheduler thread ----------------------------------------------------------------
 
-    def _serve(self) -> None:
+    def _serve(self, max_batch_size: int) -> None:
+        try:
+            self._runner = make_runner(self._loaded, max_batch_size, self._kv_budget_tokens)
+            self._vocab_size = self._runner.vocab_size
+            self._max_batch_size = self._runner.max_batch_size
+        except BaseException as error:
+            self._runner_error = error
+            return
+        finally:
+            self._runner_made.set()
         try:
             with torch.inference_mode():
                 while True:

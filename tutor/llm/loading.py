@@ -10,6 +10,7 @@ import json
 import logging
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -201,7 +202,17 @@ def choose_backend(
 
 def load_model(spec: ModelSpec) -> LoadedModel:
     """Loads a model and its tokenizer, choosing backend, device and precision; raises
-    ModelLoadError."""
+    ModelLoadError.
+
+    Loading computes (torch builds, converts and quantizes weights) in a thread of its own that
+    ends with it: the OpenMP worker threads that computing made for that thread end too, rather
+    than staying with the caller's thread and slowing the engine's (see engine.py).
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="llm-loader") as loader:
+        return loader.submit(_load_model, spec).result()
+
+
+def _load_model(spec: ModelSpec) -> LoadedModel:
     started = time.monotonic()
     _check_llamacpp_options(spec.llamacpp)
     source = _locate(Path(spec.path).expanduser())
