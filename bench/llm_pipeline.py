@@ -152,7 +152,8 @@ def report(pipeline: list[dict[str, float]], direct: list[dict[str, float]]) -> 
     )
     print(
         f"through the site: TTFT {median(pipeline, 'client_ttft') * 1000:7.1f} ms   "
-        f"decode {median(pipeline, 'client_rate'):6.1f} tok/s (client side)"
+        f"decode {median(pipeline, 'client_rate'):6.1f} tok/s (client side; "
+        f"the worker's engine meanwhile {median(pipeline, 'engine_rate'):.1f} tok/s)"
     )
     print(
         f"  pipeline adds {statistics.median(added) * 1000:.1f} ms to TTFT "

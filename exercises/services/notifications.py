@@ -6,10 +6,8 @@ user what that user may see.
 
 import logging
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-
 from exercises.models import Submission
+from tutor.group_sends import group_send
 
 logger = logging.getLogger(__name__)
 
@@ -19,11 +17,8 @@ def submission_group(submission_id: int) -> str:
 
 
 def notify_submission_changed(submission: Submission) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
     try:
-        async_to_sync(layer.group_send)(
+        group_send(
             submission_group(submission.pk),
             {"type": "submission.changed", "submission_id": submission.pk},
         )

@@ -7,9 +7,9 @@ are logged, never raised: the change is stored, and a page reads it on its next 
 
 import logging
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
+
+from tutor.group_sends import group_send
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +27,6 @@ def notify_policy_changed(course_id: int) -> None:
 
 def _send(course_id: int) -> None:
     try:
-        layer = get_channel_layer()
-        if layer is not None:
-            async_to_sync(layer.group_send)(policy_group(course_id), POLICY_CHANGED_EVENT)
+        group_send(policy_group(course_id), POLICY_CHANGED_EVENT)
     except Exception:
         logger.warning("Could not send course %s's new AI policy", course_id, exc_info=True)

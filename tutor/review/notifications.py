@@ -6,10 +6,9 @@ and checks that it belongs to its own student and exercise before showing it.
 
 import logging
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 
+from tutor.group_sends import group_send
 from tutor.workspace.groups import workspace_group
 
 logger = logging.getLogger(__name__)
@@ -30,9 +29,7 @@ def _on_commit(student_id: int, exercise_id: int, event: dict[str, object]) -> N
 
 def _send(group: str, event: dict[str, object]) -> None:
     try:
-        layer = get_channel_layer()
-        if layer is not None:
-            async_to_sync(layer.group_send)(group, event)
+        group_send(group, event)
     except Exception:
         # The comment is stored: a page that missed the event shows it in its next hello.
         logger.warning("Could not tell group %s about %s", group, event, exc_info=True)

@@ -3,10 +3,8 @@
 import logging
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-
 from tutor.assist.models import AiRequest
+from tutor.group_sends import group_send
 
 logger = logging.getLogger(__name__)
 
@@ -16,11 +14,8 @@ def request_group(request_id: int) -> str:
 
 
 def send_to_request(request_id: int, event: dict[str, Any]) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
     try:
-        async_to_sync(layer.group_send)(request_group(request_id), event)
+        group_send(request_group(request_id), event)
     except Exception:
         # The text is also kept in Redis and the row; a socket that missed it catches up.
         logger.warning("Could not reach the sockets of AI request %s", request_id, exc_info=True)

@@ -6,12 +6,12 @@ its errors: a grade, an answer or a page must never fail because the live view c
 
 import logging
 
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.db import transaction
 
 from tutor.courses.models import Course
+from tutor.group_sends import group_send
 
 logger = logging.getLogger(__name__)
 
@@ -42,11 +42,8 @@ def notify_student_changed(student_id: int) -> None:
 
 def _send(student_id: int) -> None:
     try:
-        layer = get_channel_layer()
-        if layer is None:
-            return
         for course_id in _course_ids(student_id):
-            async_to_sync(layer.group_send)(live_group(course_id), _event(student_id))
+            group_send(live_group(course_id), _event(student_id))
     except Exception:
         # The change is stored; a live view that missed it shows it on its next reconnect.
         logger.warning("Could not notify the live views of student %s", student_id, exc_info=True)
