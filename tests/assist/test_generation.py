@@ -10,8 +10,11 @@ from exercises.models import Exercise, Submission
 from tutor.assist import streams
 from tutor.assist.models import AiRequest
 from tutor.assist.selectors.prompting import prompt_context_for
+from tutor.assist.services import generation
 from tutor.assist.services.generation import generate_reply
+from tutor.assist.services.recovery import recover_request
 from tutor.assist.services.requests import cancel_request, next_hint_level, request_help
+from tutor.workers import Recovery
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -222,3 +225,43 @@ def test_the_log_keeps_the_failing_tests_and_model_settings_the_answer_was_based
     assert "test_adds_small_numbers" in ai_request.context["test_output"]
     assert ai_request.model_settings["device"] == "cpu"
     assert ai_request.model_settings["precision"] == "fp32"
+
+
+def test_a_worker_busy_past_the_heartbeat_lifetime_is_not_taken_for_dead(
+    tutor_model: Path, student: User, add_two: Exercise, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ai_request = ask(student, add_two, AiRequest.Kind.HINT)
+    monkeypatch.setattr(streams, "HEARTBEAT_TTL_SECONDS", 1)
+    monkeypatch.setattr(streams, "BEAT_EVERY_SECONDS", 0.2)
+    real_stream_guard = generation.stream_guard
+    sweeps: list[Recovery | None] = []
+
+    def slow_stream_guard(exercise: Exercise, code: str) -> object:
+        # As long as the guard running a code block of the reply in the sandbox.
+        time.sleep(2.5)
+        sweeps.append(recover_request(ai_request.pk))
+        return real_stream_guard(exercise, code)
+
+    monkeypatch.setattr(generation, "stream_guard", slow_stream_guard)
+    generate_reply(ai_request.pk)
+
+    assert sweeps == [None]
+    assert AiRequest.objects.get(pk=ai_request.pk).status == AiRequest.Status.DONE
+
+
+def test_the_heartbeat_ends_with_the_block_and_after_its_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(streams, "HEARTBEAT_TTL_SECONDS", 1)
+    monkeypatch.setattr(streams, "BEAT_EVERY_SECONDS", 0.1)
+    with streams.beating(990_001, at_most_seconds=0.5):
+        time.sleep(2.2)
+        alive_when_stuck_for_good = streams.is_alive(990_001)
+    with streams.beating(990_002, at_most_seconds=60):
+        time.sleep(2.2)
+        alive_while_busy = streams.is_alive(990_002)
+    time.sleep(2.2)
+
+    assert alive_while_busy
+    assert not alive_when_stuck_for_good
+    assert not streams.is_alive(990_002)

@@ -20,16 +20,19 @@ from tutor.assist.services.requests import fail_request
 from tutor.guard import Verdict
 from tutor.live.services.notify import notify_student_changed
 from tutor.llm.embedded import EmbeddedModelMissing
-from tutor.llm.engine import RequestHandle
-from tutor.llm.loading import ModelInfo, ModelLoadError
+from tutor.llm.engine import Engine, RequestHandle
+from tutor.llm.loading import LoadedModel, ModelInfo, ModelLoadError
 from tutor.llm.prompts import PromptError, Task, build_prompt
 from tutor.llm.requests import Finished, QueueStatus, TokenDelta
 from tutor.llm.streaming import TokenCoalescer
 
 logger = logging.getLogger(__name__)
 
-# How often the worker thread looks up from the token stream: heartbeat, cancel flag, flush.
+# How often the worker thread looks up from the token stream: cancel flag, flush.
 CHECK_EVERY_SECONDS = 0.25
+# The heartbeat goes on this long past the engine's deadline: the guard's last sandbox run and
+# storing the answer come after it.
+BEAT_MARGIN_SECONDS = 60
 COMPLETION_MAX_NEW_TOKENS = 48
 
 
@@ -45,6 +48,13 @@ def generate_reply(request_id: int) -> None:
     ai_request = _claim(request_id)
     if ai_request is None:
         return
+    with streams.beating(request_id, settings.LLM_REQUEST_SECONDS + BEAT_MARGIN_SECONDS):
+        _answer(ai_request, engine, loaded)
+    publish_status(loaded.info, engine.stats())
+
+
+def _answer(ai_request: AiRequest, engine: Engine, loaded: LoadedModel) -> None:
+    request_id = ai_request.pk
     notify_started(request_id)
     prompt_context = prompt_context_for(ai_request)
     try:
@@ -62,7 +72,6 @@ def generate_reply(request_id: int) -> None:
     handle = engine.submit(prompt.request(deadline_seconds=settings.LLM_REQUEST_SECONDS))
     answer = _stream(request_id, handle, guard)
     _store(ai_request, answer)
-    publish_status(loaded.info, engine.stats())
 
 
 def _claim(request_id: int) -> AiRequest | None:
@@ -153,7 +162,6 @@ def _stream(request_id: int, handle: RequestHandle, guard: ReplyGuard) -> Guarde
             outbox.flush()
         if time.monotonic() >= next_check:
             next_check = time.monotonic() + CHECK_EVERY_SECONDS
-            streams.beat(request_id)
             if streams.is_cancel_requested(request_id) or not streams.is_watched(request_id):
                 handle.cancel()
     raise AssertionError("RequestHandle.events() always ends with Finished")

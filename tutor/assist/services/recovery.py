@@ -51,8 +51,8 @@ def recover_request(request_id: int, now: datetime | None = None) -> Recovery | 
 
 
 def _recover_running(ai_request: AiRequest) -> Recovery | None:
-    # The generating thread beats four times a second; a Redis younger than the heartbeat's
-    # lifetime forgot the beats of live workers too.
+    # A worker beats every second while it answers (streams.beating); a Redis younger than the
+    # heartbeat's lifetime forgot the beats of live workers too.
     if streams.is_alive(ai_request.pk) or workers.redis_restarted_within(
         streams.HEARTBEAT_TTL_SECONDS
     ):
