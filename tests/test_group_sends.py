@@ -80,3 +80,30 @@ def test_async_code_is_told_to_await_instead() -> None:
 
     with pytest.raises(RuntimeError, match=r"await layer\.group_send"):
         asyncio.run(from_a_consumer())
+
+
+class HangingLayer:
+    """A channel layer whose Redis never answers."""
+
+    def __init__(self) -> None:
+        self.cancelled = threading.Event()
+
+    async def group_send(self, group: str, message: dict[str, object]) -> None:
+        try:
+            await asyncio.sleep(60)
+        except asyncio.CancelledError:
+            self.cancelled.set()
+            raise
+
+
+def test_a_send_that_hangs_raises_after_its_timeout_and_is_cancelled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    layer = HangingLayer()
+    monkeypatch.setattr(group_sends, "get_channel_layer", lambda: layer)
+    monkeypatch.setattr(group_sends, "SEND_TIMEOUT_SECONDS", 0.2)
+
+    with pytest.raises(TimeoutError):
+        group_sends.group_send("group-sends-test", {"type": "test.event"})
+
+    assert layer.cancelled.wait(timeout=5)

@@ -43,7 +43,11 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
 
 def _send(layer: BaseChannelLayer, group: str, event: dict[str, Any]) -> None:
     future = asyncio.run_coroutine_threadsafe(layer.group_send(group, event), _sending_loop())
-    future.result(timeout=SEND_TIMEOUT_SECONDS)
+    try:
+        future.result(timeout=SEND_TIMEOUT_SECONDS)
+    except TimeoutError:
+        future.cancel()  # not left to pile up in the loop behind a Redis that hangs
+        raise
 
 
 def _sending_loop() -> asyncio.AbstractEventLoop:
