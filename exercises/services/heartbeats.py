@@ -5,16 +5,12 @@ is "running" without one lost its worker (killed, out of memory, its machine gon
 watchdog can grade it again at once instead of waiting for the broker's visibility timeout.
 """
 
-import logging
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 from django.conf import settings
 
+from tutor import heartbeat
 from tutor.assist.streams import redis_client
-
-logger = logging.getLogger(__name__)
 
 BEAT_SECONDS = 2.0
 HEARTBEAT_TTL_SECONDS = 6
@@ -49,24 +45,8 @@ def requeued_recently(submission_id: int) -> bool:
     return bool(redis_client().exists(_key(submission_id, "requeued")))
 
 
-@contextmanager
-def beating(submission_id: int) -> Iterator[None]:
-    """Renews the submission's heartbeat from a thread while the block runs (the sandbox run)."""
-    stop = threading.Event()
-
-    def run() -> None:
-        while not stop.wait(BEAT_SECONDS):
-            try:
-                beat(submission_id)
-            except Exception as error:
-                # Redis restarting: the grade still lands in the database; the next beat
-                # (or the grace the watchdog gives a restarted Redis) covers the gap.
-                logger.warning("No heartbeat for submission %s: %s", submission_id, error)
-
-    thread = threading.Thread(target=run, name=f"grading-heartbeat-{submission_id}", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(timeout=BEAT_SECONDS)
+def beating(submission_id: int) -> AbstractContextManager[None]:
+    """Renews the submission's heartbeat while the block runs (the sandbox run)."""
+    return heartbeat.beating(
+        lambda: beat(submission_id), BEAT_SECONDS, f"grading-heartbeat-{submission_id}"
+    )

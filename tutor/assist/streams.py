@@ -5,17 +5,13 @@ tell a worker that died from one that is still thinking; the cancel flag reaches
 thread that generates the answer without a round trip through the database.
 """
 
-import logging
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from functools import cache
 
 import redis
 from django.conf import settings
 
-logger = logging.getLogger(__name__)
+from tutor import heartbeat
 
 PARTIAL_TTL_SECONDS = 3600
 HEARTBEAT_TTL_SECONDS = 6
@@ -55,35 +51,13 @@ def beat(request_id: int) -> None:
     redis_client().set(_key(request_id, "alive"), b"1", ex=HEARTBEAT_TTL_SECONDS)
 
 
-@contextmanager
-def beating(request_id: int, at_most_seconds: float) -> Iterator[None]:
-    """Keeps the request's heartbeat while the block runs, from a thread of its own.
-
-    The generating thread cannot beat while it waits: the guard runs a code block of the reply
-    in the sandbox (up to the exercise's time limit, plus a Python start on a loaded server),
-    and a request whose heartbeat lapsed is failed as if its worker had died. The beats stop
-    when the block ends, when the process dies, and after at_most_seconds, so that a thread
-    stuck for good still shows as dead.
-    """
-    stop = threading.Event()
-    give_up_at = time.monotonic() + at_most_seconds
-
-    def keep_beating() -> None:
-        while time.monotonic() < give_up_at:
-            try:
-                beat(request_id)
-            except redis.RedisError:
-                logger.warning("Could not beat for AI request %s", request_id, exc_info=True)
-            if stop.wait(BEAT_EVERY_SECONDS):
-                return
-
-    beater = threading.Thread(target=keep_beating, name=f"ai-heartbeat-{request_id}", daemon=True)
-    beater.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        beater.join()
+def beating(request_id: int, at_most_seconds: float) -> AbstractContextManager[None]:
+    """Keeps the request's heartbeat while the block runs (tutor/heartbeat.py): the generating
+    thread cannot beat while it waits, e.g. while the guard runs a code block of the reply in
+    the sandbox, and a request whose heartbeat lapsed is failed as if its worker had died."""
+    return heartbeat.beating(
+        lambda: beat(request_id), BEAT_EVERY_SECONDS, f"ai-heartbeat-{request_id}", at_most_seconds
+    )
 
 
 def is_alive(request_id: int) -> bool:

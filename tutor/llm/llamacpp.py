@@ -39,6 +39,8 @@ import numpy as np
 import psutil
 import torch
 
+from tutor.llm.precision import cpu_flags
+
 logger = logging.getLogger(__name__)
 
 # Tokens one llama_decode call takes (a longer prefill chunk is fed in pieces); llama.cpp splits
@@ -115,14 +117,8 @@ def model_params(repack: Switch = "auto") -> Any:
     return params
 
 
-@cache
 def _cpu_has_amx() -> bool:
-    try:
-        cpuinfo = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-    flags = next((line for line in cpuinfo.splitlines() if line.startswith("flags")), "")
-    return "amx_int8" in flags.split()
+    return "amx_int8" in cpu_flags()
 
 
 class LlamaCppModel:

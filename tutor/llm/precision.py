@@ -1,6 +1,7 @@
 """Picking a device and a weight precision that fit this machine, and saying why."""
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -74,14 +75,21 @@ def resolve_device(request: DeviceRequest) -> Device:
     return request
 
 
-def cpu_has_native_bf16() -> bool:
-    """Whether the CPU computes bf16 in hardware (AVX512-BF16 or AMX), read from Linux's
-    /proc/cpuinfo; elsewhere we cannot tell and assume not."""
+@cache
+def cpu_flags() -> frozenset[str]:
+    """The CPU's feature flags as Linux's /proc/cpuinfo lists them; elsewhere none are known."""
     try:
-        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+        cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return False
-    return "avx512_bf16" in flags or "amx_bf16" in flags
+        return frozenset()
+    line = next((line for line in cpuinfo.splitlines() if line.startswith("flags")), "")
+    return frozenset(line.partition(":")[2].split())
+
+
+def cpu_has_native_bf16() -> bool:
+    """Whether the CPU computes bf16 in hardware (AVX512-BF16 or AMX); where we cannot tell,
+    assume not."""
+    return not cpu_flags().isdisjoint({"avx512_bf16", "amx_bf16"})
 
 
 def available_memory_bytes(device: Device) -> int:
