@@ -20,6 +20,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from exercises.models import Exercise, Submission
+from tests.sockets import end_closed
 from tests.workspace.conftest import open_workspace, receive_until
 from tutor.accounts.roles import make_instructor
 from tutor.asgi import application
@@ -189,12 +190,13 @@ async def refused_socket(user: User | None, path: str) -> bool:
     )
     if user is not None:
         communicator.scope["user"] = user
-    connected, _ = await communicator.connect(timeout=10)
+    connected, code = await communicator.connect(timeout=10)
     if connected:
         # A consumer may accept and close at once; anything it sends first must be a refusal.
         output = await communicator.receive_output(timeout=10)
         await communicator.disconnect()
         return output["type"] == "websocket.close"
+    await end_closed(communicator, code)
     return True
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from exercises.models import Exercise, Submission
 from exercises.selectors.exercises import exercises_by_topic, next_exercise, suggested_exercise
+from tests.sockets import refused_code
 from tests.workspace.conftest import workspace_socket
 from tutor.content.services import set_exercise_hidden
 
@@ -93,8 +94,7 @@ async def test_a_hidden_exercise_refuses_new_workspace_sockets(
     student: User, add_two: Exercise
 ) -> None:
     await database_sync_to_async(set_exercise_hidden)(add_two, True)
-    connected, code = await workspace_socket(student).connect(timeout=10)
-    assert not connected and code == 4403
+    assert await refused_code(workspace_socket(student)) == 4403
     await database_sync_to_async(set_exercise_hidden)(add_two, False)
     communicator = workspace_socket(student)
     connected, _ = await communicator.connect(timeout=10)

@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import reverse
 
 from exercises.models import Draft, Exercise, Submission
+from tests.sockets import end_closed
 from tests.workspace.conftest import open_workspace
 from tutor.outages import DATABASE_UNAVAILABLE, LIVE_UNAVAILABLE
 
@@ -139,3 +140,4 @@ async def test_a_redis_outage_mid_message_is_explained_and_the_page_told_to_reco
     closed = await communicator.receive_output(timeout=10)
     assert error == {"type": "error", "message": LIVE_UNAVAILABLE}
     assert closed == {"type": "websocket.close", "code": 1013}
+    await end_closed(communicator, 1013)

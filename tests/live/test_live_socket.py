@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 
 from exercises.models import Exercise, Submission
 from exercises.services.grading import grade_submission
+from tests.sockets import refused_code
 from tests.workspace.conftest import open_workspace, receive_until
 from tutor.accounts.roles import make_instructor
 from tutor.asgi import application
@@ -52,9 +53,7 @@ def row_of(student: User, check: Any = None) -> Any:
 
 
 async def refused(user: User | None) -> None:
-    communicator = live_socket(user)
-    connected, code = await communicator.connect(timeout=10)
-    assert not connected and code == 4403
+    assert await refused_code(live_socket(user)) == 4403
 
 
 async def test_students_other_instructors_and_anonymous_visitors_are_refused(
@@ -68,9 +67,7 @@ async def test_students_other_instructors_and_anonymous_visitors_are_refused(
 
 
 async def test_an_unknown_course_is_refused(instructor: User, course: Course) -> None:
-    communicator = live_socket(instructor, "no-such-course")
-    connected, code = await communicator.connect(timeout=10)
-    assert not connected and code == 4403
+    assert await refused_code(live_socket(instructor, "no-such-course")) == 4403
 
 
 async def test_the_whole_table_arrives_on_connect(course: Course, instructor: User) -> None:

@@ -13,6 +13,7 @@ from django.db import connection
 
 from exercises.models import Draft, Exercise, Submission
 from exercises.services.grading import grade_submission
+from tests.sockets import refused_code
 from tests.workspace.conftest import open_workspace, workspace_socket
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -128,11 +129,8 @@ async def test_bad_messages_get_clear_errors_and_save_nothing(
 async def test_anonymous_visitors_and_unknown_or_hidden_exercises_are_refused(
     student: User, add_two: Exercise
 ) -> None:
-    ok, code = await workspace_socket(None).connect(timeout=10)
-    assert not ok and code == 4403
-    ok, code = await workspace_socket(student, "no-such-exercise").connect(timeout=10)
-    assert not ok and code == 4403
+    assert await refused_code(workspace_socket(None)) == 4403
+    assert await refused_code(workspace_socket(student, "no-such-exercise")) == 4403
     add_two.is_hidden = True
     await database_sync_to_async(add_two.save)()
-    ok, code = await workspace_socket(student).connect(timeout=10)
-    assert not ok and code == 4403
+    assert await refused_code(workspace_socket(student)) == 4403
