@@ -67,6 +67,8 @@ def pipeline_figures(lines: list[str]) -> dict[str, float]:
         figures["added_ttft_ms"] = float(match.group(1))
     if match := re.search(r"keeps ([\d.]+)%", text):
         figures["kept_decode"] = float(match.group(1)) / 100
+    if match := re.search(r"ran at nice (-?\d+)", text):
+        figures["llm_nice"] = float(match.group(1))
     return figures
 
 
@@ -109,6 +111,7 @@ def summarize(
     print(
         f"[{verdict(None if kept is None else kept >= 0.95)}] the pipeline keeps >= 95% of the "
         f"decode rate: {f'{kept:.1%}' if kept is not None else '?'}"
+        + (f" (model at nice {pipeline['llm_nice']:.0f})" if "llm_nice" in pipeline else "")
     )
     for rows in (big, embedded):
         for row in rows:
