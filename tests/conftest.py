@@ -132,29 +132,22 @@ def fresh_channel_layer() -> Iterator[None]:
     channel_layers.backends.clear()
 
 
-_communicators: list[ApplicationCommunicator] = []
-
-
-@pytest.fixture(autouse=True)
-def track_communicators(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Records every WebsocketCommunicator of the test, for pytest_runtest_call's check."""
-    _communicators.clear()
-    original = ApplicationCommunicator.__init__
-
-    def tracked(self: ApplicationCommunicator, *args: Any, **kwargs: Any) -> None:
-        original(self, *args, **kwargs)
-        _communicators.append(self)
-
-    monkeypatch.setattr(ApplicationCommunicator, "__init__", tracked)
-
-
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """A test fails if a consumer it started still runs at its end (disconnect it, or end a
     refused one with tests.sockets.end_closed): the event loop's close would cancel it, and
     cancelling a consumer's channel-layer receive on Redis there once stalled CI for 300 s."""
-    result = yield
-    running = sum(not communicator.future.done() for communicator in _communicators)
+    communicators: list[ApplicationCommunicator] = []
+    original = ApplicationCommunicator.__init__
+
+    def tracked(self: ApplicationCommunicator, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        communicators.append(self)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ApplicationCommunicator, "__init__", tracked)
+        result = yield
+    running = sum(not communicator.future.done() for communicator in communicators)
     if running:
         pytest.fail(f"{running} WebSocket consumer(s) still running at the end of the test")
     return result
