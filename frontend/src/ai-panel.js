@@ -48,7 +48,7 @@ export class AiPanel {
       }
     });
     this.askInput.addEventListener("input", () => this.refreshButtons());
-    // The demo-model notice is long; two lines keep it visible without crowding the answers.
+    // The demo-model notice is long; one line keeps it visible without crowding the answers.
     this.find("#ai-notice-toggle").addEventListener("click", (event) => {
       const expanded = event.currentTarget.getAttribute("aria-expanded") !== "true";
       event.currentTarget.setAttribute("aria-expanded", String(expanded));

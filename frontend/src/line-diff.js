@@ -46,3 +46,27 @@ export function changedSpan(line, other) {
   }
   return [line.slice(0, start), line.slice(start, line.length - end), line.slice(line.length - end)];
 }
+
+// "Expected" and "Your result" as two labelled listings: each keeps only its own lines, and a
+// line that differs from the other side is flagged `changed`, with `parts` [before, changed,
+// after] when it has a single counterpart to compare with.
+export function labelledValues(expected, actual) {
+  const rows = diffLines(expected, actual);
+  const sides = { expected: [], actual: [] };
+  rows.forEach((row, index) => {
+    if (row.op === "same") {
+      sides.expected.push({ text: row.text, changed: false });
+      sides.actual.push({ text: row.text, changed: false });
+      return;
+    }
+    const partner =
+      row.op === "expected" ? rows[index + 1] : rows[index - 1];
+    const paired = partner && partner.op !== "same" && partner.op !== row.op;
+    sides[row.op].push({
+      text: row.text,
+      changed: true,
+      parts: paired ? changedSpan(row.text, partner.text) : null,
+    });
+  });
+  return sides;
+}

@@ -1,40 +1,35 @@
 // The grading result: a summary the screen reader announces, then one entry per test with
 // the expected/actual diff, the output and a link to the line the traceback points at.
 import { h } from "./dom.js";
-import { changedSpan, diffLines } from "./line-diff.js";
+import { labelledValues } from "./line-diff.js";
 
 const OUTCOME_MARK = { passed: "✔", failed: "✘", error: "✘", skipped: "–" };
 const OUTCOME_WORD = { passed: "passed", failed: "failed", error: "error", skipped: "skipped" };
 
-function diffView(expected, actual) {
-  const rows = diffLines(String(expected), String(actual));
-  const pre = h("pre", { className: "diff", "aria-label": "Expected (−) against your result (+)" });
-  rows.forEach((row, index) => {
-    const sign = { same: " ", expected: "−", actual: "+" }[row.op];
-    const line = h("span", { className: `diff-line diff-${row.op}` }, `${sign} `);
-    // A lone changed line next to its counterpart gets its differing part marked.
-    const partner =
-      row.op === "expected" ? rows[index + 1] : row.op === "actual" ? rows[index - 1] : null;
-    const paired = partner && partner.op !== "same" && partner.op !== row.op;
-    if (paired) {
-      const [before, changed, after] = changedSpan(row.text, partner.text);
-      line.append(before, h("mark", { text: changed }), after);
+// Expected and the student's value, each labelled in words. Only the student's differing lines
+// are coloured (red); the expected value stays neutral, so no colour says a wrong value is right.
+function valueListing(label, lines, className) {
+  const pre = h("pre", { className: "value-text" });
+  for (const line of lines) {
+    const span = h("span", { className: line.changed ? "value-line changed" : "value-line" });
+    if (line.parts) {
+      const [before, changed, after] = line.parts;
+      span.append(before, h("mark", { text: changed }), after);
     } else {
-      line.append(row.text);
+      span.append(line.text);
     }
-    pre.append(line);
-  });
+    pre.append(span);
+  }
+  return h("div", { className: `value ${className}` }, h("p", { className: "value-label", text: label }), pre);
+}
+
+function diffView(expected, actual) {
+  const sides = labelledValues(String(expected), String(actual));
   return h(
     "div",
     { className: "diff-block" },
-    h(
-      "p",
-      { className: "diff-legend" },
-      h("span", { className: "diff-expected", text: "− expected" }),
-      " ",
-      h("span", { className: "diff-actual", text: "+ your result" }),
-    ),
-    pre,
+    valueListing("Expected", sides.expected, "expected-value"),
+    valueListing("Your result", sides.actual, "actual-value"),
   );
 }
 

@@ -1,0 +1,210 @@
+"""The workspace at 1366x768 with everything shown at once: a failed run with long results,
+instructor feedback, the demo-model notice and an AI answer. The AI conversation must keep at
+least 40% of the right-hand column; the other panes scroll inside themselves instead."""
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from playwright.sync_api import Browser, Page, expect
+
+from exercises.models import Exercise, Submission
+from exercises.services.importing import import_exercises_from
+from tests.browser.conftest import SCREENSHOTS, OffsiteRequests, log_in, open_page
+from tests.conftest import FIXTURES
+from tests.real_stack import free_port, stack_environment, start_daphne, stop
+from tutor.accounts.roles import make_instructor
+from tutor.assist.models import AiRequest
+from tutor.courses.services import create_course, enrol
+from tutor.review.models import LineComment
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WRONG = "def add(a, b):\n    return None\n"
+AI_SHARE_GOAL = 0.40
+
+ANSWER = (
+    "Your function returns `None`, so every test sees nothing come back.\n\n"
+    "1. Read the task again: `add` must give back the **sum** of `a` and `b`.\n"
+    "2. Which Python keyword hands a value back to the caller?\n"
+    "3. Try it by hand: `add(2, 3)` should be `5`.\n\n"
+    "```python\nprint(add(2, 3))\n```\n"
+)
+
+
+def failed_result(test_count: int) -> dict[str, object]:
+    return {
+        "message": f"{test_count} tests failed",
+        "duration_ms": 41,
+        "tests": [
+            {
+                "file": "test_visible.py",
+                "name": f"AddTest.test_case_{number}",
+                "outcome": "failed",
+                "expected": f"{number}\n{number + 1}\n{number + 2}",
+                "actual": "None",
+                "message": f"None != {number}",
+                "traceback": 'File "adder.py", line 2, in add',
+                "line": 2,
+            }
+            for number in range(1, test_count + 1)
+        ],
+    }
+
+
+def make_student_scene(*, with_feedback: bool) -> None:
+    import_exercises_from(FIXTURES / "native")
+    exercise = Exercise.objects.get(slug="add-two")
+    users = get_user_model().objects
+    teacher = users.create_user("tess", password="tess-password-1", first_name="Tess")
+    make_instructor(teacher)
+    student = users.create_user("carol", password="carol-password-1")
+    enrol(create_course("Python 1", "python-1", instructors=[teacher]), student)
+    submission = Submission.objects.create(
+        student=student,
+        exercise=exercise,
+        code=WRONG,
+        kind=Submission.Kind.RUN,
+        status=Submission.Status.DONE,
+        passed=False,
+        tests_passed=0,
+        tests_total=6,
+        result=failed_result(6),
+    )
+    if with_feedback:
+        for line, body in [
+            (2, "Returning `None`? The task says add."),
+            (1, "Good name for the function."),
+            (2, "Look at what `return` gives back."),
+        ]:
+            LineComment.objects.create(submission=submission, line=line, body=body, author=teacher)
+    add_answers(student, exercise)
+
+
+def add_answers(student: User, exercise: Exercise) -> None:
+    for level in (1, 2):
+        AiRequest.objects.create(
+            student=student,
+            exercise=exercise,
+            kind=AiRequest.Kind.HINT,
+            hint_level=level,
+            status=AiRequest.Status.DONE,
+            context={"code": WRONG},
+            reply=ANSWER,
+        )
+
+
+def serve() -> Iterator[str]:
+    port = free_port()
+    daphne = start_daphne(port, stack_environment())
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(daphne)
+
+
+@pytest.fixture
+def site_with_feedback() -> Iterator[str]:
+    make_student_scene(with_feedback=True)
+    yield from serve()
+
+
+@pytest.fixture
+def site_without_feedback() -> Iterator[str]:
+    make_student_scene(with_feedback=False)
+    yield from serve()
+
+
+def box_heights(page: Page) -> dict[str, float]:
+    """Heights in CSS pixels of the column and the panes in it, as the browser laid them out."""
+    return page.evaluate(
+        """() => {
+          const height = (selector) => {
+            const node = document.querySelector(selector);
+            return node && !node.hidden ? node.getBoundingClientRect().height : 0;
+          };
+          const scrolls = (selector) => {
+            const node = document.querySelector(selector);
+            return node ? node.scrollHeight > node.clientHeight + 1 : false;
+          };
+          return {
+            column: height(".side-pane"),
+            results: height(".results-pane"),
+            feedback: height("#feedback-panel"),
+            ai_pane: height("#ai-panel"),
+            ai_log: height("#ai-log"),
+            results_scroll: scrolls("#results"),
+            feedback_scroll: scrolls("#feedback-panel .pane-body"),
+          };
+        }"""
+    )
+
+
+def open_workspace(browser: Browser, site: str, offsite: OffsiteRequests) -> Page:
+    page = open_page(browser, site, offsite)
+    log_in(page, site, "carol", "carol-password-1")
+    page.goto(f"{site}/exercises/add-two/")
+    expect(page.locator("#connection")).to_have_text("Connected")
+    expect(page.locator("#results")).to_contain_text("Some tests failed. (0/6)")
+    expect(page.locator("#ai-notice")).to_be_visible()
+    expect(page.locator(".turn")).to_have_count(2)
+    return page
+
+
+def record(name: str, heights: dict[str, float]) -> float:
+    share = heights["ai_log"] / heights["column"]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / f"{name}.json").write_text(json.dumps({**heights, "ai_share": share}, indent=1))
+    return share
+
+
+def test_the_ai_answer_keeps_its_share_with_results_feedback_and_notice(
+    browser: Browser, site_with_feedback: str, offsite_requests: OffsiteRequests
+) -> None:
+    page = open_workspace(browser, site_with_feedback, offsite_requests)
+    expect(page.locator("#feedback-panel")).to_be_visible()
+    expect(page.locator(".feedback-list > li")).to_have_count(3)
+
+    heights = box_heights(page)
+    share = record("layout-workspace-everything", heights)
+    page.screenshot(path=str(SCREENSHOTS / "layout-workspace-everything.png"))
+    assert share >= AI_SHARE_GOAL, heights
+    # What did not fit is still there, a scroll away inside its own pane.
+    assert heights["results_scroll"], heights
+    assert heights["results"] > 0 and heights["feedback"] > 0, heights
+    assert offsite_requests == []
+
+
+def test_the_ai_answer_gets_the_room_results_leave_without_feedback(
+    browser: Browser, site_without_feedback: str, offsite_requests: OffsiteRequests
+) -> None:
+    page = open_workspace(browser, site_without_feedback, offsite_requests)
+    expect(page.locator("#feedback-panel")).to_be_hidden()
+
+    heights = box_heights(page)
+    share = record("layout-workspace-results", heights)
+    page.screenshot(path=str(SCREENSHOTS / "layout-workspace-results.png"))
+    assert share >= AI_SHARE_GOAL, heights
+    assert heights["results_scroll"], heights
+
+    # Expected and the student's value are labelled in words, and only the latter is red.
+    failing = page.locator(".test.failed").first
+    expect(failing.locator(".expected-value .value-label")).to_have_text("Expected")
+    expect(failing.locator(".actual-value .value-label")).to_have_text("Your result")
+    expect(failing.locator(".actual-value")).to_contain_text("None")
+    colours = page.evaluate(
+        """() => {
+          const background = (selector) =>
+            getComputedStyle(document.querySelector(selector)).backgroundColor;
+          return {
+            expected: background(".test.failed .expected-value .value-line"),
+            actual: background(".test.failed .actual-value .value-line.changed"),
+          };
+        }"""
+    )
+    assert colours["expected"] in {"rgba(0, 0, 0, 0)", "transparent"}, colours
+    red, green, _blue = (int(part) for part in colours["actual"][4:-1].split(",")[:3])
+    assert red > green, colours
+    assert offsite_requests == []
