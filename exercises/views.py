@@ -3,7 +3,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from exercises.selectors.exercises import exercises_by_topic, suggested_exercise
+from exercises.models import Exercise
+from exercises.selectors.exercises import (
+    exercise_facets,
+    exercise_filter_from,
+    exercises_by_topic,
+    suggested_exercise,
+)
 from tutor.accounts.roles import signed_in_user
 
 
@@ -11,5 +17,11 @@ from tutor.accounts.roles import signed_in_user
 @require_GET
 def exercise_list(request: HttpRequest) -> HttpResponse:
     student = signed_in_user(request)
-    context = {"topics": exercises_by_topic(student), "suggested": suggested_exercise(student)}
+    chosen = exercise_filter_from(request.GET)
+    context = {
+        "topics": exercises_by_topic(student, chosen),
+        "suggested": suggested_exercise(student),
+        "filter": chosen,
+        "facets": exercise_facets(Exercise.objects.filter(is_hidden=False)),
+    }
     return render(request, "exercises/list.html", context)

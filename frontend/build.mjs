@@ -1,5 +1,6 @@
-// npm run build: bundles the workspace page and the theme switch into ../static/js, and writes
-// the licence notices of every npm package that ends up in the bundle beside it.
+// npm run build: bundles the workspace page, the theme switch and the instructors' table sorting
+// and filtering into ../static/js, and writes the licence notices of every npm package that ends
+// up in the bundle beside it.
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,6 +13,7 @@ const result = await esbuild.build({
   entryPoints: {
     workspace: join(here, "src", "main.js"),
     theme: join(here, "src", "theme-toggle.js"),
+    tables: join(here, "src", "tables.js"),
   },
   outdir,
   bundle: true,

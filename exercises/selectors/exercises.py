@@ -1,10 +1,11 @@
 """Read exercises and a student's progress on them."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
 from django.contrib.auth.models import User
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from exercises.models import Draft, Exercise, Submission
 
@@ -27,17 +28,82 @@ class TopicGroup:
     rows: list[ExerciseRow]
 
 
-def exercises_by_topic(student: User) -> list[TopicGroup]:
+@dataclass(frozen=True)
+class ExerciseFilter:
+    """What a list of exercises is narrowed to: words, a topic, a difficulty, a source format,
+    and (on the instructors' list) shown or hidden. Empty fields narrow nothing."""
+
+    text: str = ""
+    topic: str = ""
+    difficulty: str = ""
+    source: str = ""
+    visibility: str = ""
+
+    @property
+    def is_active(self) -> bool:
+        return any((self.text, self.topic, self.difficulty, self.source, self.visibility))
+
+
+VISIBILITIES = {"shown": False, "hidden": True}
+
+
+def exercise_filter_from(query: Mapping[str, str]) -> ExerciseFilter:
+    """The filter a list page's GET form (or a bulk action repeating it) asks for."""
+    visibility = query.get("visibility", "")
+    return ExerciseFilter(
+        text=query.get("q", "").strip(),
+        topic=query.get("topic", ""),
+        difficulty=query.get("difficulty", ""),
+        source=query.get("source", ""),
+        visibility=visibility if visibility in VISIBILITIES else "",
+    )
+
+
+def filter_exercises(exercises: QuerySet[Exercise], chosen: ExerciseFilter) -> QuerySet[Exercise]:
+    """Every word of the text in the title, slug or topic; the other fields match exactly."""
+    for word in chosen.text.split():
+        exercises = exercises.filter(
+            Q(title__icontains=word) | Q(slug__icontains=word) | Q(topic__icontains=word)
+        )
+    if chosen.topic:
+        exercises = exercises.filter(topic=chosen.topic)
+    if chosen.difficulty:
+        exercises = exercises.filter(difficulty=chosen.difficulty)
+    if chosen.source:
+        exercises = exercises.filter(source_format=chosen.source)
+    if chosen.visibility:
+        exercises = exercises.filter(is_hidden=VISIBILITIES[chosen.visibility])
+    return exercises
+
+
+@dataclass(frozen=True)
+class ExerciseFacets:
+    """The values a list's filter form offers: only those its exercises actually have."""
+
+    topics: list[str]
+    difficulties: list[str]
+    sources: list[str]
+
+
+def exercise_facets(exercises: QuerySet[Exercise]) -> ExerciseFacets:
+    present = set(exercises.values_list("difficulty", flat=True).distinct())
+    # Topics in curriculum order (the order students meet them), not alphabetical.
+    topics = exercises.order_by("order", "slug").values_list("topic", flat=True)
+    return ExerciseFacets(
+        topics=list(dict.fromkeys(topics)),
+        difficulties=[value for value in Exercise.Difficulty.values if value in present],
+        sources=sorted(set(exercises.values_list("source_format", flat=True).distinct())),
+    )
+
+
+def exercises_by_topic(student: User, chosen: ExerciseFilter | None = None) -> list[TopicGroup]:
     """Exercises grouped by topic in curriculum order, each with this student's progress."""
     mine = Submission.objects.filter(student=student, exercise=OuterRef("pk"))
-    exercises = (
-        Exercise.objects.filter(is_hidden=False)
-        .annotate(
-            attempted=Exists(mine),
-            solved=Exists(mine.filter(kind=Submission.Kind.SUBMIT, passed=True)),
-        )
-        .order_by("order", "slug")
-    )
+    listed = filter_exercises(Exercise.objects.filter(is_hidden=False), chosen or ExerciseFilter())
+    exercises = listed.annotate(
+        attempted=Exists(mine),
+        solved=Exists(mine.filter(kind=Submission.Kind.SUBMIT, passed=True)),
+    ).order_by("order", "slug")
     groups: dict[str, list[ExerciseRow]] = {}
     for exercise in exercises:
         groups.setdefault(exercise.topic, []).append(

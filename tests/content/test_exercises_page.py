@@ -100,3 +100,94 @@ async def test_a_hidden_exercise_refuses_new_workspace_sockets(
     connected, _ = await communicator.connect(timeout=10)
     assert connected
     await communicator.disconnect()
+
+
+def listed_on_manage_page(client: Client, query: dict[str, str]) -> list[str]:
+    response = client.get(reverse("content:exercises"), query)
+    assert response.status_code == 200
+    return [row.exercise.slug for row in response.context["rows"]]
+
+
+@pytest.mark.django_db
+def test_the_manage_list_filters_by_words_topic_difficulty_source_and_visibility(
+    client: Client, instructor: User, add_two: Exercise, exercism_exercises
+) -> None:
+    Exercise.objects.filter(slug="matrix").update(is_hidden=True)
+    client.force_login(instructor)
+    assert listed_on_manage_page(client, {"source": "labtutor"}) == ["add-two"]
+    assert listed_on_manage_page(client, {"topic": "Functions"}) == ["add-two"]
+    assert sorted(listed_on_manage_page(client, {"source": "exercism"})) == [
+        "hello-world",
+        "matrix",
+        "two-fer",
+    ]
+    assert listed_on_manage_page(client, {"visibility": "hidden"}) == ["matrix"]
+    assert listed_on_manage_page(client, {"q": "TWO fer"}) == ["two-fer"]
+    assert listed_on_manage_page(client, {"difficulty": "hard", "source": "labtutor"}) == []
+    page = client.get(reverse("content:exercises"), {"topic": "Functions"}).content.decode()
+    assert "1 of 4 exercises listed" in page and "Hide all 1" in page
+
+
+@pytest.mark.django_db
+def test_bulk_hide_and_show_by_selection_and_by_filter(
+    client: Client, instructor: User, student: User, add_two: Exercise, exercism_exercises
+) -> None:
+    client.force_login(instructor)
+    url = reverse("content:bulk-visibility")
+    updated_before = Exercise.objects.get(slug="two-fer").updated_at
+
+    response = client.post(
+        url, {"action": "hide-selected", "slugs": ["two-fer", "matrix"]}, follow=True
+    )
+    assert "2 exercises hidden from students now." in response.content.decode()
+    assert set(Exercise.objects.filter(is_hidden=True).values_list("slug", flat=True)) == {
+        "two-fer",
+        "matrix",
+    }
+    assert Exercise.objects.get(slug="two-fer").updated_at == updated_before
+
+    # Every Exercism exercise at once, and the list comes back with the same filter.
+    response = client.post(url, {"action": "hide-matching", "source": "exercism"})
+    assert response.status_code == 302
+    assert response.url == reverse("content:exercises") + "?source=exercism"
+    assert listed_slugs(student) == ["add-two"]
+
+    client.post(url, {"action": "show-matching", "source": "exercism", "q": "matrix"})
+    assert sorted(listed_slugs(student)) == ["add-two", "matrix"]
+
+
+@pytest.mark.django_db
+def test_a_bulk_action_without_a_target_changes_nothing(
+    client: Client, instructor: User, add_two: Exercise, exercism_exercises
+) -> None:
+    client.force_login(instructor)
+    url = reverse("content:bulk-visibility")
+    assert client.post(url, {"action": "hide-everything"}).status_code == 400
+    response = client.post(url, {"action": "hide-selected"}, follow=True)
+    assert "Tick the exercises to hide or show first." in response.content.decode()
+    # "All that match" with no filter would be every exercise: it is refused, not guessed.
+    response = client.post(url, {"action": "hide-matching"}, follow=True)
+    assert "Filter the list first" in response.content.decode()
+    assert not Exercise.objects.filter(is_hidden=True).exists()
+
+
+@pytest.mark.django_db
+def test_students_filter_their_list_by_topic_difficulty_source_and_words(
+    client: Client, student: User, add_two: Exercise, exercism_exercises
+) -> None:
+    Exercise.objects.filter(slug="matrix").update(is_hidden=True)
+    client.force_login(student)
+
+    def listed(query: dict[str, str]) -> list[str]:
+        response = client.get(reverse("exercises:list"), query)
+        return [row.exercise.slug for group in response.context["topics"] for row in group.rows]
+
+    assert listed({"source": "exercism"}) == ["hello-world", "two-fer"]
+    assert listed({"difficulty": "easy", "source": "labtutor"}) == ["add-two"]
+    assert listed({"q": "hello"}) == ["hello-world"]
+    page = client.get(reverse("exercises:list"), {"q": "no such thing"}).content.decode()
+    assert "No exercise matches this filter." in page
+    # Hidden exercises stay out of the list and out of its choices.
+    facets = client.get(reverse("exercises:list")).context["facets"]
+    assert facets.sources == ["exercism", "labtutor"]
+    assert "matrix" not in listed({"source": "exercism"})

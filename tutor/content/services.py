@@ -1,6 +1,7 @@
 """Write what instructors manage on the content pages: exercise visibility and course AI policy."""
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from exercises.models import Exercise
 from tutor.content.policy_form import PolicyChanges
@@ -19,6 +20,12 @@ def set_exercise_hidden(exercise: Exercise, hidden: bool) -> Exercise:
     Exercise.objects.filter(pk=exercise.pk).update(is_hidden=hidden)
     exercise.is_hidden = hidden
     return exercise
+
+
+def set_exercises_hidden(exercises: QuerySet[Exercise], hidden: bool) -> int:
+    """Hides or shows many exercises at once (a selection, a topic, a source); returns how many
+    changed. Like set_exercise_hidden, it leaves `updated_at` alone."""
+    return exercises.exclude(is_hidden=hidden).update(is_hidden=hidden)
 
 
 def save_course_policy(course: Course, changes: PolicyChanges) -> Course:

@@ -5,9 +5,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from exercises.models import Exercise
+from exercises.selectors.exercises import (
+    ExerciseFilter,
+    exercise_facets,
+    exercise_filter_from,
+    filter_exercises,
+)
 from tutor.accounts.decorators import instructor_required
 from tutor.content.archives import ArchiveRefused
 from tutor.content.folders import FolderRefused, folder_choices
@@ -20,17 +29,76 @@ from tutor.content.importing import (
 )
 from tutor.content.policy_form import policy_form_for, read_policy_form
 from tutor.content.selectors import exercise_rows
-from tutor.content.services import save_course_policy, set_exercise_hidden
+from tutor.content.services import (
+    save_course_policy,
+    set_exercise_hidden,
+    set_exercises_hidden,
+)
 from tutor.courses.models import AiMode, Course
 from tutor.courses.selectors import is_course_instructor
 
 HIDDEN_VALUES = {"1": True, "0": False}
+# action -> (hidden, which exercises): the ticked ones, or all the list's filter keeps.
+BULK_ACTIONS = {
+    "hide-selected": (True, "selected"),
+    "show-selected": (False, "selected"),
+    "hide-matching": (True, "matching"),
+    "show-matching": (False, "matching"),
+}
 
 
 @instructor_required
 @require_GET
 def exercises_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "content/exercises.html", {"rows": exercise_rows()})
+    chosen = exercise_filter_from(request.GET)
+    context = {
+        "rows": exercise_rows(chosen),
+        "filter": chosen,
+        "facets": exercise_facets(Exercise.objects.all()),
+        "total": Exercise.objects.count(),
+    }
+    return render(request, "content/exercises.html", context)
+
+
+@instructor_required
+@require_POST
+def bulk_visibility_view(request: HttpRequest) -> HttpResponse:
+    """Hide or show the ticked exercises (…-selected) or all that match the list's filter
+    (…-matching: a topic, a source, ...). The list comes back with the same filter."""
+    action = BULK_ACTIONS.get(request.POST.get("action", ""))
+    chosen = exercise_filter_from(request.POST)
+    if action is None:
+        return HttpResponse(
+            "Send action=hide-selected, show-selected, hide-matching or show-matching.",
+            status=400,
+        )
+    hidden, scope = action
+    if scope == "selected":
+        exercises = Exercise.objects.filter(slug__in=request.POST.getlist("slugs"))
+        if not exercises.exists():
+            messages.error(request, "Tick the exercises to hide or show first.")
+            return redirect(_list_url(chosen))
+    elif chosen.is_active:
+        exercises = filter_exercises(Exercise.objects.all(), chosen)
+    else:
+        messages.error(request, "Filter the list first (a topic, a source, ...), then act on it.")
+        return redirect(_list_url(chosen))
+    changed = set_exercises_hidden(exercises, hidden)
+    state = "hidden from students" if hidden else "shown to students"
+    messages.success(request, f"{changed} exercise{pluralize(changed)} {state} now.")
+    return redirect(_list_url(chosen))
+
+
+def _list_url(chosen: ExerciseFilter) -> str:
+    query = {
+        "q": chosen.text,
+        "topic": chosen.topic,
+        "difficulty": chosen.difficulty,
+        "source": chosen.source,
+        "visibility": chosen.visibility,
+    }
+    kept = urlencode({key: value for key, value in query.items() if value})
+    return reverse("content:exercises") + (f"?{kept}" if kept else "")
 
 
 @instructor_required
