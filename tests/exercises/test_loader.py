@@ -1,6 +1,7 @@
 """Tests for the exercise loader: both formats, and one test per validation error."""
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -695,3 +696,124 @@ def test_native_metadata_problems_are_reported_before_file_problems(tree: Path) 
     error = only_error(tree)
 
     assert error.path == folder / "exercise.toml"
+
+
+# --- A whole Exercism track --------------------------------------------------------------------
+
+# Shaped like exercism/python's config.json: `exercises.concept[]` and `exercises.practice[]`
+# entries (slug, name, uuid, practices or concepts, prerequisites, difficulty 1-10), and the
+# track's `concepts[]` naming each concept slug.
+TRACK_CONFIG = {
+    "language": "Python",
+    "slug": "python",
+    "exercises": {
+        "concept": [
+            {
+                "slug": "two-fer",
+                "name": "Two-Fer (concept)",
+                "uuid": "00000000-0000-4000-8000-000000000001",
+                "concepts": ["string-formatting"],
+                "prerequisites": ["basics"],
+                "status": "beta",
+            }
+        ],
+        "practice": [
+            {
+                "slug": "hello-world",
+                "name": "Hello World",
+                "uuid": "f458c48a-4a05-4809-9168-8edd55179349",
+                "practices": [],
+                "prerequisites": [],
+                "difficulty": 1,
+            },
+            {
+                "slug": "matrix",
+                "name": "Matrix",
+                "uuid": "00000000-0000-4000-8000-000000000002",
+                "practices": ["list-comprehensions", "loops"],
+                "prerequisites": ["lists"],
+                "difficulty": 8,
+            },
+        ],
+        "foregone": [],
+    },
+    "concepts": [
+        {"uuid": "7533db6d", "slug": "list-comprehensions", "name": "List Comprehensions"},
+        {"uuid": "a629488d", "slug": "string-formatting", "name": "String Formatting"},
+    ],
+}
+
+
+def make_track(root: Path, config: object) -> Path:
+    """A track laid out as Exercism's repositories are, holding the three real samples."""
+    for slug in ("hello-world", "matrix", "two-fer"):
+        kind = "concept" if slug == "two-fer" else "practice"
+        shutil.copytree(EXERCISM_SAMPLES / slug, root / "exercises" / kind / slug)
+    text = config if isinstance(config, str) else json.dumps(config, indent=2)
+    (root / "config.json").write_text(text)
+    return root
+
+
+def test_a_whole_track_gives_names_difficulties_and_topics(tmp_path: Path) -> None:
+    report = load_exercises(make_track(tmp_path / "python", TRACK_CONFIG))
+
+    assert report.errors == []
+    specs = {spec.slug: spec for spec in report.exercises}
+    assert (specs["hello-world"].difficulty, specs["matrix"].difficulty) == ("easy", "hard")
+    # The first concept practised, by the track's own name for it.
+    assert specs["matrix"].topic == "List Comprehensions"
+    assert specs["two-fer"].topic == "String Formatting"
+    assert specs["two-fer"].title == "Two-Fer (concept)"
+    # Nothing practised and no difficulty given: the defaults stay.
+    assert specs["hello-world"].topic == "Exercism"
+    assert specs["two-fer"].difficulty == "medium"
+
+
+@pytest.mark.parametrize(
+    ("level", "word"), [(1, "easy"), (3, "easy"), (4, "medium"), (7, "medium"), (8, "hard")]
+)
+def test_exercism_difficulty_levels_read_as_its_website_words(
+    tmp_path: Path, level: int, word: str
+) -> None:
+    config = json.loads(json.dumps(TRACK_CONFIG))
+    config["exercises"]["practice"][1]["difficulty"] = level
+    specs = {spec.slug: spec for spec in load_exercises(make_track(tmp_path, config)).exercises}
+    assert specs["matrix"].difficulty == word
+
+
+def test_unusable_track_values_fall_back_to_the_defaults(tmp_path: Path) -> None:
+    config = json.loads(json.dumps(TRACK_CONFIG))
+    matrix = config["exercises"]["practice"][1]
+    matrix.update(difficulty=42, practices=[7], name="  ")
+    matrix["topics"] = None
+    config["concepts"] = "not a list"
+    specs = {spec.slug: spec for spec in load_exercises(make_track(tmp_path, config)).exercises}
+    assert (specs["matrix"].difficulty, specs["matrix"].topic) == ("medium", "Exercism")
+    assert specs["matrix"].title == "Matrix"
+    # A concept slug the track does not name is shown in words.
+    assert specs["two-fer"].topic == "String formatting"
+
+
+def test_a_broken_track_config_is_reported_and_its_exercises_still_load(tmp_path: Path) -> None:
+    root = make_track(tmp_path, '{"exercises": {"practice": [}')
+    report = load_exercises(root)
+    assert [spec.slug for spec in report.exercises] == ["hello-world", "matrix", "two-fer"]
+    assert {spec.difficulty for spec in report.exercises} == {"medium"}
+    assert len(report.errors) == 1
+    assert report.errors[0].path == root / "config.json"
+    assert "is not valid JSON" in report.errors[0].problem
+
+
+def test_a_config_json_that_is_no_track_is_ignored(tmp_path: Path) -> None:
+    report = load_exercises(make_track(tmp_path, {"name": "some other tool's settings"}))
+    assert report.errors == []
+    assert {spec.topic for spec in report.exercises} == {"Exercism"}
+
+
+def test_a_track_config_outside_the_imported_folder_is_not_read(tmp_path: Path) -> None:
+    make_track(tmp_path, TRACK_CONFIG)
+    report = load_exercises(tmp_path / "exercises" / "practice")
+    assert {spec.slug: spec.difficulty for spec in report.exercises} == {
+        "hello-world": "medium",
+        "matrix": "medium",
+    }
