@@ -112,3 +112,37 @@ def test_only_instructors_get_the_ai_log_link(
     assert reverse("assist:log") not in client.get(reverse("exercises:list")).content.decode()
     client.force_login(instructor)
     assert reverse("assist:log") in client.get(reverse("exercises:list")).content.decode()
+
+
+def test_the_log_shows_what_was_asked_and_why_a_request_ended_early(
+    client: Client, instructor: User, student: User, add_two: Exercise, logged: dict
+) -> None:
+    AiRequest.objects.filter(pk=logged["blocked"].pk).update(hint_level=2, finish_reason="guard")
+    failed = AiRequest.objects.create(
+        student=student,
+        exercise=add_two,
+        kind="explain_code",
+        status="failed",
+        finish_reason="timeout",
+        error_message="The answer took too long and was stopped.",
+        context={"selection": "for i in range(10):\n    total += i"},
+    )
+    client.force_login(instructor)
+    response = client.get(reverse("assist:log"))
+    by_id = {row.item.pk: row for row in response.context["rows"]}
+
+    assert by_id[logged["mine"].pk].asked == "why does my loop never stop?"
+    assert by_id[logged["mine"].pk].why == ""
+    assert by_id[logged["blocked"].pk].asked == "Hint, level 2"
+    assert by_id[logged["blocked"].pk].why == (
+        "blocked by the guard: code block 1 passes every test"
+    )
+    assert by_id[failed.pk].asked == "Explain: for i in range(10): total += i"
+    assert by_id[failed.pk].why == "The answer took too long and was stopped."
+    AiRequest.objects.filter(pk=failed.pk).update(status="cancelled", error_message="")
+    response = client.get(reverse("assist:log"))
+    assert {row.item.pk: row.why for row in response.context["rows"]}[
+        failed.pk
+    ] == "took too long and was stopped"
+    page = response.content.decode()
+    assert "why does my loop never stop?" in page and "Hint, level 2" in page

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tutor.accounts.decorators import instructor_required
 from tutor.accounts.roles import signed_in_user
 from tutor.assist.models import AiRequest
-from tutor.assist.selectors.log import LogFilter, search_ai_log, visible_ai_request
+from tutor.assist.selectors.log import LogFilter, log_rows, search_ai_log, visible_ai_request
 from tutor.assist.services.review import set_flag
 
 PAGE_SIZE = 50
@@ -30,6 +30,7 @@ def ai_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
+        "rows": log_rows(page),
         "filter": log_filter,
         "kinds": AiRequest.Kind.choices,
         "verdicts": ["allow", "redact", "block"],

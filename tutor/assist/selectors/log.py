@@ -1,5 +1,6 @@
 """The AI log as an instructor reads it: every request and reply of their students."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -50,6 +51,65 @@ def search_ai_log(instructor: User, log_filter: LogFilter) -> QuerySet[AiRequest
     if log_filter.needs_review:
         requests = requests.filter(Q(flagged=True) | Q(guard_verdict__in=["block", "redact"]))
     return requests.order_by("-created_at")
+
+
+ASKED_LENGTH = 120
+# finish_reason -> what it means for the student, where it is not a plain finished answer.
+ENDINGS = {
+    "length": "cut off at the answer length limit",
+    "timeout": "took too long and was stopped",
+    "cancelled": "cancelled",
+    "error": "failed",
+    "guard": "blocked by the guard",
+    "screened": "refused before the model saw it",
+}
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """One line of the AI log: the request, what the student asked for, and why it ended
+    otherwise than with a complete answer ("" when it did)."""
+
+    item: AiRequest
+    asked: str
+    why: str
+
+
+def log_rows(requests: Iterable[AiRequest]) -> list[LogRow]:
+    return [LogRow(item, what_was_asked(item), why_it_ended(item)) for item in requests]
+
+
+def what_was_asked(ai_request: AiRequest) -> str:
+    """The question for Ask; otherwise the task in words, with the hint level or the selection."""
+    context = ai_request.context if isinstance(ai_request.context, dict) else {}
+    kind = ai_request.kind
+    if kind == AiRequest.Kind.ASK:
+        return _shortened(str(context.get("question") or ""))
+    if kind == AiRequest.Kind.HINT:
+        level = ai_request.hint_level
+        return f"Hint, level {level}" if level else "Hint"
+    if kind == AiRequest.Kind.EXPLAIN_CODE:
+        selection = str(context.get("selection") or "").strip()
+        return f"Explain: {_shortened(selection)}" if selection else "Explain the selection"
+    if kind == AiRequest.Kind.EXPLAIN_ERROR:
+        submission = context.get("submission_id")
+        return f"Explain the failed run #{submission}" if submission else "Explain the error"
+    return str(ai_request.get_kind_display())
+
+
+def why_it_ended(ai_request: AiRequest) -> str:
+    ending = ENDINGS.get(ai_request.finish_reason, "")
+    if ai_request.status in {AiRequest.Status.FAILED, AiRequest.Status.CANCELLED}:
+        # The stored message says it best (a timeout, a worker lost, an exam starting).
+        return ai_request.error_message.strip() or ending or str(ai_request.status)
+    if ai_request.guard_verdict == "block" and ai_request.guard_reason:
+        return f"{ending or 'blocked by the guard'}: {ai_request.guard_reason}"
+    return ending
+
+
+def _shortened(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= ASKED_LENGTH else flat[: ASKED_LENGTH - 1] + "…"
 
 
 def visible_ai_request(instructor: User, request_id: int) -> AiRequest | None:
