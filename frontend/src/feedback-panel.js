@@ -4,6 +4,7 @@
 import { h } from "./dom.js";
 import { showFeedbackMarkers } from "./feedback-gutter.js";
 import { locateLine, markedLines, withComment, withoutComment } from "./feedback-list.js";
+import { renderMarkdown } from "./markdown.js";
 
 const KIND_WORD = { run: "run", submit: "submission" };
 const FRESH_MS = 8000;
@@ -97,7 +98,8 @@ export class FeedbackPanel {
         ),
       ),
       lineButton,
-      h("p", { className: "feedback-body", text: comment.body }),
+      // Instructors write Markdown (`code`, lists); rendered and sanitised like AI answers.
+      h("div", { className: "feedback-body markdown" }, renderMarkdown(comment.body, { breaks: true })),
       note,
     );
     if (fresh) setTimeout(() => item.classList.remove("fresh"), FRESH_MS);

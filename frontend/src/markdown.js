@@ -63,8 +63,9 @@ purifier.addHook("afterSanitizeAttributes", (node) => {
   }
 });
 
-export function renderMarkdown(text) {
-  const html = marked.parse(text, { async: false });
+// breaks: true turns single newlines into line breaks, as an instructor typing a comment expects.
+export function renderMarkdown(text, { breaks = false } = {}) {
+  const html = marked.parse(text, { async: false, breaks });
   return purifier.sanitize(html, {
     ALLOWED_TAGS,
     ALLOWED_ATTR,

@@ -58,9 +58,11 @@ def test_a_comment_appears_live_in_the_students_workspace(
     # Picking a line number fills the form in place (review.js).
     teacher.get_by_role("link", name="Comment on line 2").click()
     expect(teacher.get_by_label("Line", exact=True)).to_have_value("2")
-    teacher.get_by_role("textbox", name="Comment").fill("Subtracting? The task says add.")
+    teacher.get_by_role("textbox", name="Comment").fill("Subtracting? The task says `a + b`.")
     teacher.get_by_role("button", name="Add comment").click()
     expect(teacher.locator(".review-comment")).to_contain_text("Subtracting?")
+    # Markdown: the backticks become code on both pages.
+    expect(teacher.locator(".review-comment code")).to_have_text("a + b")
     teacher.get_by_role("button", name="Mark reviewed").click()
     expect(teacher.locator(".review-mark")).to_contain_text("Reviewed by Tess")
     screenshot(teacher, "review-submission")
@@ -68,7 +70,8 @@ def test_a_comment_appears_live_in_the_students_workspace(
     panel = student.locator("#feedback-panel")
     expect(panel).to_be_visible()
     expect(panel).to_contain_text("Tess on line 2")
-    expect(panel).to_contain_text("Subtracting? The task says add.")
+    expect(panel).to_contain_text("Subtracting? The task says a + b.")
+    expect(panel.locator(".feedback-body code")).to_have_text("a + b")
     expect(student.locator(".cm-feedback-marker")).to_have_count(1)
     panel.get_by_role("button", name="Show line 2 in the editor").click()
     expect(student.locator(".cm-activeLine")).to_have_text("    return a - b")

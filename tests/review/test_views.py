@@ -219,9 +219,19 @@ def test_comments_are_shown_under_their_line(attempts: list[Submission], instruc
     add_comment(instructor, attempts[1], 2, "Subtracting?\nRead the task again.")
     page = text(logged_in(instructor).get(page_of(attempts[1])))
     line_two = page.index('<tr id="L2"')
-    comment = page.index("Subtracting?<br>Read the task again.")
-    assert line_two < comment
+    comment = page.index("Subtracting?<br>")
+    assert line_two < comment < page.index("Read the task again.")
     assert "line 2" in page[comment - 400 : comment]
+
+
+def test_comments_render_markdown_and_nothing_that_runs(
+    attempts: list[Submission], instructor: User
+) -> None:
+    body = "Use `a + b`, not `a - b`.\n\n- **read** the task\n<script>alert(1)</script>"
+    add_comment(instructor, attempts[1], 2, body)
+    page = text(logged_in(instructor).get(page_of(attempts[1])))
+    assert "<code>a + b</code>" in page and "<strong>read</strong>" in page
+    assert "<script>alert(1)" not in page and "`a + b`" not in page
 
 
 def test_adding_a_comment_redirects_to_it(attempts: list[Submission], instructor: User) -> None:
