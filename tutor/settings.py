@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tutor.accounts.context_processors.roles",
             ],
+            "libraries": {"sorting": "tutor.sorting"},
         },
     },
 ]

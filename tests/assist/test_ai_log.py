@@ -146,3 +146,25 @@ def test_the_log_shows_what_was_asked_and_why_a_request_ended_early(
     ] == "took too long and was stopped"
     page = response.content.decode()
     assert "why does my loop never stop?" in page and "Hint, level 2" in page
+
+
+def test_the_log_sorts_on_the_server_by_any_sortable_column(
+    client: Client, instructor: User, student: User, other_student: User, logged: dict
+) -> None:
+    course = create_course("Python 2", "python-2", instructors=[instructor])
+    enrol(course, other_student)
+    mine, blocked, outsider = logged["mine"].pk, logged["blocked"].pk, logged["outsider"].pk
+    client.force_login(instructor)
+    assert rows(client) == [outsider, blocked, mine]  # newest first by default
+    assert rows(client, sort="when") == [mine, blocked, outsider]
+    assert rows(client, sort="student") == [mine, blocked, outsider]  # alice, alice, bob
+    assert rows(client, sort="-student") == [outsider, blocked, mine]
+    assert rows(client, sort="kind") == [mine, blocked, outsider]  # ask before hint
+    # An unknown column is the default order, not an error; filters still apply.
+    assert rows(client, sort="password") == [outsider, blocked, mine]
+    assert rows(client, sort="student", kind="hint") == [blocked, outsider]
+
+    page = client.get(reverse("assist:log"), {"sort": "student", "kind": "hint"}).content.decode()
+    # The header links flip the direction, keep the filters and start at page 1.
+    assert 'aria-sort="ascending"><a class="sort-link" href="?sort=-student&amp;kind=hint"' in page
+    assert 'href="?sort=exercise&amp;kind=hint"' in page

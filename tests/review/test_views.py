@@ -277,3 +277,21 @@ def test_mark_reviewed_and_unmark_from_the_page(
     assert not ReviewMark.objects.exists()
     assert "Mark reviewed" in text(client.get(page_of(attempts[2])))
     assert client.post(url, {"reviewed": "yes"}).status_code == 400
+
+
+def test_the_list_sorts_on_the_server_and_keeps_its_filters(
+    attempts: list[Submission], instructor: User
+) -> None:
+    client = logged_in(instructor)
+    newest_first = [submission.pk for submission in client.get(LIST).context["page"]]
+    oldest_first = [s.pk for s in client.get(LIST, {"sort": "when"}).context["page"]]
+    assert oldest_first == list(reversed(newest_first))
+    add_comment(instructor, attempts[0], 1, "Look here.")
+    by_comments = client.get(LIST, {"sort": "-comments"}).context["page"]
+    assert by_comments[0].pk == attempts[0].pk
+    page = text(client.get(LIST, {"sort": "-comments", "state": "unreviewed"}))
+    assert (
+        'aria-sort="descending"><a class="sort-link" href="?sort=comments&amp;state=unreviewed"'
+        in page
+    )
+    assert '<input type="hidden" name="sort" value="-comments">' in page

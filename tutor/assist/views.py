@@ -8,8 +8,16 @@ from django.views.decorators.http import require_GET, require_POST
 from tutor.accounts.decorators import instructor_required
 from tutor.accounts.roles import signed_in_user
 from tutor.assist.models import AiRequest
-from tutor.assist.selectors.log import LogFilter, log_rows, search_ai_log, visible_ai_request
+from tutor.assist.selectors.log import (
+    LOG_COLUMNS,
+    LOG_DEFAULT_SORT,
+    LogFilter,
+    log_rows,
+    search_ai_log,
+    visible_ai_request,
+)
 from tutor.assist.services.review import set_flag
+from tutor.sorting import sorting_from
 
 PAGE_SIZE = 50
 
@@ -26,11 +34,13 @@ def ai_log(request: HttpRequest) -> HttpResponse:
         flagged_only=request.GET.get("flagged") == "1",
         needs_review=request.GET.get("review") == "1",
     )
-    requests = search_ai_log(signed_in_user(request), log_filter)
+    sorting = sorting_from(request.GET.get("sort", ""), LOG_COLUMNS, LOG_DEFAULT_SORT)
+    requests = search_ai_log(signed_in_user(request), log_filter, sorting)
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "rows": log_rows(page),
+        "sorting": sorting,
         "filter": log_filter,
         "kinds": AiRequest.Kind.choices,
         "verdicts": ["allow", "redact", "block"],

@@ -19,6 +19,8 @@ from tutor.courses.selectors import is_course_instructor
 from tutor.review.forms import CommentForm
 from tutor.review.models import LineComment
 from tutor.review.selectors.queue import (
+    QUEUE_COLUMNS,
+    QUEUE_DEFAULT_SORT,
     QueueFilters,
     course_submission,
     filter_exercises,
@@ -28,6 +30,7 @@ from tutor.review.selectors.queue import (
 )
 from tutor.review.selectors.submission import submission_review
 from tutor.review.services import NotYourComment, add_comment, delete_comment, set_reviewed
+from tutor.sorting import sorting_from
 
 PAGE_SIZE = 25
 
@@ -53,10 +56,13 @@ def _course_submission(course: Course, submission_id: int) -> Submission:
 def review_list_view(request: HttpRequest, slug: str) -> HttpResponse:
     course = _taught_course(request, slug)
     filters = QueueFilters.from_query(request.GET)
-    page = Paginator(review_queue(course, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    sorting = sorting_from(request.GET.get("sort", ""), QUEUE_COLUMNS, QUEUE_DEFAULT_SORT)
+    queue = review_queue(course, filters, sorting)
+    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "course": course,
         "filters": filters,
+        "sorting": sorting,
         "page": page,
         "students": filter_students(course),
         "exercises": filter_exercises(course),

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from tutor.assist.models import AiRequest
 from tutor.courses.models import Enrollment
+from tutor.sorting import Sorting, sorting_from
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,22 @@ def visible_ai_requests(instructor: User) -> QuerySet[AiRequest]:
     return requests.filter(student_id__in=students)
 
 
-def search_ai_log(instructor: User, log_filter: LogFilter) -> QuerySet[AiRequest]:
+# ?sort= keys of the AI log's columns -> the fields they order by; the id breaks ties.
+LOG_COLUMNS: dict[str, tuple[str, ...]] = {
+    "when": ("created_at", "pk"),
+    "student": ("student__username", "created_at", "pk"),
+    "exercise": ("exercise__slug", "created_at", "pk"),
+    "kind": ("kind", "created_at", "pk"),
+    "status": ("status", "created_at", "pk"),
+    "guard": ("guard_verdict", "created_at", "pk"),
+    "rating": ("rating", "created_at", "pk"),
+}
+LOG_DEFAULT_SORT = "-when"
+
+
+def search_ai_log(
+    instructor: User, log_filter: LogFilter, sorting: Sorting | None = None
+) -> QuerySet[AiRequest]:
     requests = visible_ai_requests(instructor)
     if log_filter.text:
         requests = requests.filter(
@@ -50,7 +66,8 @@ def search_ai_log(instructor: User, log_filter: LogFilter) -> QuerySet[AiRequest
         requests = requests.filter(flagged=True)
     if log_filter.needs_review:
         requests = requests.filter(Q(flagged=True) | Q(guard_verdict__in=["block", "redact"]))
-    return requests.order_by("-created_at")
+    sorting = sorting or sorting_from(LOG_DEFAULT_SORT, LOG_COLUMNS, LOG_DEFAULT_SORT)
+    return requests.order_by(*sorting.order_by())
 
 
 ASKED_LENGTH = 120

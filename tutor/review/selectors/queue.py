@@ -8,6 +8,7 @@ from django.http import QueryDict
 
 from exercises.models import Exercise, Submission
 from tutor.courses.models import Course
+from tutor.sorting import Sorting, sorting_from
 
 REVIEW_STATES = {"unreviewed", "reviewed"}
 
@@ -48,7 +49,22 @@ def course_submission(course: Course, submission_id: int) -> Submission | None:
     )
 
 
-def review_queue(course: Course, filters: QueueFilters) -> QuerySet[Submission]:
+# ?sort= keys of the queue's columns -> the fields they order by; the id breaks ties.
+QUEUE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "when": ("created_at", "pk"),
+    "student": ("student__username", "created_at", "pk"),
+    "exercise": ("exercise__title", "created_at", "pk"),
+    "kind": ("kind", "created_at", "pk"),
+    "result": ("passed", "tests_passed", "created_at", "pk"),
+    "comments": ("comment_count", "created_at", "pk"),
+    "reviewed": ("review_mark__reviewed_at", "created_at", "pk"),
+}
+QUEUE_DEFAULT_SORT = "-when"
+
+
+def review_queue(
+    course: Course, filters: QueueFilters, sorting: Sorting | None = None
+) -> QuerySet[Submission]:
     submissions = (
         course_submissions(course)
         .select_related("student", "exercise", "review_mark", "review_mark__reviewed_by")
@@ -64,7 +80,8 @@ def review_queue(course: Course, filters: QueueFilters) -> QuerySet[Submission]:
         submissions = submissions.filter(exercise__slug=filters.exercise_slug)
     if filters.kind:
         submissions = submissions.filter(kind=filters.kind)
-    return submissions.order_by("-created_at", "-pk")
+    sorting = sorting or sorting_from(QUEUE_DEFAULT_SORT, QUEUE_COLUMNS, QUEUE_DEFAULT_SORT)
+    return submissions.order_by(*sorting.order_by())
 
 
 def unreviewed_count(course: Course) -> int:
