@@ -17,6 +17,7 @@ from tests.browser.conftest import SCREENSHOTS, OffsiteRequests, log_in, open_pa
 from tests.conftest import EXERCISM_SAMPLES, FIXTURES
 from tests.real_stack import free_port, stack_environment, start_daphne, stop
 from tutor.accounts.roles import make_instructor
+from tutor.assist.models import AiRequest
 from tutor.courses.models import Course
 from tutor.courses.services import create_course, enrol
 
@@ -58,6 +59,27 @@ def failed_submit(student: User, exercise: Exercise, passed: int) -> Submission:
     )
 
 
+def ask_and_fail(student: User, exercise: Exercise) -> None:
+    AiRequest.objects.create(
+        student=student,
+        exercise=exercise,
+        kind=AiRequest.Kind.ASK,
+        status=AiRequest.Status.DONE,
+        context={"question": "Why does `add(2, 3)` give -1?"},
+        reply="Look at the operator on line 2.",
+        guard_verdict="allow",
+    )
+    AiRequest.objects.create(
+        student=student,
+        exercise=exercise,
+        kind=AiRequest.Kind.HINT,
+        hint_level=2,
+        status=AiRequest.Status.FAILED,
+        finish_reason="timeout",
+        error_message="The answer took too long and was stopped.",
+    )
+
+
 @pytest.fixture
 def site() -> Iterator[str]:
     import_exercises_from(FIXTURES / "native")
@@ -73,6 +95,8 @@ def site() -> Iterator[str]:
         enrol(course, student)
         if number <= 3:
             failed_submit(student, add_two, passed=number)
+        if number == 1:
+            ask_and_fail(student, add_two)
     port = free_port()
     daphne = start_daphne(port, stack_environment())
     try:
@@ -197,4 +221,22 @@ def test_the_analytics_blocks_of_an_exercise_do_not_overlap(
                 or other["bottom"] <= box["top"] + 0.5
             )
             assert apart, (box, other)
+    assert offsite_requests == []
+
+
+def test_the_ai_log_shows_the_question_the_task_and_why_it_failed(
+    browser: Browser, site: str, offsite_requests: OffsiteRequests
+) -> None:
+    page = as_teacher(browser, site, offsite_requests, (1366, 768))
+    page.goto(f"{site}/instructor/ai-log/")
+    rows = page.locator("table.log tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text("Hint, level 2")
+    expect(rows.nth(0)).to_contain_text("The answer took too long and was stopped.")
+    expect(rows.nth(1)).to_contain_text("Why does `add(2, 3)` give -1?")
+    # Oldest first by a click on the sorted column's header.
+    page.get_by_role("link", name="When").click()
+    expect(page.locator("table.log thead th").first).to_have_attribute("aria-sort", "ascending")
+    expect(rows.nth(0)).to_contain_text("Why does")
+    screenshot(page, "tables-ai-log")
     assert offsite_requests == []
