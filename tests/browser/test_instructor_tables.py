@@ -91,7 +91,8 @@ def site() -> Iterator[str]:
     make_instructor(teacher)
     course = create_course("Python 1", "python-1", instructors=[teacher])
     for number in range(1, STUDENTS + 1):
-        student = users.create_user(f"student{number:02d}")
+        password = "student-password-1" if number == 1 else None
+        student = users.create_user(f"student{number:02d}", password=password)
         enrol(course, student)
         if number <= 3:
             failed_submit(student, add_two, passed=number)
@@ -239,4 +240,20 @@ def test_the_ai_log_shows_the_question_the_task_and_why_it_failed(
     expect(page.locator("table.log thead th").first).to_have_attribute("aria-sort", "ascending")
     expect(rows.nth(0)).to_contain_text("Why does")
     screenshot(page, "tables-ai-log")
+    assert offsite_requests == []
+
+
+def test_a_student_filters_the_exercise_list_by_source_and_difficulty(
+    browser: Browser, site: str, offsite_requests: OffsiteRequests
+) -> None:
+    page = open_page(browser, site, offsite_requests)
+    log_in(page, site, "student01", "student-password-1")
+    expect(page.locator(".exercise-row")).to_have_count(4 + EXTRA_EXERCISES)
+    page.get_by_label("Source").select_option("exercism")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator(".exercise-row")).to_have_count(3)
+    page.get_by_label("Search").fill("matrix")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator(".exercise-row")).to_have_text(["Matrix medium not started"])
+    screenshot(page, "student-exercise-list-filtered")
     assert offsite_requests == []
