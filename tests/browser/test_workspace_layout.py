@@ -208,3 +208,18 @@ def test_the_ai_answer_gets_the_room_results_leave_without_feedback(
     red, green, _blue = (int(part) for part in colours["actual"][4:-1].split(",")[:3])
     assert red > green, colours
     assert offsite_requests == []
+
+
+def test_on_a_narrow_screen_the_panes_stack_and_the_answer_keeps_room(
+    browser: Browser, site_with_feedback: str, offsite_requests: OffsiteRequests
+) -> None:
+    page = open_page(browser, site_with_feedback, offsite_requests)
+    page.set_viewport_size({"width": 900, "height": 700})
+    log_in(page, site_with_feedback, "carol", "carol-password-1")
+    page.goto(f"{site_with_feedback}/exercises/add-two/")
+    expect(page.locator(".turn")).to_have_count(2)
+    heights = box_heights(page)
+    page.screenshot(path=str(SCREENSHOTS / "layout-workspace-narrow.png"), full_page=True)
+    # 12rem at the default 16 px font: the conversation never collapses to a sliver.
+    assert heights["ai_log"] >= 12 * 16 - 1, heights
+    assert heights["results"] > 0 and heights["feedback"] > 0, heights
