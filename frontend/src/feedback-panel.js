@@ -5,6 +5,7 @@ import { h } from "./dom.js";
 import { showFeedbackMarkers } from "./feedback-gutter.js";
 import { locateLine, markedLines, withComment, withoutComment } from "./feedback-list.js";
 import { renderMarkdown } from "./markdown.js";
+import { setCollapsed } from "./pane-toggle.js";
 
 const KIND_WORD = { run: "run", submit: "submission" };
 const FRESH_MS = 8000;
@@ -35,6 +36,8 @@ export class FeedbackPanel {
   }
 
   add(comment) {
+    // New advice is worth seeing: a folded panel opens for it.
+    setCollapsed(this.root, false);
     this.comments = withComment(this.comments, comment);
     this.render(comment.id);
     this.status.textContent = `New feedback from ${comment.author} on line ${comment.line}.`;

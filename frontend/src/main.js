@@ -9,6 +9,7 @@ import { feedbackGutter } from "./feedback-gutter.js";
 import { FeedbackPanel } from "./feedback-panel.js";
 import { Grading } from "./grading.js";
 import { InlineCompletion } from "./inline-completion.js";
+import { wirePaneToggles } from "./pane-toggle.js";
 import { ResultsView } from "./results-view.js";
 import { WorkspaceSocket } from "./socket.js";
 import { THEME_EVENT, isDarkTheme } from "./theme-state.js";
@@ -69,6 +70,7 @@ draft = new DraftAutosave({
 });
 
 feedback = new FeedbackPanel({ root: byId("feedback-panel"), editor });
+wirePaneToggles(root);
 
 aiPanel = new AiPanel({ root: byId("ai-panel"), editor, send, expectReply });
 

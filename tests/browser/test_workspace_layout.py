@@ -174,6 +174,20 @@ def test_the_ai_answer_keeps_its_share_with_results_feedback_and_notice(
     # What did not fit is still there, a scroll away inside its own pane.
     assert heights["results_scroll"], heights
     assert heights["results"] > 0 and heights["feedback"] > 0, heights
+
+    # Folding the feedback down to its header gives the results its room.
+    page.locator("#feedback-panel").get_by_role("button", name="Hide").click()
+    expect(page.locator("#feedback-panel .pane-body")).to_be_hidden()
+    folded = box_heights(page)
+    assert folded["feedback"] < 45 and folded["results"] > heights["results"], folded
+    assert folded["ai_log"] / folded["column"] >= AI_SHARE_GOAL, folded
+    # ... and folding the results too gives it all to the conversation.
+    page.locator(".results-pane").get_by_role("button", name="Hide").click()
+    both = box_heights(page)
+    record("layout-workspace-folded", both)
+    assert both["ai_log"] > folded["ai_log"] + 100, both
+    page.locator("#feedback-panel").get_by_role("button", name="Show").click()
+    expect(page.locator("#feedback-panel .pane-body")).to_be_visible()
     assert offsite_requests == []
 
 
