@@ -14,8 +14,10 @@ class SandboxConfig:
     slots: int = 2
     # Holds one lock file per slot, shared by every worker process of this server.
     lock_dir: str = DEFAULT_LOCK_DIR
-    # Slot i runs as uid/gid first_uid + i (only when the server runs as root).
+    # Slot i runs the student's code as uid/gid first_uid + i and the tests as
+    # first_uid + tests_uid_offset + i (only when the server runs as root).
     first_uid: int = 61000
+    tests_uid_offset: int = 1000
     # How long run_tests waits for a free slot before it gives up with SandboxBusy.
     slot_wait_seconds: float = 120.0
     bwrap_path: str = "/usr/bin/bwrap"
@@ -25,7 +27,9 @@ class SandboxConfig:
     def __post_init__(self) -> None:
         if self.slots < 1:
             raise ValueError("SandboxConfig.slots must be at least 1")
-        if not 0 < self.first_uid < 2**31 - self.slots:
+        if not self.slots <= self.tests_uid_offset < 2**20:
+            raise ValueError("SandboxConfig.tests_uid_offset must be at least the slot count")
+        if not 0 < self.first_uid < 2**31 - self.slots - self.tests_uid_offset:
             raise ValueError("SandboxConfig.first_uid is out of range")
 
     @classmethod
