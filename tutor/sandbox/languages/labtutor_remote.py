@@ -459,6 +459,14 @@ class RemoteModule(types.ModuleType):
         }
         connection.value_of(connection.request(request))
 
+    def __delattr__(self, name: str) -> None:
+        if name.startswith("_"):
+            super().__delattr__(name)
+            return
+        connection = _connection()
+        request = {"op": "delattr", "h": self.__dict__["_lt_id"], "name": name}
+        connection.value_of(connection.request(request))
+
 
 class RemoteModuleFinder:
     """Imports of the student's module names give RemoteModules; nothing else is touched."""
