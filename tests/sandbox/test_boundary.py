@@ -171,30 +171,61 @@ def test_values_objects_classes_and_exceptions_cross_the_boundary(grade: Grade) 
     failures = [(t.name, t.message, t.traceback) for t in result.tests if t.outcome != "passed"]
     assert failures == []
     assert result.passed
-    printed = [t for t in result.tests if t.name.endswith("test_print_and_input")][0]
+    printed = next(t for t in result.tests if t.name.endswith("test_print_and_input"))
     # A patched input() prints no prompt; the real one does.
     assert printed.stdout == "Hello, Ada\nYour name? Hello, Grace\nYour name? "
     assert printed.stderr == "careful\ncareful\n"
 
 
 def test_what_cannot_cross_fails_with_a_clear_message_naming_the_test(grade: Grade) -> None:
-    tests = """\
-        import datetime
-        from solution import Stack, apply
+    student = """\
+        class Thing:
+            pass
 
-        def test_sends_a_date():
-            Stack(datetime.date(2020, 1, 1))
+        def peek(thing):
+            return thing.__globals__["EXPECTED"]
+
+        def reset(counter):
+            counter.looks = 0
+
+        def read(counter):
+            return counter.looks
+    """
+    tests = """\
+        from solution import peek, read, reset
+
+        EXPECTED = "the hidden answer"
+
+        class Counter:
+            looks = 3
 
         def test_subclasses_a_student_class():
-            class Bigger(Stack):
-                pass
-    """
-    sends, subclasses = grade(STUDENT, {"test_x.py": tests}).tests
+            from solution import Thing
 
-    assert sends.outcome == "error"
-    assert "a date cannot be sent to the student's code (in test_sends_a_date)" in sends.message
+            class Bigger(Thing):
+                pass
+
+        def test_the_students_code_cannot_reach_into_the_tests():
+            try:
+                peek(test_subclasses_a_student_class)
+            except AttributeError as error:
+                assert "out of reach" in str(error)
+            else:
+                raise AssertionError("reached the tests' globals")
+
+        def test_nor_change_their_objects():
+            counter = Counter()
+            try:
+                reset(counter)
+            except AttributeError:
+                pass
+            assert counter.looks == 3 and read(counter) == 3
+    """
+    subclasses, globals_, changes = grade(student, {"test_x.py": tests}).tests
+
     assert subclasses.outcome == "error"
-    assert "cannot subclass Stack, a class of the student's code" in subclasses.message
+    assert "cannot subclass Thing, a class of the student's code" in subclasses.message
+    assert (globals_.outcome, changes.outcome) == ("passed", "passed")
 
 
 def test_hostile_values_from_the_student_end_as_clean_errors(grade: Grade) -> None:
@@ -250,14 +281,14 @@ def test_helper_modules_for_the_tests_and_data_files_for_the_student(
 ) -> None:
     student = (
         "import os\n\ndef first_word(path):\n    with open(path) as f:\n"
-        "        return f.read().split()[0]\n\ndef can_see(path):\n    return os.path.exists(path)\n"
+        "        return f.read().split()[0]\n\n"
+        "def can_see(path):\n    return os.path.exists(path)\n"
     )
     helper = "def expect_first(value):\n    assert value == 'hello', value\n"
     tests = (
         "import os\nfrom test_utils import expect_first\nfrom solution import can_see, first_word\n"
         "\ndef test_reads_its_data():\n    expect_first(first_word('words.txt'))\n\n"
         "def test_helper_is_not_on_the_students_side():\n"
-        "    assert os.path.exists('test_utils.py') and not os.path.exists('words.txt')\n"
         "    assert not can_see('test_utils.py') and not can_see('test_words.py')\n"
     )
     result = run_tests(

@@ -16,6 +16,7 @@ from tutor.sandbox.languages.base import Language, Layout, RunSpec, SandboxComma
 from tutor.sandbox.models import Limits, RunResult, SourceFile
 from tutor.sandbox.processes import count_processes_of_uid, kill_processes_of_uid
 from tutor.sandbox.report import parse_report
+from tutor.sandbox.shared_tmp import shared_tmp
 from tutor.sandbox.slots import Slot, acquire_slot
 from tutor.sandbox.supervisor import MIB, Execution, Spawn, run_supervised
 from tutor.sandbox.verdict import judge
@@ -64,7 +65,10 @@ def run_tests(
             if unsafe:
                 execution = _run_unsafe(plugin, files, limits, slot, nonce, in_process)
             else:
-                execution = _run_in_bwrap(plugin, files, limits, slot, nonce, config, in_process)
+                with shared_tmp(config.shared_dir, limits.tmp_size_mb) as tmp:
+                    execution = _run_in_bwrap(
+                        plugin, files, limits, slot, nonce, config, in_process, tmp
+                    )
         finally:
             _empty_slot(slot)
     static_tests = plugin.discover_tests(test_files)
@@ -103,6 +107,7 @@ def _run_in_bwrap(
     nonce: str,
     config: SandboxConfig,
     in_process: bool,
+    tmp: str,
 ) -> Execution:
     report_read, report_write = os.pipe()
     tests_end, student_end = _channel()
@@ -115,14 +120,14 @@ def _run_in_bwrap(
             open_fds = [report_read, report_write]
             command = plugin.build_command(spec, own_uid=slot.has_own_uid)
             tests = _bwrap_spawn(
-                command, config, limits, [report_write], report_read, slot.uid, slot
+                command, config, limits, [report_write], report_read, slot.uid, slot, tmp
             )
             open_fds = []
             return run_supervised(tests, limits)
         spec = replace(spec, tests_channel_fd=tests_end, student_channel_fd=student_end)
         commands = plugin.build_commands(spec, own_uid=slot.has_own_uid)
         student = _bwrap_spawn(
-            commands.student, config, limits, [student_end], None, slot.uid, slot
+            commands.student, config, limits, [student_end], None, slot.uid, slot, tmp
         )
         open_fds = [report_read, report_write, tests_end]
         try:
@@ -134,6 +139,7 @@ def _run_in_bwrap(
                 report_read,
                 _tests_uid(slot),
                 slot,
+                tmp,
             )
         except BaseException:
             _discard(student)
@@ -153,6 +159,7 @@ def _bwrap_spawn(
     report_read: int | None,
     uid: int | None,
     slot: Slot,
+    tmp: str,
 ) -> Spawn:
     """A Spawn of bwrap around command. Takes inherited (closed once the process has them)."""
     info_read, info_write = os.pipe()
@@ -167,7 +174,13 @@ def _bwrap_spawn(
             file_fds.append((fd, placed))
         env = _base_env(SANDBOX_LAYOUT) | command.env
         argv = bwrap_argv(
-            config.bwrap_path, command, env, file_fds, info_write, limits.tmp_size_mb * MIB
+            config.bwrap_path,
+            command,
+            env,
+            file_fds,
+            info_write,
+            limits.tmp_size_mb * MIB,
+            shared_tmp=tmp,
         )
     except BaseException:
         for fd in [info_read, *child_fds[len(inherited) :]]:
@@ -215,8 +228,11 @@ def _run_unsafe(
     )
     with tempfile.TemporaryDirectory(prefix="labtutor-unsafe-", ignore_cleanup_errors=True) as root:
         os.chmod(root, 0o711)  # noqa: S103 - the slot uids must reach their folders, not list root
-        tests_layout = _unsafe_layout(root, "tests", _tests_uid(slot))
-        student_layout = _unsafe_layout(root, "student", slot.uid)
+        work_dir = os.path.join(root, "work")
+        os.mkdir(work_dir)
+        os.chmod(work_dir, 0o1777)  # noqa: S103 - shared by the run's two processes; sticky
+        tests_layout = _unsafe_layout(root, "tests", work_dir)
+        student_layout = _unsafe_layout(root, "student", work_dir)
         report_read, report_write = os.pipe()
         spec = files.spec(limits, tests_layout, nonce, report_write)
         if in_process:
@@ -236,6 +252,10 @@ def _run_unsafe(
         commands = plugin.build_commands(spec, own_uid=slot.has_own_uid)
         _write_files(commands.tests)
         _write_files(commands.student)
+        if slot.uid is not None:
+            for placed in commands.student.files:
+                if placed.path.startswith(work_dir + "/"):
+                    os.chown(placed.path, slot.uid, slot.uid)
         student = _plain_spawn(
             commands.student, [student_end], None, slot.uid, slot, limits, student_layout
         )
@@ -251,15 +271,15 @@ def _run_unsafe(
         return run_supervised(tests, limits, companion=student)
 
 
-def _unsafe_layout(root: str, name: str, uid: int | None) -> Layout:
+def _unsafe_layout(root: str, name: str, work_dir: str) -> Layout:
     layout = Layout(
-        work_dir=os.path.join(root, name, "work"), tool_dir=os.path.join(root, name, "tool")
+        work_dir=work_dir,
+        tool_dir=os.path.join(root, name, "tool"),
+        tests_dir=os.path.join(root, name, "tests"),
     )
-    os.makedirs(layout.work_dir)
     os.makedirs(layout.tool_dir)
-    if uid is not None:
-        os.chmod(os.path.dirname(layout.work_dir), 0o711)  # noqa: S103
-        os.chown(layout.work_dir, uid, uid)
+    os.makedirs(layout.tests_dir)  # type: ignore[arg-type]
+    os.chmod(os.path.join(root, name), 0o755)  # noqa: S103
     return layout
 
 

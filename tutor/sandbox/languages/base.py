@@ -21,6 +21,9 @@ class Layout:
 
     work_dir: str
     tool_dir: str
+    # Where the tests' own files go, apart from the working directory the student's process
+    # shares; None: in the working directory (one process for both).
+    tests_dir: str | None = None
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,23 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from typing import Any
 
+LOCAL_OPERATIONS: dict[str, Callable[..., object]] = {
+    "len": len,
+    "getitem": lambda obj, key: obj[key],
+    "iter": iter,
+    "next": next,
+    "contains": lambda obj, item: item in obj,
+    "bool": bool,
+    "str": str,
+    "repr": repr,
+    "hash": hash,
+    "index": lambda obj: obj.__index__(),
+    "eq": lambda obj, other: obj == other,
+    "lt": lambda obj, other: obj < other,
+    "le": lambda obj, other: obj <= other,
+    "gt": lambda obj, other: obj > other,
+    "ge": lambda obj, other: obj >= other,
+}
 PLAIN_BASES = (dict, list, tuple, str, bytes, bytearray, set, frozenset, bool, int, float)
 BROKEN = "the connection to your code broke"
 
@@ -43,8 +60,8 @@ class Connection:
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
         self.proxies: dict[int, object] = {}
-        self.callbacks: list[Callable[..., object]] = []
-        self.callback_ids: dict[int, int] = {}
+        self.locals: list[object] = []
+        self.local_ids: dict[int, int] = {}
         self.encoder = Encoder(self.reference)
         self.decoder = Decoder(self.stand_in)
         self.broken: str | None = None
@@ -62,21 +79,19 @@ class Connection:
             if isinstance(value, base):
                 copy: Any = base
                 return self.encoder.encode(copy(value))
-        if callable(value):
-            number = self.callback_ids.get(id(value))
-            if number is None:
-                number = len(self.callbacks)
-                self.callbacks.append(value)
-                self.callback_ids[id(value)] = number
-            return ["callback", number]
-        where = f" (in {self.current_test})" if self.current_test else ""
-        raise CannotCross(
-            f"a {type(value).__name__} cannot be sent to the student's code{where}: only plain "
-            "values (None, bool, int, float, str, bytes, list, tuple, dict, set), functions and "
-            "the student's own objects cross into its sandbox"
-        )
+        # Anything else of the tests' (a function, a counting sequence) stays here; the student's
+        # side gets a stand-in whose calls and reads come back here (LOCAL_OPERATIONS only).
+        number = self.local_ids.get(id(value))
+        if number is None or self.locals[number] is not value:
+            number = len(self.locals)
+            self.locals.append(value)
+            self.local_ids[id(value)] = number
+        return ["local", number]
 
     def stand_in(self, node: list[object]) -> object:
+        number = node[1] if len(node) == 2 else None
+        if node[0] == "lref" and isinstance(number, int) and 0 <= number < len(self.locals):
+            return self.locals[number]
         if node[0] == "handle" and len(node) >= 3 and type(node[1]) is int:
             number = node[1]
             existing = self.proxies.get(number)
@@ -113,7 +128,8 @@ class Connection:
     # Requests
 
     def request(self, message: dict[str, object]) -> dict[str, object]:
-        """Send one request and wait for its answer, serving input and callbacks meanwhile."""
+        """Send one request and wait for its answer, serving input and the tests' objects
+        meanwhile."""
         if self.broken is not None:
             raise BrokenConnection(self.broken)
         try:
@@ -121,7 +137,7 @@ class Connection:
             while True:
                 reply = self.channel.receive()
                 self.write_output(reply)
-                if "input" in reply or "stdin" in reply or "callback" in reply:
+                if "input" in reply or "stdin" in reply or "local" in reply:
                     self.channel.send(self.serve_student(reply))
                     continue
                 if "broken" in reply:
@@ -141,7 +157,7 @@ class Connection:
             sys.stderr.write(err)
 
     def serve_student(self, ask: dict[str, Any]) -> dict[str, object]:
-        """input(), a read of stdin, or a call of a test's function, made by the student's code."""
+        """input(), a read of stdin, or a use of a test's object, made by the student's code."""
         try:
             if "input" in ask:
                 value: object = builtins.input(str(ask["input"]))
@@ -150,15 +166,37 @@ class Connection:
             elif "stdin" in ask:
                 value = sys.stdin.readline()
             else:
-                function = self.callbacks[ask["callback"]]
-                args = self.decoder.decode(ask.get("args", ["list"]))
-                kwargs = self.decoder.decode(ask.get("kwargs", ["dict"]))
-                value = function(*args, **kwargs)
+                value = self.serve_local(ask)
             return {"ok": self.encoder.encode(value)}
         except WireError:
             raise
         except BaseException as exc:
             return {"raise": type(exc).__name__, "message": str(exc)}
+
+    def serve_local(self, ask: dict[str, Any]) -> object:
+        """An operation of the student's code on one of the tests' objects it was given."""
+        number, op = ask["local"], ask.get("op")
+        if type(number) is not int or not 0 <= number < len(self.locals):
+            raise WireError("an unknown object of the tests")
+        target = self.locals[number]
+        args = self.decoder.decode(ask.get("args", ["list"]))
+        if not isinstance(args, list):
+            raise WireError("arguments that are not a list")
+        if op == "call":
+            kwargs = self.decoder.decode(ask.get("kwargs", ["dict"]))
+            if not isinstance(kwargs, dict):
+                raise WireError("keyword arguments that are not a dict")
+            return target(*args, **kwargs)  # type: ignore[operator]
+        if op == "getattr":
+            name = args[0] if args else None
+            # Private and special attributes would lead into the tests' globals and code.
+            if not isinstance(name, str) or name.startswith("_"):
+                raise AttributeError(f"{name!r} of the tests' object is out of reach")
+            return getattr(target, name)
+        operation = LOCAL_OPERATIONS.get(str(op))
+        if operation is None:
+            raise TypeError(f"the student's code may not {op} the tests' objects")
+        return operation(target, *args)
 
     def value_of(self, reply: dict[str, object]) -> object:
         if "raise" in reply:

@@ -10,7 +10,9 @@ other side chose):
     ["bytes", latin-1 text]              likewise "bytearray"
     ["handle", id, kind, ...]            an object that stays in the student's process
     ["ref", id]                          such an object, sent back to the student's process
-    ["callback", id]                     a function of the tests, called back from the student's
+    ["local", id]                        an object that stays in the tests' process (a function,
+                                         a sequence that counts its reads)
+    ["lref", id]                         such an object, sent back to the tests' process
 
 Whatever arrives is decoded with caps on message size, nesting depth and element count; a broken
 message raises WireError, never anything else.

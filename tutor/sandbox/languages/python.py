@@ -93,15 +93,19 @@ class PythonLanguage:
             raise ValueError("a run in two processes needs both ends of the channel")
         interpreter = find_interpreter(must_be_world_readable=own_uid)
         tests_layout, student_layout = spec.layout, spec.student_layout or spec.layout
-        # Read-only, and never placed where the student's process could see them.
+        tests_dir = tests_layout.tests_dir or tests_layout.work_dir
+        # Read-only, and never placed where the student's process could see them: the working
+        # directory (and /tmp) is shared, so that the tests can write files for the student's
+        # code to read, but the tests' own files live apart.
         test_files = [
-            PlacedFile(f"{tests_layout.work_dir}/{file.name}", file.content.encode(), mode=0o444)
+            PlacedFile(f"{tests_dir}/{file.name}", file.content.encode(), mode=0o444)
             for file in [*spec.test_files, *spec.support_files]
         ]
         tests_config = [
             *self._tests_config(spec),
             ("channel_fd", str(spec.tests_channel_fd)),
             ("tool_dir", tests_layout.tool_dir),
+            ("tests_dir", tests_dir),
         ]
         student_files = [
             PlacedFile(f"{student_layout.work_dir}/{file.name}", file.content.encode())

@@ -124,6 +124,7 @@ class Agent:
         self.work_prefix = work_dir.rstrip("/") + "/"
         self.objects: dict[int, object] = {}
         self.ids: dict[int, int] = {}  # id(object) -> handle, so an object keeps one handle
+        self.locals: dict[int, TestsObject] = {}
         self.encoder = Encoder(self.handle_of)
         self.decoder = Decoder(self.resolve)
         self.stdout = CappedText(capture_chars)
@@ -132,6 +133,8 @@ class Agent:
     # Values
 
     def handle_of(self, value: object) -> list[object]:
+        if isinstance(value, TestsObject):
+            return ["lref", object.__getattribute__(value, "_number")]
         number = self.ids.get(id(value))
         if number is None or self.objects.get(number) is not value:
             number = len(self.objects) + 1
@@ -162,19 +165,14 @@ class Agent:
         tag = node[0]
         if tag == "ref" and len(node) == 2 and node[1] in self.objects:
             return self.objects[node[1]]
-        if tag == "callback" and len(node) == 2 and type(node[1]) is int:
-            return self.callback(node[1])
+        if tag == "local" and len(node) == 2 and type(node[1]) is int:
+            stand_in = self.locals.get(node[1])
+            if stand_in is None:
+                stand_in = self.locals[node[1]] = TestsObject(self, node[1])
+            return stand_in
         raise WireError(f"an unknown value tag {tag!r}")
 
-    def callback(self, number: int) -> Callable[..., object]:
-        def call_the_tests(*args: object, **kwargs: object) -> object:
-            message = {"callback": number, "args": self.encoder.encode(list(args))}
-            message["kwargs"] = self.encoder.encode(dict(kwargs))
-            return self.ask(message)
-
-        return call_the_tests
-
-    # Asking the tests' side (input, callbacks) in the middle of a request
+    # Asking the tests' side (input, their objects) in the middle of a request
 
     def ask(self, message: dict[str, object]) -> object:
         from labtutor_wire import builtin_exception
@@ -345,6 +343,79 @@ class Agent:
             exc.filename = exc.filename[len(self.work_prefix) :]  # type: ignore[index]
         text = "".join(traceback.format_list(frames))
         return text[-MAX_TRACEBACK_CHARS:], line
+
+
+class TestsObject:
+    """An object the tests passed in (a function, a sequence that counts its reads): it stays
+    in the tests' process, and what the student's code does with it is asked for there."""
+
+    __slots__ = ("_agent", "_number")
+
+    def __init__(self, agent: Agent, number: int) -> None:
+        object.__setattr__(self, "_agent", agent)
+        object.__setattr__(self, "_number", number)
+
+    def _ask(self, op: str, *args: object, **kwargs: object) -> Any:
+        agent: Agent = object.__getattribute__(self, "_agent")
+        message: dict[str, object] = {
+            "local": object.__getattribute__(self, "_number"),
+            "op": op,
+            "args": agent.encoder.encode(list(args)),
+        }
+        if kwargs:
+            message["kwargs"] = agent.encoder.encode(dict(kwargs))
+        return agent.ask(message)
+
+    def __getattr__(self, name: str) -> Any:
+        return self._ask("getattr", name)
+
+    def __call__(self, *args: object, **kwargs: object) -> Any:
+        return self._ask("call", *args, **kwargs)
+
+    def __len__(self) -> int:
+        return int(self._ask("len"))
+
+    def __getitem__(self, key: object) -> Any:
+        return self._ask("getitem", key)
+
+    def __iter__(self) -> Any:
+        return self._ask("iter")
+
+    def __next__(self) -> Any:
+        return self._ask("next")
+
+    def __contains__(self, item: object) -> bool:
+        return bool(self._ask("contains", item))
+
+    def __bool__(self) -> bool:
+        return bool(self._ask("bool"))
+
+    def __str__(self) -> str:
+        return str(self._ask("str"))
+
+    def __repr__(self) -> str:
+        return str(self._ask("repr"))
+
+    def __hash__(self) -> int:
+        return int(self._ask("hash"))
+
+    def __index__(self) -> int:
+        return int(self._ask("index"))
+
+    def __eq__(self, other: object) -> Any:
+        return self._ask("eq", other)
+
+    def __lt__(self, other: object) -> Any:
+        return self._ask("lt", other)
+
+    def __le__(self, other: object) -> Any:
+        return self._ask("le", other)
+
+    def __gt__(self, other: object) -> Any:
+        return self._ask("gt", other)
+
+    def __ge__(self, other: object) -> Any:
+        return self._ask("ge", other)
 
 
 class RemoteStdin(io.TextIOBase):

@@ -498,6 +498,27 @@ def connect_to_student(
     return False
 
 
+def share_temporary_files() -> None:
+    """The student's process runs as another uid: let it reach the temporary folders and files
+    that tests make for its code to read (tempfile makes them private to their owner)."""
+    import tempfile
+
+    make_folder, make_file = tempfile.mkdtemp, tempfile._mkstemp_inner  # type: ignore[attr-defined]
+
+    def mkdtemp(*args: object, **kwargs: object) -> str:
+        path = make_folder(*args, **kwargs)  # type: ignore[call-overload]
+        os.chmod(path, 0o1777)  # noqa: S103 - sticky: each side keeps its own files
+        return path
+
+    def mkstemp_inner(*args: object, **kwargs: object) -> tuple[int, str]:
+        fd, path = make_file(*args, **kwargs)
+        os.chmod(path, 0o644)
+        return fd, path
+
+    tempfile.mkdtemp = mkdtemp  # type: ignore[assignment]
+    tempfile._mkstemp_inner = mkstemp_inner  # type: ignore[attr-defined]
+
+
 def main() -> None:
     config = read_config(sys.stdin.read())
     # Tests get an empty stdin, like a program run with nothing typed.
@@ -511,13 +532,17 @@ def main() -> None:
     student_files = config.get("student_file", [])
     test_files = config.get("test_file", [])
     remote = "channel_fd" in config
-    exceptions = Exceptions(Files(work_dir, [] if remote else student_files, test_files))
+    tests_dir = config.get("tests_dir", [work_dir])[0]
+    exceptions = Exceptions(Files(tests_dir, [] if remote else student_files, test_files))
     run = TestRun(reporter, exceptions, int(config["capture_chars"][0]))
     if remote:
+        share_temporary_files()
         sys.path.insert(0, config["tool_dir"][0])
         loaded = connect_to_student(config, reporter, run, student_files)
         sys.path.remove(config["tool_dir"][0])
-    sys.path.insert(0, work_dir)
+    # The tests' folder only: the working directory is shared with the student's process,
+    # and nothing it writes there may become importable here.
+    sys.path.insert(0, tests_dir)
     os.chdir(work_dir)
     if not (loaded if remote else load_in_process(reporter, exceptions, student_files)):
         return
