@@ -74,9 +74,16 @@ def _run_in_sandbox(exercise: Exercise, code: str, tests: list[dict[str, str]]) 
     return run_tests(
         language=exercise.language,
         student_files=[SourceFile(exercise.student_filename, code)],
-        test_files=[SourceFile(test["filename"], test["code"]) for test in tests],
+        test_files=_source_files(tests),
         limits=Limits(time_seconds=exercise.time_limit_seconds, memory_mb=exercise.memory_limit_mb),
+        support_files=_source_files(exercise.support_files),
+        data_files=_source_files(exercise.data_files),
+        in_process=exercise.in_process,
     )
+
+
+def _source_files(files: list[dict[str, str]]) -> list[SourceFile]:
+    return [SourceFile(file["filename"], file["code"]) for file in files]
 
 
 def check_code(code: str) -> None:

@@ -58,10 +58,11 @@ class PythonLanguage:
         for data in data_files:
             if not DATA_FILE_NAME.fullmatch(data.name) or data.name.startswith("."):
                 raise ValueError(f"{data.name!r} is not a usable data file name")
+        # Support files go to the tests' side only, data files to the student's side only.
+        student_side = [file.name for file in [*student_files, *data_files]]
+        if len(set(student_side)) != len(student_side):
+            raise ValueError(f"file names must be unique, got {student_side}")
         names = [file.name for file in [*student_files, *test_files, *support_files]]
-        names_with_data = [*names, *(file.name for file in data_files)]
-        if len(set(names_with_data)) != len(names_with_data):
-            raise ValueError(f"file names must be unique, got {names_with_data}")
         for name in names:
             if not MODULE_FILE_NAME.fullmatch(name):
                 raise ValueError(f"{name!r} is not an importable Python file name")
