@@ -163,7 +163,7 @@ class PythonLanguage:
             argv=[interpreter, *INTERPRETER_FLAGS, tools[0].path],
             files=[*files, *tools],
             # A fixed hash seed: a student's set order is the same on every run.
-            env={"PYTHONHASHSEED": "0", "PYTHONIOENCODING": "utf-8"},
+            env={"PYTHONHASHSEED": "0", "PYTHONIOENCODING": "utf-8:surrogatepass"},
             # The config goes on stdin, so that the nonce is not in argv for all to see.
             stdin="".join(f"{key}={value}\n" for key, value in config).encode(),
             host_paths=_install_dirs_outside_usr(interpreter),
