@@ -100,3 +100,13 @@ async def test_a_hidden_exercise_refuses_new_workspace_sockets(
     connected, _ = await communicator.connect(timeout=10)
     assert connected
     await communicator.disconnect()
+
+
+@pytest.mark.django_db
+def test_an_in_process_exercise_is_marked_as_forgeable(
+    client: Client, instructor: User, add_two: Exercise
+) -> None:
+    client.force_login(instructor)
+    assert "verdict can be forged" not in client.get(reverse("content:exercises")).content.decode()
+    Exercise.objects.filter(pk=add_two.pk).update(in_process=True)
+    assert "verdict can be forged" in client.get(reverse("content:exercises")).content.decode()
