@@ -20,8 +20,8 @@ message raises WireError, never anything else.
 
 from __future__ import annotations
 
-import json
 import os
+from _json import encode_basestring_ascii, make_encoder, make_scanner
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -34,8 +34,41 @@ READ_CHUNK = 65536
 CONTAINERS = {list: "list", tuple: "tuple", set: "set", frozenset: "frozenset"}
 SCALARS = (str, int, float, bool, type(None))
 
-_dumps = json.JSONEncoder(ensure_ascii=True, allow_nan=True, separators=(",", ":")).encode
-_loads = json.JSONDecoder().decode
+
+def _refuse(value: object) -> object:
+    raise TypeError(f"a {type(value).__name__} in a message")
+
+
+class _ScannerContext:
+    """What _json's C scanner reads: json's defaults, without importing json (and re)."""
+
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int
+    parse_constant = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}.get
+    memo: dict[str, object] = {}
+
+
+# The C encoder and scanner that json itself uses: compact, ASCII, NaN allowed, no circular check
+# (messages are built by Encoder, whose depth is capped).
+_encode = make_encoder(None, _refuse, encode_basestring_ascii, None, ":", ",", False, False, True)
+_scan = make_scanner(_ScannerContext())  # type: ignore[arg-type]
+
+
+def _dumps(message: object) -> str:
+    return "".join(_encode(message, 0))
+
+
+def _loads(text: str) -> object:
+    try:
+        value, end = _scan(text, 0)
+    except StopIteration:
+        raise ValueError("not JSON") from None
+    if end != len(text):
+        raise ValueError("text after the JSON value")
+    return value
 
 
 class WireError(Exception):

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     import unittest
     from collections.abc import Callable
     from types import CodeType, FrameType, ModuleType, TracebackType
+    from typing import Any
 
     from labtutor_remote import Connection
 
@@ -498,15 +499,35 @@ def connect_to_student(
     return False
 
 
-def share_temporary_files() -> None:
+class ShareTemporaryFiles:
     """The student's process runs as another uid: let it reach the temporary folders and files
-    that tests make for its code to read (tempfile makes them private to their owner)."""
-    import tempfile
+    that tests make for its code to read (tempfile makes them private to their owner). A finder
+    that patches tempfile when a test imports it, so that runs without it don't pay for it."""
 
-    make_folder, make_file = tempfile.mkdtemp, tempfile._mkstemp_inner  # type: ignore[attr-defined]
+    def find_spec(self, name: str, path: object = None, target: object = None) -> object:
+        if name != "tempfile":
+            return None
+        path_finder: Any = next(
+            f for f in sys.meta_path if getattr(f, "__name__", "") == "PathFinder"
+        )
+        spec = path_finder.find_spec(name, path)
+        if spec is None or spec.loader is None:
+            return spec
+        load = spec.loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            load(module)
+            share(module)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+def share(tempfile: ModuleType) -> None:
+    make_folder, make_file = tempfile.mkdtemp, tempfile._mkstemp_inner
 
     def mkdtemp(*args: object, **kwargs: object) -> str:
-        path = make_folder(*args, **kwargs)  # type: ignore[call-overload]
+        path = make_folder(*args, **kwargs)
         os.chmod(path, 0o1777)  # noqa: S103 - sticky: each side keeps its own files
         return path
 
@@ -515,7 +536,7 @@ def share_temporary_files() -> None:
         os.chmod(path, 0o644)
         return fd, path
 
-    tempfile.mkdtemp = mkdtemp  # type: ignore[assignment]
+    tempfile.mkdtemp = mkdtemp  # type: ignore[attr-defined]
     tempfile._mkstemp_inner = mkstemp_inner  # type: ignore[attr-defined]
 
 
@@ -536,7 +557,7 @@ def main() -> None:
     exceptions = Exceptions(Files(tests_dir, [] if remote else student_files, test_files))
     run = TestRun(reporter, exceptions, int(config["capture_chars"][0]))
     if remote:
-        share_temporary_files()
+        sys.meta_path.insert(0, ShareTemporaryFiles())  # type: ignore[arg-type]
         sys.path.insert(0, config["tool_dir"][0])
         loaded = connect_to_student(config, reporter, run, student_files)
         sys.path.remove(config["tool_dir"][0])
