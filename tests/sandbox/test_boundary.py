@@ -1,6 +1,10 @@
 """The process boundary through the real sandbox: what crosses, what stays behind a handle, and
 what fails with a clear message. The tests' process holds no student code."""
 
+import os
+
+import pytest
+
 from tests.sandbox.conftest import Grade
 from tutor.sandbox import Limits, SourceFile, run_tests
 from tutor.sandbox.config import SandboxConfig
@@ -318,3 +322,16 @@ def test_hostile_reports_parse_in_bounded_time_and_keep_only_known_tests() -> No
     )
 
     assert list(report.results) == known
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the shared /tmp is a tmpfs only on a root server")
+def test_a_symlink_planted_in_the_shared_folder_leads_the_tests_nowhere(grade: Grade) -> None:
+    student = "import os\nos.symlink('/opt/tests/test_x.py', 'out.txt')\n\ndef f():\n    return 1\n"
+    tests = (
+        "from solution import f\n\ndef test_read():\n    f()\n    print(open('out.txt').read())\n"
+    )
+    (test,) = grade(student, {"test_x.py": tests}).tests
+
+    assert test.outcome == "error"
+    assert "Too many levels of symbolic links" in test.message
+    assert "def test_read" not in test.stdout

@@ -21,7 +21,7 @@ from tutor.sandbox.errors import SandboxError
 logger = logging.getLogger(__name__)
 
 MNT_DETACH = 2
-MS_NOSUID, MS_NODEV = 2, 4
+MS_NOSUID, MS_NODEV, MS_NOSYMFOLLOW = 2, 4, 256
 _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
 _libc.mount.argtypes = [ctypes.c_char_p] * 3 + [ctypes.c_ulong, ctypes.c_char_p]
 _libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
@@ -47,8 +47,11 @@ def shared_tmp(base: str, size_mb: int) -> Iterator[str]:
 
 def _mount_tmpfs(path: str, size_mb: int) -> bool:
     options = f"size={size_mb}m,mode=1777".encode()
-    if _libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, options) == 0:
-        return True
+    # No symlinks followed: the student's code could otherwise plant one where a test writes or
+    # reads a file, and lead the tests' process to its own files (Linux 5.10+).
+    for flags in (MS_NOSUID | MS_NODEV | MS_NOSYMFOLLOW, MS_NOSUID | MS_NODEV):
+        if _libc.mount(b"tmpfs", path.encode(), b"tmpfs", flags, options) == 0:
+            return True
     logger.warning(
         "could not mount a tmpfs for the sandbox's shared /tmp (%s): it is not size-capped",
         os.strerror(ctypes.get_errno()),

@@ -223,6 +223,9 @@ class Connection:
             return BrokenConnection(f"{BROKEN}: {error}")
         if not (isinstance(cls, type) and issubclass(cls, BaseException)):
             return BrokenConnection(f"{BROKEN}: an error that is not an exception")
+        if issubclass(cls, KeyboardInterrupt | GeneratorExit):
+            # These would stop the tests' own machinery (unittest re-raises KeyboardInterrupt).
+            cls = RuntimeError
         message = fields.get("message")
         message = message if isinstance(message, str) else ""
         exc = _build_exception(cls, args if isinstance(args, list) else [message])
