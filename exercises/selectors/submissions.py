@@ -5,6 +5,7 @@ from typing import Any, TypedDict
 from django.contrib.auth.models import AnonymousUser, User
 
 from exercises.models import Submission
+from exercises.services.results import storable_result
 from tutor.accounts.roles import is_instructor
 
 HIDDEN_TEST_FIELDS = ("file", "name", "outcome", "duration_ms")
@@ -57,7 +58,10 @@ class SubmissionPayload(TypedDict):
 
 def submission_payload(submission: Submission, *, for_instructor: bool) -> SubmissionPayload:
     """What a browser receives about one submission."""
-    result = submission.result if for_instructor else redact_result_for_student(submission.result)
+    # Results are cleaned and capped when stored; rows stored before that are made so here, so
+    # that one can never break the page's socket (a lone surrogate cannot be sent as UTF-8).
+    stored = storable_result(submission.result) if submission.result is not None else None
+    result = stored if for_instructor else redact_result_for_student(stored)
     return {
         "id": submission.pk,
         "exercise": submission.exercise.slug,

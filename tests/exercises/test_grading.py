@@ -200,3 +200,27 @@ def test_a_new_run_supersedes_the_students_queued_one(
     assert status(others) == "queued"  # another student's queue is not touched
     grade_submission(second.pk)  # its task still runs, and does nothing
     assert status(second) == "error"
+
+
+def test_a_result_stored_before_the_cap_still_reaches_the_page(
+    student: User, add_two: Exercise
+) -> None:
+    from exercises.selectors.submissions import submission_payload
+    from exercises.services.results import MAX_STORED_RESULT_BYTES
+
+    test = {"file": "test_visible.py", "name": "test_x", "outcome": "failed", "stdout": "z" * 4096}
+    legacy = {
+        "status": "completed",
+        "message": "lone \ud800 surrogate",
+        "stdout": "y" * 1_000_000,
+        "tests": [test] * 200,
+        "passed": False,
+    }
+    submission = Submission.objects.create(
+        student=student, exercise=add_two, code=SOLUTION, kind=Submission.Kind.RUN, result=legacy
+    )
+    for for_instructor in (False, True):
+        payload = submission_payload(submission, for_instructor=for_instructor)
+        sent = json.dumps(payload, ensure_ascii=False).encode("utf-8")  # no lone surrogate left
+        assert len(sent) <= MAX_STORED_RESULT_BYTES + 4096
+        assert payload["result"] is not None and len(payload["result"]["tests"]) == 200
