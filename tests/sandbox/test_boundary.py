@@ -169,6 +169,11 @@ def test_values_objects_classes_and_exceptions_cross_the_boundary(grade: Grade) 
                 with mock.patch.object(solution, "countdown", return_value=[9]):
                     self.assertEqual(list(solution.countdown(5)), [9])
                 self.assertEqual(list(solution.countdown(1)), [1])
+
+            def test_patching_a_students_class(self):
+                with mock.patch.object(Stack, "pop", return_value="mocked"):
+                    self.assertEqual(Stack(1).pop(), "mocked")
+                self.assertEqual(Stack(1).pop(), 1)
     """
     result = grade(STUDENT, {"test_boundary.py": tests}, limits=Limits(time_seconds=10))
 
@@ -228,7 +233,8 @@ def test_what_cannot_cross_fails_with_a_clear_message_naming_the_test(grade: Gra
     subclasses, globals_, changes = grade(student, {"test_x.py": tests}).tests
 
     assert subclasses.outcome == "error"
-    assert "cannot subclass Thing, a class of the student's code" in subclasses.message
+    assert "cannot subclass Thing, a class of the student's code (in" in subclasses.message
+    assert "test_subclasses_a_student_class" in subclasses.message
     assert (globals_.outcome, changes.outcome) == ("passed", "passed")
 
 

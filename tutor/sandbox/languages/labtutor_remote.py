@@ -447,9 +447,13 @@ class RemoteClass(type):
         mcs, name: str, bases: tuple[type, ...], namespace: dict[str, object]
     ) -> RemoteClass:
         if bases:
+            where = (
+                f" (in {CONNECTION.current_test})" if CONNECTION and CONNECTION.current_test else ""
+            )
             raise TypeError(
-                f"a test cannot subclass {bases[0].__qualname__}, a class of the student's code: "
-                "it lives in another process (run this exercise in-process if it must)"
+                f"a test cannot subclass {bases[0].__qualname__}, a class of the student's "
+                f"code{where}: it lives in another process (an exercise that needs this can set "
+                "in_process = true)"
             )
         return super().__new__(mcs, name, (), namespace)
 
@@ -460,6 +464,19 @@ class RemoteClass(type):
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
         return _connection().operate(_id(cls), "getattr_", name)
+
+    def __setattr__(cls, name: str, value: object) -> None:
+        if name.startswith("_"):
+            super().__setattr__(name, value)
+            return
+        # mock.patch.object(StudentClass, "method", ...): the student's code must see it.
+        _connection().operate(_id(cls), "setattr_", name, value)
+
+    def __delattr__(cls, name: str) -> None:
+        if name.startswith("_"):
+            super().__delattr__(name)
+            return
+        _connection().operate(_id(cls), "delattr_", name)
 
     def __instancecheck__(cls, instance: object) -> bool:
         if not isinstance(instance, Remote):

@@ -91,6 +91,8 @@ OPERATIONS: dict[str, Callable[..., object]] = {
     **BINARY,
     **{"r" + name: _reflected(op) for name, op in BINARY.items()},
     "getattr_": getattr,
+    "setattr_": setattr,
+    "delattr_": delattr,
     "len": len,
     "str": str,
     "repr": repr,
