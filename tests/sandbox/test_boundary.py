@@ -341,3 +341,13 @@ def test_a_symlink_planted_in_the_shared_folder_leads_the_tests_nowhere(grade: G
     assert test.outcome == "error"
     assert "Too many levels of symbolic links" in test.message
     assert "def test_read" not in test.stdout
+
+
+def test_the_students_memory_bomb_is_a_memory_limit(grade: Grade) -> None:
+    student = "def grow():\n    items = []\n    while True:\n        items.append(' ' * 10**6)\n"
+    result = grade(
+        student, {"test_x.py": "from solution import grow\n\ndef test_a():\n    grow()\n"}
+    )
+
+    assert result.status == "memory_limit"
+    assert result.tests[0].message == "MemoryError"

@@ -220,6 +220,10 @@ class Agent:
         reply: dict[str, object]
         try:
             reply = self.perform(request)
+        except MemoryError as exc:
+            # Its traceback holds the frames holding the memory: drop them before describing.
+            exc.__traceback__ = None
+            reply = {"raise": self.describe(exc)}
         except BaseException as exc:  # the student's code may raise anything
             reply = {"raise": self.describe(exc)}
         reply.update(self.output())
