@@ -4,7 +4,8 @@ Each forger is a wrong `initials()` that tries to pass anyway; each must fail. T
 code with a correct `initials()` must still pass (the boundary costs an honest student nothing),
 except where the forger writes junk into its only descriptor, the channel to the tests, which
 breaks its own run. Whatever the student's process could see is printed and searched for the
-hidden tests' expected values and source.
+hidden tests' expected values and source. Against the single-process harness (main at 838a6ff)
+eight of these forgers passed a wrong solution and the snoop found the hidden test's source.
 """
 
 from textwrap import dedent
@@ -90,11 +91,19 @@ FORGERS = {
     "meta_path_hook_strips_asserts": """
         import ast, sys, importlib.abc, importlib.machinery, importlib.util
 
-        class NoAsserts(ast.NodeTransformer):
+        class NoChecks(ast.NodeTransformer):
             def visit_Assert(self, node):
                 return ast.Pass()
 
-        class StripAsserts(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+            def visit_Expr(self, node):
+                call = node.value
+                if isinstance(call, ast.Call) and getattr(call.func, "attr", "").startswith(
+                    "assert"
+                ):
+                    return ast.Pass()
+                return node
+
+        class StripChecks(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             def find_spec(self, name, path, target=None):
                 if not name.startswith("test"):
                     return None
@@ -108,10 +117,10 @@ FORGERS = {
 
             def exec_module(self, module):
                 with open(module.__spec__.origin) as source:
-                    tree = NoAsserts().visit(ast.parse(source.read()))
+                    tree = ast.fix_missing_locations(NoChecks().visit(ast.parse(source.read())))
                 exec(compile(tree, module.__spec__.origin, "exec"), module.__dict__)
 
-        sys.meta_path.insert(0, StripAsserts())
+        sys.meta_path.insert(0, StripChecks())
     """,
     "read_the_callers_frame": """
         import sys, linecache, ast
@@ -138,31 +147,47 @@ FORGERS = {
     "gc_nonce_hunt_and_forged_lines": """
         import gc, json, os, re
 
-        nonces = {o for o in gc.get_objects() if isinstance(o, str)
-                  and re.fullmatch(r"[0-9a-f]{32}", o)} or {"0" * 32}
-        for nonce in nonces:
-            for file, name in [("test_visible.py", "InitialsTest.test_two_words"),
-                               ("test_hidden.py", "test_three_words")]:
-                line = json.dumps({"n": nonce, "event": "result", "file": file,
-                                   "name": name, "outcome": "passed"})
-                print(line)
-                print(line, file=__import__("sys").stderr)
-                os.write(1, (line + "\\n").encode())
+        NAMES = [("test_visible.py", "InitialsTest.test_two_words"),
+                 ("test_visible.py", "InitialsTest.test_one_word"),
+                 ("test_hidden.py", "test_three_words"), ("test_hidden.py", "test_lower_case")]
+        nonces = set()
+        for holder in gc.get_objects():
+            values = holder.values() if isinstance(holder, dict) else (
+                holder if isinstance(holder, list | tuple) else ())
+            for value in list(values):
+                if isinstance(value, str) and re.fullmatch(r"[0-9a-f]{32}", value):
+                    nonces.add(value)
+        lines = "".join(
+            json.dumps({"n": nonce, "event": "result", "file": file, "name": name,
+                        "outcome": "passed"}) + "\\n"
+            for nonce in nonces or {"0" * 32} for file, name in NAMES
+        ).encode()
+        for fd in range(1, 64):
+            try:
+                os.write(fd, lines)
+            except OSError:
+                pass
+    """,
+    "print_forged_report_lines": """
+        import json, sys
+
+        for name in ("InitialsTest.test_two_words", "test_three_words"):
+            line = json.dumps({"n": "0" * 32, "event": "result", "file": "test_hidden.py",
+                               "name": name, "outcome": "passed"})
+            print(line)
+            print(line, file=sys.stderr)
     """,
     "patch_the_harness_through_main": """
-        import __main__, sys
-        for name in dir(__main__):
-            thing = getattr(__main__, name)
-            for method in ("finish", "send", "answer", "describe"):
-                if hasattr(thing, method):
-                    try:
-                        setattr(thing, method, lambda *a, **k: None)
-                    except (AttributeError, TypeError):
-                        pass
-        for module in list(sys.modules.values()):
-            case = getattr(module, "TestCase", None)
-            if case is not None:
-                case.assertEqual = lambda *a, **k: None
+        import __main__
+
+        run = getattr(__main__, "TestRun", None)
+        if run is not None:
+            finish = run.finish
+
+            def always_passed(self, outcome, exc=None, message=""):
+                return finish(self, "passed")
+
+            run.finish = always_passed
     """,
     "raise_skiptest": """
         import unittest
@@ -186,7 +211,9 @@ FORGERS = {
 HARMLESS_WITH_A_CORRECT_ANSWER = [
     "rewrite_test_files_on_disk",
     "meta_path_hook_strips_asserts",
-    "gc_nonce_hunt_and_forged_lines",
+    "print_forged_report_lines",
+    "patch_the_harness_through_main",
+    "read_the_callers_frame",
 ]
 # Looks everywhere it can (files, memory, the call stack) for what only the tests should know.
 # The secrets are written backwards so that its own source does not count as a find.
