@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from tests.sandbox.conftest import Grade
+from tests.sandbox.conftest import FIRST_UID, Grade
 from tutor.sandbox import Limits, SourceFile, run_tests
 from tutor.sandbox.config import SandboxConfig
 from tutor.sandbox.languages.base import TestId
@@ -351,3 +351,26 @@ def test_the_students_memory_bomb_is_a_memory_limit(grade: Grade) -> None:
 
     assert result.status == "memory_limit"
     assert result.tests[0].message == "MemoryError"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="own uids only when the server is root")
+def test_the_tests_and_the_students_code_run_as_two_uids_in_two_pid_namespaces(
+    grade: Grade,
+) -> None:
+    student = (
+        "import os\n\ndef who():\n"
+        "    return os.getuid(), os.getpid(), sorted(os.listdir('/proc'))\n"
+    )
+    tests = (
+        "import os\nfrom solution import who\n\n"
+        "def test_who():\n"
+        "    uid, pid, proc = who()\n"
+        "    print(os.getuid(), uid, os.getpid(), pid)\n"
+        "    assert [name for name in proc if name.isdigit()] == ['1']\n"
+    )
+    (test,) = grade(student, {"test_x.py": tests}).tests
+
+    assert test.outcome == "passed", test.message
+    tests_uid, student_uid, tests_pid, student_pid = map(int, test.stdout.split())
+    assert (tests_uid, student_uid) == (FIRST_UID + 1000, FIRST_UID)
+    assert tests_pid == student_pid == 1  # each the first process of its own pid namespace
