@@ -174,12 +174,13 @@ def main() -> None:
         f"overhead of a graded run (one at a time): +{(seq_mean - bare_python) * 1000:.1f} ms "
         f"vs bare python, +{(seq_mean - bare_bwrap) * 1000:.1f} ms vs bare bwrap"
     )
+    boundary_ms = (seq_mean - in_process_mean) * 1000
     print(
         f"the boundary per run: {seq_mean * 1000:.1f} ms in two sandboxes vs "
-        f"{in_process_mean * 1000:.1f} ms in-process (+{(seq_mean - in_process_mean) * 1000:.1f} ms)"
+        f"{in_process_mean * 1000:.1f} ms in-process (+{boundary_ms:.1f} ms)"
     )
     remote_run, remote_test = min(remote_calls)
-    local_run, local_test = min(local_calls)
+    _, local_test = min(local_calls)
     print(
         f"a test calling the student's function {CALLS} times: the test {remote_test:.0f} ms "
         f"(run {remote_run:.0f} ms) vs {local_test:.0f} ms in-process; the boundary per call: "

@@ -3,6 +3,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 
 from exercises.models import Draft, Exercise, Submission
 from exercises.selectors.submissions import redact_result_for_student
@@ -209,9 +210,11 @@ def test_a_result_stored_before_the_cap_still_reaches_the_page(
     from exercises.services.results import MAX_STORED_RESULT_BYTES
 
     test = {"file": "test_visible.py", "name": "test_x", "outcome": "failed", "stdout": "z" * 4096}
+    # SQLite kept lone surrogates (PostgreSQL refused the row, so it holds none).
+    message = "lone \ud800 surrogate" if connection.vendor == "sqlite" else "plain"
     legacy = {
         "status": "completed",
-        "message": "lone \ud800 surrogate",
+        "message": message,
         "stdout": "y" * 1_000_000,
         "tests": [test] * 200,
         "passed": False,
