@@ -4,7 +4,9 @@
 
 Each of S worker processes (like Celery prefork children) calls run_tests in a loop. Prints
 runs/s, per-run latency, and the overhead against a bare `python -c pass` subprocess and a bare
-`bwrap ... python -c pass` with the same isolation options.
+`bwrap ... python -c pass` with the same isolation options. Then what the process boundary
+between the tests and the student's code costs: per run (two sandboxes against the in-process
+mode's one) and per call (a test that calls the student's function 10,000 times).
 """
 
 import argparse
@@ -55,12 +57,34 @@ TESTS = [
     ),
 ]
 LIMITS = Limits(time_seconds=5, memory_mb=256)
+CALLS = 10_000
+MANY_CALLS = [
+    SourceFile(
+        "test_calls.py",
+        "import time\n\nfrom two_fer import two_fer\n\n\n"
+        "def test_many_calls():\n"
+        f"    for n in range({CALLS}):\n"
+        '        assert two_fer("Bob") == "One for Bob, one for me."\n',
+    )
+]
 
 
-def grade_once(config: SandboxConfig) -> tuple[float, bool]:
+def grade_once(config: SandboxConfig, in_process: bool = False) -> tuple[float, bool]:
     started = time.perf_counter()
-    result = run_tests("python", STUDENT, TESTS, LIMITS, unsafe=False, config=config)
+    result = run_tests(
+        "python", STUDENT, TESTS, LIMITS, unsafe=False, config=config, in_process=in_process
+    )
     return time.perf_counter() - started, result.passed
+
+
+def many_calls_ms(config: SandboxConfig, in_process: bool) -> tuple[float, float]:
+    """(the whole run, the test alone) in ms, for a test calling the student's function."""
+    started = time.perf_counter()
+    result = run_tests(
+        "python", STUDENT, MANY_CALLS, LIMITS, unsafe=False, config=config, in_process=in_process
+    )
+    assert result.passed, result.message
+    return (time.perf_counter() - started) * 1000, result.tests[0].duration_ms
 
 
 def grade_many(config: SandboxConfig, count: int) -> list[tuple[float, bool]]:
@@ -119,6 +143,12 @@ def main() -> None:
             lambda: bare_bwrap_seconds(config, python, user), args.baseline_repeats
         )
         sequential = [seconds for seconds, _ in grade_many(config, args.baseline_repeats + 1)[1:]]
+        in_process_runs = [
+            grade_once(config, in_process=True)[0] for _ in range(args.baseline_repeats)
+        ]
+        in_process_mean = statistics.mean(in_process_runs)
+        remote_calls = [many_calls_ms(config, in_process=False) for _ in range(3)]
+        local_calls = [many_calls_ms(config, in_process=True) for _ in range(3)]
 
         shares = [args.runs // args.slots + (i < args.runs % args.slots) for i in range(args.slots)]
         with ProcessPoolExecutor(max_workers=args.slots) as pool:
@@ -143,6 +173,18 @@ def main() -> None:
     print(
         f"overhead of a graded run (one at a time): +{(seq_mean - bare_python) * 1000:.1f} ms "
         f"vs bare python, +{(seq_mean - bare_bwrap) * 1000:.1f} ms vs bare bwrap"
+    )
+    boundary_ms = (seq_mean - in_process_mean) * 1000
+    print(
+        f"the boundary per run: {seq_mean * 1000:.1f} ms in two sandboxes vs "
+        f"{in_process_mean * 1000:.1f} ms in-process (+{boundary_ms:.1f} ms)"
+    )
+    remote_run, remote_test = min(remote_calls)
+    _, local_test = min(local_calls)
+    print(
+        f"a test calling the student's function {CALLS} times: the test {remote_test:.0f} ms "
+        f"(run {remote_run:.0f} ms) vs {local_test:.0f} ms in-process; the boundary per call: "
+        f"{(remote_test - local_test) * 1000 / CALLS:.1f} us (best of 3)"
     )
 
 

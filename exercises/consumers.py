@@ -9,7 +9,11 @@ from channels.db import database_sync_to_async
 from django.contrib.auth.models import User
 
 from exercises.models import Exercise, Submission
-from exercises.selectors.submissions import submission_for_viewer, submission_payload
+from exercises.selectors.submissions import (
+    SubmissionPayload,
+    submission_for_viewer,
+    submission_payload,
+)
 from exercises.services.drafts import save_draft
 from exercises.services.grading import CodeRejected, submit_code
 from exercises.services.notifications import submission_group
@@ -97,7 +101,7 @@ class SubmissionSocket(JsonSocket):
                 )
 
     @database_sync_to_async
-    def _submission_payload(self, submission_id: int) -> dict[str, Any] | None:
+    def _submission_payload(self, submission_id: int) -> SubmissionPayload | None:
         submission = submission_for_viewer(self.user, submission_id)
         if submission is None:
             return None

@@ -17,7 +17,7 @@ import sys
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal, TypeGuard, get_args
+from typing import Any, Literal, TypeGuard, get_args
 
 Difficulty = Literal["easy", "medium", "hard"]
 SourceFormat = Literal["labtutor", "exercism"]
@@ -43,7 +43,7 @@ NATIVE_HIDDEN_TESTS = "test_hidden.py"
 
 SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 REQUIRED_NATIVE_KEYS = ("title", "topic", "difficulty", "order", "module", "hints")
-OPTIONAL_NATIVE_KEYS = ("limits",)
+OPTIONAL_NATIVE_KEYS = ("limits", "support_files", "data_files", "in_process")
 LIMIT_KEYS = ("time_seconds", "memory_mb")
 
 _DIFFICULTIES: dict[str, Difficulty] = {name: name for name in get_args(Difficulty)}
@@ -76,6 +76,12 @@ class ExerciseSpec:
     memory_limit_mb: int
     source_format: SourceFormat
     source_path: str
+    # Helper modules for the tests (the tests' side only) and data files for the student's
+    # program (the student's side); see docs/exercise-format.md.
+    support_files: tuple[TestFileSpec, ...] = ()
+    data_files: tuple[TestFileSpec, ...] = ()
+    # Tests and student code in one interpreter: the verdict can be forged.
+    in_process: bool = False
 
 
 class ExerciseFormatError(Exception):
@@ -218,6 +224,11 @@ def load_native_exercise(folder: Path) -> ExerciseSpec:
     check_module_name(toml_path, module, (NATIVE_VISIBLE_TESTS, NATIVE_HIDDEN_TESTS))
     hints = read_native_hints(toml_path, metadata)
     time_limit, memory_limit = read_limits(toml_path, metadata.get("limits", {}))
+    support_names = read_file_list(toml_path, metadata, "support_files")
+    data_names = read_file_list(toml_path, metadata, "data_files")
+    in_process = metadata.get("in_process", False)
+    if not isinstance(in_process, bool):
+        raise ExerciseFormatError(toml_path, "key 'in_process' must be true or false")
 
     return ExerciseSpec(
         slug=slug,
@@ -236,7 +247,36 @@ def load_native_exercise(folder: Path) -> ExerciseSpec:
         memory_limit_mb=memory_limit,
         source_format="labtutor",
         source_path=str(folder.resolve()),
+        support_files=tuple(read_support_file(folder, name) for name in support_names),
+        data_files=tuple(read_data_file(folder, name) for name in data_names),
+        in_process=in_process,
     )
+
+
+def read_file_list(toml_path: Path, metadata: dict[str, Any], key: str) -> list[str]:
+    names = metadata.get(key, [])
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise ExerciseFormatError(toml_path, f"key '{key}' must be a list of file names")
+    for name in names:
+        if Path(name).name != name or name.startswith("."):
+            raise ExerciseFormatError(
+                toml_path, f"'{key}' names '{name}': give a file name in the exercise folder"
+            )
+    if len(set(names)) != len(names):
+        raise ExerciseFormatError(toml_path, f"'{key}' names a file twice")
+    return names
+
+
+def read_support_file(folder: Path, relative: str) -> TestFileSpec:
+    """A helper module the tests import; it runs beside them, never in the student's sandbox."""
+    if not relative.endswith(".py"):
+        raise ExerciseFormatError(folder / relative, "a support file must be a Python module")
+    return TestFileSpec(filename=Path(relative).name, code=read_python(folder, relative))
+
+
+def read_data_file(folder: Path, relative: str) -> TestFileSpec:
+    """A text file the student's program reads from its working directory."""
+    return TestFileSpec(filename=Path(relative).name, code=read_required_text(folder, relative))
 
 
 def read_statement(folder: Path, relative: str) -> str:
@@ -385,6 +425,15 @@ def load_exercism_exercise(folder: Path) -> ExerciseSpec:
     check_distinct_test_filenames(config_path, test_filenames)
     check_module_name(config_path, module, test_filenames)
 
+    # files.editor: files shown to the student read-only, e.g. the test_utils.py that the tests
+    # of error-handling and paasio import. Python ones go to both sides (the tests import them;
+    # the student may too); others are data files for the student's program.
+    editor = [inside_folder(config_path, folder, path) for path in files.get("editor", [])]
+    editor_modules = tuple(
+        read_support_file(folder, path) for path in editor if path.endswith(".py")
+    )
+    editor_data = tuple(read_data_file(folder, path) for path in editor if not path.endswith(".py"))
+
     return ExerciseSpec(
         slug=slug,
         title=slug.replace("-", " ").title(),
@@ -404,6 +453,8 @@ def load_exercism_exercise(folder: Path) -> ExerciseSpec:
         memory_limit_mb=DEFAULT_MEMORY_LIMIT_MB,
         source_format="exercism",
         source_path=str(folder.resolve()),
+        support_files=editor_modules,
+        data_files=editor_modules + editor_data,
     )
 
 
@@ -433,6 +484,10 @@ def read_exercism_files(config_path: Path) -> dict[str, list[str]]:
                 config_path, f"'files.{key}' must be a non-empty list of file paths"
             )
         lists[key] = paths
+    editor = files.get("editor", [])
+    if not isinstance(editor, list) or not all(isinstance(path, str) and path for path in editor):
+        raise ExerciseFormatError(config_path, "'files.editor' must be a list of file paths")
+    lists["editor"] = editor
     return lists
 
 

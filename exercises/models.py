@@ -21,6 +21,13 @@ class Exercise(models.Model):
     # Lists of {"filename": ..., "code": ...}: test files travel together with the exercise.
     visible_tests = models.JSONField(default=list)
     hidden_tests = models.JSONField(default=list)
+    # Same shape: helper modules for the tests (never in the student's sandbox) and data files
+    # for the student's program (see docs/exercise-format.md).
+    support_files = models.JSONField(default=list)
+    data_files = models.JSONField(default=list)
+    # Tests and student code in one interpreter, as before the two-process sandbox: the student
+    # can forge this exercise's verdict, and the instructor pages say so.
+    in_process = models.BooleanField(default=False)
     hints = models.JSONField(default=list)
     time_limit_seconds = models.FloatField(default=5.0)
     memory_limit_mb = models.PositiveIntegerField(default=256)

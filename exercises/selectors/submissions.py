@@ -1,10 +1,11 @@
 """Read submissions the way each viewer may see them."""
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib.auth.models import AnonymousUser, User
 
 from exercises.models import Submission
+from exercises.services.results import storable_result
 from tutor.accounts.roles import is_instructor
 
 HIDDEN_TEST_FIELDS = ("file", "name", "outcome", "duration_ms")
@@ -39,9 +40,28 @@ def _redact_test(test: dict[str, Any]) -> dict[str, Any]:
     return redacted
 
 
-def submission_payload(submission: Submission, *, for_instructor: bool) -> dict[str, Any]:
+class SubmissionPayload(TypedDict):
+    """One submission as the browser receives it (docs/websocket-protocol.md, `submission`)."""
+
+    id: int
+    exercise: str
+    kind: str
+    status: str
+    passed: bool | None
+    tests_passed: int
+    tests_total: int
+    # For a submission that was not graded: why (e.g. replaced by the student's newer one).
+    error_message: str
+    # The stored result (cleaned and capped when stored), redacted for students.
+    result: dict[str, Any] | None
+
+
+def submission_payload(submission: Submission, *, for_instructor: bool) -> SubmissionPayload:
     """What a browser receives about one submission."""
-    result = submission.result if for_instructor else redact_result_for_student(submission.result)
+    # Results are cleaned and capped when stored; rows stored before that are made so here, so
+    # that one can never break the page's socket (a lone surrogate cannot be sent as UTF-8).
+    stored = storable_result(submission.result) if submission.result is not None else None
+    result = stored if for_instructor else redact_result_for_student(stored)
     return {
         "id": submission.pk,
         "exercise": submission.exercise.slug,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from exercises.models import Exercise, Submission
 from exercises.services import heartbeats
 from exercises.services.notifications import notify_submission_changed
+from exercises.services.results import storable_result
 from tutor.live.services.notify import notify_student_changed
 from tutor.sandbox import (
     Limits,
@@ -33,6 +34,9 @@ DUPLICATE_WINDOW = timedelta(seconds=10)
 # After this many starts the grader is crashing on this code, not the code failing its tests.
 MAX_GRADING_ATTEMPTS = 2
 FINISHED_STATUSES = {Submission.Status.DONE, Submission.Status.ERROR}
+SUPERSEDED_MESSAGE = (
+    "Not graded: replaced by your newer Run or Submit (one at a time waits for the grader)."
+)
 
 
 class CodeRejected(ValueError):
@@ -74,9 +78,16 @@ def _run_in_sandbox(exercise: Exercise, code: str, tests: list[dict[str, str]]) 
     return run_tests(
         language=exercise.language,
         student_files=[SourceFile(exercise.student_filename, code)],
-        test_files=[SourceFile(test["filename"], test["code"]) for test in tests],
+        test_files=_source_files(tests),
         limits=Limits(time_seconds=exercise.time_limit_seconds, memory_mb=exercise.memory_limit_mb),
+        support_files=_source_files(exercise.support_files),
+        data_files=_source_files(exercise.data_files),
+        in_process=exercise.in_process,
     )
+
+
+def _source_files(files: list[dict[str, str]]) -> list[SourceFile]:
+    return [SourceFile(file["filename"], file["code"]) for file in files]
 
 
 def check_code(code: str) -> None:
@@ -95,11 +106,31 @@ def submit_code(student: User, exercise: Exercise, code: str, kind: Submission.K
         duplicate = _recent_identical_submission(student, exercise, code, kind)
         if duplicate is not None:
             return duplicate
+        superseded = _supersede_queued(student)
         submission = Submission.objects.create(
             student=student, exercise=exercise, code=code, kind=kind
         )
         transaction.on_commit(lambda: _enqueue_grading(submission.pk))
+        for old in superseded:
+            transaction.on_commit(lambda old=old: notify_submission_changed(old))  # type: ignore[misc]
     return submission
+
+
+def _supersede_queued(student: User) -> list[Submission]:
+    """Fair share of the runners: a student has at most one Run or Submit waiting. A new one
+    replaces the one still queued (one being graded finishes); its task then finds it done."""
+    queued = list(
+        Submission.objects.select_for_update().filter(
+            student=student, status=Submission.Status.QUEUED
+        )
+    )
+    now = timezone.now()
+    for old in queued:
+        old.status = Submission.Status.ERROR
+        old.error_message = SUPERSEDED_MESSAGE
+        old.finished_at = now
+        old.save(update_fields=["status", "error_message", "finished_at"])
+    return queued
 
 
 def _recent_identical_submission(
@@ -193,6 +224,7 @@ def _release_claim(submission: Submission) -> None:
 
 
 def _finish_with_result(submission: Submission, result: dict[str, Any]) -> None:
+    result = storable_result(result)
     tests = result.get("tests", [])
     submission.result = result
     submission.passed = bool(result.get("passed"))

@@ -191,3 +191,13 @@ def test_students_filter_their_list_by_topic_difficulty_source_and_words(
     facets = client.get(reverse("exercises:list")).context["facets"]
     assert facets.sources == ["exercism", "labtutor"]
     assert "matrix" not in listed({"source": "exercism"})
+
+
+@pytest.mark.django_db
+def test_an_in_process_exercise_is_marked_as_forgeable(
+    client: Client, instructor: User, add_two: Exercise
+) -> None:
+    client.force_login(instructor)
+    assert "verdict can be forged" not in client.get(reverse("content:exercises")).content.decode()
+    Exercise.objects.filter(pk=add_two.pk).update(in_process=True)
+    assert "verdict can be forged" in client.get(reverse("content:exercises")).content.decode()

@@ -48,3 +48,32 @@ def test_setup_demo_is_idempotent_and_prints_the_same_logins(db: None, capsys) -
     second = capsys.readouterr().out
     assert first == second
     assert "username: teacher" in first and "username: student" in first
+
+
+def test_grade_as_student_prints_what_the_workspace_shows(
+    add_two: Exercise, tmp_path: Path, capsys
+) -> None:
+    from exercises.selectors.submissions import redact_result_for_student
+    from exercises.services.grading import run_exercise_tests
+    from exercises.services.results import storable_result
+
+    code = "def add(a, b):\n    print('looking', a, b)\n    return 0 if a > 1000 else a + b\n"
+    path = tmp_path / "adder.py"
+    path.write_text(code)
+    with pytest.raises(SystemExit):
+        call_command("grade", "add-two", str(path), "--hidden", "--json", "--as-student")
+    shown = json.loads(capsys.readouterr().out)
+    with pytest.raises(SystemExit):
+        call_command("grade", "add-two", str(path), "--hidden", "--as-student")
+    summary = capsys.readouterr().out
+
+    expected = redact_result_for_student(
+        storable_result(run_exercise_tests(add_two, code, include_hidden=True))
+    )
+    assert expected is not None
+    assert [t["name"] for t in shown["tests"]] == [t["name"] for t in expected["tests"]]
+    hidden = [t for t in shown["tests"] if t.get("hidden")]
+    assert hidden and set(hidden[0]) == {"file", "name", "outcome", "duration_ms", "hidden"}
+    hidden_source = add_two.hidden_tests[0]["code"]
+    assert "4141" in hidden_source and "4141" not in json.dumps(shown) + summary
+    assert "(hidden test)" in summary and "hidden_run" not in shown

@@ -9,6 +9,7 @@ from exercises.loader import load_exercises
 from exercises.models import Exercise
 from exercises.services.grading import run_exercise_tests
 from exercises.services.importing import import_exercises_from
+from tests.conftest import EXERCISM_SAMPLES
 
 CURRICULUM = Path(__file__).resolve().parents[2] / "exercises" / "curriculum"
 SPECS = load_exercises(CURRICULUM)
@@ -41,3 +42,20 @@ def test_reference_passes_every_test_and_starter_fails_one(
     failures = [t["name"] for t in reference["tests"] if t["outcome"] != "passed"]
     assert reference["passed"], f"reference solution fails {failures}: {reference['message']}"
     assert not starter["passed"], "the starter code already passes every visible test"
+
+
+@pytest.fixture(scope="module")
+def exercism_samples(django_db_setup, django_db_blocker) -> Iterator[list[Exercise]]:
+    with django_db_blocker.unblock():
+        import_exercises_from(EXERCISM_SAMPLES)
+        yield list(Exercise.objects.filter(source_format="exercism"))
+        Exercise.objects.all().delete()
+
+
+def test_the_exercism_samples_grade_through_the_sandbox(exercism_samples: list[Exercise]) -> None:
+    assert len(exercism_samples) == 3
+    for exercise in exercism_samples:
+        reference = run_exercise_tests(exercise, exercise.solution_code, include_hidden=True)
+        starter = run_exercise_tests(exercise, exercise.starter_code, include_hidden=False)
+        assert reference["passed"], (exercise.slug, reference["message"])
+        assert not starter["passed"], exercise.slug

@@ -1,7 +1,9 @@
+import json
 from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 
 from exercises.models import Draft, Exercise, Submission
 from exercises.selectors.submissions import redact_result_for_student
@@ -152,3 +154,76 @@ def test_run_exercise_tests_reports_the_student_line(add_two: Exercise) -> None:
     result = run_exercise_tests(add_two, "def add(a, b):\n    return a + c\n", include_hidden=False)
     assert result["passed"] is False
     assert all(test["line"] == 2 for test in result["tests"])
+
+
+def test_nul_lone_surrogates_and_floods_are_graded_and_stored_within_the_cap(
+    student: User, add_two: Exercise
+) -> None:
+    from exercises.selectors.submissions import submission_payload
+    from exercises.services.results import MAX_STORED_RESULT_BYTES
+
+    code = (
+        "import sys\n"
+        "print('nul:\\x00 surrogate:\\ud800 end')\n"
+        "def add(a, b):\n"
+        "    sys.stdout.write('x' * 8000)\n"
+        "    raise ValueError('\\x00' + 'y' * 100000)\n"
+    )
+    submission = Submission.objects.create(
+        student=student, exercise=add_two, code=code, kind=Submission.Kind.SUBMIT
+    )
+    grade_submission(submission.pk)
+    submission.refresh_from_db()
+
+    assert submission.status == Submission.Status.DONE and submission.result is not None
+    assert submission.passed is False
+    assert submission.result["stdout"].startswith("nul:\ufffd surrogate:\ufffd")
+    stored = json.dumps(submission.result, ensure_ascii=False).encode()
+    assert len(stored) <= MAX_STORED_RESULT_BYTES
+    payload = json.dumps(submission_payload(submission, for_instructor=False))
+    assert len(payload) <= MAX_STORED_RESULT_BYTES + 4096
+
+
+def test_a_new_run_supersedes_the_students_queued_one(
+    student: User, other_student: User, add_two: Exercise
+) -> None:
+    with mock.patch("exercises.tasks.grade_submission_task.delay"):
+        others = submit_code(other_student, add_two, SOLUTION, Submission.Kind.RUN)
+        first = submit_code(student, add_two, SOLUTION, Submission.Kind.RUN)
+        second = submit_code(student, add_two, SOLUTION + "\n", Submission.Kind.SUBMIT)
+        third = submit_code(student, add_two, SOLUTION + "\n\n", Submission.Kind.RUN)
+
+    def status(submission: Submission) -> str:
+        return Submission.objects.get(pk=submission.pk).status
+
+    assert [status(s) for s in (first, second, third)] == ["error", "error", "queued"]
+    assert "replaced by your newer" in Submission.objects.get(pk=first.pk).error_message
+    assert status(others) == "queued"  # another student's queue is not touched
+    grade_submission(second.pk)  # its task still runs, and does nothing
+    assert status(second) == "error"
+
+
+def test_a_result_stored_before_the_cap_still_reaches_the_page(
+    student: User, add_two: Exercise
+) -> None:
+    from exercises.selectors.submissions import submission_payload
+    from exercises.services.results import MAX_STORED_RESULT_BYTES
+
+    test = {"file": "test_visible.py", "name": "test_x", "outcome": "failed", "stdout": "z" * 4096}
+    # SQLite kept lone surrogates (PostgreSQL refused the row, so it holds none).
+    message = "lone \ud800 surrogate" if connection.vendor == "sqlite" else "plain"
+    legacy = {
+        "status": "completed",
+        "message": message,
+        "stdout": "y" * 1_000_000,
+        "tests": [test] * 200,
+        "passed": False,
+    }
+    submission = Submission.objects.create(
+        student=student, exercise=add_two, code=SOLUTION, kind=Submission.Kind.RUN, result=legacy
+    )
+    for for_instructor in (False, True):
+        payload = submission_payload(submission, for_instructor=for_instructor)
+        sent = json.dumps(payload, ensure_ascii=False).encode("utf-8")  # no lone surrogate left
+        assert len(sent) <= MAX_STORED_RESULT_BYTES + 4096
+        assert payload["result"] is not None and len(payload["result"]["tests"]) == 200

@@ -10,6 +10,8 @@ from tutor.sandbox.processes import processes_of_uid
 
 # Far from the server's default 61000, so a dev server running beside the tests is never hit.
 FIRST_UID = 62100
+# The tests' own process of slot 0 (SandboxConfig.tests_uid_offset).
+TESTS_UID = FIRST_UID + 1000
 FAST = Limits(time_seconds=1.5, memory_mb=128, output_kb=16, tmp_size_mb=8, file_size_mb=4)
 
 Grade = Callable[..., RunResult]
@@ -56,7 +58,7 @@ def slot_uid_processes() -> list[int]:
         except OSError:
             continue
         uid_line = next(line for line in status.splitlines() if line.startswith("Uid:"))
-        if str(FIRST_UID) in uid_line.split()[1:]:
+        if {str(FIRST_UID), str(TESTS_UID)} & set(uid_line.split()[1:]):
             pids.append(int(entry.name))
     return pids
 
@@ -66,4 +68,4 @@ def no_survivors() -> Iterator[None]:
     yield
     if os.geteuid() == 0:
         assert slot_uid_processes() == [], "a process of the sandbox's uid outlived the run"
-        assert processes_of_uid(FIRST_UID) == []
+        assert processes_of_uid(FIRST_UID) == processes_of_uid(TESTS_UID) == []

@@ -312,4 +312,30 @@ def test_a_student_cannot_forge_results(grade: Grade) -> None:
     """
     result = grade(student, {"test_x.py": "def test_fails():\n    assert False\n"})
 
-    assert [t.outcome for t in result.tests] == ["failed"]
+    # Its junk reached the channel to the tests (the only descriptor it has): that breaks the
+    # connection, it forges nothing.
+    assert [t.outcome for t in result.tests] == ["error"]
+    assert "connection to your code broke" in result.tests[0].message
+    assert not result.passed
+
+
+def test_a_skipped_test_is_not_a_passed_one(grade: Grade) -> None:
+    tests = """\
+        import unittest
+
+        from solution import add
+
+        class Adding(unittest.TestCase):
+            def test_adds(self):
+                self.assertEqual(add(1, 2), 3)
+
+            @unittest.skip("later")
+            def test_adds_later(self):
+                self.assertEqual(add(2, 2), 4)
+    """
+    result = grade(GREETING, {"test_x.py": tests})
+
+    assert [t.outcome for t in result.tests] == ["passed", "skipped"]
+    assert result.status == "completed" and not result.passed
+    assert result.message == "1 of 2 tests passed; 1 skipped."
+    assert result.to_dict()["passed"] is False

@@ -13,7 +13,11 @@ from tutor.sandbox.languages.base import Layout, PlacedFile, SandboxCommand
 logger = logging.getLogger(__name__)
 
 # Paths inside the sandbox: its /tmp is a private, size-capped tmpfs, not the host's.
-SANDBOX_LAYOUT = Layout(work_dir="/tmp/work", tool_dir="/opt/labtutor")  # noqa: S108
+SANDBOX_LAYOUT = Layout(
+    work_dir="/tmp/work",  # noqa: S108
+    tool_dir="/opt/labtutor",
+    tests_dir="/opt/tests",
+)
 # Without these options the sandbox would miss a limit or an isolation we rely on.
 REQUIRED_OPTIONS = (
     "--unshare-all",
@@ -66,8 +70,13 @@ def bwrap_argv(
     file_fds: Sequence[tuple[int, PlacedFile]],
     info_fd: int,
     tmp_size_bytes: int,
+    shared_tmp: str | None = None,
 ) -> list[str]:
-    """The full bwrap command line; file_fds are descriptors bwrap copies each file from."""
+    """The full bwrap command line; file_fds are descriptors bwrap copies each file from.
+
+    shared_tmp: a host directory to use as /tmp, shared with the run's other sandbox (files a
+    test writes for the student's code to read); None: a private tmpfs of tmp_size_bytes.
+    """
     features = bwrap_features(bwrap_path)
     layout = SANDBOX_LAYOUT
     argv = [bwrap_path, "--unshare-all", "--unshare-user"]
@@ -91,8 +100,13 @@ def bwrap_argv(
     for path in command.host_paths:
         argv += ["--ro-bind", path, path]
     argv += ["--proc", "/proc", "--dev", "/dev"]
-    argv += ["--size", str(tmp_size_bytes), "--tmpfs", "/tmp"]  # noqa: S108
+    if shared_tmp is None:
+        argv += ["--size", str(tmp_size_bytes), "--tmpfs", "/tmp"]  # noqa: S108
+    else:
+        argv += ["--bind", shared_tmp, "/tmp"]  # noqa: S108
     argv += ["--dir", layout.work_dir, "--dir", layout.tool_dir]
+    if layout.tests_dir is not None:
+        argv += ["--dir", layout.tests_dir]
     for fd, placed in file_fds:
         argv += ["--perms", f"{placed.mode:04o}", "--file", str(fd), placed.path]
     # bwrap's root and /dev are tmpfs without a size cap: only /tmp stays writable.

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 # slots.py refuses it unless it is ours and private, so another user cannot plant it.
 DEFAULT_LOCK_DIR = "/tmp/labtutor-sandbox"  # noqa: S108
+DEFAULT_SHARED_DIR = "/tmp/labtutor-sandbox-runs"  # noqa: S108
 
 
 @dataclass(frozen=True)
@@ -14,8 +15,12 @@ class SandboxConfig:
     slots: int = 2
     # Holds one lock file per slot, shared by every worker process of this server.
     lock_dir: str = DEFAULT_LOCK_DIR
-    # Slot i runs as uid/gid first_uid + i (only when the server runs as root).
+    # Holds each run's /tmp, shared by its two sandboxes (see shared_tmp.py).
+    shared_dir: str = DEFAULT_SHARED_DIR
+    # Slot i runs the student's code as uid/gid first_uid + i and the tests as
+    # first_uid + tests_uid_offset + i (only when the server runs as root).
     first_uid: int = 61000
+    tests_uid_offset: int = 1000
     # How long run_tests waits for a free slot before it gives up with SandboxBusy.
     slot_wait_seconds: float = 120.0
     bwrap_path: str = "/usr/bin/bwrap"
@@ -25,16 +30,20 @@ class SandboxConfig:
     def __post_init__(self) -> None:
         if self.slots < 1:
             raise ValueError("SandboxConfig.slots must be at least 1")
-        if not 0 < self.first_uid < 2**31 - self.slots:
+        if not self.slots <= self.tests_uid_offset < 2**20:
+            raise ValueError("SandboxConfig.tests_uid_offset must be at least the slot count")
+        if not 0 < self.first_uid < 2**31 - self.slots - self.tests_uid_offset:
             raise ValueError("SandboxConfig.first_uid is out of range")
 
     @classmethod
     def from_env(cls) -> "SandboxConfig":
-        """LABTUTOR_SANDBOX_SLOTS, _LOCK_DIR, _FIRST_UID, _BWRAP and _UNSAFE=1 override defaults."""
+        """LABTUTOR_SANDBOX_SLOTS, _LOCK_DIR, _SHARED_DIR, _FIRST_UID, _BWRAP and _UNSAFE=1
+        override defaults."""
         env = os.environ
         return cls(
             slots=int(env.get("LABTUTOR_SANDBOX_SLOTS", cls.slots)),
             lock_dir=env.get("LABTUTOR_SANDBOX_LOCK_DIR", cls.lock_dir),
+            shared_dir=env.get("LABTUTOR_SANDBOX_SHARED_DIR", cls.shared_dir),
             first_uid=int(env.get("LABTUTOR_SANDBOX_FIRST_UID", cls.first_uid)),
             bwrap_path=env.get("LABTUTOR_SANDBOX_BWRAP", cls.bwrap_path),
             unsafe=env.get("LABTUTOR_SANDBOX_UNSAFE", "").strip().lower() in {"1", "true", "yes"},

@@ -80,12 +80,11 @@ class RunResult:
 
     @property
     def passed(self) -> bool:
-        """True when at least one test passed and none failed or errored (skips don't count)."""
-        outcomes = {test.outcome for test in self.tests}
+        """True when there are tests and every one passed: a skipped test is not a passed one."""
         return (
             self.status == "completed"
-            and "passed" in outcomes
-            and outcomes <= {"passed", "skipped"}
+            and bool(self.tests)
+            and all(test.outcome == "passed" for test in self.tests)
         )
 
     def to_dict(self) -> dict[str, Any]:

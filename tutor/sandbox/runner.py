@@ -3,17 +3,20 @@
 import logging
 import os
 import secrets
+import socket
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from tutor.sandbox.bwrap import SANDBOX_LAYOUT, bwrap_argv, bwrap_features, explain_start_failure
 from tutor.sandbox.config import SandboxConfig
 from tutor.sandbox.errors import SandboxUnavailable
 from tutor.sandbox.languages import get_language
-from tutor.sandbox.languages.base import Language, Layout, RunSpec
+from tutor.sandbox.languages.base import Language, Layout, RunSpec, SandboxCommand
 from tutor.sandbox.models import Limits, RunResult, SourceFile
 from tutor.sandbox.processes import count_processes_of_uid, kill_processes_of_uid
 from tutor.sandbox.report import parse_report
+from tutor.sandbox.shared_tmp import shared_tmp
 from tutor.sandbox.slots import Slot, acquire_slot
 from tutor.sandbox.supervisor import MIB, Execution, Spawn, run_supervised
 from tutor.sandbox.verdict import judge
@@ -29,8 +32,18 @@ def run_tests(
     *,
     unsafe: bool | None = None,
     config: SandboxConfig | None = None,
+    support_files: Sequence[SourceFile] = (),
+    data_files: Sequence[SourceFile] = (),
+    in_process: bool = False,
 ) -> RunResult:
-    """Run the tests against the student's files in a fresh sandbox and report every test.
+    """Run the tests against the student's files in fresh sandboxes and report every test.
+
+    The tests run in a sandbox of their own that holds no student code; the student's modules
+    live in a second sandbox (another uid when the server is root) and are reached over a
+    channel that carries plain values only. support_files are helper modules for the tests (on
+    the tests' side only); data_files are for the student's program (on its side only).
+    in_process=True runs the old way, tests and student code in one interpreter: the student
+    can forge that verdict, so only exercises that declare it use it.
 
     Raises SandboxUnavailable when bubblewrap can't run here, SandboxBusy when no slot frees up
     in time, ValueError for unusable file names and UnknownLanguage for a language without a
@@ -42,43 +55,116 @@ def run_tests(
     limits = limits or Limits()
     unsafe = config.unsafe if unsafe is None else unsafe
     plugin = get_language(language)
-    plugin.check_files(student_files, test_files)
+    plugin.check_files(student_files, test_files, support_files, data_files)
     if not unsafe:
         bwrap_features(config.bwrap_path)  # fail early and clearly when bwrap is missing
+    files = _Files(student_files, test_files, support_files, data_files)
     nonce = secrets.token_hex(16)
     with acquire_slot(config) as slot:
         try:
             if unsafe:
-                execution = _run_unsafe(plugin, student_files, test_files, limits, slot, nonce)
+                execution = _run_unsafe(plugin, files, limits, slot, nonce, in_process)
             else:
-                execution = _run_in_bwrap(
-                    plugin, student_files, test_files, limits, slot, nonce, config
-                )
+                with shared_tmp(config.shared_dir, limits.tmp_size_mb) as tmp:
+                    execution = _run_in_bwrap(
+                        plugin, files, limits, slot, nonce, config, in_process, tmp
+                    )
         finally:
             _empty_slot(slot)
-    report = parse_report(execution.report, nonce)
+    static_tests = plugin.discover_tests(test_files)
+    report = parse_report(execution.report, nonce, static_tests)
     stderr = execution.stderr.decode(errors="replace")
     if not report.ready and not unsafe and stderr.startswith("bwrap:"):
         raise SandboxUnavailable(explain_start_failure(stderr))
-    static_tests = plugin.discover_tests(test_files)
     return judge(report, execution, [f.name for f in test_files], static_tests, limits)
+
+
+@dataclass(frozen=True)
+class _Files:
+    student: Sequence[SourceFile]
+    tests: Sequence[SourceFile]
+    support: Sequence[SourceFile]
+    data: Sequence[SourceFile]
+
+    def spec(self, limits: Limits, layout: Layout, nonce: str, report_fd: int) -> RunSpec:
+        return RunSpec(
+            self.student,
+            self.tests,
+            limits,
+            layout,
+            nonce,
+            report_fd,
+            support_files=self.support,
+            data_files=self.data,
+        )
 
 
 def _run_in_bwrap(
     plugin: Language,
-    student_files: Sequence[SourceFile],
-    test_files: Sequence[SourceFile],
+    files: _Files,
     limits: Limits,
     slot: Slot,
     nonce: str,
     config: SandboxConfig,
+    in_process: bool,
+    tmp: str,
 ) -> Execution:
     report_read, report_write = os.pipe()
-    info_read, info_write = os.pipe()
-    child_fds = [report_write, info_write]
+    tests_end, student_end = _channel()
+    open_fds = [report_read, report_write, tests_end, student_end]
     try:
-        spec = RunSpec(student_files, test_files, limits, SANDBOX_LAYOUT, nonce, report_write)
-        command = plugin.build_command(spec, own_uid=slot.has_own_uid)
+        spec = files.spec(limits, SANDBOX_LAYOUT, nonce, report_write)
+        if in_process:
+            os.close(tests_end)
+            os.close(student_end)
+            open_fds = [report_read, report_write]
+            command = plugin.build_command(spec, own_uid=slot.has_own_uid)
+            tests = _bwrap_spawn(
+                command, config, limits, [report_write], report_read, slot.uid, slot, tmp
+            )
+            open_fds = []
+            return run_supervised(tests, limits)
+        spec = replace(spec, tests_channel_fd=tests_end, student_channel_fd=student_end)
+        commands = plugin.build_commands(spec, own_uid=slot.has_own_uid)
+        student = _bwrap_spawn(
+            commands.student, config, limits, [student_end], None, slot.uid, slot, tmp
+        )
+        open_fds = [report_read, report_write, tests_end]
+        try:
+            tests = _bwrap_spawn(
+                commands.tests,
+                config,
+                limits,
+                [report_write, tests_end],
+                report_read,
+                _tests_uid(slot),
+                slot,
+                tmp,
+            )
+        except BaseException:
+            _discard(student)
+            raise
+    except BaseException:
+        for fd in open_fds:
+            os.close(fd)
+        raise
+    return run_supervised(tests, limits, companion=student)
+
+
+def _bwrap_spawn(
+    command: SandboxCommand,
+    config: SandboxConfig,
+    limits: Limits,
+    inherited: list[int],
+    report_read: int | None,
+    uid: int | None,
+    slot: Slot,
+    tmp: str,
+) -> Spawn:
+    """A Spawn of bwrap around command. Takes inherited (closed once the process has them)."""
+    info_read, info_write = os.pipe()
+    child_fds = [*inherited, info_write]
+    try:
         # Files go in through memfds that bwrap copies into the sandbox's tmpfs: nothing of the
         # run ever touches the host's disk, so there is nothing to clean up or read back.
         file_fds = []
@@ -88,31 +174,52 @@ def _run_in_bwrap(
             file_fds.append((fd, placed))
         env = _base_env(SANDBOX_LAYOUT) | command.env
         argv = bwrap_argv(
-            config.bwrap_path, command, env, file_fds, info_write, limits.tmp_size_mb * MIB
+            config.bwrap_path,
+            command,
+            env,
+            file_fds,
+            info_write,
+            limits.tmp_size_mb * MIB,
+            shared_tmp=tmp,
         )
     except BaseException:
-        for fd in [report_read, info_read, *child_fds]:
+        for fd in [info_read, *child_fds[len(inherited) :]]:
             os.close(fd)
         raise
-    spawn = Spawn(
+    return Spawn(
         argv=argv,
         stdin=command.stdin,
         pass_fds=child_fds,
         report_fd=report_read,
         info_fd=info_read,
-        uid=slot.uid,
+        uid=uid,
         max_processes=_process_limit(slot, limits),
     )
-    return run_supervised(spawn, limits)
+
+
+def _discard(spawn: Spawn) -> None:
+    for fd in [*spawn.pass_fds, spawn.info_fd]:
+        if fd is not None:
+            os.close(fd)
+
+
+def _channel() -> tuple[int, int]:
+    """Both ends of the tests' channel to the student's process, as inheritable-later fds."""
+    tests_side, student_side = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    return tests_side.detach(), student_side.detach()
+
+
+def _tests_uid(slot: Slot) -> int | None:
+    return slot.tests_uid if slot.tests_uid is not None else slot.uid
 
 
 def _run_unsafe(
     plugin: Language,
-    student_files: Sequence[SourceFile],
-    test_files: Sequence[SourceFile],
+    files: _Files,
     limits: Limits,
     slot: Slot,
     nonce: str,
+    in_process: bool,
 ) -> Execution:
     logger.warning(
         "UNSAFE SANDBOX MODE: student code runs WITHOUT bubblewrap (no namespaces, it can read "
@@ -120,31 +227,89 @@ def _run_unsafe(
         "Unset LABTUTOR_SANDBOX_UNSAFE on any machine that students use."
     )
     with tempfile.TemporaryDirectory(prefix="labtutor-unsafe-", ignore_cleanup_errors=True) as root:
-        layout = Layout(work_dir=os.path.join(root, "work"), tool_dir=os.path.join(root, "tool"))
-        os.mkdir(layout.work_dir)
-        os.mkdir(layout.tool_dir)
+        os.chmod(root, 0o711)  # noqa: S103 - the slot uids must reach their folders, not list root
+        work_dir = os.path.join(root, "work")
+        os.mkdir(work_dir)
+        os.chmod(work_dir, 0o1777)  # noqa: S103 - shared by the run's two processes; sticky
+        tests_layout = _unsafe_layout(root, "tests", work_dir)
+        student_layout = _unsafe_layout(root, "student", work_dir)
         report_read, report_write = os.pipe()
-        spec = RunSpec(student_files, test_files, limits, layout, nonce, report_write)
-        command = plugin.build_command(spec, own_uid=slot.has_own_uid)
-        for placed in command.files:
-            with open(placed.path, "xb") as file:
-                file.write(placed.content)
-            os.chmod(placed.path, placed.mode)
-        if slot.uid is not None:
-            os.chmod(root, 0o711)  # noqa: S103 - the slot uid must reach work/, not list root
-            os.chown(layout.work_dir, slot.uid, slot.uid)
-        spawn = Spawn(
-            argv=command.argv,
-            stdin=command.stdin,
-            pass_fds=[report_write],
-            report_fd=report_read,
-            info_fd=None,
-            uid=slot.uid,
-            max_processes=_process_limit(slot, limits),
-            env=_base_env(layout) | command.env,
-            cwd=layout.work_dir,
+        spec = files.spec(limits, tests_layout, nonce, report_write)
+        if in_process:
+            command = plugin.build_command(spec, own_uid=slot.has_own_uid)
+            _write_files(command)
+            tests = _plain_spawn(
+                command, [report_write], report_read, slot.uid, slot, limits, tests_layout
+            )
+            return run_supervised(tests, limits)
+        tests_end, student_end = _channel()
+        spec = replace(
+            spec,
+            tests_channel_fd=tests_end,
+            student_channel_fd=student_end,
+            student_layout=student_layout,
         )
-        return run_supervised(spawn, limits)
+        commands = plugin.build_commands(spec, own_uid=slot.has_own_uid)
+        _write_files(commands.tests)
+        _write_files(commands.student)
+        if slot.uid is not None:
+            for placed in commands.student.files:
+                if placed.path.startswith(work_dir + "/"):
+                    os.chown(placed.path, slot.uid, slot.uid)
+        student = _plain_spawn(
+            commands.student, [student_end], None, slot.uid, slot, limits, student_layout
+        )
+        tests = _plain_spawn(
+            commands.tests,
+            [report_write, tests_end],
+            report_read,
+            _tests_uid(slot),
+            slot,
+            limits,
+            tests_layout,
+        )
+        return run_supervised(tests, limits, companion=student)
+
+
+def _unsafe_layout(root: str, name: str, work_dir: str) -> Layout:
+    layout = Layout(
+        work_dir=work_dir,
+        tool_dir=os.path.join(root, name, "tool"),
+        tests_dir=os.path.join(root, name, "tests"),
+    )
+    os.makedirs(layout.tool_dir)
+    os.makedirs(layout.tests_dir)  # type: ignore[arg-type]
+    os.chmod(os.path.join(root, name), 0o755)  # noqa: S103
+    return layout
+
+
+def _write_files(command: SandboxCommand) -> None:
+    for placed in command.files:
+        with open(placed.path, "xb") as file:
+            file.write(placed.content)
+        os.chmod(placed.path, placed.mode)
+
+
+def _plain_spawn(
+    command: SandboxCommand,
+    inherited: list[int],
+    report_read: int | None,
+    uid: int | None,
+    slot: Slot,
+    limits: Limits,
+    layout: Layout,
+) -> Spawn:
+    return Spawn(
+        argv=command.argv,
+        stdin=command.stdin,
+        pass_fds=inherited,
+        report_fd=report_read,
+        info_fd=None,
+        uid=uid,
+        max_processes=_process_limit(slot, limits),
+        env=_base_env(layout) | command.env,
+        cwd=layout.work_dir,
+    )
 
 
 def _base_env(layout: Layout) -> dict[str, str]:
@@ -173,13 +338,14 @@ def _process_limit(slot: Slot, limits: Limits) -> int:
 
 
 def _empty_slot(slot: Slot) -> None:
-    if slot.uid is None:
-        return
-    survivors = kill_processes_of_uid(slot.uid)
-    if survivors:
-        logger.error(
-            "Sandbox slot %s: processes %s of uid %s survived", slot.index, survivors, slot.uid
-        )
+    for uid in (slot.uid, slot.tests_uid):
+        if uid is None:
+            continue
+        survivors = kill_processes_of_uid(uid)
+        if survivors:
+            logger.error(
+                "Sandbox slot %s: processes %s of uid %s survived", slot.index, survivors, uid
+            )
 
 
 def check_sandbox(config: SandboxConfig | None = None) -> None:

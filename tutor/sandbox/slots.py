@@ -22,8 +22,11 @@ RETRY_SECONDS = 0.01
 @dataclass(frozen=True)
 class Slot:
     index: int
-    # The uid/gid the sandbox runs as; None when the server is not root and runs it as itself.
+    # The uid/gid the student's code runs as; None when the server is not root and runs it as
+    # itself.
     uid: int | None
+    # The uid/gid the tests run as: one the student's code is not. None as for uid.
+    tests_uid: int | None = None
 
     @property
     def has_own_uid(self) -> bool:
@@ -35,10 +38,13 @@ def acquire_slot(config: SandboxConfig) -> Iterator[Slot]:
     """Hold a free slot for the duration of the block, waiting up to config.slot_wait_seconds."""
     lock_fd, index = _lock_free_slot(config)
     try:
-        uid = config.first_uid + index if os.geteuid() == 0 else None
-        if uid is not None:
-            _refuse_uid_of_a_user(uid)
-        yield Slot(index=index, uid=uid)
+        root = os.geteuid() == 0
+        uid = config.first_uid + index if root else None
+        tests_uid = config.first_uid + config.tests_uid_offset + index if root else None
+        for own_uid in (uid, tests_uid):
+            if own_uid is not None:
+                _refuse_uid_of_a_user(own_uid)
+        yield Slot(index=index, uid=uid, tests_uid=tests_uid)
     finally:
         os.close(lock_fd)
 

@@ -37,8 +37,8 @@ class Spawn:
     stdin: bytes
     # Descriptors the program inherits; closed here once it has them.
     pass_fds: Sequence[int]
-    # Read end of the harness's result pipe.
-    report_fd: int
+    # Read end of the harness's result pipe; None for the student's process of a two-process run.
+    report_fd: int | None
     # Read end of bwrap's --info-fd, which names the sandbox's first process; None without bwrap.
     info_fd: int | None
     # Run as this uid and gid (the server is root); None: as the server's own user.
@@ -77,40 +77,55 @@ class CappedBuffer:
         return self.received > self.cap
 
 
-def run_supervised(spawn: Spawn, limits: Limits) -> Execution:
-    if len(spawn.stdin) > 65536:
+def run_supervised(spawn: Spawn, limits: Limits, companion: Spawn | None = None) -> Execution:
+    """Run spawn (and its companion, the student's process of a two-process run) within limits.
+
+    The run ends when spawn ends; the companion is then killed. Both share the time limit and
+    the output caps; the Execution's exit code is spawn's.
+    """
+    spawns = [spawn] if companion is None else [companion, spawn]
+    if any(len(each.stdin) > 65536 for each in spawns):
         raise ValueError("stdin data must fit in a pipe buffer")
     started = time.monotonic()
     deadline = started + limits.time_seconds
+    processes: list[subprocess.Popen[bytes]] = []
     try:
-        process = _start(spawn, limits)
+        for each in spawns:
+            processes.append(_start(each, limits))
     except BaseException:
-        os.close(spawn.report_fd)
-        if spawn.info_fd is not None:
-            os.close(spawn.info_fd)
+        for process in processes:
+            process.kill()
+            process.wait()
+        for each in spawns:
+            _close_read_ends(each)
         raise
     finally:
-        for fd in spawn.pass_fds:
-            os.close(fd)
+        for each in spawns:
+            for fd in each.pass_fds:
+                os.close(fd)
     with contextlib.ExitStack() as cleanup:
-        cleanup.callback(_close_pipes, process, spawn)
-        watch = _Watch(process, spawn, limits)
+        for process, each in zip(processes, spawns, strict=True):
+            cleanup.callback(_close_pipes, process, each)
+        watch = _Watch(list(zip(processes, spawns, strict=True)), limits)
         cleanup.callback(watch.close)
         try:
-            _send_stdin(process, spawn.stdin)
+            for process, each in zip(processes, spawns, strict=True):
+                _send_stdin(process, each.stdin)
             stopped = watch.pump(until=deadline)
-            if stopped is None and not _wait(process, deadline):
+            if stopped is None and not _wait(processes[-1], deadline):
                 stopped = "timeout"
         except BaseException:
             # E.g. Celery's soft time limit firing in here: never leave the sandbox running.
-            watch.kill()
+            watch.kill_all()
             raise
         if stopped is not None:
-            watch.kill()
-            # Results written before the kill still sit in the pipe: read them.
-            watch.pump(until=time.monotonic() + DRAIN_SECONDS, enforce_caps=False)
+            watch.kill_all()
+        elif companion is not None:
+            watch.kill(watch.children[0])
+        # Results and output written before the kill still sit in the pipes: read them.
+        watch.pump(until=time.monotonic() + DRAIN_SECONDS, enforce_caps=False, everything=True)
         return Execution(
-            exit_code=process.wait(),
+            exit_code=processes[-1].wait(),
             stdout=bytes(watch.stdout.data),
             stderr=bytes(watch.stderr.data),
             report=bytes(watch.report.data),
@@ -178,88 +193,29 @@ def _wait(process: subprocess.Popen[bytes], deadline: float) -> bool:
     return True
 
 
+def _close_read_ends(spawn: Spawn) -> None:
+    for fd in (spawn.report_fd, spawn.info_fd):
+        if fd is not None:
+            os.close(fd)
+
+
 def _close_pipes(process: subprocess.Popen[bytes], spawn: Spawn) -> None:
     for stream in (process.stdout, process.stderr):
         if stream is not None:
             stream.close()
-    os.close(spawn.report_fd)
-    if spawn.info_fd is not None:
-        os.close(spawn.info_fd)
+    _close_read_ends(spawn)
 
 
-class _Watch:
-    """Reads every pipe of one run, enforces the byte caps, and kills the run when told to."""
+class _Child:
+    """One started process of the run, and what tells us its sandbox's first process."""
 
-    def __init__(self, process: subprocess.Popen[bytes], spawn: Spawn, limits: Limits) -> None:
-        assert process.stdout is not None and process.stderr is not None
+    def __init__(self, process: subprocess.Popen[bytes], spawn: Spawn) -> None:
         self.process = process
         self.uses_bwrap = spawn.info_fd is not None
-        self.stdout = CappedBuffer(limits.output_kb * 1024)
-        self.stderr = CappedBuffer(limits.output_kb * 1024)
-        self.report = CappedBuffer(REPORT_LIMIT_BYTES)
         self.info = CappedBuffer(4096)
         self.first_process: int | None = None  # a pidfd
-        self.flooded: str | None = None
-        self.selector = selectors.DefaultSelector()
-        self.streams = {
-            process.stdout.fileno(): ("stdout", self.stdout),
-            process.stderr.fileno(): ("stderr", self.stderr),
-            spawn.report_fd: ("report", self.report),
-        }
-        if spawn.info_fd is not None:
-            self.streams[spawn.info_fd] = ("info", self.info)
-        for fd in self.streams:
-            self.selector.register(fd, selectors.EVENT_READ)
 
-    def pump(self, until: float, *, enforce_caps: bool = True) -> Stop | None:
-        """Read until every pipe is closed (None), the time is up, or a cap is passed."""
-        while self.selector.get_map():
-            remaining = until - time.monotonic()
-            if remaining <= 0:
-                return "timeout"
-            for key, _ in self.selector.select(remaining):
-                fd = int(key.fd)
-                chunk = os.read(fd, READ_CHUNK)
-                if not chunk:
-                    self.selector.unregister(fd)
-                    continue
-                name, buffer = self.streams[fd]
-                over = buffer.add(chunk)
-                if name == "info":
-                    self._note_first_process()
-                elif over and enforce_caps:
-                    self.flooded = name
-                    return "output_limit"
-        return None
-
-    def kill(self) -> None:
-        """SIGKILL the sandbox's first process: the kernel then ends its whole pid namespace.
-
-        Killing bwrap itself would do too (--die-with-parent), but would leave its child as a
-        zombie of the slot's uid for init to reap, counted against the next run's process limit.
-        """
-        if self.first_process is not None:
-            with contextlib.suppress(ProcessLookupError):
-                signal.pidfd_send_signal(self.first_process, signal.SIGKILL)
-        elif self.uses_bwrap:
-            # Killed before bwrap even said who its child is: bwrap's death still ends it all.
-            self.process.kill()
-        else:
-            # Without bwrap there is no pid namespace: the process group is what we have.
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-        try:
-            self.process.wait(timeout=KILL_WAIT_SECONDS)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-    def close(self) -> None:
-        self.selector.close()
-        if self.first_process is not None:
-            os.close(self.first_process)
-
-    def _note_first_process(self) -> None:
+    def note_first_process(self) -> None:
         if self.first_process is not None or not self.info.data.rstrip().endswith(b"}"):
             return
         try:
@@ -272,6 +228,100 @@ class _Watch:
             self.first_process = pidfd
         else:
             os.close(pidfd)
+
+
+class _Watch:
+    """Reads every pipe of one run, enforces the byte caps, and kills the run when told to.
+
+    The last child is the one whose end ends the run (the tests' process); the ones before it
+    (the student's process) are read from too, but not waited for.
+    """
+
+    def __init__(
+        self, children: list[tuple[subprocess.Popen[bytes], Spawn]], limits: Limits
+    ) -> None:
+        self.stdout = CappedBuffer(limits.output_kb * 1024)
+        self.stderr = CappedBuffer(limits.output_kb * 1024)
+        self.report = CappedBuffer(REPORT_LIMIT_BYTES)
+        self.flooded: str | None = None
+        self.selector = selectors.DefaultSelector()
+        self.children: list[_Child] = []
+        self.streams: dict[int, tuple[str, CappedBuffer, _Child]] = {}
+        for process, spawn in children:
+            assert process.stdout is not None and process.stderr is not None
+            child = _Child(process, spawn)
+            self.children.append(child)
+            self.streams[process.stdout.fileno()] = ("stdout", self.stdout, child)
+            self.streams[process.stderr.fileno()] = ("stderr", self.stderr, child)
+            if spawn.report_fd is not None:
+                self.streams[spawn.report_fd] = ("report", self.report, child)
+            if spawn.info_fd is not None:
+                self.streams[spawn.info_fd] = ("info", child.info, child)
+        self.main = self.children[-1]
+        for fd in self.streams:
+            self.selector.register(fd, selectors.EVENT_READ)
+
+    def _open(self, everything: bool) -> bool:
+        return any(
+            everything or self.streams[int(key.fd)][2] is self.main
+            for key in self.selector.get_map().values()
+        )
+
+    def pump(
+        self, until: float, *, enforce_caps: bool = True, everything: bool = False
+    ) -> Stop | None:
+        """Read until the main child's pipes (or, with everything, all pipes) are closed (None),
+        the time is up, or a cap is passed."""
+        while self._open(everything):
+            remaining = until - time.monotonic()
+            if remaining <= 0:
+                return "timeout"
+            for key, _ in self.selector.select(remaining):
+                fd = int(key.fd)
+                chunk = os.read(fd, READ_CHUNK)
+                if not chunk:
+                    self.selector.unregister(fd)
+                    continue
+                name, buffer, child = self.streams[fd]
+                over = buffer.add(chunk)
+                if name == "info":
+                    child.note_first_process()
+                elif over and enforce_caps:
+                    self.flooded = name
+                    return "output_limit"
+        return None
+
+    def kill_all(self) -> None:
+        for child in reversed(self.children):
+            self.kill(child)
+
+    def kill(self, child: _Child) -> None:
+        """SIGKILL the sandbox's first process: the kernel then ends its whole pid namespace.
+
+        Killing bwrap itself would do too (--die-with-parent), but would leave its child as a
+        zombie of the slot's uid for init to reap, counted against the next run's process limit.
+        """
+        if child.first_process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                signal.pidfd_send_signal(child.first_process, signal.SIGKILL)
+        elif child.uses_bwrap:
+            # Killed before bwrap even said who its child is: bwrap's death still ends it all.
+            child.process.kill()
+        else:
+            # Without bwrap there is no pid namespace: the process group is what we have.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.process.pid, signal.SIGKILL)
+        try:
+            child.process.wait(timeout=KILL_WAIT_SECONDS)
+        except subprocess.TimeoutExpired:
+            child.process.kill()
+            child.process.wait()
+
+    def close(self) -> None:
+        self.selector.close()
+        for child in self.children:
+            if child.first_process is not None:
+                os.close(child.first_process)
 
 
 def _parent_of(pid: int) -> int | None:

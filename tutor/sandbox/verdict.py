@@ -37,12 +37,10 @@ def judge(
 def _expected_tests(
     report: HarnessReport, test_files: Sequence[str], static_tests: Sequence[TestId]
 ) -> list[TestId]:
-    """Each file's tests as the harness collected them, else as read statically from the source."""
+    """Each file's tests as the host read them from the source: never names from the sandbox."""
     tests = []
     for file in test_files:
-        names = report.collected.get(file)
-        if names is None:
-            names = [test.name for test in static_tests if test.file == file]
+        names = [test.name for test in static_tests if test.file == file]
         if not names and file in report.collect_errors:
             names = [file]  # a broken test file must still show up, as one errored entry
         tests += [TestId(file, name) for name in names]
@@ -65,7 +63,9 @@ def _status(report: HarnessReport, execution: Execution, expected: list[TestId])
         for test in expected
         if test not in report.results and test.file not in report.collect_errors
     ]
-    return "crashed" if unexplained or not report.ready else "completed"
+    if not report.ready or (unexplained and not report.done):
+        return "crashed"
+    return "completed"
 
 
 def _why_stopped(status: RunStatus, execution: Execution, limits: Limits) -> str:
@@ -86,7 +86,9 @@ def _test_result(test: TestId, report: HarnessReport, why_stopped: str) -> TestR
         return _from_payload(test, {**report.student_error, "outcome": "error"})
     if test.file in report.collect_errors:
         return _from_payload(test, {**report.collect_errors[test.file], "outcome": "error"})
-    if test == report.running:
+    if report.done:
+        message = "this test did not run: the test file did not define it when it was loaded"
+    elif test == report.running:
         message = f"stopped: {why_stopped} during this test"
     else:
         message = f"not run: {why_stopped} before this test started"

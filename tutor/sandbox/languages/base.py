@@ -21,6 +21,9 @@ class Layout:
 
     work_dir: str
     tool_dir: str
+    # Where the tests' own files go, apart from the working directory the student's process
+    # shares; None: in the working directory (one process for both).
+    tests_dir: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,14 @@ class RunSpec:
     nonce: str
     # The inherited descriptor the harness writes its JSON result lines to.
     report_fd: int
+    # The two ends of the channel between the tests' process and the student's process.
+    tests_channel_fd: int | None = None
+    student_channel_fd: int | None = None
+    # Where the student's process has its files; None: the same layout as the tests'.
+    student_layout: Layout | None = None
+    # Helper modules for the tests (tests' side only) and data files for the student's program.
+    support_files: Sequence[SourceFile] = ()
+    data_files: Sequence[SourceFile] = ()
 
 
 @dataclass(frozen=True)
@@ -52,11 +63,23 @@ class SandboxCommand:
     host_paths: list[str]
 
 
+@dataclass(frozen=True)
+class RunCommands:
+    """A run in two sandboxes: the tests' process (which reports) and the student's process."""
+
+    tests: SandboxCommand
+    student: SandboxCommand
+
+
 class Language(Protocol):
     name: str
 
     def check_files(
-        self, student_files: Sequence[SourceFile], test_files: Sequence[SourceFile]
+        self,
+        student_files: Sequence[SourceFile],
+        test_files: Sequence[SourceFile],
+        support_files: Sequence[SourceFile] = (),
+        data_files: Sequence[SourceFile] = (),
     ) -> None:
         """Raise ValueError for unusable file names: the caller's mistake, not the student's."""
 
@@ -64,4 +87,7 @@ class Language(Protocol):
         """The tests in each file in written order, read without running anything."""
 
     def build_command(self, spec: RunSpec, *, own_uid: bool) -> SandboxCommand:
-        """The command and files for one run; own_uid: it runs as another uid than the server's."""
+        """One process for tests and student code together (the in-process mode: forgeable)."""
+
+    def build_commands(self, spec: RunSpec, *, own_uid: bool) -> RunCommands:
+        """The tests' process and the student's process; own_uid: they run as other uids."""

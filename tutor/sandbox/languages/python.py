@@ -14,13 +14,26 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tutor.sandbox.errors import SandboxUnavailable
-from tutor.sandbox.languages.base import PlacedFile, RunSpec, SandboxCommand, TestId
+from tutor.sandbox.languages.base import (
+    Layout,
+    PlacedFile,
+    RunCommands,
+    RunSpec,
+    SandboxCommand,
+    TestId,
+)
 from tutor.sandbox.models import SourceFile
 
 logger = logging.getLogger(__name__)
 
-HARNESS = Path(__file__).with_name("python_harness.py")
+HERE = Path(__file__).parent
+HARNESS = HERE / "python_harness.py"
+AGENT = HERE / "python_agent.py"
+# Modules the harness and the agent import from the tool directory.
+TESTS_SIDE_MODULES = (HERE / "labtutor_wire.py", HERE / "labtutor_remote.py")
+STUDENT_SIDE_MODULES = (HERE / "labtutor_wire.py",)
 MODULE_FILE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\.py")
+DATA_FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
 # Used when the server's own interpreter sits where the slot uids can't read it (e.g. in /root).
 SYSTEM_PYTHON = "/usr/bin/python3"
 # -s -S: no site-packages, only the standard library (and no site.py start-up cost).
@@ -34,11 +47,22 @@ class PythonLanguage:
     name = "python"
 
     def check_files(
-        self, student_files: Sequence[SourceFile], test_files: Sequence[SourceFile]
+        self,
+        student_files: Sequence[SourceFile],
+        test_files: Sequence[SourceFile],
+        support_files: Sequence[SourceFile] = (),
+        data_files: Sequence[SourceFile] = (),
     ) -> None:
         if not test_files:
             raise ValueError("at least one test file is needed")
-        names = [file.name for file in [*student_files, *test_files]]
+        for data in data_files:
+            if not DATA_FILE_NAME.fullmatch(data.name) or data.name.startswith("."):
+                raise ValueError(f"{data.name!r} is not a usable data file name")
+        # Support files go to the tests' side only, data files to the student's side only.
+        student_side = [file.name for file in [*student_files, *data_files]]
+        if len(set(student_side)) != len(student_side):
+            raise ValueError(f"file names must be unique, got {student_side}")
+        names = [file.name for file in [*student_files, *test_files, *support_files]]
         for name in names:
             if not MODULE_FILE_NAME.fullmatch(name):
                 raise ValueError(f"{name!r} is not an importable Python file name")
@@ -54,30 +78,93 @@ class PythonLanguage:
 
     def build_command(self, spec: RunSpec, *, own_uid: bool) -> SandboxCommand:
         interpreter = find_interpreter(must_be_world_readable=own_uid)
-        work_dir, tool_dir = spec.layout.work_dir, spec.layout.tool_dir
-        harness_name, harness = _harness_for(interpreter)
-        harness_path = f"{tool_dir}/{harness_name}"
+        work_dir = spec.layout.work_dir
         files = [
             PlacedFile(f"{work_dir}/{file.name}", file.content.encode())
-            for file in [*spec.student_files, *spec.test_files]
+            for file in [*spec.student_files, *spec.data_files]
         ]
-        files.append(PlacedFile(harness_path, harness, mode=0o444))
-        config = [
+        files += [
+            PlacedFile(f"{work_dir}/{file.name}", file.content.encode(), mode=0o444)
+            for file in [*spec.test_files, *spec.support_files]
+        ]
+        return self._command(interpreter, spec.layout, HARNESS, (), files, self._tests_config(spec))
+
+    def build_commands(self, spec: RunSpec, *, own_uid: bool) -> RunCommands:
+        if spec.tests_channel_fd is None or spec.student_channel_fd is None:
+            raise ValueError("a run in two processes needs both ends of the channel")
+        interpreter = find_interpreter(must_be_world_readable=own_uid)
+        tests_layout, student_layout = spec.layout, spec.student_layout or spec.layout
+        tests_dir = tests_layout.tests_dir or tests_layout.work_dir
+        # Read-only, and never placed where the student's process could see them: the working
+        # directory (and /tmp) is shared, so that the tests can write files for the student's
+        # code to read, but the tests' own files live apart.
+        test_files = [
+            PlacedFile(f"{tests_dir}/{file.name}", file.content.encode(), mode=0o444)
+            for file in [*spec.test_files, *spec.support_files]
+        ]
+        tests_config = [
+            *self._tests_config(spec),
+            ("channel_fd", str(spec.tests_channel_fd)),
+            ("tool_dir", tests_layout.tool_dir),
+            ("tests_dir", tests_dir),
+        ]
+        student_files = [
+            PlacedFile(f"{student_layout.work_dir}/{file.name}", file.content.encode())
+            for file in [*spec.student_files, *spec.data_files]
+        ]
+        student_config = [
+            ("channel_fd", str(spec.student_channel_fd)),
+            ("tool_dir", student_layout.tool_dir),
+            ("work_dir", student_layout.work_dir),
+            ("capture_chars", str(spec.limits.test_output_kb * 1024)),
+            *[("student_file", file.name) for file in spec.student_files],
+        ]
+        return RunCommands(
+            tests=self._command(
+                interpreter, tests_layout, HARNESS, TESTS_SIDE_MODULES, test_files, tests_config
+            ),
+            student=self._command(
+                interpreter,
+                student_layout,
+                AGENT,
+                STUDENT_SIDE_MODULES,
+                student_files,
+                student_config,
+            ),
+        )
+
+    def _tests_config(self, spec: RunSpec) -> list[tuple[str, str]]:
+        return [
             ("nonce", spec.nonce),
             ("report_fd", str(spec.report_fd)),
-            ("work_dir", work_dir),
+            ("work_dir", spec.layout.work_dir),
             ("capture_chars", str(spec.limits.test_output_kb * 1024)),
             *[("student_file", file.name) for file in spec.student_files],
             *[("test_file", file.name) for file in spec.test_files],
         ]
+
+    def _command(
+        self,
+        interpreter: str,
+        layout: Layout,
+        script: Path,
+        modules: Sequence[Path],
+        files: list[PlacedFile],
+        config: list[tuple[str, str]],
+    ) -> SandboxCommand:
         if any("\n" in value for _, value in config):
             raise ValueError("a path or name holds a line break")
+        script_name, script_code = _tool_file(script, interpreter)
+        tools = [PlacedFile(f"{layout.tool_dir}/{script_name}", script_code, mode=0o444)]
+        for module in modules:
+            name, code = _tool_file(module, interpreter)
+            tools.append(PlacedFile(f"{layout.tool_dir}/{name}", code, mode=0o444))
         return SandboxCommand(
-            argv=[interpreter, *INTERPRETER_FLAGS, harness_path],
-            files=files,
+            argv=[interpreter, *INTERPRETER_FLAGS, tools[0].path],
+            files=[*files, *tools],
             # A fixed hash seed: a student's set order is the same on every run.
-            env={"PYTHONHASHSEED": "0", "PYTHONIOENCODING": "utf-8"},
-            # The harness's config: on stdin, so that the nonce is not in its argv for all to see.
+            env={"PYTHONHASHSEED": "0", "PYTHONIOENCODING": "utf-8:surrogatepass"},
+            # The config goes on stdin, so that the nonce is not in argv for all to see.
             stdin="".join(f"{key}={value}\n" for key, value in config).encode(),
             host_paths=_install_dirs_outside_usr(interpreter),
         )
@@ -124,20 +211,20 @@ def _install_dirs_outside_usr(interpreter: str) -> list[str]:
 
 
 @functools.cache
-def _harness_for(interpreter: str) -> tuple[str, bytes]:
-    """The harness as a .pyc when the interpreter reads our bytecode, else as source.
-
-    Python runs a .pyc given as the script; that saves compiling the harness on every run.
-    """
-    source = HARNESS.read_bytes()
+def _tool_file(path: Path, interpreter: str) -> tuple[str, bytes]:
+    """One of our scripts or modules as a .pyc when the interpreter reads our bytecode, else as
+    source. Python runs a .pyc given as the script and imports a lone .pyc; that saves compiling
+    them on every run."""
+    source = path.read_bytes()
     if _bytecode_magic(interpreter) != importlib.util.MAGIC_NUMBER:
-        return HARNESS.name, source
-    code = compile(source, HARNESS.name, "exec", dont_inherit=True)
+        return path.name, source
+    code = compile(source, path.name, "exec", dont_inherit=True)
     # The .pyc header: magic, flags (0: timestamp-based), source mtime and size (never checked).
     header = importlib.util.MAGIC_NUMBER + bytes(12)
-    return HARNESS.with_suffix(".pyc").name, header + marshal.dumps(code)
+    return path.with_suffix(".pyc").name, header + marshal.dumps(code)
 
 
+@functools.cache
 def _bytecode_magic(interpreter: str) -> bytes:
     completed = subprocess.run(
         [interpreter, "-I", "-S", "-c", MAGIC_SCRIPT], capture_output=True, check=False
@@ -146,22 +233,29 @@ def _bytecode_magic(interpreter: str) -> bytes:
 
 
 def _test_names(source: str) -> list[str]:
-    """unittest methods (classes deriving from *TestCase) and top-level test* functions."""
+    """unittest methods (classes deriving from *TestCase, or from such a class of the same file,
+    whose methods they inherit) and top-level test* functions, in written order."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return []
     names: list[str] = []
+    test_classes: dict[str, list[str]] = {}  # class name -> its test methods, inherited first
     for node in tree.body:
-        if isinstance(node, ast.ClassDef) and any(
-            ast.unparse(base).endswith("TestCase") for base in node.bases
-        ):
-            names += [
-                f"{node.name}.{item.name}"
+        if isinstance(node, ast.ClassDef):
+            bases = [ast.unparse(base) for base in node.bases]
+            in_file = [base for base in bases if base in test_classes]
+            if not in_file and not any(base.endswith("TestCase") for base in bases):
+                continue
+            methods = [method for base in reversed(in_file) for method in test_classes[base]]
+            methods += [
+                item.name
                 for item in node.body
                 if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
                 and item.name.startswith("test")
             ]
+            test_classes[node.name] = list(dict.fromkeys(methods))
+            names += [f"{node.name}.{method}" for method in test_classes[node.name]]
         elif isinstance(node, ast.FunctionDef) and node.name.startswith("test"):
             names.append(node.name)
     return list(dict.fromkeys(names))

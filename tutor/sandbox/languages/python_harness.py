@@ -1,18 +1,22 @@
 """Runs exercise tests inside the sandbox and reports each as a JSON line. Standard library only.
 
 Started as `python -s -S -B -u -P python_harness.py` with its config on stdin as `key=value`
-lines (see languages/python.py). It imports the student's modules, then each test file, collects
-unittest test methods and pytest-style top-level test functions in the order they are written,
-runs them one by one with their stdout/stderr captured, and writes one line per event to the
-report descriptor (not stdout, which the student's code may flood). Every line carries the run's
-nonce.
+lines (see languages/python.py). Normally it runs in the tests' own sandbox, which holds no
+student code: the student's modules live in another sandboxed process (python_agent.py), and
+`import solution` in a test gives a stand-in that forwards to it (labtutor_remote.py). In the
+in-process mode an exercise may declare, it imports the student's modules itself, and the
+verdict can be forged. It collects unittest test methods and pytest-style top-level test
+functions in the order they are written, runs them one by one with their stdout/stderr captured,
+and writes one line per event to the report descriptor (not stdout). Every line carries the
+run's nonce.
 
 Events: ready; student_error (a student module failed to import: every test errors); collected /
-collect_error (per test file); start and result (per test). Whatever reaches the real stdout and
-stderr outside tests is the program's own output.
+collect_error (per test file); start and result (per test); done. Whatever reaches the real
+stdout and stderr outside tests is the program's own output.
 
 Imports are few and lazy: this start-up cost is paid on every graded run. Even `json` is left
-out (with `re`, it costs as much as starting Python); _json's C string quoting does the escaping.
+out in-process (with `re`, it costs as much as starting Python); _json's C string quoting does
+the escaping.
 """
 
 from __future__ import annotations
@@ -30,6 +34,9 @@ if TYPE_CHECKING:
     import unittest
     from collections.abc import Callable
     from types import CodeType, FrameType, ModuleType, TracebackType
+    from typing import Any
+
+    from labtutor_remote import Connection
 
     ExcInfo = tuple[type[BaseException], BaseException, TracebackType]
 
@@ -138,13 +145,17 @@ class Exceptions:
             if frame.filename in self.files.student:
                 line = frame.lineno
             frame.filename = self.files.short(frame.filename)
+        # Raised in the student's process: its frames there, already with short names.
+        remote_frames, remote_line = getattr(exc, "labtutor_remote", ("", None))
+        if remote_line is not None:
+            line = remote_line
         if isinstance(exc, SyntaxError) and exc.filename:
             if exc.filename in self.files.student:
                 line = exc.lineno
             exc.filename = self.files.short(exc.filename)
         error_lines = traceback.format_exception_only(type(exc), exc)
-        text = "".join(traceback.format_list(frames) + error_lines)
-        if frames:
+        text = "".join([*traceback.format_list(frames), remote_frames, *error_lines])
+        if frames or remote_frames:
             text = "Traceback (most recent call last):\n" + text
         if len(text) > MAX_TRACEBACK_CHARS:
             text = "...\n" + text[-MAX_TRACEBACK_CHARS:]
@@ -245,9 +256,12 @@ class TestRun:
         self.capture_chars = capture_chars
         self.reported: set[tuple[str, str]] = set()
         self.pid = os.getpid()
+        self.connection: Connection | None = None
 
     def start(self, file: str, name: str) -> None:
         self.file, self.name = file, name
+        if self.connection is not None:
+            self.connection.current_test = name
         self.reporter.send("start", file=file, name=name)
         self.saved = sys.stdout, sys.stderr
         self.stdout = CappedText(self.capture_chars)
@@ -435,6 +449,97 @@ def student_error(name: str, exc: BaseException) -> tuple[str, str]:
     return "import_error", f"{name} stopped with {type(exc).__name__} while loading: {exc}"
 
 
+def load_in_process(reporter: Reporter, exceptions: Exceptions, student_files: list[str]) -> bool:
+    """The in-process mode: the student's modules in this interpreter (a forgeable verdict)."""
+    for name in student_files:
+        try:
+            __import__(name.removesuffix(".py"))
+        except BaseException as exc:  # the student's module may raise anything
+            status, message = student_error(name, exc)
+            fields = exceptions.describe(exc)
+            fields["message"] = message
+            reporter.send("student_error", file=name, status=status, **fields)
+            return False
+    return True
+
+
+def connect_to_student(
+    config: dict[str, list[str]], reporter: Reporter, run: TestRun, student_files: list[str]
+) -> bool:
+    """Wait for the student's process to load the student's modules; False when they failed."""
+    from labtutor_remote import connect
+    from labtutor_wire import Channel, WireError
+
+    channel = Channel(int(config["channel_fd"][0]))
+    os.set_inheritable(channel.fd, False)
+    connection = connect(channel, {name.removesuffix(".py") for name in student_files})
+    run.connection = connection
+    try:
+        hello = channel.receive()
+    except WireError as error:
+        first = student_files[0] if student_files else "your code"
+        message = f"The connection to your code broke while loading {first} ({error})"
+        reporter.send("student_error", file=first, status="import_error", message=message)
+        return False
+    connection.write_output(hello)
+    if hello.get("ready") is True:
+        return True
+    error_fields = hello.get("student_error")
+    fields = error_fields if isinstance(error_fields, dict) else {}
+    text = {key: fields.get(key) for key in ("file", "message", "traceback")}
+    status = fields.get("status")
+    line = fields.get("line")
+    reporter.send(
+        "student_error",
+        status=status if status in ("syntax_error", "import_error") else "import_error",
+        line=line if type(line) is int else None,
+        memory_error=fields.get("memory_error") is True,
+        **{key: value if isinstance(value, str) else "" for key, value in text.items()},
+    )
+    return False
+
+
+class ShareTemporaryFiles:
+    """The student's process runs as another uid: let it reach the temporary folders and files
+    that tests make for its code to read (tempfile makes them private to their owner). A finder
+    that patches tempfile when a test imports it, so that runs without it don't pay for it."""
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> object:
+        if name != "tempfile":
+            return None
+        path_finder: Any = next(
+            f for f in sys.meta_path if getattr(f, "__name__", "") == "PathFinder"
+        )
+        spec = path_finder.find_spec(name, path)
+        if spec is None or spec.loader is None:
+            return spec
+        load = spec.loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            load(module)
+            share(module)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+def share(tempfile: ModuleType) -> None:
+    make_folder, make_file = tempfile.mkdtemp, tempfile._mkstemp_inner
+
+    def mkdtemp(*args: object, **kwargs: object) -> str:
+        path = make_folder(*args, **kwargs)
+        os.chmod(path, 0o1777)  # noqa: S103 - sticky: each side keeps its own files
+        return path
+
+    def mkstemp_inner(*args: object, **kwargs: object) -> tuple[int, str]:
+        fd, path = make_file(*args, **kwargs)
+        os.chmod(path, 0o644)
+        return fd, path
+
+    tempfile.mkdtemp = mkdtemp  # type: ignore[attr-defined]
+    tempfile._mkstemp_inner = mkstemp_inner  # type: ignore[attr-defined]
+
+
 def main() -> None:
     config = read_config(sys.stdin.read())
     # Tests get an empty stdin, like a program run with nothing typed.
@@ -447,20 +552,21 @@ def main() -> None:
     work_dir = config["work_dir"][0]
     student_files = config.get("student_file", [])
     test_files = config.get("test_file", [])
-    exceptions = Exceptions(Files(work_dir, student_files, test_files))
+    remote = "channel_fd" in config
+    tests_dir = config.get("tests_dir", [work_dir])[0]
+    exceptions = Exceptions(Files(tests_dir, [] if remote else student_files, test_files))
     run = TestRun(reporter, exceptions, int(config["capture_chars"][0]))
-    sys.path.insert(0, work_dir)
+    if remote:
+        sys.meta_path.insert(0, ShareTemporaryFiles())  # type: ignore[arg-type]
+        sys.path.insert(0, config["tool_dir"][0])
+        loaded = connect_to_student(config, reporter, run, student_files)
+        sys.path.remove(config["tool_dir"][0])
+    # The tests' folder only: the working directory is shared with the student's process,
+    # and nothing it writes there may become importable here.
+    sys.path.insert(0, tests_dir)
     os.chdir(work_dir)
-
-    for name in student_files:
-        try:
-            __import__(name.removesuffix(".py"))
-        except BaseException as exc:  # the student's module may raise anything
-            status, message = student_error(name, exc)
-            fields = exceptions.describe(exc)
-            fields["message"] = message
-            reporter.send("student_error", file=name, status=status, **fields)
-            return
+    if not (loaded if remote else load_in_process(reporter, exceptions, student_files)):
+        return
 
     collected = []
     for name in test_files:
@@ -479,6 +585,7 @@ def main() -> None:
     for name, items in collected:
         for item in items:
             item.run(run, name)
+    reporter.send("done")
 
 
 if __name__ == "__main__":
