@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,8 +20,8 @@ from tutor.content.importing import (
 from tutor.content.policy_form import policy_form_for, read_policy_form
 from tutor.content.selectors import exercise_rows
 from tutor.content.services import save_course_policy, set_exercise_hidden
-from tutor.courses.models import AiMode, Course
-from tutor.courses.selectors import is_course_instructor
+from tutor.courses.access import taught_course
+from tutor.courses.models import AiMode
 
 HIDDEN_VALUES = {"1": True, "0": False}
 
@@ -84,9 +83,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def course_policy_view(request: HttpRequest, slug: str) -> HttpResponse:
     """The course's AI rules and, per exercise, a mode and hint budget of its own."""
-    course = get_object_or_404(Course, slug=slug)
-    if not is_course_instructor(request.user, course):
-        raise PermissionDenied("Only this course's instructors can change its AI policy.")
+    course = taught_course(request.user, slug)
     if request.method == "GET":
         form = policy_form_for(course)
     else:

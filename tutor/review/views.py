@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from exercises.models import Submission
 from tutor.accounts.roles import signed_in_user
+from tutor.courses.access import taught_course
 from tutor.courses.models import Course
-from tutor.courses.selectors import is_course_instructor
 from tutor.review.forms import CommentForm
 from tutor.review.models import LineComment
 from tutor.review.selectors.queue import (
@@ -32,14 +32,6 @@ from tutor.review.services import NotYourComment, add_comment, delete_comment, s
 PAGE_SIZE = 25
 
 
-def _taught_course(request: HttpRequest, slug: str) -> Course:
-    """Unknown course: 404; a course the user does not teach: 403 (as the course pages do)."""
-    course = get_object_or_404(Course, slug=slug)
-    if not is_course_instructor(request.user, course):
-        raise PermissionDenied("Only this course's instructors can review its submissions.")
-    return course
-
-
 def _course_submission(course: Course, submission_id: int) -> Submission:
     """A submission of a student enrolled in the course; any other is unknown here."""
     submission = course_submission(course, submission_id)
@@ -51,7 +43,7 @@ def _course_submission(course: Course, submission_id: int) -> Submission:
 @login_required
 @require_GET
 def review_list_view(request: HttpRequest, slug: str) -> HttpResponse:
-    course = _taught_course(request, slug)
+    course = taught_course(request.user, slug)
     filters = QueueFilters.from_query(request.GET)
     page = Paginator(review_queue(course, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -68,7 +60,7 @@ def review_list_view(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def review_submission_view(request: HttpRequest, slug: str, submission_id: int) -> HttpResponse:
-    course = _taught_course(request, slug)
+    course = taught_course(request.user, slug)
     submission = _course_submission(course, submission_id)
     line = request.GET.get("line", "")
     form = CommentForm(initial={"line": int(line)} if line.isdecimal() else None)
@@ -101,7 +93,7 @@ def _render_review(
 @login_required
 @require_POST
 def add_comment_view(request: HttpRequest, slug: str, submission_id: int) -> HttpResponse:
-    course = _taught_course(request, slug)
+    course = taught_course(request.user, slug)
     submission = _course_submission(course, submission_id)
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -125,7 +117,7 @@ def add_comment_view(request: HttpRequest, slug: str, submission_id: int) -> Htt
 def delete_comment_view(
     request: HttpRequest, slug: str, submission_id: int, comment_id: int
 ) -> HttpResponse:
-    course = _taught_course(request, slug)
+    course = taught_course(request.user, slug)
     submission = _course_submission(course, submission_id)
     comment = get_object_or_404(LineComment, pk=comment_id, submission=submission)
     try:
@@ -140,7 +132,7 @@ def delete_comment_view(
 @require_POST
 def mark_reviewed_view(request: HttpRequest, slug: str, submission_id: int) -> HttpResponse:
     """reviewed=1 marks the submission reviewed, reviewed=0 takes the mark back."""
-    course = _taught_course(request, slug)
+    course = taught_course(request.user, slug)
     submission = _course_submission(course, submission_id)
     value = request.POST.get("reviewed", "")
     if value not in {"0", "1"}:
