@@ -1,6 +1,7 @@
 """Peak memory of unpacking hostile exercise archives, each under the upload cap.
 
     .venv/bin/python bench/archive_memory.py [--only NAME] [--limit-gb 6] [--timeout 120]
+        [--module path/to/archives.py]
 
 Crafts, in a temporary folder, archives that are small on the wire but whose headers or
 central directory ask the reader to hold a great deal in memory:
@@ -12,24 +13,31 @@ central directory ask the reader to hold a great deal in memory:
 - pax_sparse_map.tar.gz: a pax 1.0 sparse member whose map claims 10**9 entries;
 - zip_directory.zip: a central directory of ~20 MB holding ~400,000 entries;
 - zip_extra_fields.zip: entries with 64 KB extra fields and comments;
-- zip_deflate_bomb.zip: one entry that inflates to 1 GB.
+- zip_deflate_bomb.zip: one entry that inflates to 1 GB;
+- tar_at_the_limits.tar.gz, zip_at_the_limits.zip: the worst that is accepted: 2000 members,
+  each with the largest headers allowed, unpacking to 100 MiB.
 
 Each is unpacked by tutor/content/archives.py's extract_archive, with the project's default
 limits (20 MiB archive, 2000 members, 100 MiB unpacked), in a child process of its own; the
 child prints its resident memory at rest (module loaded, archive on disk) and its peak, and this
-script prints the difference. Goal: under 100 MB over rest for every archive. The child runs
+script prints the difference. --module measures another copy of archives.py (an older one, from
+`git show REV:tutor/content/archives.py > old.py`), for a before/after. Goal: under 100 MB over
+rest for every archive. The peak is the kernel's high-water mark of the child (VmHWM), which
+starts afresh at exec: ru_maxrss would inherit the parent's. The child runs
 under an address-space limit (--limit-gb) so that the unbounded reader of old code fails with
 MemoryError instead of taking the machine down; that is reported as "> limit".
 """
 
 import argparse
 import gzip
+import io
 import json
 import struct
 import subprocess
 import sys
 import tarfile
 import tempfile
+import zipfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -221,6 +229,31 @@ def zip_deflate_bomb(path: Path) -> None:
     path.write_bytes(body + central + _end_record(1, len(central), len(body)))
 
 
+def tar_at_the_limits(path: Path) -> None:
+    members = MAX_MEMBERS - 1
+    body = bytes(MAX_UNPACKED // MAX_MEMBERS)
+    comment = "c" * 1700  # 2000 pax headers of ~2 KB: just under the 4 MiB they may add up to
+    with tarfile.open(path, "w:gz", format=tarfile.PAX_FORMAT) as archive:
+        for number in range(members):
+            name = f"week{number % 7}/" + "long-folder-name/" * 10 + f"file{number}.txt"
+            info = tarfile.TarInfo(name)
+            info.size = len(body)
+            info.pax_headers = {"comment": comment}
+            archive.addfile(info, io.BytesIO(body))
+
+
+def zip_at_the_limits(path: Path) -> None:
+    body = bytes(MAX_UNPACKED // MAX_MEMBERS)
+    extra = struct.pack("<HH", 0xCAFE, 1020) + b"x" * 1020
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number in range(MAX_MEMBERS):
+            info = zipfile.ZipInfo(f"{number:04}/" + "/".join(["n" * 250] * 3) + ".txt")
+            info.extra = extra
+            info.comment = b"c" * 1024
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, body)
+
+
 ARCHIVES: dict[str, Callable[[Path], None]] = {
     "gnu_longname.tar.gz": gnu_longname,
     "pax_header.tar.gz": pax_header,
@@ -230,6 +263,8 @@ ARCHIVES: dict[str, Callable[[Path], None]] = {
     "zip_directory.zip": zip_directory,
     "zip_extra_fields.zip": zip_extra_fields,
     "zip_deflate_bomb.zip": zip_deflate_bomb,
+    "tar_at_the_limits.tar.gz": tar_at_the_limits,
+    "zip_at_the_limits.zip": zip_at_the_limits,
 }
 
 
@@ -249,14 +284,14 @@ limits = archives.ArchiveLimits(
     max_archive_bytes=int(sys.argv[4]), max_members=int(sys.argv[5]),
     max_unpacked_bytes=int(sys.argv[6]),
 )
-def rss_kb():
+def status_kb(field):
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1])
     return 0
 path = Path(sys.argv[2])
 with path.open("rb") as data, tempfile.TemporaryDirectory() as target:
-    rest = rss_kb()
+    rest = status_kb("VmRSS")
     started = time.monotonic()
     try:
         written = archives.extract_archive(data, path.name, Path(target), limits)
@@ -265,18 +300,20 @@ with path.open("rb") as data, tempfile.TemporaryDirectory() as target:
         outcome = "refused: " + str(error)[:150]
     except MemoryError:
         outcome = "MemoryError (address-space limit reached)"
+    except Exception as error:  # what a web request would turn into a server error
+        outcome = f"crashed: {type(error).__name__}: {str(error)[:100]}"
     seconds = time.monotonic() - started
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = status_kb("VmHWM")
 print(json.dumps({"rest_kb": rest, "peak_kb": peak, "seconds": seconds, "outcome": outcome}))
 """
 
 
-def measure(path: Path, limit_bytes: int, timeout: float) -> dict[str, object]:
+def measure(path: Path, module: Path, limit_bytes: int, timeout: float) -> dict[str, object]:
     command = [
         sys.executable,
         "-c",
         CHILD,
-        str(ARCHIVES_MODULE),
+        str(module),
         str(path),
         str(limit_bytes),
         str(UPLOAD_CAP),
@@ -298,8 +335,10 @@ def main() -> None:
     parser.add_argument("--only", action="append", choices=sorted(ARCHIVES))
     parser.add_argument("--limit-gb", type=float, default=6.0)
     parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--module", type=Path, default=ARCHIVES_MODULE)
     args = parser.parse_args()
     names = args.only or list(ARCHIVES)
+    print(f"unpacking with {args.module}")
     worst = 0.0
     with tempfile.TemporaryDirectory() as folder:
         for name in names:
@@ -307,7 +346,7 @@ def main() -> None:
             ARCHIVES[name](path)
             size = path.stat().st_size
             assert size <= UPLOAD_CAP, f"{name} is {size} bytes, over the upload cap"
-            result = measure(path, int(args.limit_gb * 2**30), args.timeout)
+            result = measure(path, args.module, int(args.limit_gb * 2**30), args.timeout)
             if "peak_kb" in result:
                 over = (int(str(result["peak_kb"])) - int(str(result["rest_kb"]))) / 1024
                 worst = max(worst, over)

@@ -64,12 +64,12 @@ def enrolled_student(course: Course, student_id: int) -> User | None:
     return User.objects.filter(pk=student_id, enrollments__course=course).first()
 
 
-def students_taught_by(user: User) -> QuerySet[Enrollment]:
-    """The student ids (an Enrollment values query) whose course work `user` may see."""
+def students_taught_by(user: User) -> QuerySet[Enrollment, int]:
+    """The ids of the students whose course work `user` may see, as a subquery."""
     enrollments = Enrollment.objects.all()
     if not is_administrator(user):
         enrollments = enrollments.filter(course__instructors=user)
-    return enrollments.values("student_id")
+    return enrollments.values_list("student_id", flat=True)
 
 
 # ---- Accounts --------------------------------------------------------------------------------

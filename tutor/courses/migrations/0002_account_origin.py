@@ -15,7 +15,7 @@ from django.db import migrations, models
 ROSTER_SECONDS = 60
 
 
-def record_roster_origins(apps, schema_editor):  # type: ignore[no-untyped-def]
+def record_roster_origins(apps, schema_editor):
     enrollment_model = apps.get_model("courses", "Enrollment")
     origin_model = apps.get_model("courses", "AccountOrigin")
     seen: set[int] = set()
