@@ -208,9 +208,7 @@ def test_joining_needs_a_login(course: Course) -> None:
     assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
-def test_new_accounts_record_the_course_that_created_them(
-    course: Course, instructor: User
-) -> None:
+def test_new_accounts_record_the_course_that_created_them(course: Course, instructor: User) -> None:
     logged_in(instructor).post(ADD, {"students": "Ada Lovelace\n"})
     assert AccountOrigin.objects.get(account__username="ada.lovelace").course == course
 
