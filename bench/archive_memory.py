@@ -12,6 +12,7 @@ central directory ask the reader to hold a great deal in memory:
 - gnu_sparse_map.tar.gz: an old GNU sparse member ('S') with 200,000 extension blocks;
 - pax_sparse_map.tar.gz: a pax 1.0 sparse member whose map claims 10**9 entries;
 - zip_directory.zip: a central directory of ~20 MB holding ~400,000 entries;
+- zip_small_directory.zip: one of 5 MiB (what 2000 entries may take) holding ~110,000;
 - zip_extra_fields.zip: entries with 64 KB extra fields and comments;
 - zip_deflate_bomb.zip: one entry that inflates to 1 GB;
 - tar_at_the_limits.tar.gz, zip_at_the_limits.zip: the worst that is accepted: 2000 members,
@@ -189,13 +190,18 @@ def _end_record(entries: int, directory_size: int, directory_offset: int) -> byt
     )
 
 
-def zip_directory(path: Path) -> None:
+def zip_directory(path: Path, size: int = UPLOAD_CAP - 2**20) -> None:
     directory = bytearray()
     number = 0
-    while len(directory) < UPLOAD_CAP - 2**20:
+    while len(directory) < size:
         directory += _central_entry(f"{number:x}".encode())
         number += 1
     path.write_bytes(bytes(directory) + _end_record(number, len(directory), 0))
+
+
+def zip_small_directory(path: Path) -> None:
+    """Under the size a directory of 2000 entries may have, but ~120,000 entries of it."""
+    zip_directory(path, 5 * 2**20)
 
 
 def zip_extra_fields(path: Path) -> None:
@@ -261,6 +267,7 @@ ARCHIVES: dict[str, Callable[[Path], None]] = {
     "gnu_sparse_map.tar.gz": gnu_sparse_map,
     "pax_sparse_map.tar.gz": pax_sparse_map,
     "zip_directory.zip": zip_directory,
+    "zip_small_directory.zip": zip_small_directory,
     "zip_extra_fields.zip": zip_extra_fields,
     "zip_deflate_bomb.zip": zip_deflate_bomb,
     "tar_at_the_limits.tar.gz": tar_at_the_limits,
