@@ -14,7 +14,7 @@ from pytest_django.plugin import DjangoDbBlocker
 from exercises.models import Exercise
 from exercises.services.importing import import_exercises_from
 from tutor.accounts.roles import make_instructor
-from tutor.courses.models import Course
+from tutor.courses.models import AccountOrigin, Course
 from tutor.courses.services import create_course, enrol
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -155,7 +155,9 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
 
 @pytest.fixture
 def course(instructor: User, student: User, add_two: Exercise) -> Course:
-    """A course taught by `instructor` with `student` enrolled, AI fully on."""
+    """A course taught by `instructor` with `student` enrolled, AI fully on; the course's roster
+    created `student`'s account, so `instructor` manages it (tutor/courses/access.py)."""
     course = create_course("Python 1", "python-1", instructors=[instructor])
     enrol(course, student)
+    AccountOrigin.objects.create(account=student, course=course)
     return course

@@ -9,10 +9,12 @@ instructor as well. Student pages are checked for reading another student's work
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import User
 from django.core import serializers
@@ -25,8 +27,10 @@ from tests.workspace.conftest import open_workspace, receive_until
 from tutor.accounts.roles import make_instructor
 from tutor.asgi import application
 from tutor.assist.models import AiRequest
-from tutor.courses.models import Course
-from tutor.courses.services import create_course
+from tutor.courses.models import AccountOrigin, Course
+from tutor.courses.services import create_course, enrol
+from tutor.live.services.notify import live_group
+from tutor.review.models import LineComment
 from tutor.routing import websocket_urlpatterns
 
 # Anyone may open these ("" is / , a redirect to the exercise list).
@@ -246,3 +250,168 @@ def test_student_pages_show_only_the_students_own_work(
     client.force_login(other_student)
     page = client.get(f"/exercises/{world['exercise'].slug}/").content.decode()
     assert "return 0" not in page and "secret reply" not in page
+
+
+# ---- Two instructors, two courses, no student in common ------------------------------------
+# Each instructor acts through every instructor route and socket on the other's students, by id,
+# from their own course and from the other's: every attempt is refused and changes nothing.
+
+STUDENT_OBJECT_PARAMETERS = {"student_id", "user_id", "id", "submission_id", "request_id",
+                             "comment_id"}  # fmt: skip
+SECRET = "secret of {name}"
+
+
+@dataclass(frozen=True)
+class Classroom:
+    instructor: User
+    course: Course
+    student: User
+    submission: Submission
+    ai_request: AiRequest
+    comment: LineComment
+
+    @property
+    def secrets(self) -> list[str]:
+        return [SECRET.format(name=self.student.username), self.submission.code.strip()]
+
+
+def classroom(instructor: User, course: Course, student: User, exercise: Exercise) -> Classroom:
+    submission = Submission.objects.create(
+        student=student,
+        exercise=exercise,
+        kind="submit",
+        status="done",
+        code=f"def add(a, b):\n    return '{student.username} wrote this'\n",
+    )
+    ai_request = AiRequest.objects.create(
+        student=student,
+        exercise=exercise,
+        kind="hint",
+        status="done",
+        reply=SECRET.format(name=student.username),
+    )
+    comment = LineComment.objects.create(
+        submission=submission, line=1, body="look here", author=instructor
+    )
+    return Classroom(instructor, course, student, submission, ai_request, comment)
+
+
+@pytest.fixture
+def two_classrooms(
+    course: Course, instructor: User, student: User, add_two: Exercise
+) -> tuple[Classroom, Classroom]:
+    """`teacher` with alice in Python 1; teacher-b with carol in Python 2; nobody in both."""
+    teacher_b = User.objects.create_user("teacher-b", password="teacher-b-password")
+    make_instructor(teacher_b)
+    course_b = create_course("Python 2", "python-2", instructors=[teacher_b])
+    carol = User.objects.create_user("carol", password="carol-password")
+    enrol(course_b, carol)
+    AccountOrigin.objects.create(account=carol, course=course_b)
+    return (
+        classroom(instructor, course, student, add_two),
+        classroom(teacher_b, course_b, carol, add_two),
+    )
+
+
+def url_acting_on(route: str, *, course: Course, target: Classroom, exercise: Exercise) -> str:
+    """The route with the course slug given and every student or work id the target's."""
+    values = {
+        "slug": course.slug,
+        "exercise_slug": exercise.slug,
+        "student_id": str(target.student.pk),
+        "user_id": str(target.student.pk),
+        "id": str(target.student.pk),
+        "submission_id": str(target.submission.pk),
+        "request_id": str(target.ai_request.pk),
+        "comment_id": str(target.comment.pk),
+    }
+
+    def fill(match: re.Match[str]) -> str:
+        return values.get(match.group("name"), ANY_NUMBER)
+
+    return "/" + re.sub(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>", fill, route)
+
+
+def route_parameters(route: str) -> set[str]:
+    return set(re.findall(r"<(?:\w+:)?(\w+)>", route))
+
+
+def assert_nothing_of(response: Any, target: Classroom, url: str, who: str) -> None:
+    body = response.content.decode(errors="replace") if hasattr(response, "content") else ""
+    for secret in target.secrets:
+        assert secret not in body, f"{who} saw {target.student.username}'s work at {url}"
+
+
+@pytest.mark.django_db
+def test_no_instructor_reaches_the_other_instructors_students(
+    two_classrooms: tuple[Classroom, Classroom], add_two: Exercise
+) -> None:
+    checked = refusals = 0
+    for actor, target in (two_classrooms, two_classrooms[::-1]):
+        client = Client()
+        client.force_login(actor.instructor)
+        who = f"{actor.instructor.username} (teaching {actor.course.slug})"
+        before = database_snapshot()
+        for route, _name in INSTRUCTOR_URLS:
+            parameters = route_parameters(route)
+            course_route = route.startswith("courses/<slug")
+            # Through their own course (the slug passes) and through the other's (it must not).
+            for course in (actor.course, target.course) if course_route else (actor.course,):
+                url = url_acting_on(route, course=course, target=target, exercise=add_two)
+                acts_on_the_target = bool(parameters & STUDENT_OBJECT_PARAMETERS) or (
+                    course_route and course == target.course
+                )
+                if acts_on_the_target:
+                    for method in ("GET", "POST"):
+                        response = getattr(client, method.lower())(url, {"on": "1", "body": "x"})
+                        assert_refused(response, method, url, who)
+                        assert_nothing_of(response, target, url, who)
+                        refusals += 1
+                else:
+                    # A page of their own (a list, their course): it must not show the target.
+                    assert_nothing_of(client.get(url), target, url, who)
+            checked += 1
+        assert database_snapshot() == before, f"{who} changed something"
+    print(f"\npermission sweep: {len(INSTRUCTOR_URLS)} instructor routes x 2 instructors = "
+          f"{checked} route x actor checks, {refusals} requests refused")  # fmt: skip
+    assert checked == 2 * len(INSTRUCTOR_URLS)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_no_instructor_socket_reaches_the_other_instructors_students(
+    two_classrooms: tuple[Classroom, Classroom],
+) -> None:
+    checked = 0
+    for actor, target in (two_classrooms, two_classrooms[::-1]):
+        for route in socket_routes():
+            if route in STUDENT_SOCKETS:
+                continue
+            # The other's course: refused outright.
+            other = "/" + route.replace("<slug:slug>", target.course.slug)
+            assert await refused_socket(actor.instructor, other), f"{actor} opened {other}"
+            # Their own course: a change of the other's student, by id, sends them nothing.
+            own = "/" + route.replace("<slug:slug>", actor.course.slug)
+            communicator = WebsocketCommunicator(
+                application,
+                own,
+                headers=[(b"origin", b"http://localhost"), (b"host", b"localhost")],
+            )
+            communicator.scope["user"] = actor.instructor
+            connected, _ = await communicator.connect(timeout=10)
+            assert connected
+            table = await communicator.receive_json_from(timeout=10)
+            assert target.student.username not in str(table)
+            layer = get_channel_layer()
+            for student in (target.student, actor.student):
+                await layer.group_send(
+                    live_group(actor.course.pk),
+                    {"type": "student.changed", "student_id": student.pk},
+                )
+            row = await communicator.receive_json_from(timeout=10)
+            assert row["row"]["student_id"] == actor.student.pk, row
+            assert await communicator.receive_nothing(timeout=0.3)
+            await communicator.disconnect()
+            checked += 1
+    print(f"\nsocket sweep: {checked} instructor socket route x actor checks")
+    assert checked == 2 * (len(socket_routes()) - len(STUDENT_SOCKETS))

@@ -50,6 +50,9 @@ SECRET_KEY = os.environ.get("LABTUTOR_SECRET_KEY") or load_or_create_secret_key(
 )
 ALLOWED_HOSTS = env_list("LABTUTOR_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("LABTUTOR_CSRF_TRUSTED_ORIGINS", [])
+# WebSockets open only from the site's own origin (scheme, host and port: tutor/socket_origins.py)
+# or from these, e.g. "https://labtutor.lab.local" behind a reverse proxy that changes the port.
+WEBSOCKET_TRUSTED_ORIGINS = env_list("LABTUTOR_WEBSOCKET_ORIGINS", CSRF_TRUSTED_ORIGINS)
 
 INSTALLED_APPS = [
     "daphne",
@@ -255,6 +258,15 @@ CONTENT_ARCHIVE_MAX_FILES = int(os.environ.get("LABTUTOR_CONTENT_ARCHIVE_MAX_FIL
 CONTENT_ARCHIVE_MAX_UNPACKED_BYTES = (
     int(os.environ.get("LABTUTOR_CONTENT_ARCHIVE_MAX_UNPACKED_MB", "100")) * 2**20
 )
+# Django's upload limits, to match: an upload (the archive above, a roster CSV) is spooled to a
+# temporary file past 2.5 MiB, form fields without files may hold 2.5 MiB (a pasted roster of
+# 500 students is ~20 KB), and no request body may exceed the archive cap plus room for the form
+# (tutor/request_limits.py refuses it with 413 before Django reads it).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 2
+REQUEST_BODY_MAX_BYTES = CONTENT_ARCHIVE_MAX_BYTES + 2**20
 
 # The solution-leak guard (tutor/guard/models.py explains each threshold). Turning it off is
 # for measuring the bare pipeline and for tests on random-weight models, never for a class.

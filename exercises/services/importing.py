@@ -10,6 +10,7 @@ from django.db import transaction
 
 from exercises.loader import ExerciseFormatError, ExerciseSpec, load_exercises
 from exercises.models import Exercise
+from exercises.rendering import remote_images
 
 
 class ImportOutcome(StrEnum):
@@ -18,10 +19,22 @@ class ImportOutcome(StrEnum):
     UNCHANGED = "unchanged"
 
 
+@dataclass(frozen=True)
+class ImportWarning:
+    """Imported, but something in it will not work as written."""
+
+    path: Path
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.problem}"
+
+
 @dataclass
 class ImportReport:
     outcomes: dict[str, ImportOutcome] = field(default_factory=dict)
     errors: list[ExerciseFormatError] = field(default_factory=list)
+    warnings: list[ImportWarning] = field(default_factory=list)
 
     def count(self, outcome: ImportOutcome) -> int:
         return sum(1 for value in self.outcomes.values() if value is outcome)
@@ -33,7 +46,20 @@ def import_exercises_from(path: Path) -> ImportReport:
     report = ImportReport(errors=list(loaded.errors))
     for spec in loaded.exercises:
         report.outcomes[spec.slug] = upsert_exercise(spec)
+        report.warnings.extend(statement_warnings(spec))
     return report
+
+
+def statement_warnings(spec: ExerciseSpec) -> list[ImportWarning]:
+    """Images of the statement that the site does not serve: they are shown as links instead."""
+    return [
+        ImportWarning(
+            Path(spec.source_path),
+            f"the statement's image {address} is not served by this site; students see a link "
+            "instead (pages load nothing from outside the lab).",
+        )
+        for address in remote_images(spec.statement_md)
+    ]
 
 
 def upsert_exercise(spec: ExerciseSpec) -> ImportOutcome:

@@ -14,6 +14,9 @@ from tutor.assist.services import generation
 from tutor.assist.services.generation import generate_reply
 from tutor.assist.services.recovery import recover_request
 from tutor.assist.services.requests import cancel_request, next_hint_level, request_help
+from tutor.courses.models import Course
+from tutor.courses.policy import effective_ai_policy
+from tutor.courses.services import set_course_policy
 from tutor.workers import Recovery
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -265,3 +268,34 @@ def test_the_heartbeat_ends_with_the_block_and_after_its_time(
     assert alive_while_busy
     assert not alive_when_stuck_for_good
     assert not streams.is_alive(990_002)
+
+
+def test_cancel_then_ask_buys_no_extra_hint(
+    tutor_model: Path, course: Course, student: User, add_two: Exercise
+) -> None:
+    set_course_policy(course, hint_budget=2)
+    # Cancelled while waiting: nothing reached the student, the hint is not charged.
+    waiting = ask(student, add_two, AiRequest.Kind.HINT)
+    cancel_request(student, waiting.pk)
+    assert effective_ai_policy(student, add_two).hints_left == 2
+    # Cancelled after text was streamed: that text stays with the student, and is charged.
+    streamed = ask(student, add_two, AiRequest.Kind.HINT)
+    sent: list[str] = []
+
+    def cancel_after_first_chunk(request_id: int, seq: int, text: str) -> None:
+        sent.append(text)
+        streams.request_cancel(request_id)
+
+    with (
+        override_settings(LLM_MAX_NEW_TOKENS=3000, LLM_REQUEST_SECONDS=60),
+        mock.patch(
+            "tutor.assist.services.generation.notify_delta", side_effect=cancel_after_first_chunk
+        ),
+    ):
+        generate_reply(streamed.pk)
+    streamed.refresh_from_db()
+    assert streamed.status == AiRequest.Status.CANCELLED
+    assert sent and streamed.reply == "".join(sent)
+    assert effective_ai_policy(student, add_two).hints_left == 1
+    # The ladder climbs only on hints given in full.
+    assert next_hint_level(student, add_two) == 1

@@ -1,7 +1,9 @@
 """Unpacking uploaded archives: good ones unpack, unsafe or oversized ones are refused."""
 
+import gzip
 import io
 import stat
+import struct
 import tarfile
 import zipfile
 from pathlib import Path
@@ -147,3 +149,120 @@ def test_other_files_are_refused_clearly(data: bytes, name: str, problem: str, t
 def test_a_file_and_a_folder_of_the_same_name_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ArchiveRefused, match="same name"):
         extract(zip_with({"week3": b"file", "week3/add-two.txt": b"x"}), "a.zip", tmp_path / "o")
+
+
+# ---- Headers that ask for memory: checked before they are read (bench/archive_memory.py) -------
+
+
+def raw_tar_header(name: bytes, size: int, type_flag: bytes) -> bytes:
+    """A ustar-shaped header block built by hand, for headers tarfile will not write itself."""
+    block = bytearray(512)
+    block[0 : len(name)] = name
+    block[100:108] = b"0000644\0"
+    block[124:136] = f"{size:011o}\0".encode()
+    block[136:148] = b"00000000000\0"
+    block[156:157] = type_flag
+    block[257:265] = b"ustar  \0"
+    block[148:156] = b"        "
+    block[148:156] = f"{sum(block):06o}\0 ".encode()
+    return bytes(block)
+
+
+def gzipped(*parts: bytes) -> bytes:
+    return gzip.compress(b"".join(parts))
+
+
+@pytest.mark.parametrize(
+    "type_flag", [tarfile.GNUTYPE_LONGNAME, tarfile.XHDTYPE, tarfile.XGLTYPE], ids=repr
+)
+def test_an_extended_header_declaring_400_mb_is_refused_unread(
+    type_flag: bytes, tmp_path: Path
+) -> None:
+    # Only 4 KB of the 400 MB follow: a reader that believed the header would fail as "damaged".
+    data = gzipped(raw_tar_header(b"././@LongLink", 400 * 10**6, type_flag), b"a" * 4096)
+    with pytest.raises(ArchiveRefused, match="declares 400000000 bytes; at most 65536"):
+        extract(data, "long.tar.gz", tmp_path / "out")
+
+
+def test_a_chain_of_extended_headers_is_refused(tmp_path: Path) -> None:
+    record = b"19 comment=abcdefg\n"
+    header = raw_tar_header(b"././@PaxHeader", len(record), tarfile.XHDTYPE)
+    chain = (header + record + bytes(512 - len(record))) * 9
+    with pytest.raises(ArchiveRefused, match="more than 8 extended headers"):
+        extract(gzipped(chain, bytes(1024)), "chain.tar.gz", tmp_path / "out")
+
+
+@pytest.mark.parametrize("tar_format", [tarfile.GNU_FORMAT, tarfile.PAX_FORMAT])
+def test_long_names_of_real_archives_still_unpack(tar_format: int, tmp_path: Path) -> None:
+    name = "week3/" + "a-very-long-folder-name/" * 12 + "exercise.md"
+    assert len(name) > 255
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz", format=tar_format) as archive:
+        info = tarfile.TarInfo(name)
+        info.size = 4
+        info.pax_headers = (
+            {"comment": "made by a real tar"} if tar_format == tarfile.PAX_FORMAT else {}
+        )
+        archive.addfile(info, io.BytesIO(b"# x\n"))
+    assert extract(buffer.getvalue(), "long.tar.gz", tmp_path / "out") == 1
+    assert (tmp_path / "out" / name).read_bytes() == b"# x\n"
+
+
+def test_sparse_members_are_refused(tmp_path: Path) -> None:
+    gnu_sparse = raw_tar_header(b"sparse.txt", 0, tarfile.GNUTYPE_SPARSE)
+    with pytest.raises(ArchiveRefused, match="sparse files are not allowed"):
+        extract(gzipped(gnu_sparse, bytes(1024)), "sparse.tar.gz", tmp_path / "gnu")
+    info = tarfile.TarInfo("sparse.txt")
+    info.pax_headers = {"GNU.sparse.major": "1", "GNU.sparse.minor": "0"}
+    # The map would claim 10**9 entries and be read number by number.
+    pax_sparse = tar_gz_with([(info, b"1000000000\n" + b"7\n" * 2000)])
+    with pytest.raises(ArchiveRefused, match="sparse files are not allowed"):
+        extract(pax_sparse, "sparse.tar.gz", tmp_path / "pax")
+
+
+def central_directory_entry(name: bytes) -> bytes:
+    fixed = struct.pack(
+        "<4s4B4HL2L5H2L", b"PK\1\2", 20, 3, 20, 0, 0, 0, 0, 0, 0, 0, 0, len(name), 0, 0, 0, 0,
+        0o100644 << 16, 0,
+    )  # fmt: skip
+    return fixed + name
+
+
+def test_a_zip_directory_of_many_entries_is_refused_before_zipfile_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory = b"".join(central_directory_entry(f"{n}.md".encode()) for n in range(101))
+    # The end record claims one entry: zipfile would believe the directory's size, not this.
+    end = struct.pack("<4s4H2LH", b"PK\5\6", 0, 0, 1, 1, len(directory), 0, 0)
+
+    def no_zipfile(*args: object, **kwargs: object) -> None:
+        raise AssertionError("zipfile.ZipFile read a directory that should have been refused")
+
+    monkeypatch.setattr(zipfile, "ZipFile", no_zipfile)
+    with pytest.raises(ArchiveRefused, match="more than 100 files and folders"):
+        extract(directory + end, "many.zip", tmp_path / "out")
+
+
+@pytest.mark.parametrize(
+    ("field", "problem"), [("extra", "bytes of extra fields"), ("comment", "a comment over")]
+)
+def test_oversized_zip_extra_fields_and_comments_are_refused(
+    field: str, problem: str, tmp_path: Path
+) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        info = zipfile.ZipInfo("exercise.md")
+        setattr(info, field, struct.pack("<HH", 0xCAFE, 4000) + b"x" * 4000)
+        archive.writestr(info, b"# x\n")
+    with pytest.raises(ArchiveRefused, match=problem):
+        extract(buffer.getvalue(), "extra.zip", tmp_path / "out")
+
+
+def test_a_name_too_long_for_the_file_system_is_refused_clearly(tmp_path: Path) -> None:
+    with pytest.raises(ArchiveRefused, match="longer than 255 bytes"):
+        extract(zip_with({"week3/" + "n" * 300: b"x"}), "long.zip", tmp_path / "out")
+
+
+def test_folders_nested_too_deep_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ArchiveRefused, match="more than 16 folders deep"):
+        extract(zip_with({"a/" * 17 + "x.txt": b"x"}), "deep.zip", tmp_path / "out")

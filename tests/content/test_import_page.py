@@ -203,3 +203,19 @@ def test_a_deep_archive_keeps_the_end_of_the_source_path(
     source = Exercise.objects.get(slug="add-two").source_path
     assert len(source) == 500 and source.startswith("…")
     assert source.endswith("b" * 200 + "/week3/add-two")
+
+
+def test_remote_statement_images_are_imported_with_a_warning(
+    client: Client, instructor: User, tmp_path: Path
+) -> None:
+    source = exercise_tree(tmp_path / "src")
+    statement = source / "week3" / "add-two" / "statement.md"
+    statement.write_text(statement.read_text() + "\n![diagram](https://cdn.example.com/d.png)\n")
+    client.force_login(instructor)
+    response = upload(client, "week3.zip", zip_of(source))
+    report = response.context["report"]
+    assert outcomes(report) == {"add-two": "created", "two-fer": "created"}
+    [warning] = report.warnings
+    assert warning.file == "week3.zip/week3/add-two"
+    assert "https://cdn.example.com/d.png is not served by this site" in warning.problem
+    assert b"1 warning" in response.content and b"not served by this site" in response.content

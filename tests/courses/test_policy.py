@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from exercises.models import Exercise
 from tutor.assist.models import AiRequest
-from tutor.assist.services.requests import HelpRefused, request_help
+from tutor.assist.services.requests import HelpRefused, next_hint_level, request_help
 from tutor.courses.models import JOIN_CODE_ALPHABET, AiMode, Course
 from tutor.courses.policy import EXAM_REASON, effective_ai_policy
 from tutor.courses.services import (
@@ -134,6 +134,42 @@ def test_the_budget_counts_hints_given_running_or_waiting(
     create(student=student, exercise=add_two, kind="hint", status="done")
     # Never below zero, even if the budget was lowered after hints were given.
     assert effective_ai_policy(student, add_two).hints_left == 0
+
+
+def test_a_stopped_hint_counts_when_its_text_reached_the_student(
+    course: Course, student: User, add_two: Exercise
+) -> None:
+    set_course_policy(course, hint_budget=3)
+    create = AiRequest.objects.create
+    # Stopped before any text: nothing received, nothing charged.
+    create(student=student, exercise=add_two, kind="hint", status="cancelled", reply="")
+    create(student=student, exercise=add_two, kind="hint", status="failed", reply="")
+    assert effective_ai_policy(student, add_two).hints_left == 3
+    # Stopped after some text was streamed: the student has it.
+    create(student=student, exercise=add_two, kind="hint", status="cancelled", reply="Think ab")
+    assert effective_ai_policy(student, add_two).hints_left == 2
+    create(student=student, exercise=add_two, kind="hint", status="failed", reply="Look at")
+    assert effective_ai_policy(student, add_two).hints_left == 1
+
+
+def test_a_failed_hint_never_consumes_a_level(
+    course: Course, student: User, add_two: Exercise
+) -> None:
+    create = AiRequest.objects.create
+    create(
+        student=student,
+        exercise=add_two,
+        kind="hint",
+        status="failed",
+        reply="Look at",
+        hint_level=1,
+    )
+    create(student=student, exercise=add_two, kind="hint", status="failed", reply="", hint_level=1)
+    assert next_hint_level(student, add_two) == 1
+    create(
+        student=student, exercise=add_two, kind="hint", status="done", reply="Hint", hint_level=1
+    )
+    assert next_hint_level(student, add_two) == 2
 
 
 def test_request_help_refuses_a_kind_the_policy_does_not_allow(

@@ -9,9 +9,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tutor.accounts.roles import make_instructor
-from tutor.courses.models import Course, Enrollment
-from tutor.courses.roster import derive_username, parse_csv, parse_pasted_list
-from tutor.courses.services import create_course, enrol
+from tutor.courses.models import AccountOrigin, Course, Enrollment
+from tutor.courses.roster import (
+    EXISTS_ELSEWHERE,
+    derive_username,
+    parse_csv,
+    parse_pasted_list,
+)
+from tutor.courses.services import create_course, enrol, join_by_code
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +128,9 @@ def test_a_csv_file_with_header_and_bom_creates_accounts(course: Course, instruc
 def test_existing_usernames_are_enrolled_without_a_password_change(
     course: Course, instructor: User, other_student: User
 ) -> None:
+    # bob's account was made by the roster of another course of the same instructor.
+    earlier = create_course("Python 0", "python-0", instructors=[instructor])
+    AccountOrigin.objects.create(account=other_student, course=earlier)
     taken = get_user_model().objects.create_user("ada.lovelace", password="pw-old-ada")
     response = logged_in(instructor).post(ADD, {"students": "BOB, Robert Tables\nAda Lovelace\n"})
     assert response.status_code == 200
@@ -198,6 +206,56 @@ def test_a_wrong_code_says_so(course: Course, other_student: User) -> None:
 def test_joining_needs_a_login(course: Course) -> None:
     response = Client().post("/courses/join/", {"code": course.join_code})
     assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_new_accounts_record_the_course_that_created_them(course: Course, instructor: User) -> None:
+    logged_in(instructor).post(ADD, {"students": "Ada Lovelace\n"})
+    assert AccountOrigin.objects.get(account__username="ada.lovelace").course == course
+
+
+def test_a_list_cannot_take_over_another_courses_student(course: Course, instructor: User) -> None:
+    """The takeover of issue 13, replayed: teacher adds teacher2's student eve, then resets her."""
+    teacher2 = get_user_model().objects.create_user("teacher2", password="pw-teacher2")
+    make_instructor(teacher2)
+    create_course("Course B", "course-b", instructors=[teacher2])
+    made = logged_in(teacher2).post("/courses/course-b/students/add/", {"students": "eve, Eve"})
+    eve_password = passwords_on(made.content.decode())["eve"]
+    eve = User.objects.get(username="eve")
+
+    response = logged_in(instructor).post(ADD, {"students": "eve, Eve\nAda Lovelace\n"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"line 1 (eve): {EXISTS_ELSEWHERE}" in page
+    assert EXISTS_ELSEWHERE == (
+        "exists: ask the student to join with the course code, or an administrator to add them"
+    )
+    assert set(passwords_on(page)) == {"ada.lovelace"}  # the rest of the list is added
+    assert "eve" not in enrolled_usernames(course)
+    eve.refresh_from_db()
+    assert eve.first_name == "Eve" and can_log_in("eve", eve_password)
+    # Not in course A: neither her password nor her history is reachable through it.
+    assert logged_in(instructor).post(reset_url(eve)).status_code == 404
+    history = logged_in(instructor).get(f"{BASE}analytics/students/{eve.pk}/")
+    assert history.status_code == 404
+    # She may join A herself; A's instructor then sees her work in A, never her account.
+    join_by_code(eve, course.join_code)
+    assert logged_in(instructor).get(f"{BASE}analytics/students/{eve.pk}/").status_code == 200
+    refused = logged_in(instructor).post(reset_url(eve))
+    assert refused.status_code == 403
+    assert can_log_in("eve", eve_password)
+    assert "joined by code" in logged_in(instructor).get(BASE).content.decode()
+    # The course that created her, and an administrator, still manage her account.
+    again = logged_in(teacher2).post(f"/courses/course-b/students/{eve.pk}/reset-password/")
+    assert again.status_code == 200 and not can_log_in("eve", eve_password)
+
+
+def test_an_administrator_may_add_any_existing_account(course: Course, other_student: User) -> None:
+    admin = get_user_model().objects.create_superuser("root", password="pw-root-root")
+    response = logged_in(admin).post(ADD, {"students": "bob, Bob\n"})
+    assert response.status_code == 200 and EXISTS_ELSEWHERE not in response.content.decode()
+    assert "bob" in enrolled_usernames(course)
+    assert can_log_in("bob", "bob-password")
 
 
 # ---- Password resets -------------------------------------------------------------------------

@@ -5,7 +5,6 @@
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -18,20 +17,10 @@ from tutor.analytics.selectors.exercise import exercise_report
 from tutor.analytics.selectors.gradebook import gradebook
 from tutor.analytics.selectors.overview import course_overview
 from tutor.analytics.selectors.timeline import TIMELINE_LIMIT, student_report
-from tutor.courses.models import Course
-from tutor.courses.roster import enrolled_student
-from tutor.courses.selectors import is_course_instructor
+from tutor.courses.access import enrolled_student, taught_course
 
 # The first table of each page is what ?format=csv gives without &table=.
 TableMakers = dict[str, Callable[[], Table]]
-
-
-def _taught_course(request: HttpRequest, slug: str) -> Course:
-    """The course, if the signed-in user teaches it (or is a superuser); else 404 or 403."""
-    course = get_object_or_404(Course, slug=slug)
-    if not is_course_instructor(request.user, course):
-        raise PermissionDenied("Only this course's instructors can see its analytics.")
-    return course
 
 
 def _wants_csv(request: HttpRequest) -> bool:
@@ -48,7 +37,7 @@ def _csv(request: HttpRequest, filename: str, makers: TableMakers) -> HttpRespon
 @login_required
 @require_GET
 def overview_view(request: HttpRequest, slug: str) -> HttpResponse:
-    course = _taught_course(request, slug)
+    course = taught_course(request.user, slug)
     overview = course_overview(course)
     if _wants_csv(request):
         return _csv(request, course.slug, {"exercises": lambda: tables.overview_table(overview)})
@@ -64,7 +53,7 @@ def overview_view(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def exercise_view(request: HttpRequest, slug: str, exercise_slug: str) -> HttpResponse:
-    course = _taught_course(request, slug)
+    course = taught_course(request.user, slug)
     exercise = get_object_or_404(Exercise, slug=exercise_slug)
     report = exercise_report(course, exercise)
     if _wants_csv(request):
@@ -89,7 +78,7 @@ def exercise_view(request: HttpRequest, slug: str, exercise_slug: str) -> HttpRe
 @login_required
 @require_GET
 def student_view(request: HttpRequest, slug: str, student_id: int) -> HttpResponse:
-    course = _taught_course(request, slug)
+    course = taught_course(request.user, slug)
     student = enrolled_student(course, student_id)
     if student is None:
         raise Http404("No such student in this course.")
@@ -114,7 +103,7 @@ def student_view(request: HttpRequest, slug: str, student_id: int) -> HttpRespon
 @login_required
 @require_GET
 def gradebook_view(request: HttpRequest, slug: str) -> HttpResponse:
-    course = _taught_course(request, slug)
+    course = taught_course(request.user, slug)
     book = gradebook(course)
     if _wants_csv(request):
         return _csv(request, course.slug, {"gradebook": lambda: tables.gradebook_table(book)})

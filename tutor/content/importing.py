@@ -16,7 +16,13 @@ from django.conf import settings
 
 from exercises.loader import ExerciseFormatError, load_exercises
 from exercises.models import Exercise
-from exercises.services.importing import ImportOutcome, import_exercises_from, upsert_exercise
+from exercises.services.importing import (
+    ImportOutcome,
+    ImportWarning,
+    import_exercises_from,
+    statement_warnings,
+    upsert_exercise,
+)
 from tutor.content.archives import ArchiveLimits, extract_archive
 from tutor.content.folders import allowed_folder
 
@@ -43,6 +49,7 @@ class ContentImportReport:
     source: str  # the folder or the archive's name
     results: list[ExerciseResult] = field(default_factory=list)
     errors: list[ReportError] = field(default_factory=list)
+    warnings: list[ReportError] = field(default_factory=list)  # imported, with a problem
 
     def count(self, outcome: ImportOutcome) -> int:
         return sum(1 for result in self.results if result.outcome is outcome)
@@ -81,6 +88,7 @@ def import_folder(path_text: str) -> ContentImportReport:
         ExerciseResult(slug, outcome) for slug, outcome in sorted(imported.outcomes.items())
     ]
     report.errors = [_report_error(error, folder, str(folder)) for error in imported.errors]
+    report.warnings = [_report_warning(item, folder, str(folder)) for item in imported.warnings]
     _note_if_empty(report)
     return report
 
@@ -105,6 +113,9 @@ def import_archive(data: IO[bytes], filename: str) -> ContentImportReport:
             source = _fit_source_path(f"{name}/{where}")
             outcome = upsert_exercise(replace(spec, source_path=source))
             report.results.append(ExerciseResult(spec.slug, outcome))
+            report.warnings.extend(
+                _report_warning(item, root, name) for item in statement_warnings(spec)
+            )
         report.results.sort(key=lambda result: result.slug)
         report.errors = [_report_error(error, root, name) for error in loaded.errors]
     _note_if_empty(report)
@@ -123,6 +134,10 @@ def _report_error(error: ExerciseFormatError, root: Path, label: str) -> ReportE
         file=_display_path(error.path, root, label),
         problem=error.problem.replace(str(root), label),
     )
+
+
+def _report_warning(warning: ImportWarning, root: Path, label: str) -> ReportError:
+    return ReportError(file=_display_path(warning.path, root, label), problem=warning.problem)
 
 
 def _display_path(path: Path, root: Path, label: str) -> str:

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -34,8 +33,8 @@ from tutor.content.services import (
     set_exercise_hidden,
     set_exercises_hidden,
 )
-from tutor.courses.models import AiMode, Course
-from tutor.courses.selectors import is_course_instructor
+from tutor.courses.access import taught_course
+from tutor.courses.models import AiMode
 
 HIDDEN_VALUES = {"1": True, "0": False}
 # action -> (hidden, which exercises): the ticked ones, or all the list's filter keeps.
@@ -152,9 +151,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def course_policy_view(request: HttpRequest, slug: str) -> HttpResponse:
     """The course's AI rules and, per exercise, a mode and hint budget of its own."""
-    course = get_object_or_404(Course, slug=slug)
-    if not is_course_instructor(request.user, course):
-        raise PermissionDenied("Only this course's instructors can change its AI policy.")
+    course = taught_course(request.user, slug)
     if request.method == "GET":
         form = policy_form_for(course)
     else:

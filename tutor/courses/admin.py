@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from tutor.courses.models import Course, Enrollment, ExercisePolicy
+from tutor.courses.models import AccountOrigin, Course, Enrollment, ExercisePolicy
 from tutor.courses.services import set_exam_mode, stop_unfinished_requests
 
 
@@ -62,3 +62,12 @@ class ExercisePolicyAdmin(admin.ModelAdmin):
     list_display = ("course", "exercise", "ai_mode", "hint_budget")
     list_filter = ("course", "ai_mode")
     raw_id_fields = ("exercise",)
+
+
+@admin.register(AccountOrigin)
+class AccountOriginAdmin(admin.ModelAdmin):
+    """Which course's instructors manage a student account (tutor/courses/access.py)."""
+
+    list_display = ("account", "course", "created_at")
+    search_fields = ("account__username", "course__slug")
+    raw_id_fields = ("account",)

@@ -99,3 +99,23 @@ class ExercisePolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course} / {self.exercise}"
+
+
+class AccountOrigin(models.Model):
+    """The course whose roster created a student account: its instructors manage the account.
+
+    Accounts made any other way (by an administrator, the demo setup, before this was recorded)
+    have none, and only administrators manage them (tutor/courses/access.py).
+    """
+
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="account_origin",
+    )
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="created_accounts")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.account} (created by {self.course})"

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from exercises.models import Exercise
 from tutor.assist.models import AiRequest
@@ -19,11 +20,14 @@ KINDS_BY_MODE: dict[str, frozenset[str]] = {
 }
 # From most to least restrictive: with several courses, the first one found wins.
 MODE_ORDER: list[str] = [AiMode.OFF, AiMode.HINTS, AiMode.EXPLAIN, AiMode.ALL]
-# Requests that count against a hint budget: given, being written, or waiting.
-COUNTED_HINT_STATUSES = (
-    AiRequest.Status.DONE,
-    AiRequest.Status.RUNNING,
-    AiRequest.Status.QUEUED,
+# A hint counts against the budget when the student has it or may still get it: given, being
+# written, or waiting -- or stopped (cancelled, failed) after some of its text reached them: a
+# stopped request's `reply` holds what was streamed. One stopped before any text costs nothing,
+# so a failure is never charged, and Cancel-then-ask buys nothing either.
+GIVEN_OR_COMING = (AiRequest.Status.DONE, AiRequest.Status.RUNNING, AiRequest.Status.QUEUED)
+STOPPED = (AiRequest.Status.CANCELLED, AiRequest.Status.FAILED)
+COUNTED_HINT = Q(kind=Kind.HINT) & (
+    Q(status__in=GIVEN_OR_COMING) | (Q(status__in=STOPPED) & ~Q(reply=""))
 )
 
 EXAM_REASON = "AI help is off during the exam."
@@ -104,12 +108,12 @@ def effective_ai_policy(student: User | AnonymousUser, exercise: Exercise) -> Ai
 
 
 def hints_used(student: User, exercise: Exercise) -> int:
-    return AiRequest.objects.filter(
-        student=student,
-        exercise=exercise,
-        kind=Kind.HINT,
-        status__in=COUNTED_HINT_STATUSES,
-    ).count()
+    return AiRequest.objects.filter(COUNTED_HINT, student=student, exercise=exercise).count()
+
+
+def counted_hint_flag() -> ExpressionWrapper:
+    """COUNTED_HINT as a boolean column, for queries that read rows as values."""
+    return ExpressionWrapper(COUNTED_HINT, output_field=BooleanField())
 
 
 def _reason(mode: str, inline: bool, hints_left: int | None) -> str:

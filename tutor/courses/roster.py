@@ -11,19 +11,39 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
-from tutor.accounts.roles import INSTRUCTORS_GROUP
 from tutor.accounts.services import generate_password, hash_passwords, set_generated_password
-from tutor.courses.models import Course, Enrollment
+from tutor.courses.access import (
+    enrolled_student,
+    manageable_accounts,
+    may_manage_account,
+    protected_accounts,
+)
+from tutor.courses.models import AccountOrigin, Course, Enrollment
 from tutor.courses.services import CourseError, enrol
+
+__all__ = [
+    "EXISTS_ELSEWHERE",
+    "MAX_CSV_BYTES",
+    "NewLogin",
+    "ResetRefused",
+    "RosterEntry",
+    "RosterError",
+    "RosterResult",
+    "StudentRow",
+    "add_students",
+    "course_students",
+    "enrolled_student",
+    "read_roster",
+    "reset_student_password",
+]
 
 MAX_STUDENTS = 500
 MAX_CSV_BYTES = 1024 * 1024
@@ -31,6 +51,9 @@ NAME_MAX_LENGTH = 150
 USERNAME_MAX_LENGTH = 150
 DERIVED_USERNAME_MAX_LENGTH = 30
 FALLBACK_USERNAME = "student"
+EXISTS_ELSEWHERE = (
+    "exists: ask the student to join with the course code, or an administrator to add them"
+)
 
 # Header names a CSV file may use, to the column they mean.
 COLUMN_ALIASES = {
@@ -89,15 +112,33 @@ class NewLogin:
 
 
 @dataclass(frozen=True)
+class Refusal:
+    entry: RosterEntry
+    reason: str
+
+    @property
+    def line(self) -> str:
+        """For the report: 'line 2 (eve): exists: ask the student to join ...'."""
+        return f"{self.entry.where} ({self.entry.username}): {self.reason}"
+
+
+@dataclass(frozen=True)
 class RosterResult:
     created: list[NewLogin]
     existing: list[User]  # accounts that existed already: enrolled, password unchanged
+    # Existing accounts this instructor may not manage: left alone, neither enrolled nor changed.
+    refused: list[Refusal] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class StudentRow:
     enrollment: Enrollment
     can_reset_password: bool
+    why_not: str = ""  # when the password cannot be reset here, in a few words
+
+
+PROTECTED_ROW = "staff or instructor"
+NOT_CREATED_HERE_ROW = "joined by code: an administrator resets it"
 
 
 # ---- Reading a list ------------------------------------------------------------------------
@@ -312,24 +353,37 @@ def derive_username(first_name: str, last_name: str) -> str:
     return ".".join(parts)[:DERIVED_USERNAME_MAX_LENGTH].strip(".") or FALLBACK_USERNAME
 
 
-def add_students(course: Course, entries: list[RosterEntry]) -> RosterResult:
-    """Creates the accounts that do not exist yet and enrols every student, all or nothing.
+def add_students(course: Course, entries: list[RosterEntry], *, by: User) -> RosterResult:
+    """Creates the accounts that do not exist yet and enrols the students, all or nothing.
 
-    An entry with a username that exists already (case aside) enrols that account and leaves its
-    password alone. An entry without one gets a username derived from the name, numbered when
-    taken ("anna.smith2") -- unless a student of this very course has that name already, so that
-    sending the same list twice (a reloaded page) enrols the same people instead of doubling them.
+    `by` is the instructor sending the list (the caller checks that they manage the course).
+    An entry with a username that exists already (case aside) enrols that account, password
+    unchanged, only if `by` may manage it (tutor/courses/access.py: an account this instructor's
+    course created, or `by` is an administrator); any other is left alone and reported
+    (EXISTS_ELSEWHERE), so that a list cannot take over another course's student. An entry
+    without a username gets one derived from the name, numbered when taken ("anna.smith2") --
+    unless a student of this very course has that name already, so that sending the same list
+    twice (a reloaded page) enrols the same people instead of doubling them. Each new account
+    records this course as its origin.
     """
     accounts = _existing_accounts(entries)
+    manageable = set(
+        manageable_accounts(
+            by, User.objects.filter(pk__in=[user.pk for user in accounts.values()])
+        ).values_list("pk", flat=True)
+    )
     same_name = _enrolled_by_name(course)
     taken: set[str] = set()
     existing: list[User] = []
+    refused: list[Refusal] = []
     to_create: list[tuple[str, RosterEntry]] = []
     for entry in entries:
         if entry.username:
             user = accounts.get(entry.username.lower())
-            if user is not None:
+            if user is not None and user.pk in manageable:
                 existing.append(user)
+            elif user is not None:
+                refused.append(Refusal(entry, EXISTS_ELSEWHERE))
             else:
                 to_create.append((entry.username, entry))
                 taken.add(entry.username.lower())
@@ -359,6 +413,7 @@ def add_students(course: Course, entries: list[RosterEntry]) -> RosterResult:
                     last_name=entry.last_name,
                     password=hashed,
                 )
+                AccountOrigin.objects.create(account=student, course=course)
                 enrol(course, student)
                 created.append(NewLogin(student, password))
             for user in existing:
@@ -368,7 +423,7 @@ def add_students(course: Course, entries: list[RosterEntry]) -> RosterResult:
             ["Another change to the accounts happened at the same time; send the list again."]
         ) from error
     unique_existing = list({user.pk: user for user in existing}.values())
-    return RosterResult(created=created, existing=unique_existing)
+    return RosterResult(created=created, existing=unique_existing, refused=refused)
 
 
 def _name_key(first_name: str, last_name: str) -> tuple[str, str]:
@@ -417,45 +472,44 @@ def _free_username(base: str, taken: set[str]) -> str:
 # ---- Reading the roster and resetting passwords --------------------------------------------
 
 
-def protected_accounts(users: QuerySet[User]) -> QuerySet[User]:
-    """Of these, the accounts an instructor may never reset: staff, superusers, instructors."""
-    return users.filter(
-        Q(is_staff=True)
-        | Q(is_superuser=True)
-        | Q(groups__name=INSTRUCTORS_GROUP)
-        | Q(taught_courses__isnull=False)
-    ).distinct()
-
-
-def course_students(course: Course) -> list[StudentRow]:
-    """The course's students, by name, and whether their instructor may reset their password."""
+def course_students(course: Course, *, viewer: User) -> list[StudentRow]:
+    """The course's students, by name, and whether `viewer` may reset their password."""
     enrollments = list(
         course.enrollments.select_related("student").order_by(
             Lower("student__last_name"), Lower("student__first_name"), "student__username"
         )
     )
-    student_ids = [enrollment.student_id for enrollment in enrollments]
-    protected = set(
-        protected_accounts(User.objects.filter(pk__in=student_ids)).values_list("pk", flat=True)
-    )
-    return [StudentRow(e, e.student_id not in protected) for e in enrollments]
+    students = User.objects.filter(pk__in=[e.student_id for e in enrollments])
+    protected = set(protected_accounts(students).values_list("pk", flat=True))
+    manageable = set(manageable_accounts(viewer, students).values_list("pk", flat=True))
+    rows = []
+    for enrollment in enrollments:
+        if enrollment.student_id in protected:
+            rows.append(StudentRow(enrollment, False, PROTECTED_ROW))
+        elif enrollment.student_id not in manageable:
+            rows.append(StudentRow(enrollment, False, NOT_CREATED_HERE_ROW))
+        else:
+            rows.append(StudentRow(enrollment, True))
+    return rows
 
 
-def enrolled_student(course: Course, student_id: int) -> User | None:
-    return User.objects.filter(pk=student_id, enrollments__course=course).first()
-
-
-def reset_student_password(course: Course, student: User) -> str:
+def reset_student_password(course: Course, student: User, *, by: User) -> str:
     """A new generated password for a student of the course, returned once.
 
-    The caller checks that the person asking teaches the course. Never for staff, superusers
-    or instructors (of any course): those keep their own passwords.
+    `by` must manage the account, not only teach the course (tutor/courses/access.py): the
+    course that created it, or an administrator. Never for staff, superusers or instructors (of
+    any course): those keep their own passwords.
     """
     if not Enrollment.objects.filter(course=course, student=student).exists():
         raise ResetRefused(f"{student.username} is not a student of {course.name}.")
     if protected_accounts(User.objects.filter(pk=student.pk)).exists():
         raise ResetRefused(
-            f"{student.username} is staff or an instructor: only an administrator can reset "
-            "their password."
+            f"{student.username} is staff or an instructor: they keep their own password (an "
+            "administrator can change it in the admin)."
+        )
+    if not may_manage_account(by, student):
+        raise ResetRefused(
+            f"{student.username}'s account was not created by one of your courses: only an "
+            "administrator can reset its password."
         )
     return set_generated_password(student)

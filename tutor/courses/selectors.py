@@ -1,8 +1,9 @@
 """Read courses: who teaches and who takes them, and the policy in force on an exercise."""
 
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
+from tutor.courses.access import is_course_instructor
 from tutor.courses.models import Course
 from tutor.courses.policy import AiPolicy, effective_ai_policy
 
@@ -26,10 +27,3 @@ def courses_of_student(student: User) -> QuerySet[Course]:
 
 def courses_taught_by(user: User) -> QuerySet[Course]:
     return Course.objects.filter(instructors=user)
-
-
-def is_course_instructor(user: User | AnonymousUser, course: Course) -> bool:
-    """Instructors named on the course and superusers: the Instructors group is not enough."""
-    if not isinstance(user, User) or not user.is_active:
-        return False
-    return user.is_superuser or course.instructors.filter(pk=user.pk).exists()

@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tutor.accounts.roles import is_instructor, signed_in_user
+from tutor.courses.access import enrolled_student, taught_course
 from tutor.courses.models import Course
 from tutor.courses.roster import (
     MAX_CSV_BYTES,
@@ -16,11 +17,10 @@ from tutor.courses.roster import (
     RosterError,
     add_students,
     course_students,
-    enrolled_student,
     read_roster,
     reset_student_password,
 )
-from tutor.courses.selectors import courses_taught_by, is_course_instructor
+from tutor.courses.selectors import courses_taught_by
 from tutor.courses.services import CourseError, join_by_code, set_exam_mode
 from tutor.live.selectors import StuckRule, live_rows
 
@@ -36,9 +36,7 @@ def exam_mode_view(request: HttpRequest, slug: str) -> HttpResponse:
     Answers JSON to a request that asks for it (Accept: application/json or X-Requested-With),
     else redirects back to `next`, the referring page, or the admin's page of the course.
     """
-    course = get_object_or_404(Course, slug=slug)
-    if not is_course_instructor(request.user, course):
-        raise PermissionDenied("Only this course's instructors can change its exam mode.")
+    course = taught_course(request.user, slug)
     value = request.POST.get("on", "").strip().lower()
     if value not in ON_VALUES | OFF_VALUES:
         message = "Send on=1 to start exam mode or on=0 to end it."
@@ -70,14 +68,6 @@ def _back(request: HttpRequest, course: Course) -> str:
 # ---- Instructors' course pages -------------------------------------------------------------
 
 
-def _taught_course(request: HttpRequest, slug: str) -> Course:
-    """The course, if the signed-in user teaches it (or is a superuser); else 404 or 403."""
-    course = get_object_or_404(Course, slug=slug)
-    if not is_course_instructor(request.user, course):
-        raise PermissionDenied("Only this course's instructors can see this page.")
-    return course
-
-
 def _shown_once(response: HttpResponse) -> HttpResponse:
     """A page with passwords on it: the browser must not keep it."""
     add_never_cache_headers(response)
@@ -98,8 +88,9 @@ def course_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def course_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
-    course = _taught_course(request, slug)
-    context = {"course": course, "students": course_students(course)}
+    course = taught_course(request.user, slug)
+    students = course_students(course, viewer=signed_in_user(request))
+    context = {"course": course, "students": students}
     return render(request, "courses/detail.html", context)
 
 
@@ -107,7 +98,7 @@ def course_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def live_view(request: HttpRequest, slug: str) -> HttpResponse:
     """The live class view: every student's progress, updated over /ws/courses/<slug>/live/."""
-    course = _taught_course(request, slug)
+    course = taught_course(request.user, slug)
     context = {"course": course, "rows": live_rows(course), "rule": StuckRule.from_settings()}
     return render(request, "courses/live.html", context)
 
@@ -116,7 +107,7 @@ def live_view(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def add_students_view(request: HttpRequest, slug: str) -> HttpResponse:
     """A pasted list and/or a CSV file -> accounts and enrolments, then the credentials sheet."""
-    course = _taught_course(request, slug)
+    course = taught_course(request.user, slug)
     context: dict[str, object] = {"course": course, "max_csv_kb": MAX_CSV_BYTES // 1024}
     if request.method == "GET":
         return render(request, "courses/add_students.html", context)
@@ -127,7 +118,7 @@ def add_students_view(request: HttpRequest, slug: str) -> HttpResponse:
         if upload is not None and upload.size is not None and upload.size > MAX_CSV_BYTES:
             raise RosterError([f"The CSV file is larger than {MAX_CSV_BYTES // 1024} KB."])
         csv_data = upload.read() if upload is not None else None
-        result = add_students(course, read_roster(pasted, csv_data))
+        result = add_students(course, read_roster(pasted, csv_data), by=signed_in_user(request))
     except RosterError as error:
         context["problems"] = error.problems
         return render(request, "courses/add_students.html", context, status=400)
@@ -143,7 +134,7 @@ def add_students_view(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def reset_password_view(request: HttpRequest, slug: str, student_id: int) -> HttpResponse:
-    course = _taught_course(request, slug)
+    course = taught_course(request.user, slug)
     student = enrolled_student(course, student_id)
     if student is None:
         return render(
@@ -153,7 +144,7 @@ def reset_password_view(request: HttpRequest, slug: str, student_id: int) -> Htt
             status=404,
         )
     try:
-        password = reset_student_password(course, student)
+        password = reset_student_password(course, student, by=signed_in_user(request))
     except ResetRefused as error:
         raise PermissionDenied(str(error)) from error
     context = {

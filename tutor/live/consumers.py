@@ -4,8 +4,8 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 
+from tutor.courses.access import managed_course
 from tutor.courses.models import Course
-from tutor.courses.selectors import course_by_slug, is_course_instructor
 from tutor.live.selectors import StuckRule, live_row, live_rows
 from tutor.live.services.notify import live_group
 from tutor.sockets import JsonSocket
@@ -23,7 +23,7 @@ class LiveClassConsumer(JsonSocket):
 
     async def connect(self) -> None:
         slug = self.scope["url_route"]["kwargs"]["slug"]
-        course = await self._taught_course(slug)
+        course = await database_sync_to_async(managed_course)(self.scope.get("user"), slug)
         if course is None:
             await self.close(code=4403)
             return
@@ -56,10 +56,3 @@ class LiveClassConsumer(JsonSocket):
 
     async def handle_ping(self, content: dict[str, Any]) -> None:
         await self.send_json({"type": "pong"})
-
-    @database_sync_to_async
-    def _taught_course(self, slug: str) -> Course | None:
-        course = course_by_slug(slug)
-        if course is None or not is_course_instructor(self.scope.get("user"), course):
-            return None
-        return course

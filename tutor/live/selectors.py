@@ -28,7 +28,7 @@ from django.utils import timezone
 from exercises.models import Draft, Exercise, Submission
 from tutor.assist.models import AiRequest
 from tutor.courses.models import Course, Enrollment
-from tutor.courses.policy import COUNTED_HINT_STATUSES
+from tutor.courses.policy import counted_hint_flag
 from tutor.live.services.presence import open_exercises
 
 FINISHED = {Submission.Status.DONE, Submission.Status.ERROR}
@@ -129,7 +129,8 @@ def live_rows(
         current,
         AiRequest.objects.filter(student_id__in=ids, exercise_id__in=exercise_ids)
         .order_by("created_at")
-        .values("student_id", "exercise_id", "kind", "status", "created_at"),
+        .annotate(counted_hint=counted_hint_flag())
+        .values("student_id", "exercise_id", "kind", "status", "created_at", "counted_hint"),
     )
     rows = [
         _row(
@@ -214,11 +215,7 @@ def _row(
         if sub["passed"]:
             break
         failed_in_a_row += 1
-    hints = sum(
-        1
-        for request in requests
-        if request["kind"] == AiRequest.Kind.HINT and request["status"] in COUNTED_HINT_STATUSES
-    )
+    hints = sum(1 for request in requests if request["counted_hint"])
     times = (
         [sub["created_at"] for sub in submissions]
         + [draft["saved_at"] for draft in drafts]

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from exercises.models import Submission
 from tutor.accounts.roles import signed_in_user
+from tutor.courses.access import taught_course
 from tutor.courses.models import Course
-from tutor.courses.selectors import is_course_instructor
 from tutor.review.forms import CommentForm
 from tutor.review.models import LineComment
 from tutor.review.selectors.queue import (
@@ -35,14 +35,6 @@ from tutor.sorting import sorting_from
 PAGE_SIZE = 25
 
 
-def _taught_course(request: HttpRequest, slug: str) -> Course:
-    """Unknown course: 404; a course the user does not teach: 403 (as the course pages do)."""
-    course = get_object_or_404(Course, slug=slug)
-    if not is_course_instructor(request.user, course):
-        raise PermissionDenied("Only this course's instructors can review its submissions.")
-    return course
-
-
 def _course_submission(course: Course, submission_id: int) -> Submission:
     """A submission of a student enrolled in the course; any other is unknown here."""
     submission = course_submission(course, submission_id)
@@ -54,7 +46,7 @@ def _course_submission(course: Course, submission_id: int) -> Submission:
 @login_required
 @require_GET
 def review_list_view(request: HttpRequest, slug: str) -> HttpResponse:
-    course = _taught_course(request, slug)
+    course = taught_course(request.user, slug)
     filters = QueueFilters.from_query(request.GET)
     sorting = sorting_from(request.GET.get("sort", ""), QUEUE_COLUMNS, QUEUE_DEFAULT_SORT)
     queue = review_queue(course, filters, sorting)
@@ -74,7 +66,7 @@ def review_list_view(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def review_submission_view(request: HttpRequest, slug: str, submission_id: int) -> HttpResponse:
-    course = _taught_course(request, slug)
+    course = taught_course(request.user, slug)
     submission = _course_submission(course, submission_id)
     line = request.GET.get("line", "")
     form = CommentForm(initial={"line": int(line)} if line.isdecimal() else None)
@@ -107,7 +99,7 @@ def _render_review(
 @login_required
 @require_POST
 def add_comment_view(request: HttpRequest, slug: str, submission_id: int) -> HttpResponse:
-    course = _taught_course(request, slug)
+    course = taught_course(request.user, slug)
     submission = _course_submission(course, submission_id)
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -131,7 +123,7 @@ def add_comment_view(request: HttpRequest, slug: str, submission_id: int) -> Htt
 def delete_comment_view(
     request: HttpRequest, slug: str, submission_id: int, comment_id: int
 ) -> HttpResponse:
-    course = _taught_course(request, slug)
+    course = taught_course(request.user, slug)
     submission = _course_submission(course, submission_id)
     comment = get_object_or_404(LineComment, pk=comment_id, submission=submission)
     try:
@@ -146,7 +138,7 @@ def delete_comment_view(
 @require_POST
 def mark_reviewed_view(request: HttpRequest, slug: str, submission_id: int) -> HttpResponse:
     """reviewed=1 marks the submission reviewed, reviewed=0 takes the mark back."""
-    course = _taught_course(request, slug)
+    course = taught_course(request.user, slug)
     submission = _course_submission(course, submission_id)
     value = request.POST.get("reviewed", "")
     if value not in {"0", "1"}:

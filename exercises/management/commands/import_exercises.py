@@ -24,6 +24,8 @@ class Command(BaseCommand):
                 options["verbosity"] == 1 and outcome is not ImportOutcome.UNCHANGED
             ):
                 self.stdout.write(f"  {outcome.value:<9} {slug}")
+        for warning in report.warnings:
+            self.stderr.write(self.style.WARNING(f"  warning   {warning}"))
         for error in report.errors:
             self.stderr.write(self.style.ERROR(f"  error     {error}"))
         self.stdout.write(

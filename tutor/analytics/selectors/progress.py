@@ -40,13 +40,12 @@ from django.db.models.functions import Cast, NullIf, RowNumber
 from exercises.models import Submission
 from tutor.assist.models import AiRequest
 from tutor.courses.models import Course, Enrollment
-from tutor.courses.policy import COUNTED_HINT_STATUSES
+from tutor.courses.policy import COUNTED_HINT
 
 Pair = tuple[int, int]  # (student id, exercise id)
 
 GRADED = Q(status=Submission.Status.DONE)
 SOLVING = Q(kind=Submission.Kind.SUBMIT, status=Submission.Status.DONE, passed=True)
-COUNTED_HINT = Q(kind=AiRequest.Kind.HINT, status__in=COUNTED_HINT_STATUSES)
 
 # A submission's share of tests passed: 1 when it passed (skipped tests do not count against
 # it), None when it has no tests (NULLIF keeps PostgreSQL from dividing by zero).

@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
 from tutor.assist.models import AiRequest
-from tutor.courses.models import Enrollment
+from tutor.courses.access import is_administrator, students_taught_by
 from tutor.sorting import Sorting, sorting_from
 
 
@@ -23,12 +23,11 @@ class LogFilter:
 
 
 def visible_ai_requests(instructor: User) -> QuerySet[AiRequest]:
-    """Requests of students in the instructor's courses; superusers see every request."""
+    """Requests of students in the instructor's courses; administrators see every request."""
     requests = AiRequest.objects.select_related("student", "exercise")
-    if instructor.is_superuser:
+    if is_administrator(instructor):
         return requests
-    students = Enrollment.objects.filter(course__instructors=instructor).values("student_id")
-    return requests.filter(student_id__in=students)
+    return requests.filter(student_id__in=students_taught_by(instructor))
 
 
 # ?sort= keys of the AI log's columns -> the fields they order by; the id breaks ties.
