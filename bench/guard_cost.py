@@ -33,6 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from guard_eval import load_solutions
 
 from exercises.loader import ExerciseSpec, load_exercises
 from tutor.guard import GuardContext, RunCode, StreamGuard, check_reply
@@ -66,9 +69,26 @@ def fenced(code: str) -> str:
     return f"```python\n{code.rstrip()}\n```"
 
 
-def replies(spec: ExerciseSpec) -> dict[str, str]:
+def in_two(code: str) -> str:
+    """A solution split over a fence and a quote, cut just inside its first loop."""
+    lines = code.rstrip().splitlines()
+    cut = next(
+        (n + 2 for n, line in enumerate(lines) if line.lstrip().startswith(("while ", "for "))),
+        len(lines) // 2,
+    )
+    return (
+        "Start with:\n\n"
+        + fenced("\n".join(lines[:cut]))
+        + "\n\nThen go on inside it:\n\n"
+        + "\n".join(f"> {line}" if line.strip() else ">" for line in lines[cut:])
+        + "\n"
+    )
+
+
+def replies(spec: ExerciseSpec, other: str) -> dict[str, str]:
     """What a tutor model writes: explanations, examples, the student's code, a skeleton, and
-    the full solution it should never write."""
+    the full solution it should never write: the reference, and `other`, a solution written
+    differently (bench/guard_eval_data) that only a sandbox run recognises."""
     names = sorted(required_names([(t.filename, t.code) for t in spec.hidden_tests], spec.module))
     concept, where, *plan = spec.hints
     explanation = (
@@ -100,18 +120,6 @@ def replies(spec: ExerciseSpec) -> dict[str, str]:
     solution = "Here you go:\n\n" + fenced(spec.solution_code) + "\n\nThat passes every test."
     in_quote = [f"> {line}" if line.strip() else ">" for line in spec.solution_code.splitlines()]
     quoted_solution = "Here you go:\n\n" + "\n".join(in_quote) + "\n\nThat passes every test."
-    lines = spec.solution_code.rstrip().splitlines()
-    cut = next(
-        (n + 2 for n, line in enumerate(lines) if line.lstrip().startswith(("while ", "for "))),
-        len(lines) // 2,
-    )
-    split = (
-        "Start with:\n\n"
-        + fenced("\n".join(lines[:cut]))
-        + "\n\nThen go on inside it:\n\n"
-        + "\n".join(f"> {line}" if line.strip() else ">" for line in lines[cut:])
-        + "\n"
-    )
     return {
         "explanation": explanation,
         "example": example,
@@ -119,7 +127,11 @@ def replies(spec: ExerciseSpec) -> dict[str, str]:
         "outline": outline,
         "solution": solution,
         "solution-quoted": quoted_solution,
-        "solution-split": split,
+        "solution-split": in_two(spec.solution_code),
+        "other-algorithm": "Try this:\n\n" + fenced(other),
+        "other-quoted": "Try this:\n\n"
+        + "\n".join(f"> {line}" if line.strip() else ">" for line in other.splitlines()),
+        "other-split": in_two(other),
     }
 
 
@@ -166,13 +178,14 @@ def stream_all(
     specs: list[ExerciseSpec], chunk_chars: int, helper: SandboxProcess | None
 ) -> Timings:
     timings = Timings([], [], [], [], {}, {})
+    others = load_solutions()
     for spec in specs:
         context = context_for(spec)
         started = time.perf_counter_ns()
         prepare(context, StreamGuard(context)._settings)  # the one-off, per exercise and student
         timings.prepare_us.append((time.perf_counter_ns() - started) / 1000)
         runner = CountingRunner(helper_runner(context, helper)) if helper else None
-        for kind, text in replies(spec).items():
+        for kind, text in replies(spec, others[spec.slug][0]).items():
             guard = StreamGuard(context, run_code=runner)
             echo = EchoGuard(instruction_texts())  # as the tutor chains them: tutor/assist
             reply_us = 0.0
