@@ -20,6 +20,8 @@ chunk) or coalesced (tutor.llm.streaming.TokenCoalescer).
 """
 
 import argparse
+import itertools
+import json
 import os
 import sys
 import tempfile
@@ -29,7 +31,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import itertools
 
 from exercises.loader import ExerciseSpec, load_exercises
 from tutor.guard import GuardContext, GuardSettings, StreamGuard
@@ -89,7 +90,7 @@ class TimedRunner:
             self.clock.work.append((started, ended, "sandbox"))
 
 
-def context_for(spec: ExerciseSpec, hint_level: int) -> PromptContext:
+def context_for(spec: ExerciseSpec, hint_level: int, question: str) -> PromptContext:
     return PromptContext(
         exercise_title=spec.title,
         exercise_statement=spec.statement_md,
@@ -98,7 +99,7 @@ def context_for(spec: ExerciseSpec, hint_level: int) -> PromptContext:
         test_output="FAILED test_visible.py - the function does not return the right value yet",
         authored_hints=spec.hints,
         hint_level=hint_level,
-        question="I am stuck. How do I write this function?",
+        question=question,
     )
 
 
@@ -116,7 +117,7 @@ def guard_context(spec: ExerciseSpec) -> GuardContext:
 
 def answer(
     engine: Engine, loaded: object, spec: ExerciseSpec, args: argparse.Namespace, helper: object
-) -> None:
+) -> dict[str, object]:
     clock = Clock()
     settings = GuardSettings()
     if args.old_sandbox:
@@ -132,12 +133,13 @@ def answer(
     prompt = build_prompt(
         loaded,  # type: ignore[arg-type]
         Task.HINT,
-        context_for(spec, args.hint_level),
+        context_for(spec, args.hint_level, args.question),
         max_new_tokens=args.max_new_tokens,
     )
     started = time.monotonic()
     produced = ""
     shown = ""
+    deltas: list[tuple[float, str]] = []
     finished: Finished | None = None
     for event in engine.submit(prompt.request(deadline_seconds=600)).events():
         now = time.monotonic()
@@ -158,6 +160,7 @@ def answer(
         if not isinstance(event, TokenDelta):
             continue
         clock.token_times.append(now)
+        deltas.append((now - started, event.text))
         produced += event.text
         t0 = time.monotonic()
         released = guard.push(event.text)
@@ -173,6 +176,9 @@ def answer(
     assert finished is not None
     total = time.monotonic() - started
     report(spec, clock, finished, verdict.verdict, started, total, produced)
+    if args.show:
+        print("  --- the reply:\n" + produced)
+    return {"slug": spec.slug, "deltas": deltas, "total_seconds": total}
 
 
 def report(
@@ -188,18 +194,19 @@ def report(
     gaps = [b - a for a, b in itertools.pairwise(tokens)]
     first = (tokens[0] - started) if tokens else 0.0
     decode = (len(tokens) - 1) / (tokens[-1] - tokens[0]) if len(tokens) > 1 else 0.0
-    releases = [started, *clock.release_times]
+    # Mid-stream: from the first text shown on (the wait for the first token is the model's).
+    releases = clock.release_times
     stall, stall_start = max(
         ((b - a, a) for a, b in itertools.pairwise(releases)), default=(0.0, started)
     )
     stall_end = stall_start + stall
-    during = {"model": 0.0, "guard": 0.0, "echo": 0.0, "sandbox": 0.0}
+    arrived = [t for t in tokens if stall_start < t < stall_end]
+    during = {"guard": 0.0, "echo": 0.0, "sandbox": 0.0}
     for begin, end, what in clock.work:
         overlap = min(end, stall_end) - max(begin, stall_start)
         if overlap > 0:
             during[what] += overlap
     during["guard"] -= during["sandbox"]  # sandbox runs happen inside the guard's push
-    during["model"] = max(0.0, stall - during["guard"] - during["sandbox"] - during["echo"])
     code_blocks = produced.count("```") // 2
     print(
         f"\n{spec.slug}: {total:.1f} s, {finished.completion_tokens} tokens "
@@ -215,10 +222,10 @@ def report(
         f"{clock.echo_guard:.3f} s"
     )
     print(
-        f"  longest stall (nothing new shown): {stall:.1f} s from {stall_start - started:.1f} s; "
-        f"meanwhile the model generated for {during['model']:.1f} s, the guard worked "
-        f"{during['guard']:.2f} s, the sandbox ran {during['sandbox']:.2f} s, the echo guard "
-        f"{during['echo']:.3f} s"
+        f"  longest stall mid-stream (nothing new shown): {stall:.1f} s from "
+        f"{stall_start - started:.1f} s; meanwhile {len(arrived)} tokens arrived (held back by "
+        f"the guard), the guard worked {during['guard']:.2f} s, the sandbox ran "
+        f"{during['sandbox']:.2f} s, the echo guard {during['echo']:.3f} s"
     )
 
 
@@ -230,6 +237,11 @@ def main() -> None:
     parser.add_argument("--precision", default="auto")
     parser.add_argument("--backend", default="auto")
     parser.add_argument("--old-sandbox", action="store_true")
+    parser.add_argument("--question", default="I am stuck. How do I write this function?")
+    parser.add_argument(
+        "--save", type=Path, help="write each reply's text deltas and their times (JSON)"
+    )
+    parser.add_argument("--show", action="store_true", help="print each reply")
     args = parser.parse_args()
 
     specs = {s.slug: s for s in load_exercises(CURRICULUM).exercises}
@@ -252,10 +264,14 @@ def main() -> None:
             "LABTUTOR_SANDBOX_FIRST_UID": str(BENCH_FIRST_UID),
         }
     )
+    saved = []
     with Engine(loaded, max_batch_size=1) as engine:
         for slug in args.exercises.split(","):
-            answer(engine, loaded, specs[slug], args, helper)
+            saved.append(answer(engine, loaded, specs[slug], args, helper))
     helper.close()
+    if args.save:
+        args.save.parent.mkdir(parents=True, exist_ok=True)
+        args.save.write_text(json.dumps(saved, indent=1))
 
 
 if __name__ == "__main__":

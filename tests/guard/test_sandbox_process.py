@@ -1,13 +1,16 @@
 """The guard's long-lived sandbox helper: answers, survives its own failures, stays bounded."""
 
+import contextlib
 import os
 import sys
+import time
 from collections.abc import Iterator
 
 import pytest
 
 from tutor.guard.sandbox_process import SandboxProcess
 from tutor.sandbox import Limits, SandboxConfig, SandboxError, SourceFile
+from tutor.sandbox.slots import acquire_slot
 
 TESTS = [
     SourceFile("test_adder.py", "from adder import add\n\ndef test():\n    assert add(2, 3) == 5\n")
@@ -66,3 +69,17 @@ def test_a_helper_that_answers_nonsense_is_a_sandbox_error() -> None:
     with pytest.raises(SandboxError, match="nonsense"):
         chatty.tests_pass("python", RIGHT, TESTS, LIMITS)
     chatty.close()
+
+
+def test_a_run_that_finds_every_slot_busy_gives_up_quickly(
+    helper: SandboxProcess, guard_sandbox_config: SandboxConfig
+) -> None:
+    helper.start()
+    with contextlib.ExitStack() as held:
+        for _ in range(guard_sandbox_config.slots):
+            held.enter_context(acquire_slot(guard_sandbox_config))
+        started = time.monotonic()
+        with pytest.raises(SandboxError, match="busy"):
+            helper.tests_pass("python", RIGHT, TESTS, LIMITS, slot_wait_seconds=0.3)
+        assert time.monotonic() - started < 3
+    assert helper.tests_pass("python", RIGHT, TESTS, LIMITS)[0]

@@ -179,6 +179,8 @@ def stream_guard(exercise: Exercise, student_code: str) -> ReplyGuard:
     if not settings.GUARD_ENABLED:
         return ReplyGuard(PassThrough(), echo)
     context = guard_context(exercise, student_code)
+    if settings.GUARD_RUN_CODE_BLOCKS:
+        shared_process().start()  # up by the time the reply's first code block closes
     solution_guard = StreamGuard(context, guard_settings(), sandbox_check(exercise, context))
     return ReplyGuard(solution_guard, echo)
 

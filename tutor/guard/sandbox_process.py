@@ -19,15 +19,19 @@ import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import IO
 
-from tutor.sandbox import Limits, SandboxError, SourceFile, run_tests
+from tutor.sandbox import Limits, SandboxConfig, SandboxError, SourceFile, run_tests
 
 logger = logging.getLogger(__name__)
 
-# Start-up and the slot wait come on top of a run's own time limit.
-EXTRA_SECONDS = 30.0
+# On top of a run's own time limit and its slot wait: the helper's start when it is not up yet
+# (a second or two on a busy machine).
+EXTRA_SECONDS = 10.0
+# How long a run waits for a free sandbox slot (grading runs use them too) before it gives up:
+# the guard's runs must not hold a reply up for long (SandboxConfig waits 120 s by default).
+SLOT_WAIT_SECONDS = 0.5
 MAX_REPLY_BYTES = 64 * 1024
 
 
@@ -54,21 +58,25 @@ class SandboxProcess:
         student_files: Sequence[SourceFile],
         test_files: Sequence[SourceFile],
         limits: Limits,
+        slot_wait_seconds: float = SLOT_WAIT_SECONDS,
     ) -> tuple[bool, str]:
-        """(whether every test passed, the run's status); SandboxError when it couldn't run."""
+        """(whether every test passed, the run's status); SandboxError when it couldn't run
+        (SandboxBusy's message when no slot freed up within slot_wait_seconds)."""
         job = {
             "language": language,
             "student_files": [asdict(file) for file in student_files],
             "test_files": [asdict(file) for file in test_files],
             "limits": asdict(limits),
+            "slot_wait_seconds": slot_wait_seconds,
         }
+        timeout = limits.time_seconds + slot_wait_seconds + self._extra_seconds
         with self._lock:
             process = self._started()
             try:
                 assert process.stdin is not None
                 process.stdin.write(json.dumps(job).encode() + b"\n")
                 process.stdin.flush()
-                line = self._read_line(process, limits.time_seconds + self._extra_seconds)
+                line = self._read_line(process, timeout)
             except (OSError, SandboxError):
                 self._stop()
                 raise
@@ -79,6 +87,12 @@ class SandboxProcess:
         if "error" in reply:
             raise SandboxError(str(reply["error"])[:500])
         return bool(reply["passed"]), str(reply.get("status", ""))
+
+    def start(self) -> None:
+        """Start the helper now (it takes a moment to import), so that the first run of a
+        reply does not wait for it."""
+        with self._lock:
+            self._started()
 
     def close(self) -> None:
         with self._lock:
@@ -146,11 +160,16 @@ def serve(requests: IO[str], replies: IO[str]) -> None:
     for line in requests:
         try:
             job = json.loads(line)
+            config = replace(
+                SandboxConfig.from_env(),
+                slot_wait_seconds=float(job.get("slot_wait_seconds", SLOT_WAIT_SECONDS)),
+            )
             result = run_tests(
                 job["language"],
                 [SourceFile(**file) for file in job["student_files"]],
                 [SourceFile(**file) for file in job["test_files"]],
                 Limits(**job["limits"]),
+                config=config,
             )
             answer: dict[str, object] = {"passed": result.passed, "status": result.status}
         except Exception as error:  # the helper reports it and serves on
