@@ -300,6 +300,8 @@ def main() -> None:
             }
         )
 
+    if helper is not None:
+        helper.warm_up()  # the llm worker starts it with the reply's guard
     timings = stream_all(specs, args.chunk_chars, helper)
     no_sandbox = timings.plain_us + timings.closing_us
     print(

@@ -1,14 +1,17 @@
 """Replay recorded model replies through the guard, at the pace they were generated.
 
     python bench/guard_stall.py --save bench/out/stall_replies.json   # record once
-    python bench/guard_replay.py bench/out/stall_replies.json
+    python bench/guard_replay.py bench/out/stall_replies.json [--pace 15]
 
 Each recorded text delta arrives at its recorded time; the solution guard and the echo guard
 process it as the llm worker would (one after the other, the next delta waiting for them), and
 text reaches the student when the echo guard releases it. So the model's pace is the same for
 every guard, and what changes is only what the guard adds: its own work, its sandbox runs, and
-the text it holds back. Printed per reply: the model's longest gap between two tokens, the
-longest mid-stream stall the student sees, what happened during it, and the guard's totals.
+the text it holds back. Printed per reply: the model's longest gap between two tokens, when the
+first text reached the student, the longest mid-stream stall the student sees, what happened
+during it, and the guard's totals. --pace N replays the deltas evenly at N per second instead
+(greedy decoding writes the same text on a busy machine as on a quiet one; only its pace
+differs).
 
 It only uses the guard's public face, so the same recording can be replayed through an older
 checkout of the guard: `cd OLD && python NEW/bench/guard_replay.py FILE` (with no
@@ -74,7 +77,7 @@ def make_helper() -> object | None:
         return None
     lock_dir = tempfile.mkdtemp(prefix="guard-replay-locks-")
     os.chmod(lock_dir, 0o700)
-    return SandboxProcess(
+    helper = SandboxProcess(
         env=os.environ
         | {
             "LABTUTOR_SANDBOX_SLOTS": "1",
@@ -82,6 +85,8 @@ def make_helper() -> object | None:
             "LABTUTOR_SANDBOX_FIRST_UID": str(BENCH_FIRST_UID),
         }
     )
+    helper.warm_up()  # the llm worker starts it with the reply's guard, before the first token
+    return helper
 
 
 def replay(spec: ExerciseSpec, deltas: list[tuple[float, str]], helper: object | None) -> None:
@@ -136,8 +141,10 @@ def replay(spec: ExerciseSpec, deltas: list[tuple[float, str]], helper: object |
         f"{spec.slug}: {len(deltas)} deltas over {token_times[-1] if token_times else 0:.1f} s, "
         f"verdict {final.verdict.verdict}; model's longest gap {model_gap:.2f} s"
     )
+    first_shown = releases[0] - (token_times[0] if token_times else 0.0)
     print(
-        f"  longest stall mid-stream {stall:.2f} s at {stall_start:.1f} s: {arrived} deltas "
+        f"  first text shown {first_shown:.2f} s after the first token; "
+        f"longest stall mid-stream {stall:.2f} s at {stall_start:.1f} s: {arrived} deltas "
         f"arrived in it and were held back; the guard was busy {busy:.2f} s of it"
     )
     print(
@@ -150,13 +157,17 @@ def replay(spec: ExerciseSpec, deltas: list[tuple[float, str]], helper: object |
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("recording", type=Path)
+    parser.add_argument("--pace", type=float, help="deltas per second (default: as recorded)")
     args = parser.parse_args()
     specs = {s.slug: s for s in load_exercises(CURRICULUM).exercises}
     helper = make_helper()
     how = "in the helper" if helper else "in a fresh Python each"
     print(f"guard from {os.getcwd()}; sandbox runs {how}")
     for reply in json.loads(args.recording.read_text()):
-        replay(specs[reply["slug"]], [tuple(d) for d in reply["deltas"]], helper)
+        deltas = [(float(at), str(text)) for at, text in reply["deltas"]]
+        if args.pace:
+            deltas = [(index / args.pace, text) for index, (_at, text) in enumerate(deltas)]
+        replay(specs[reply["slug"]], deltas, helper)
     if helper is not None:
         helper.close()  # type: ignore[attr-defined]
 

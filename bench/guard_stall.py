@@ -265,6 +265,7 @@ def main() -> None:
         }
     )
     saved = []
+    helper.warm_up()  # the llm worker starts it with the reply's guard, before the first token
     with Engine(loaded, max_batch_size=1) as engine:
         for slug in args.exercises.split(","):
             saved.append(answer(engine, loaded, specs[slug], args, helper))

@@ -94,6 +94,13 @@ class SandboxProcess:
         with self._lock:
             self._started()
 
+    def warm_up(self) -> None:
+        """Start the helper and wait until it has served one trivial run (for benchmarks:
+        a first run otherwise includes the helper's start)."""
+        probe = [SourceFile("probe.py", "VALUE = 1\n")]
+        tests = [SourceFile("test_probe.py", "from probe import VALUE\n\ndef test():\n    pass\n")]
+        self.tests_pass("python", probe, tests, Limits(time_seconds=2))
+
     def close(self) -> None:
         with self._lock:
             self._stop()
