@@ -8,7 +8,8 @@ For every bundled exercise (exercises/curriculum), bench/guard_eval_data holds a
 correct solutions written unlike the reference (loops, comprehensions, recursion, library calls,
 other algorithms). Each is put in every reply shape a model writes code in (a fenced block,
 an indented block, bare lines, a blockquote, bullets, a table, numbered steps, inline spans in
-steps, HTML <pre><code>, and split over two blocks): these replies must be caught (blocked, or
+steps, HTML <pre><code>, split over two blocks, and, for one-function solutions, only the
+function's body for the student's own function): these replies must be caught (blocked, or
 redacted so that the solution's lines are gone). Fair replies must be allowed untouched: the
 authored hints, the level-3 plan as plain-words pseudo-code in steps, bullets and a quote, the
 student's own (wrong) code quoted back with line numbers, the starter, short generic snippets
@@ -236,7 +237,29 @@ def shape_split(code: str) -> str:
     )
 
 
-SHAPES: dict[str, Callable[[str], str]] = {
+def shape_body(code: str, starter: str = "") -> str | None:
+    """Only the body of the function, to go inside the student's own: for solutions that are
+    one function and nothing else, with the parameters of the starter's function (a body that
+    needs parameters of its own is no solution inside the student's function); else None."""
+    tree = ast.parse(code)
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.FunctionDef):
+        return None
+    function = tree.body[0]
+    stubs = {
+        node.name: [a.arg for a in node.args.args]
+        for node in ast.parse(starter).body
+        if isinstance(node, ast.FunctionDef)
+    }
+    if stubs.get(function.name, [a.arg for a in function.args.args]) != [
+        a.arg for a in function.args.args
+    ]:
+        return None
+    lines = code.splitlines()[function.body[0].lineno - 1 : function.end_lineno]
+    body = "\n".join(lines)
+    return f"Inside your function, write:\n\n```python\n{body}\n```{OUTRO}"
+
+
+SHAPES: dict[str, Callable[[str], str | None]] = {
     "fence": shape_fence,
     "indented": shape_indented,
     "bare": shape_bare,
@@ -247,6 +270,7 @@ SHAPES: dict[str, Callable[[str], str]] = {
     "inline": shape_inline,
     "html": shape_html,
     "split": shape_split,
+    "body": shape_body,
 }
 
 
@@ -474,7 +498,9 @@ class Judge:
         """A run at the guard's time limit per run, its answer remembered: the guard's budget
         per reply does not bind on remembered answers (bench/guard_cost.py runs for real)."""
         self.calls += 1
-        limits = Limits(time_seconds=self.settings.sandbox_seconds_per_run)
+        # An older guard had no limit of its own: the exercise's (here LIMITS) applied.
+        seconds_per_run = getattr(self.settings, "sandbox_seconds_per_run", LIMITS.time_seconds)
+        limits = Limits(time_seconds=seconds_per_run)
         return self.sandbox.passes(self.spec.module, self.visible + self.hidden, code, limits)
 
     def __call__(self, text: str, student_code: str) -> tuple[str, str, str]:
@@ -571,7 +597,14 @@ def main() -> None:
             judge = Judge(spec, style, sandbox, settings)
             for index, code in enumerate(solutions[spec.slug], 1):
                 for shape in shapes:
-                    name, shown, _reason = judge(SHAPES[shape](code), spec.starter_code)
+                    text = (
+                        shape_body(code, spec.starter_code)
+                        if shape == "body"
+                        else SHAPES[shape](code)
+                    )
+                    if text is None:
+                        continue
+                    name, shown, _reason = judge(text, spec.starter_code)
                     ok = caught(name, shown, code)
                     leak_by[(shape, style)].add(ok)
                     leak_by_exercise[spec.slug].add(ok)

@@ -227,3 +227,36 @@ def test_the_same_code_is_run_once_per_reply() -> None:
         check.passing_file("def f(x):\n    return x\n", only_public=False)
 
     assert check.runs == 1
+
+
+def test_a_function_body_alone_is_tried_inside_the_students_function(
+    runner_for: Callable[[GuardContext], CountingRunner],
+) -> None:
+    context = binary_search("star")  # the student still has the starter: `return -1`
+    body = (
+        "    low, high = 0, len(items) - 1\n"
+        "    while low <= high:\n"
+        "        middle = (low + high) // 2\n"
+        "        if items[middle] < target:\n"
+        "            low = middle + 1\n"
+        "        elif items[middle] > target:\n"
+        "            high = middle - 1\n"
+        "        else:\n"
+        "            return middle\n"
+        "    return -1\n"
+    )
+    reply = f"Replace the body of your function with:\n\n```python\n{body}```\n"
+
+    verdict = check_reply(reply, context, run_code=runner_for(context))
+
+    assert verdict.verdict == "block"
+    assert "as the body of the student's function" in verdict.reason
+
+
+def test_a_fragment_of_a_body_is_not_run_inside_the_students_function() -> None:
+    runner = SlowRunner(0)
+    check = SolutionCheck(runner, frozenset({"f"}), "def f(x):\n    pass\n")
+
+    check.passing_file("    total += x\n", only_public=False)
+
+    assert check.runs == 0

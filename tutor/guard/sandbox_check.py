@@ -192,6 +192,84 @@ def _whole(segment: str) -> bool:
     return True
 
 
+# Functions of the student's code that a function body from a reply is tried in.
+MAX_FILLED_FUNCTIONS = 2
+
+
+def filled_in(student_code: str, body: str, names: frozenset[str]) -> Iterator[str]:
+    """The student's code with the body of one of its functions (those the tests use first)
+    replaced by `body`: a reply that writes only what goes inside their function.
+
+    Only a body that could be a whole one is tried: one that returns something (a fragment
+    such as `count += 1` completes nothing).
+    """
+    code = textwrap.dedent(strip_prompts(body)).strip("\n")
+    try:
+        tree = ast.parse(f"def _():\n{textwrap.indent(code, '    ')}\n")
+        student = ast.parse(student_code)
+    except (SyntaxError, ValueError):
+        return
+    function = tree.body[0]
+    assert isinstance(function, ast.FunctionDef)
+    if not any(isinstance(node, ast.Return) for node in ast.walk(function)):
+        return
+    candidates = [
+        node
+        for node in _functions(student)
+        if node.body and (not names or node.name in names or _is_method(node, student))
+    ]
+    # Unwritten functions first (`pass`, `raise NotImplementedError`), then what the tests use.
+    candidates.sort(key=lambda node: (not _unwritten(node), node.name not in names))
+    lines = student_code.splitlines()
+    for node in candidates[:MAX_FILLED_FUNCTIONS]:
+        body_nodes = node.body
+        if (
+            isinstance(body_nodes[0], ast.Expr)
+            and isinstance(body_nodes[0].value, ast.Constant)
+            and isinstance(body_nodes[0].value.value, str)
+            and len(body_nodes) > 1
+        ):
+            body_nodes = body_nodes[1:]  # keep the docstring
+        first, last = body_nodes[0], body_nodes[-1]
+        if last.end_lineno is None:
+            continue
+        indent = " " * first.col_offset
+        yield "\n".join(
+            [
+                *lines[: first.lineno - 1],
+                textwrap.indent(code, indent),
+                *lines[last.end_lineno :],
+            ]
+        )
+
+
+def _functions(tree: ast.Module) -> Iterator[ast.FunctionDef]:
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            yield node
+        elif isinstance(node, ast.ClassDef):
+            yield from (item for item in node.body if isinstance(item, ast.FunctionDef))
+
+
+def _unwritten(node: ast.FunctionDef) -> bool:
+    """A stub: only a docstring, comments, pass, ..., a raise, or returning a plain value."""
+    for statement in node.body:
+        if isinstance(statement, ast.Pass | ast.Raise):
+            continue
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+            continue
+        if isinstance(statement, ast.Return) and (
+            statement.value is None or isinstance(statement.value, ast.Constant | ast.Name)
+        ):
+            continue
+        return False
+    return True
+
+
+def _is_method(node: ast.FunctionDef, tree: ast.Module) -> bool:
+    return not any(node is top for top in tree.body)
+
+
 def defines_code(code: str) -> bool:
     """Whether `code` parses and defines a function or a class at its top level."""
     try:
@@ -215,8 +293,9 @@ class SolutionCheck:
     For each new code segment, the files tried are: the segment alone; when it is not valid
     Python alone, the segment joined with the blocks just before it (a function cut in two by a
     sentence, or written partly in a fence and partly in a quote); all the reply's defining
-    segments so far together (a solution split function by function); and the student's own
-    code followed by those (the missing function written for them). Only a file that defines
+    segments so far together (a solution split function by function); the student's own code
+    followed by those (the missing function written for them); and, for a function body on
+    its own, the student's code with it as the body of their function. Only a file that defines
     every name the tests need is run (any function or class when the names are unknown). A
     pass is no leak when the student's own code passes already.
 
@@ -282,6 +361,10 @@ class SolutionCheck:
                 joined = as_module("\n".join([*earlier[-count:], segment]))
                 if fresh(joined):
                     yield "joined with the code just before it", joined
+        if joinable and self._student_code.strip() and not _whole(segment):
+            for filled in filled_in(self._student_code, segment, self._names):
+                if fresh(filled):
+                    yield "as the body of the student's function", filled
         together = "\n\n".join(self._defining)
         if len(self._defining) > 1 and fresh(together):
             yield "together with the reply's earlier code", together
