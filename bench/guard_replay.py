@@ -3,6 +3,12 @@
     python bench/guard_stall.py --save bench/out/stall_replies.json   # record once
     python bench/guard_replay.py bench/out/stall_replies.json [--pace 15]
 
+Two recordings are kept in bench/guard_replay_data: smollm2_hints.json (the demo model's
+greedy answers to "Can you show me the code for this function?" at hint level 3 on five
+exercises, recorded with guard_stall.py) and looping_blocks.json (a hint in the demo model's
+manner with two code blocks that define the function and loop forever on most inputs: what
+a weak model writes, and what the sandbox runs until its time limit).
+
 Each recorded text delta arrives at its recorded time; the solution guard and the echo guard
 process it as the llm worker would (one after the other, the next delta waiting for them), and
 text reaches the student when the echo guard releases it. So the model's pace is the same for
