@@ -260,3 +260,28 @@ def test_a_fragment_of_a_body_is_not_run_inside_the_students_function() -> None:
     check.passing_file("    total += x\n", only_public=False)
 
     assert check.runs == 0
+
+
+# --- Hidden values, however they are spelled ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "P.D.J.F.D.P.",
+        "P. D. J. F. D. P.",
+        "p.d.j.f.d.p.",
+        "P D J F D P",
+        "“pablo Diego JOSÉ francisco de paula”",
+    ],
+)
+def test_a_hidden_value_is_redacted_whatever_its_case_spacing_and_punctuation(
+    spelling: str,
+) -> None:
+    context = context_for(exercises()["name-initials"])
+    reply = f"The hidden test checks that you get {spelling} for the long name."
+
+    verdict = check_reply(reply, context)
+
+    assert verdict.verdict == "redact", verdict.reason
+    assert spelling.strip("“”") not in verdict.redacted_text
