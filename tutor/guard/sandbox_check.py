@@ -316,7 +316,6 @@ class SolutionCheck:
         self._run_code = run_code
         self._names = names
         self._student_code = student_code
-        self._student_names = defined_names(student_code)
         self._blocks: list[str] = []
         self._defining: list[str] = []
         self._answers: dict[str, bool] = {}
