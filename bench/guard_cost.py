@@ -1,12 +1,24 @@
-"""Solution-leak guard cost: added latency per streamed chunk, and false positives on hints.
+"""Solution-leak guard cost: added latency per streamed chunk and per reply, one sandbox run
+three ways, and false positives on hints.
 
-    python bench/guard_cost.py [--chunk-chars 30] [--no-sandbox]
+    python bench/guard_cost.py [--chunk-chars 30] [--no-sandbox] [--runs 5]
 
 Streams realistic replies for every bundled curriculum exercise through StreamGuard and the
 echo guard (as the tutor chains them) in chunks
 of about 8 tokens (--chunk-chars characters) and times each push(): the latency the guard adds
 to every chunk the student sees. Chunks that close a code segment (similarity check) and those
-that also ran the sandbox (a block that defines what the tests import) are reported apart.
+that also ran the sandbox (a block that defines what the tests import) are reported apart, and
+so is the guard's whole time per reply (every push and finish, sandbox runs included): the
+goal is at most 1 s. The replies include the reference solution in a fence, in a blockquote,
+and split over a fence and a quote with its first part cut inside a loop (that part runs
+until its time is up).
+
+The sandbox runs the way the llm worker runs it: through the guard's long-lived helper process
+(tutor.guard.sandbox_process). "One sandbox run, three ways" times a passing run of one
+exercise --runs times each: in this process (run_tests), through that helper, and through a
+fresh Python per run (tutor.sandbox.isolated.tests_pass_in_subprocess, what the guard used
+before).
+
 Then every authored hint is judged as a reply, whole and streamed: the false-positive rate is
 the share not allowed untouched.
 """
@@ -21,14 +33,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from guard_eval import load_solutions
 
 from exercises.loader import ExerciseSpec, load_exercises
-from tutor.guard import GuardContext, RunCode, StreamGuard, check_reply, sandbox_runner
+from tutor.guard import GuardContext, RunCode, StreamGuard, check_reply
 from tutor.guard.echo import EchoGuard
 from tutor.guard.prepared import prepare
-from tutor.guard.sandbox_check import required_names
+from tutor.guard.sandbox_check import MIN_RUN_SECONDS, required_names
+from tutor.guard.sandbox_process import SandboxProcess
 from tutor.llm.prompts import instruction_texts
-from tutor.sandbox import Limits, SandboxConfig
+from tutor.sandbox import Limits, SandboxConfig, SandboxError, SourceFile, run_tests
+from tutor.sandbox.isolated import tests_pass_in_subprocess
 
 CURRICULUM = Path(__file__).resolve().parents[1] / "exercises" / "curriculum"
 # Away from the server's default uids and the test suites', so nothing running is disturbed.
@@ -52,9 +69,26 @@ def fenced(code: str) -> str:
     return f"```python\n{code.rstrip()}\n```"
 
 
-def replies(spec: ExerciseSpec) -> dict[str, str]:
+def in_two(code: str) -> str:
+    """A solution split over a fence and a quote, cut just inside its first loop."""
+    lines = code.rstrip().splitlines()
+    cut = next(
+        (n + 2 for n, line in enumerate(lines) if line.lstrip().startswith(("while ", "for "))),
+        len(lines) // 2,
+    )
+    return (
+        "Start with:\n\n"
+        + fenced("\n".join(lines[:cut]))
+        + "\n\nThen go on inside it:\n\n"
+        + "\n".join(f"> {line}" if line.strip() else ">" for line in lines[cut:])
+        + "\n"
+    )
+
+
+def replies(spec: ExerciseSpec, other: str) -> dict[str, str]:
     """What a tutor model writes: explanations, examples, the student's code, a skeleton, and
-    the full solution it should never write."""
+    the full solution it should never write: the reference, and `other`, a solution written
+    differently (bench/guard_eval_data) that only a sandbox run recognises."""
     names = sorted(required_names([(t.filename, t.code) for t in spec.hidden_tests], spec.module))
     concept, where, *plan = spec.hints
     explanation = (
@@ -84,12 +118,20 @@ def replies(spec: ExerciseSpec) -> dict[str, str]:
         + f"\n\n{plan[0] if plan else where}"
     )
     solution = "Here you go:\n\n" + fenced(spec.solution_code) + "\n\nThat passes every test."
+    in_quote = [f"> {line}" if line.strip() else ">" for line in spec.solution_code.splitlines()]
+    quoted_solution = "Here you go:\n\n" + "\n".join(in_quote) + "\n\nThat passes every test."
     return {
         "explanation": explanation,
         "example": example,
         "quoted": quoted,
         "outline": outline,
         "solution": solution,
+        "solution-quoted": quoted_solution,
+        "solution-split": in_two(spec.solution_code),
+        "other-algorithm": "Try this:\n\n" + fenced(other),
+        "other-quoted": "Try this:\n\n"
+        + "\n".join(f"> {line}" if line.strip() else ">" for line in other.splitlines()),
+        "other-split": in_two(other),
     }
 
 
@@ -98,9 +140,28 @@ class CountingRunner:
         self._run_code = run_code
         self.runs = 0
 
-    def __call__(self, code: str) -> bool:
+    def __call__(self, code: str, seconds: float | None = None) -> bool:
         self.runs += 1
-        return self._run_code(code)
+        return self._run_code(code, seconds)
+
+
+def helper_runner(context: GuardContext, helper: SandboxProcess) -> RunCode:
+    """What tutor.assist.guarding.sandbox_check does, without Django: runs in the helper."""
+    tests = [SourceFile(n, c) for n, c in (*context.visible_tests, *context.hidden_tests)]
+
+    def run_code(code: str, seconds: float | None = None) -> bool:
+        limits = LIMITS
+        if seconds is not None and seconds < LIMITS.time_seconds:
+            limits = Limits(time_seconds=max(seconds, MIN_RUN_SECONDS))
+        try:
+            passed, _status = helper.tests_pass(
+                "python", [SourceFile(f"{context.module_name}.py", code)], tests, limits
+            )
+        except SandboxError:
+            return False
+        return passed
+
+    return run_code
 
 
 @dataclass
@@ -109,35 +170,42 @@ class Timings:
     closing_us: list[float]  # chunks that closed one: similarity checked, no sandbox run
     sandbox_us: list[float]  # chunks that closed one and ran it in the sandbox
     prepare_us: list[float]
+    reply_s: dict[str, list[float]]  # the guard's whole time per reply, by kind of reply
     verdicts: dict[str, dict[str, int]]
 
 
 def stream_all(
-    specs: list[ExerciseSpec], chunk_chars: int, config: SandboxConfig | None
+    specs: list[ExerciseSpec], chunk_chars: int, helper: SandboxProcess | None
 ) -> Timings:
-    timings = Timings([], [], [], [], {})
+    timings = Timings([], [], [], [], {}, {})
+    others = load_solutions()
     for spec in specs:
         context = context_for(spec)
         started = time.perf_counter_ns()
         prepare(context, StreamGuard(context)._settings)  # the one-off, per exercise and student
         timings.prepare_us.append((time.perf_counter_ns() - started) / 1000)
-        runner = CountingRunner(sandbox_runner(context, LIMITS, config)) if config else None
-        for kind, text in replies(spec).items():
+        runner = CountingRunner(helper_runner(context, helper)) if helper else None
+        for kind, text in replies(spec, others[spec.slug][0]).items():
             guard = StreamGuard(context, run_code=runner)
             echo = EchoGuard(instruction_texts())  # as the tutor chains them: tutor/assist
+            reply_us = 0.0
             for start in range(0, len(text), chunk_chars):
                 runs_before = runner.runs if runner else 0
                 checked_before = guard.segments_checked
                 started = time.perf_counter_ns()
                 echo.push(guard.push(text[start : start + chunk_chars]))
                 elapsed = (time.perf_counter_ns() - started) / 1000
+                reply_us += elapsed
                 if runner is not None and runner.runs > runs_before:
                     timings.sandbox_us.append(elapsed)
                 elif guard.segments_checked > checked_before:
                     timings.closing_us.append(elapsed)
                 else:
                     timings.plain_us.append(elapsed)
+            started = time.perf_counter_ns()
             verdict = guard.finish().verdict.verdict
+            reply_us += (time.perf_counter_ns() - started) / 1000
+            timings.reply_s.setdefault(kind, []).append(reply_us / 1e6)
             timings.verdicts.setdefault(kind, {}).setdefault(verdict, 0)
             timings.verdicts[kind][verdict] += 1
     return timings
@@ -169,34 +237,77 @@ def false_positives(specs: list[ExerciseSpec], chunk_chars: int) -> tuple[int, i
     return checked, flagged, reasons
 
 
-def describe(name: str, values: list[float]) -> str:
+def describe(name: str, values: list[float], unit: str = "us") -> str:
     if not values:
         return f"{name:44} (none)"
     ordered = sorted(values)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    digits = 1 if unit == "us" else 3
     return (
-        f"{name:44} n={len(values):5}  mean={statistics.fmean(values):9.1f} us  "
-        f"p95={p95:9.1f} us  max={ordered[-1]:9.1f} us"
+        f"{name:44} n={len(values):5}  mean={statistics.fmean(values):9.{digits}f} {unit}  "
+        f"p95={p95:9.{digits}f} {unit}  max={ordered[-1]:9.{digits}f} {unit}"
     )
+
+
+def one_run_three_ways(
+    spec: ExerciseSpec, runs: int, config: SandboxConfig, helper: SandboxProcess
+) -> None:
+    """A passing run of the reference solution: in this process, in the helper, and in a
+    fresh Python per run (the guard's way before)."""
+    student = [SourceFile(f"{spec.module}.py", spec.solution_code)]
+    tests = [SourceFile(t.filename, t.code) for t in (*spec.visible_tests, *spec.hidden_tests)]
+    ways = {
+        "run_tests in this process": lambda: (
+            run_tests("python", student, tests, LIMITS, config=config).passed
+        ),
+        "guard's helper process (now)": lambda: helper.tests_pass("python", student, tests, LIMITS)[
+            0
+        ],
+        "fresh Python per run (before)": lambda: tests_pass_in_subprocess(
+            "python", student, tests, LIMITS
+        ),
+    }
+    print(f"\none sandbox run of {spec.slug}'s reference, three ways ({runs} runs each):")
+    for name, run in ways.items():
+        seconds = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            assert run(), name
+            seconds.append(time.perf_counter() - started)
+        print(describe(f"  {name}", seconds, unit="s"))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chunk-chars", type=int, default=30, help="about 8 tokens")
     parser.add_argument("--no-sandbox", action="store_true", help="skip the sandbox check")
+    parser.add_argument("--runs", type=int, default=5, help="runs per way of running")
     args = parser.parse_args()
 
     report = load_exercises(CURRICULUM)
     specs = report.exercises
-    config = None
+    helper = config = None
     if not args.no_sandbox:
         lock_dir = tempfile.mkdtemp(prefix="guard-bench-locks-")
         os.chmod(lock_dir, 0o700)
         config = SandboxConfig(slots=1, lock_dir=lock_dir, first_uid=BENCH_FIRST_UID)
+        helper = SandboxProcess(
+            env=os.environ
+            | {
+                "LABTUTOR_SANDBOX_SLOTS": "1",
+                "LABTUTOR_SANDBOX_LOCK_DIR": lock_dir,
+                "LABTUTOR_SANDBOX_FIRST_UID": str(BENCH_FIRST_UID),
+            }
+        )
 
-    timings = stream_all(specs, args.chunk_chars, config)
+    if helper is not None:
+        helper.warm_up()  # the llm worker starts it with the reply's guard
+    timings = stream_all(specs, args.chunk_chars, helper)
     no_sandbox = timings.plain_us + timings.closing_us
-    print(f"{len(specs)} exercises, 5 replies each, chunks of {args.chunk_chars} characters")
+    print(
+        f"{len(specs)} exercises, {len(timings.reply_s)} replies each, "
+        f"chunks of {args.chunk_chars} characters"
+    )
     print(describe("chunks that close no code segment", timings.plain_us))
     print(describe("chunks that close one (similarity only)", timings.closing_us))
     print(describe("all chunks, excluding sandbox runs", no_sandbox))
@@ -204,7 +315,15 @@ def main() -> None:
     print(describe("all chunks, including sandbox runs", no_sandbox + timings.sandbox_us))
     print(describe("one-off preparation per exercise+student", timings.prepare_us))
     for kind, counts in timings.verdicts.items():
-        print(f"  verdicts for {kind:12} {dict(sorted(counts.items()))}")
+        print(f"  verdicts for {kind:16} {dict(sorted(counts.items()))}")
+    print("the guard's whole time per reply (all chunks and finish, sandbox runs included):")
+    for kind, seconds in timings.reply_s.items():
+        print(describe(f"  {kind}", seconds, unit="s"))
+    print(describe("  all replies", [s for v in timings.reply_s.values() for s in v], unit="s"))
+    if helper is not None and config is not None:
+        by_slug = {spec.slug: spec for spec in specs}
+        one_run_three_ways(by_slug.get("binary-search", specs[0]), args.runs, config, helper)
+        helper.close()
 
     checked, flagged, reasons = false_positives(specs, args.chunk_chars)
     print(f"false positives on authored hints: {flagged}/{checked} = {flagged / checked:.1%}")

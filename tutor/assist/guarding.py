@@ -1,5 +1,10 @@
 """The solution-leak guard as the tutor uses it: built per request from the exercise."""
 
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import replace
+
 from django.conf import settings
 
 from exercises.models import Exercise
@@ -14,9 +19,10 @@ from tutor.guard import (
     check_reply,
 )
 from tutor.guard.echo import EchoGuard
+from tutor.guard.sandbox_check import MIN_RUN_SECONDS
+from tutor.guard.sandbox_process import shared_process
 from tutor.llm.prompts import instruction_texts
 from tutor.sandbox import Limits, SandboxError, SourceFile
-from tutor.sandbox.isolated import tests_pass_in_subprocess
 
 ECHO_REPLY = (
     "I can't share my instructions. I can help with this exercise: ask me about your code, "
@@ -52,23 +58,61 @@ def guard_settings() -> GuardSettings:
 
 
 def sandbox_check(exercise: Exercise, context: GuardContext) -> RunCode:
-    """Runs a code block as the student's file against every test, in its own process: the
-    llm worker is multi-threaded, and the sandbox must fork from a single-threaded one."""
+    """Runs a code block as the student's file against every test, in the worker's sandbox
+    helper process (tutor.guard.sandbox_process: the llm worker is multi-threaded, and the
+    sandbox must fork from a single-threaded one). Answers are remembered across replies."""
     tests = [
         SourceFile(name, code) for name, code in (*context.visible_tests, *context.hidden_tests)
     ]
     limits = Limits(time_seconds=exercise.time_limit_seconds, memory_mb=exercise.memory_limit_mb)
+    tests_key = hashlib.sha256(repr((exercise.language, tests, limits)).encode()).hexdigest()
 
-    def run_code(code: str) -> bool:
+    def run_code(code: str, seconds: float | None = None) -> bool:
+        key = (tests_key, code)
+        known = _answers.get(key)
+        if known is not None:
+            return known
+        run_limits = limits
+        if seconds is not None and seconds < limits.time_seconds:
+            run_limits = replace(limits, time_seconds=max(seconds, MIN_RUN_SECONDS))
         try:
-            return tests_pass_in_subprocess(
-                exercise.language, [SourceFile(exercise.student_filename, code)], tests, limits
+            passed, status = shared_process().tests_pass(
+                exercise.language, [SourceFile(exercise.student_filename, code)], tests, run_limits
             )
         except SandboxError:
             # Similarity still applies; an unverifiable block is not held up forever.
             return False
+        if status != "timeout":  # with more time it might have passed
+            _answers.put(key, passed)
+        return passed
 
     return run_code
+
+
+class _Answers:
+    """The last sandbox answers of this worker process, by exercise tests and code."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[str, str], bool] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> bool | None:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+            return None
+
+    def put(self, key: tuple[str, str], answer: bool) -> None:
+        with self._lock:
+            self._items[key] = answer
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+_answers = _Answers(512)
 
 
 class PassThrough:
@@ -135,6 +179,8 @@ def stream_guard(exercise: Exercise, student_code: str) -> ReplyGuard:
     if not settings.GUARD_ENABLED:
         return ReplyGuard(PassThrough(), echo)
     context = guard_context(exercise, student_code)
+    if settings.GUARD_RUN_CODE_BLOCKS:
+        shared_process().start()  # up by the time the reply's first code block closes
     solution_guard = StreamGuard(context, guard_settings(), sandbox_check(exercise, context))
     return ReplyGuard(solution_guard, echo)
 

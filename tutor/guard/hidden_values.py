@@ -8,9 +8,11 @@ a specific one ([2, 3] is any example's data; [100000, 7] and [-3, -10, 1] are t
 Values found in the statement, the visible tests, the starter or the student's code are public.
 
 Numbers match as whole numbers only (4142 is not in 41420 or 4142.5) and in any common
-spelling (100000, 100_000, 100,000); strings match case-sensitively as whole words, with any
-short run of whitespace between their words; containers match with either quote and any
-spacing.
+spelling (100000, 100_000, 100,000, 100 000, 100'000, 100.000); strings match as whole words
+whatever their case, whitespace and punctuation ("P. D. J. F. D. P." is "P.D.J.F.D.P.", "hello,
+world" is "Hello World"): their letters and digits in order, with at most a short run of
+anything else where the value has spaces or punctuation; containers match with either quote and
+any spacing. A value the public texts show in any of these spellings is public.
 """
 
 import ast
@@ -26,9 +28,13 @@ _PLUMBING_KEYWORDS = frozenset({"encoding", "mode", "newline", "errors"})
 # Longer strings are test data generators, not something a reply repeats; they would also
 # force a huge hold-back window on the stream.
 MAX_STRING_CHARS = 120
-# Between the words of a string: a short run of any whitespace (a line break, two spaces).
-_GAP = r"\s{1,3}"
-_GAP_CHARS = 3
+# Between the letters-and-digits runs of a string: a short run of anything else (spaces, a
+# line break, punctuation), or nothing.
+_GAP = r"[\W_]{0,4}"
+_GAP_CHARS = 4
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+# Between the digit groups of a number: any common thousands separator, or none.
+_THOUSANDS = "[,_ '.\u00a0\u202f]?"
 # Around the commas, colons and brackets of a container: Python's own spacing or none.
 _SPACE = r"\s?"
 
@@ -136,7 +142,11 @@ def _hidden_value(
     if isinstance(node, ast.Constant):
         if isinstance(node.value, str):
             text = node.value.strip()
-            if len(text) < min_chars or len(text) > MAX_STRING_CHARS or not _has_alnum(text):
+            if (
+                len(text) < min_chars
+                or len(text) > MAX_STRING_CHARS
+                or sum(map(len, _ALNUM_RUN.findall(text))) < 2
+            ):
                 return None
             pattern, length = _words_pattern(text)
             return HiddenValue(repr(text), source, pattern, length)
@@ -159,10 +169,6 @@ def _hidden_value(
     return HiddenValue(ast.unparse(node), source, pattern, length)
 
 
-def _has_alnum(text: str) -> bool:
-    return any(char.isalnum() for char in text)
-
-
 def _element_count(node: ast.expr) -> int:
     if isinstance(node, ast.Dict):
         return len(node.keys)
@@ -183,23 +189,22 @@ def _significant_digits(value: int | float) -> int:
 def _number_pattern(value: int | float) -> tuple[str, int]:
     """abs(value) in any common spelling, as a whole number."""
     number = abs(value)
-    spellings = {_plain_number(number)}
+    plain = _plain_number(number)
+    whole, _dot, fraction = plain.partition(".")
+    groups = f"{int(whole):,}".split(",")
+    body = _THOUSANDS.join(groups) + (rf"\.{fraction}" if fraction else "")
+    alternatives = [body]
     if isinstance(number, float) and number.is_integer():
-        spellings.add(repr(number))  # 175.0 as well as 175
-    whole, dot, fraction = _plain_number(number).partition(".")
-    grouped = int(whole)
-    spellings |= {f"{grouped:,}{dot}{fraction}", f"{grouped:_}{dot}{fraction}"}
-    ordered = sorted(spellings, key=len, reverse=True)
-    alternatives = "|".join(re.escape(s) for s in ordered)
-    return rf"(?<![\w.])(?:{alternatives})(?!\w|[.,]\d)", len(ordered[0])
+        alternatives.insert(0, rf"{body}\.0")  # 175.0 as well as 175
+    pattern = rf"(?<![\w.])(?:{'|'.join(alternatives)})(?!\w|[.,]\d)"
+    return pattern, len(plain) + len(groups) + 2
 
 
 def _words_pattern(text: str) -> tuple[str, int]:
-    words = text.split()
-    body = _GAP.join(re.escape(word) for word in words)
-    before = r"(?<!\w)" if re.match(r"\w", text) else ""
-    after = r"(?!\w)" if re.search(r"\w$", text) else ""
-    return f"{before}{body}{after}", len(text) + (len(words) - 1) * (_GAP_CHARS - 1)
+    runs = _ALNUM_RUN.findall(text)
+    body = _GAP.join(re.escape(run) for run in runs)
+    length = sum(map(len, runs)) + (len(runs) - 1) * _GAP_CHARS
+    return rf"(?<![^\W_])(?i:{body})(?![^\W_])", length
 
 
 def _container_pattern(node: ast.expr) -> tuple[str, int]:

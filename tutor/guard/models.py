@@ -1,15 +1,20 @@
 """The guard's inputs and outputs: plain, frozen dataclasses with no Django in sight."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 VerdictName = Literal["allow", "redact", "block"]
 FindingKind = Literal["similar_code", "passes_tests", "hidden_value", "prompt_echo"]
 
-# run_code(code) -> True when `code`, saved as the student's file, passes every test of the
-# exercise (visible and hidden). See sandbox_check.sandbox_runner for the real one.
-RunCode = Callable[[str], bool]
+
+class RunCode(Protocol):
+    """run_code(code, seconds) -> True when `code`, saved as the student's file, passes every
+    test of the exercise (visible and hidden) within `seconds` (None: the exercise's own time
+    limit). See sandbox_check.sandbox_runner for the real one."""
+
+    def __call__(self, code: str, seconds: float | None = None, /) -> bool: ...
+
 
 TestFiles = Sequence[tuple[str, str]]
 
@@ -65,6 +70,13 @@ class GuardSettings:
     run_code_blocks (True): run complete code segments that define what the tests import
         through the sandbox (run_code); a segment that passes every test is a full solution,
         whatever it looks like.
+    max_sandbox_runs (6), sandbox_seconds_per_reply (1.0), sandbox_seconds_per_run (0.5):
+        what one reply may cost in sandbox runs. The tests of a correct curriculum solution run
+        in 0.05 to 0.3 s here; a solution in one block needs one run (and one of the student's
+        own code, remembered across replies), one split over three blocks up to four. A piece
+        cut off inside a loop runs until its time is up: half the budget, so that the pieces
+        joined still get their run. Code still unverified when the budget is spent is judged
+        by similarity alone.
     kgram_size (5): length of the normalised token runs compared between reply and solution;
         shorter runs match generic code (`for ID in ID :`), longer ones miss small edits.
     min_value_digits (3): a hidden test number needs this many significant digits to count as
@@ -77,6 +89,9 @@ class GuardSettings:
     min_code_tokens: int = 12
     window_chars: int = 24
     run_code_blocks: bool = True
+    max_sandbox_runs: int = 6
+    sandbox_seconds_per_reply: float = 1.0
+    sandbox_seconds_per_run: float = 0.5
     kgram_size: int = 5
     min_value_digits: int = 3
     min_value_chars: int = 3

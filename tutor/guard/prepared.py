@@ -44,7 +44,9 @@ def prepare(context: GuardContext, settings: GuardSettings) -> PreparedExercise:
         reference=reference,
         values=values,
         required_names=required_names(
-            [*context.visible_tests, *context.hidden_tests], context.module_name
+            [*context.visible_tests, *context.hidden_tests],
+            context.module_name,
+            context.solution_code if context.language == "python" else "",
         ),
         hold_chars=max(settings.window_chars, values.longest + MATCH_LOOKAHEAD_CHARS),
     )

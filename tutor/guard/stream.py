@@ -17,11 +17,19 @@ from dataclasses import dataclass
 from tutor.guard.extract import (
     INLINE_SPAN,
     Fence,
+    Unwrapped,
     closes_fence,
+    closing_html,
     continues_code,
+    html_code,
     is_prose_start,
     looks_like_code,
     opening_fence,
+    opening_html,
+    span_code,
+    unwrap,
+    without_line_numbers,
+    wrapped_code,
 )
 from tutor.guard.hidden_values import MATCH_LOOKAHEAD_CHARS
 from tutor.guard.models import (
@@ -57,9 +65,32 @@ class _OpenFence:
 
 
 @dataclass
+class _OpenHtml:
+    start: int  # where the <pre> line starts
+    content_start: int  # just after <pre> (and <code>)
+
+
+@dataclass
 class _CodeRun:
     start: int
     end: int  # the end of its last code line: blank lines after it are not part of it
+    kind: str  # the container its lines are in: "" (none), "quote", "list", "table", ...
+    lines: list[str]  # the code of each line, container marks taken off
+    code_lines: int  # how many of `lines` are part of it (blank lines after it are not)
+
+    @property
+    def code(self) -> str:
+        return "\n".join(self.lines[: self.code_lines])
+
+
+@dataclass
+class _SpanRun:
+    """Inline code spans on consecutive prose lines: code written one line per step."""
+
+    start: int  # where its first span starts
+    end: int
+    spans: list[str]
+    holds: bool  # a span reads as a line of Python: the run is held back until it ends
 
 
 class StreamGuard:
@@ -78,7 +109,14 @@ class StreamGuard:
         self._settings = settings or GuardSettings()
         self._exercise = prepare(context, self._settings)
         self._solution_check = (
-            SolutionCheck(run_code, self._exercise.required_names, context.student_code)
+            SolutionCheck(
+                run_code,
+                self._exercise.required_names,
+                context.student_code,
+                max_runs=self._settings.max_sandbox_runs,
+                seconds_per_reply=self._settings.sandbox_seconds_per_reply,
+                seconds_per_run=self._settings.sandbox_seconds_per_run,
+            )
             if run_code is not None and self._settings.run_code_blocks
             else None
         )
@@ -86,7 +124,9 @@ class StreamGuard:
         self._text = ""
         self._line_start = 0  # the first line not read yet
         self._fence: _OpenFence | None = None
+        self._html: _OpenHtml | None = None
         self._run: _CodeRun | None = None
+        self._span_run: _SpanRun | None = None
         self._inline_from = 0  # inline code spans before this are checked
         self._values_scanned_to = 0
         self._values_seen: set[tuple[int, int]] = set()
@@ -135,9 +175,16 @@ class StreamGuard:
             self._line_start = end
         if not self._blocked and self._fence is not None:
             fence, self._fence = self._fence, None  # a reply cut off inside its code block
-            self._check_code(fence.start, end, self._text[fence.content_start :])
+            self._check_code(
+                fence.start, end, without_line_numbers(self._text[fence.content_start :])
+            )
+        if not self._blocked and self._html is not None:
+            block, self._html = self._html, None
+            self._check_code(block.start, end, html_code(self._text[block.content_start :]))
         if not self._blocked:
             self._close_run()
+        if not self._blocked:
+            self._close_span_run()
         if not self._blocked:
             self._find_values(final=True)
         name, reason = decide(self._findings)
@@ -166,49 +213,117 @@ class StreamGuard:
         if self._fence is not None:
             if closes_fence(line, self._fence.fence):
                 fence, self._fence = self._fence, None
-                self._check_code(fence.start, end, self._text[fence.content_start : start])
+                code = without_line_numbers(self._text[fence.content_start : start])
+                self._check_code(fence.start, end, code)
             return
-        opened = opening_fence(line)
-        if opened is not None:
-            self._close_run()
-            self._fence = _OpenFence(opened, start, end)
-        elif self._run is not None and continues_code(line):
-            if line.strip():
+        if self._html is not None:
+            closing = closing_html(line)
+            if closing is not None:
+                block, self._html = self._html, None
+                code = html_code(self._text[block.content_start : start + closing.start()])
+                self._check_code(block.start, end, code)
+            return
+        if self._opens_block(line, start, end):
+            return
+        wrapped = unwrap(line)
+        if self._run is not None and self._continues(self._run, line, wrapped):
+            self._run.lines.append(wrapped.inner)
+            if line.strip() and wrapped.inner.strip():
                 self._run.end = end
-        elif looks_like_code(line):
+                self._run.code_lines = len(self._run.lines)
+        elif not is_prose_start(line) and wrapped_code(wrapped):
             self._close_run()
-            self._run = _CodeRun(start, end)
+            self._close_span_run()
+            self._run = _CodeRun(start, end, wrapped.kind, [wrapped.inner], 1)
         else:
             self._close_run()
             if not self._blocked:
                 self._check_inline_spans(end, line_complete=True)
+            if not self._blocked:
+                self._follow_span_run(start, end, line)
         self._inline_from = max(self._inline_from, end)
 
+    def _opens_block(self, line: str, start: int, end: int) -> bool:
+        """A fence or an HTML <pre> opening on this line: the line is taken care of."""
+        fence = opening_fence(line)
+        html = None if fence is not None else opening_html(line)
+        if fence is None and html is None:
+            return False
+        self._close_run()
+        self._close_span_run()
+        if self._blocked:
+            return True
+        if fence is not None:
+            self._fence = _OpenFence(fence, start, end)
+            return True
+        assert html is not None
+        closing = closing_html(line, html.end())
+        if closing is None:
+            self._html = _OpenHtml(start, start + html.end())
+        else:
+            self._check_code(start, end, html_code(line[html.end() : closing.start()]))
+        self._inline_from = max(self._inline_from, end)
+        return True
+
+    @staticmethod
+    def _continues(run: _CodeRun, line: str, wrapped: Unwrapped) -> bool:
+        """Blank lines and the run's container's lines that go on with code belong to it."""
+        if not line.strip():
+            return True
+        if wrapped.kind != run.kind:
+            return False
+        return continues_code(wrapped.inner)
+
     def _in_prose(self) -> bool:
-        return self._fence is None and self._run is None
+        return self._fence is None and self._html is None and self._run is None
 
     def _close_run(self) -> None:
         if self._run is not None:
             run, self._run = self._run, None
-            self._check_code(run.start, run.end, self._text[run.start : run.end])
+            self._check_code(run.start, run.end, run.code)
+
+    def _follow_span_run(self, start: int, end: int, line: str) -> None:
+        """A complete prose line: its inline spans go on the current span run, or end it."""
+        spans = list(INLINE_SPAN.finditer(line))
+        if not spans:
+            if line.strip():
+                self._close_span_run()
+            return
+        codes = [span_code(span) for span in spans]
+        holds = any(looks_like_code(code.strip()) for code in codes)
+        if self._span_run is None:
+            self._span_run = _SpanRun(start + spans[0].start(), end, codes, holds)
+        else:
+            self._span_run.spans += codes
+            self._span_run.end = end
+            self._span_run.holds = self._span_run.holds or holds
+
+    def _close_span_run(self) -> None:
+        run, self._span_run = self._span_run, None
+        if run is not None and len(run.spans) > 1 and not self._blocked:
+            self._check_code(run.start, run.end, "\n".join(run.spans), spans=True)
 
     def _check_inline_spans(self, end: int, line_complete: bool) -> None:
         position = max(self._inline_from, self._line_start)
         for span in INLINE_SPAN.finditer(self._text, position, end):
             if not line_complete and span.end() >= len(self._text):
                 break  # the closing backticks may not all be here yet
-            self._check_code(span.start(), span.end(), span.group("code"), inline=True)
+            self._check_code(span.start(), span.end(), span_code(span), inline=True)
             self._inline_from = span.end()
             if self._blocked:
                 return
 
     # --- Judging ------------------------------------------------------------------------------
 
-    def _check_code(self, start: int, end: int, code: str, inline: bool = False) -> None:
+    def _check_code(
+        self, start: int, end: int, code: str, inline: bool = False, spans: bool = False
+    ) -> None:
         self._segments_checked += 1
         if inline:
             shown = code if len(code) <= _QUOTED_CODE_CHARS else code[:_QUOTED_CODE_CHARS] + "…"
             label = f"inline code `{shown}`"
+        elif spans:
+            label = "the inline code of consecutive lines"
         else:
             self._code_blocks += 1
             label = f"code block {self._code_blocks}"
@@ -225,7 +340,7 @@ class StreamGuard:
                     message = f"the reply's code together reproduces {together:.0%} of the solution"
                     self._add(Finding("similar_code", "block", message, start, end, together))
         if not self._blocked and self._solution_check is not None:
-            how = self._solution_check.passing_file(code, only_public)
+            how = self._solution_check.passing_file(code, only_public, joinable=not inline)
             if how is not None:
                 message = f"{label} passes the exercise's tests {how}"
                 self._add(Finding("passes_tests", "block", message, start, end))
@@ -290,8 +405,12 @@ class StreamGuard:
 
     def _release_limit(self) -> int:
         limit = len(self._text) - self._exercise.hold_chars
+        if self._span_run is not None and self._span_run.holds:
+            limit = min(limit, self._span_run.start)
         if self._fence is not None:
             return min(limit, self._fence.start)
+        if self._html is not None:
+            return min(limit, self._html.start)
         if self._run is not None:
             return min(limit, self._run.start)
         if self._line_start < len(self._text) and not is_prose_start(self._text, self._line_start):
