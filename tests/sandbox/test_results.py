@@ -303,7 +303,7 @@ def test_a_student_cannot_forge_results(grade: Grade) -> None:
         import json, os
         fake = {"n": "guess", "event": "result", "file": "test_x.py", "name": "test_fails",
                 "outcome": "passed"}
-        for fd in range(3, 64):
+        for fd in range(3, 4096):
             try:
                 os.write(fd, (json.dumps(fake) + "\\n").encode())
             except OSError:
