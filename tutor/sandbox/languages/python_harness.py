@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     ExcInfo = tuple[type[BaseException], BaseException, TracebackType]
 
 MAX_REPR_CHARS = 2000
+# One test's evidence line, as re-encoded here; past it the trace is dropped, then everything.
+MAX_EVIDENCE_CHARS = 96 * 1024
 MAX_TRACEBACK_CHARS = 8000
 # unittest assertion methods whose first two arguments are (actual, expected).
 EQUALITY_ASSERTIONS = (
@@ -257,6 +259,9 @@ class TestRun:
         self.reported: set[tuple[str, str]] = set()
         self.pid = os.getpid()
         self.connection: Connection | None = None
+        # Ask the student's process what its code did in each test (a Run with evidence on).
+        self.evidence = False
+        self.trace_kept = False
 
     def start(self, file: str, name: str) -> None:
         self.file, self.name = file, name
@@ -291,6 +296,30 @@ class TestRun:
             duration_ms=round(duration_ms, 3),
             **fields,
         )
+        if self.evidence and self.connection is not None:
+            self.send_evidence(self.connection, keep_trace=outcome in ("failed", "error"))
+
+    def send_evidence(self, connection: Connection, *, keep_trace: bool) -> None:
+        """Relays the student's process's record of this test as its own event, after the
+        result: evidence is the student's side's word, never part of a verdict, and a broken or
+        oversized one loses only itself."""
+        keep_trace = keep_trace and not self.trace_kept
+        try:
+            reply = connection.request({"op": "evidence", "keep_trace": keep_trace})
+            evidence = reply.get("evidence")
+            if not isinstance(evidence, dict):
+                return
+            text = to_json(evidence)
+            if len(text) > MAX_EVIDENCE_CHARS:
+                evidence.pop("steps", None)
+                text = to_json(evidence)
+            if len(text) > MAX_EVIDENCE_CHARS:
+                return
+        except Exception:  # a broken channel or an unencodable value: no evidence, same verdict
+            return
+        if keep_trace and "steps" in evidence:
+            self.trace_kept = True
+        self.reporter.send("evidence", file=self.file, name=self.name, data=evidence)
 
 
 class FunctionTest:
@@ -556,6 +585,7 @@ def main() -> None:
     tests_dir = config.get("tests_dir", [work_dir])[0]
     exceptions = Exceptions(Files(tests_dir, [] if remote else student_files, test_files))
     run = TestRun(reporter, exceptions, int(config["capture_chars"][0]))
+    run.evidence = remote and config.get("evidence") == ["1"]
     if remote:
         sys.meta_path.insert(0, ShareTemporaryFiles())  # type: ignore[arg-type]
         sys.path.insert(0, config["tool_dir"][0])
