@@ -280,11 +280,18 @@ class TestRun:
             os._exit(0)
         duration_ms = (time.perf_counter() - self.started_at) * 1000
         sys.stdout, sys.stderr = self.saved
+        evidence = None
+        if self.evidence and self.connection is not None:
+            # Taken before describing the failure: describing `assert f(x) == y` evaluates
+            # f(x) again, and that second call is not something the test did.
+            evidence = self.take_evidence(self.connection, outcome in ("failed", "error"))
         fields: dict[str, object] = {"message": message}
         if exc is not None:
             fields.update(self.exceptions.describe(exc))
             if message:
                 fields["message"] = f"{message}: {fields['message']}"
+            if evidence is not None and self.connection is not None:
+                self.take_evidence(self.connection, False)  # drops what describing ran
         self.reported.add((self.file, self.name))
         self.reporter.send(
             "result",
@@ -296,30 +303,28 @@ class TestRun:
             duration_ms=round(duration_ms, 3),
             **fields,
         )
-        if self.evidence and self.connection is not None:
-            self.send_evidence(self.connection, keep_trace=outcome in ("failed", "error"))
+        if evidence is not None:
+            # Its own event, after the result: evidence is the student's side's word, never part
+            # of a verdict, and a broken or oversized one loses only itself.
+            self.reporter.send("evidence", file=self.file, name=self.name, data=evidence)
 
-    def send_evidence(self, connection: Connection, *, keep_trace: bool) -> None:
-        """Relays the student's process's record of this test as its own event, after the
-        result: evidence is the student's side's word, never part of a verdict, and a broken or
-        oversized one loses only itself."""
+    def take_evidence(self, connection: Connection, keep_trace: bool) -> dict[str, Any] | None:
+        """The student's process's record of this test, re-encoded here within a size cap."""
         keep_trace = keep_trace and not self.trace_kept
         try:
             reply = connection.request({"op": "evidence", "keep_trace": keep_trace})
             evidence = reply.get("evidence")
             if not isinstance(evidence, dict):
-                return
-            text = to_json(evidence)
-            if len(text) > MAX_EVIDENCE_CHARS:
+                return None
+            if len(to_json(evidence)) > MAX_EVIDENCE_CHARS:
                 evidence.pop("steps", None)
-                text = to_json(evidence)
-            if len(text) > MAX_EVIDENCE_CHARS:
-                return
+                if len(to_json(evidence)) > MAX_EVIDENCE_CHARS:
+                    return None
         except Exception:  # a broken channel or an unencodable value: no evidence, same verdict
-            return
+            return None
         if keep_trace and "steps" in evidence:
             self.trace_kept = True
-        self.reporter.send("evidence", file=self.file, name=self.name, data=evidence)
+        return evidence
 
 
 class FunctionTest:
