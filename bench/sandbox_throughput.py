@@ -8,7 +8,8 @@ runs/s, per-run latency, and the overhead against a bare `python -c pass` subpro
 between the tests and the student's code costs: per run (two sandboxes against the in-process
 mode's one) and per call (a test that calls the student's function 10,000 times).
 --evidence grades with evidence on (what Run does for the visible tests: calls, lines run, a
-trace of the first failing test).
+trace of the first failing test); --buggy grades a wrong two_fer, so that tests fail and a trace
+is recorded (evidence's dearest case).
 """
 
 import argparse
@@ -58,6 +59,16 @@ TESTS = [
         '    assert two_fer("x" * 50).startswith("One for xxx")\n',
     ),
 ]
+BUGGY_STUDENT = [
+    SourceFile(
+        "two_fer.py",
+        'def two_fer(name="you"):\n'
+        "    words = []\n"
+        "    for part in ('One for ', name, ', one for me'):\n"
+        "        words.append(part)\n"
+        '    return "".join(words)\n',
+    )
+]
 LIMITS = Limits(time_seconds=5, memory_mb=256)
 CALLS = 10_000
 MANY_CALLS = [
@@ -72,12 +83,12 @@ MANY_CALLS = [
 
 
 def grade_once(
-    config: SandboxConfig, in_process: bool = False, evidence: bool = False
+    config: SandboxConfig, in_process: bool = False, evidence: bool = False, buggy: bool = False
 ) -> tuple[float, bool]:
     started = time.perf_counter()
     result = run_tests(
         "python",
-        STUDENT,
+        BUGGY_STUDENT if buggy else STUDENT,
         TESTS,
         LIMITS,
         unsafe=False,
@@ -108,9 +119,9 @@ def many_calls_ms(
 
 
 def grade_many(
-    config: SandboxConfig, count: int, evidence: bool = False
+    config: SandboxConfig, count: int, evidence: bool = False, buggy: bool = False
 ) -> list[tuple[float, bool]]:
-    return [grade_once(config, evidence=evidence) for _ in range(count)]
+    return [grade_once(config, evidence=evidence, buggy=buggy) for _ in range(count)]
 
 
 def timed_subprocess(argv: list[str], user: int | None, pass_fds: tuple[int, ...] = ()) -> float:
@@ -154,8 +165,9 @@ def main() -> None:
     parser.add_argument(
         "--evidence", action="store_true", help="record evidence, as a Run of visible tests does"
     )
+    parser.add_argument("--buggy", action="store_true", help="grade a wrong solution")
     args = parser.parse_args()
-    evidence = args.evidence
+    evidence, buggy = args.evidence, args.buggy
 
     with tempfile.TemporaryDirectory(prefix="labtutor-bench-") as lock_dir:
         config = SandboxConfig(slots=args.slots, lock_dir=lock_dir, first_uid=BENCH_FIRST_UID)
@@ -169,7 +181,8 @@ def main() -> None:
             lambda: bare_bwrap_seconds(config, python, user), args.baseline_repeats
         )
         sequential = [
-            seconds for seconds, _ in grade_many(config, args.baseline_repeats + 1, evidence)[1:]
+            seconds
+            for seconds, _ in grade_many(config, args.baseline_repeats + 1, evidence, buggy)[1:]
         ]
         in_process_runs = [
             grade_once(config, in_process=True)[0] for _ in range(args.baseline_repeats)
@@ -181,9 +194,10 @@ def main() -> None:
         shares = [args.runs // args.slots + (i < args.runs % args.slots) for i in range(args.slots)]
         with ProcessPoolExecutor(max_workers=args.slots) as pool:
             flags = [evidence] * args.slots
-            list(pool.map(grade_many, [config] * args.slots, [1] * args.slots, flags))  # warm
+            wrong = [buggy] * args.slots
+            list(pool.map(grade_many, [config] * args.slots, [1] * args.slots, flags, wrong))
             started = time.perf_counter()
-            batches = list(pool.map(grade_many, [config] * args.slots, shares, flags))
+            batches = list(pool.map(grade_many, [config] * args.slots, shares, flags, wrong))
             elapsed = time.perf_counter() - started
 
     runs = [run for batch in batches for run in batch]
@@ -191,7 +205,7 @@ def main() -> None:
     failed = sum(not passed for _, passed in runs)
     mean = statistics.mean(latencies)
     print(f"interpreter in the sandbox: {python}; {os.cpu_count()} CPUs; load {os.getloadavg()}")
-    print(f"evidence: {'on' if evidence else 'off'}")
+    print(f"evidence: {'on' if evidence else 'off'}; student: {'buggy' if buggy else 'correct'}")
     print(f"{len(runs)} graded runs (5 tests each), {args.slots} at once, in {elapsed:.2f} s")
     print(f"throughput: {len(runs) / elapsed:.1f} runs/s  (runs not passing: {failed})")
     p95 = percentile(latencies, 0.95)
