@@ -26,8 +26,11 @@ CONTROL_SHARE = 0.95
 @dataclass(frozen=True)
 class SuspiciousLine:
     line: int
-    score: float
+    score: float  # unrounded: close scores still order the lines
     why: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"line": self.line, "score": round(self.score, 3), "why": self.why}
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ def rank_suspicious_lines(
         if line in return_lines:
             score += RETURN_BOOST
             reasons.append(return_lines[line])
-        ranked.append(SuspiciousLine(line, round(score, 3), "; ".join(reasons)))
+        ranked.append(SuspiciousLine(line, score, "; ".join(reasons)))
     ranked = _share_with_conditions(ranked, controlling_lines(source))
     ranked.sort(key=lambda item: (-item.score, item.line))
     return ranked[:limit]
@@ -73,7 +76,7 @@ def _share_with_conditions(
         header = controllers.get(item.line)
         if header is None or header not in by_line:
             continue
-        shared = round(item.score * CONTROL_SHARE, 3)
+        shared = item.score * CONTROL_SHARE
         if shared > by_line[header].score:
             why = f"decides whether line {item.line} runs ({by_line[header].why})"
             by_line[header] = SuspiciousLine(header, shared, why)

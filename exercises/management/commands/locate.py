@@ -1,5 +1,4 @@
 import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +41,7 @@ class Command(BaseCommand):
         failing = [test["name"] for test in tests if test["outcome"] in ("failed", "error")]
         if options["json"]:
             report = {
-                "lines": [asdict(item) for item in ranking],
+                "lines": [item.to_dict() for item in ranking],
                 "file": exercise.student_filename,
                 "failing_tests": failing,
                 "tests": len(tests),
