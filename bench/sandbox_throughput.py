@@ -8,7 +8,7 @@ runs/s, per-run latency, and the overhead against a bare `python -c pass` subpro
 between the tests and the student's code costs: per run (two sandboxes against the in-process
 mode's one) and per call (a test that calls the student's function 10,000 times).
 --evidence grades with evidence on (what Run does for the visible tests: calls, lines run, a
-trace of the first failing test); --buggy grades a wrong two_fer, so that tests fail and a trace
+traces of the first failing tests); --buggy grades a wrong two_fer, so that tests fail and a trace
 is recorded (evidence's dearest case).
 """
 

@@ -40,7 +40,7 @@ class EvidencePayload(TypedDict):
     lines: dict[str, list[list[int]]]  # file -> [line, times run]
     events: int
     cut: bool
-    steps: list[TraceStepPayload]  # the first failing visible test's only
+    steps: list[TraceStepPayload]  # the first three failing visible tests' only
     steps_cut: bool
 
 

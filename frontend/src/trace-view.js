@@ -1,4 +1,4 @@
-// "Trace this test": the recorded steps of a failing visible test, one at a time, with the
+// "Trace this test": the recorded steps of a failing visible test (the first three have them), one at a time, with the
 // line highlighted in the editor and the variables beside it, like a small offline Python
 // Tutor. Back/Forward buttons, and the arrow keys (Home/End, Escape to close) while the
 // panel has focus. Steps are the student's own sandbox's record: shown as text only.

@@ -52,11 +52,30 @@ def test_each_test_gets_its_calls_and_lines_and_the_first_failure_a_trace(grade:
     # The loop header runs once per index tried plus the final check: len("apple") = 5.
     assert dict(apple.lines["solution.py"]) == {2: 1, 3: 5, 4: 4, 5: 1, 6: 1}
     assert dict(hello.lines["solution.py"])[5] == 2
-    # Only the first failing test carries a trace; passing tests never do.
-    assert hello.steps == [] and orange.steps == []
+    # Failing tests carry a trace (the first three); passing tests never do.
+    assert hello.steps == []
+    assert [step.line for step in orange.steps[:3]] == [2, 3, 4]
     assert [step.line for step in apple.steps[:4]] == [2, 3, 4, 3]
     assert apple.steps[2].locals == {"text": "'apple'", "count": "0", "i": "1"}
     assert apple.steps[-1].event == "return" and apple.steps[-1].value == "1"
+
+
+def test_only_the_first_three_failing_tests_are_traced(grade: Grade) -> None:
+    tests = "".join(
+        f"def test_{n}():\n    assert count_vowels('a' * {n}) == {n}\n\n" for n in range(1, 6)
+    )
+    result = grade(
+        VOWELS, {"test_many.py": "from solution import count_vowels\n\n" + tests}, evidence=True
+    )
+
+    assert all(test.outcome == "failed" for test in result.tests)
+    assert [bool(test.evidence and test.evidence.steps) for test in result.tests] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
 
 
 def test_no_evidence_unless_asked(grade: Grade) -> None:

@@ -186,8 +186,8 @@ def _locals_text(step: Mapping[str, Any]) -> str:
 
 
 def _values_at(test: Mapping[str, Any], line: int) -> str:
-    """The variables the last time the line was about to run (the trace is the first failing
-    test's, so other tests have none)."""
+    """The variables the last time the line was about to run ("" when the test has no trace:
+    only the first failing tests have one)."""
     for step in reversed(_all_steps(test)):
         if step.get("line") == line and step.get("event") == "line":
             return _locals_text(step)

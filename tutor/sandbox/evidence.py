@@ -82,16 +82,18 @@ def parse_evidence(data: object, student_files: set[str]) -> TestEvidence | None
 
 
 def cap_run_evidence(evidence: list[TestEvidence | None]) -> list[TestEvidence | None]:
-    """Keeps a run's evidence under MAX_RUN_EVIDENCE_BYTES: trace steps go first, from the end,
-    then whole tests' evidence, from the last test."""
+    """Keeps a run's evidence under MAX_RUN_EVIDENCE_BYTES: trace steps go first, the last
+    traced test's first (the first failing test's trace is the one hints use), then whole
+    tests' evidence, from the last test."""
     capped = list(evidence)
     while _size(capped) > MAX_RUN_EVIDENCE_BYTES:
         with_steps = [i for i, item in enumerate(capped) if item is not None and item.steps]
         if with_steps:
-            index = with_steps[0]
+            index = with_steps[-1]
             item = capped[index]
             assert item is not None
-            capped[index] = replace(item, steps=item.steps[: len(item.steps) // 2], steps_cut=True)
+            kept = len(item.steps) // 2 if len(item.steps) > 20 else 0
+            capped[index] = replace(item, steps=item.steps[:kept], steps_cut=True)
             continue
         present = [i for i, item in enumerate(capped) if item is not None]
         if not present:

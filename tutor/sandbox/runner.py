@@ -45,9 +45,9 @@ def run_tests(
     the tests' side only); data_files are for the student's program (on its side only).
     in_process=True runs the old way, tests and student code in one interpreter: the student
     can forge that verdict, so only exercises that declare it use it. evidence=True records
-    what the student's code did in each test (TestResult.evidence: calls, lines run, a trace of
-    the first failing test) for hints and the step-through view: for visible tests only, since
-    it shows the values the tests pass, and only in the two-process mode.
+    what the student's code did in each test (TestResult.evidence: calls, lines run, traces of
+    the first three failing tests) for hints and the step-through view: for visible tests only,
+    since it shows the values the tests pass, and only in the two-process mode.
 
     Raises SandboxUnavailable when bubblewrap can't run here, SandboxBusy when no slot frees up
     in time, ValueError for unusable file names and UnknownLanguage for a language without a

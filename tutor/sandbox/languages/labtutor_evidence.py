@@ -4,9 +4,10 @@ Runs in the student's sandbox (python_agent.py imports it only for a Run with ev
 everything it records is untrusted data: the host parses it with caps and it never decides a
 verdict. Per test it keeps the calls the tests made (function, argument reprs, the returned
 value's repr or the exception, the last line run before returning), how often each line of the
-student's files ran, and, until the tests' side keeps one, a trace of line steps with the local
-variables' short reprs. Every part is bounded: a loop of a million iterations stops the
-recording after MAX_EVENTS line events and leaves a count, not a million steps.
+student's files ran, and, until the tests' side has the traces it wants (the first failing
+tests'), a trace of line steps with the local variables' short reprs. Every part is bounded: a
+loop of a million iterations stops the recording after MAX_EVENTS line events and leaves a
+count, not a million steps.
 
 Short reprs are built here for exact builtin types only: no student __repr__ ever runs for
 evidence (it could loop, raise or change the program's behaviour). Standard library only.
@@ -91,7 +92,7 @@ class Recorder:
         self.paths = {self.prefix + name for name in student_files}
         self.student_code: dict[CodeType, bool] = {}
         self.run_events = 0
-        # Steps are recorded until the tests' side keeps a trace (the first failing test's).
+        # Steps are recorded until the tests' side has kept the traces it wants.
         self.tracing = True
         self.nesting = 0
         self.reset()
@@ -200,7 +201,10 @@ class Recorder:
 
     # What the tests' side asks for at the end of each test
 
-    def take(self, keep_trace: bool) -> dict[str, object]:
+    def take(self, keep_trace: bool, trace_more: bool = False) -> dict[str, object]:
+        """This test's record, and a fresh one for the next; keep_trace: with its steps.
+        trace_more: go on recording steps for the next tests (the tests' side says how many
+        failing tests get a trace)."""
         lines: dict[str, list[list[int]]] = {}
         for (path, line), count in sorted(self.counts.items()):
             lines.setdefault(path[len(self.prefix) :], []).append([line, count])
@@ -215,6 +219,6 @@ class Recorder:
         if keep_trace and self.tracing:
             evidence["steps"] = self.steps[:MAX_STEPS]
             evidence["steps_cut"] = self.steps_cut
-            self.tracing = False
+        self.tracing = self.tracing and trace_more
         self.reset()
         return evidence

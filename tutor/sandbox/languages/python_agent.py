@@ -245,7 +245,8 @@ class Agent:
         decode = self.decoder.decode
         if op == "evidence":
             keep_trace = request.get("keep_trace") is True
-            return {"evidence": self.recorder.take(keep_trace) if self.recorder else None}
+            more = request.get("trace_more") is not False
+            return {"evidence": self.recorder.take(keep_trace, more) if self.recorder else None}
         if op == "import":
             module = sys.modules[str(request["name"])]
             names = getattr(module, "__all__", None)

@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 MAX_REPR_CHARS = 2000
 # One test's evidence line, as re-encoded here; past it the trace is dropped, then everything.
 MAX_EVIDENCE_CHARS = 96 * 1024
+# Failing tests that get a trace of steps (the first ones): "Trace this test" on each of them.
+MAX_TRACED_TESTS = 3
 MAX_TRACEBACK_CHARS = 8000
 # unittest assertion methods whose first two arguments are (actual, expected).
 EQUALITY_ASSERTIONS = (
@@ -261,7 +263,7 @@ class TestRun:
         self.connection: Connection | None = None
         # Ask the student's process what its code did in each test (a Run with evidence on).
         self.evidence = False
-        self.trace_kept = False
+        self.traced = 0
 
     def start(self, file: str, name: str) -> None:
         self.file, self.name = file, name
@@ -310,9 +312,11 @@ class TestRun:
 
     def take_evidence(self, connection: Connection, keep_trace: bool) -> dict[str, Any] | None:
         """The student's process's record of this test, re-encoded here within a size cap."""
-        keep_trace = keep_trace and not self.trace_kept
+        keep_trace = keep_trace and self.traced < MAX_TRACED_TESTS
+        more = self.traced + keep_trace < MAX_TRACED_TESTS
         try:
-            reply = connection.request({"op": "evidence", "keep_trace": keep_trace})
+            request = {"op": "evidence", "keep_trace": keep_trace, "trace_more": more}
+            reply = connection.request(request)
             evidence = reply.get("evidence")
             if not isinstance(evidence, dict):
                 return None
@@ -323,7 +327,7 @@ class TestRun:
         except Exception:  # a broken channel or an unencodable value: no evidence, same verdict
             return None
         if keep_trace and "steps" in evidence:
-            self.trace_kept = True
+            self.traced += 1
         return evidence
 
 
