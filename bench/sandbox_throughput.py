@@ -1,12 +1,15 @@
 """Sandbox throughput: grade N submissions through real bubblewrap with S runs at once.
 
-    python bench/sandbox_throughput.py --runs 60 --slots 2
+    python bench/sandbox_throughput.py --runs 60 --slots 2 [--evidence]
 
 Each of S worker processes (like Celery prefork children) calls run_tests in a loop. Prints
 runs/s, per-run latency, and the overhead against a bare `python -c pass` subprocess and a bare
 `bwrap ... python -c pass` with the same isolation options. Then what the process boundary
 between the tests and the student's code costs: per run (two sandboxes against the in-process
 mode's one) and per call (a test that calls the student's function 10,000 times).
+--evidence grades with evidence on (what Run does for the visible tests: calls, lines run, a
+traces of the first failing tests); --buggy grades a wrong two_fer, so that tests fail and a trace
+is recorded (evidence's dearest case).
 """
 
 import argparse
@@ -56,6 +59,16 @@ TESTS = [
         '    assert two_fer("x" * 50).startswith("One for xxx")\n',
     ),
 ]
+BUGGY_STUDENT = [
+    SourceFile(
+        "two_fer.py",
+        'def two_fer(name="you"):\n'
+        "    words = []\n"
+        "    for part in ('One for ', name, ', one for me'):\n"
+        "        words.append(part)\n"
+        '    return "".join(words)\n',
+    )
+]
 LIMITS = Limits(time_seconds=5, memory_mb=256)
 CALLS = 10_000
 MANY_CALLS = [
@@ -69,26 +82,46 @@ MANY_CALLS = [
 ]
 
 
-def grade_once(config: SandboxConfig, in_process: bool = False) -> tuple[float, bool]:
+def grade_once(
+    config: SandboxConfig, in_process: bool = False, evidence: bool = False, buggy: bool = False
+) -> tuple[float, bool]:
     started = time.perf_counter()
     result = run_tests(
-        "python", STUDENT, TESTS, LIMITS, unsafe=False, config=config, in_process=in_process
+        "python",
+        BUGGY_STUDENT if buggy else STUDENT,
+        TESTS,
+        LIMITS,
+        unsafe=False,
+        config=config,
+        in_process=in_process,
+        evidence=evidence and not in_process,
     )
     return time.perf_counter() - started, result.passed
 
 
-def many_calls_ms(config: SandboxConfig, in_process: bool) -> tuple[float, float]:
+def many_calls_ms(
+    config: SandboxConfig, in_process: bool, evidence: bool = False
+) -> tuple[float, float]:
     """(the whole run, the test alone) in ms, for a test calling the student's function."""
     started = time.perf_counter()
     result = run_tests(
-        "python", STUDENT, MANY_CALLS, LIMITS, unsafe=False, config=config, in_process=in_process
+        "python",
+        STUDENT,
+        MANY_CALLS,
+        LIMITS,
+        unsafe=False,
+        config=config,
+        in_process=in_process,
+        evidence=evidence and not in_process,
     )
     assert result.passed, result.message
     return (time.perf_counter() - started) * 1000, result.tests[0].duration_ms
 
 
-def grade_many(config: SandboxConfig, count: int) -> list[tuple[float, bool]]:
-    return [grade_once(config) for _ in range(count)]
+def grade_many(
+    config: SandboxConfig, count: int, evidence: bool = False, buggy: bool = False
+) -> list[tuple[float, bool]]:
+    return [grade_once(config, evidence=evidence, buggy=buggy) for _ in range(count)]
 
 
 def timed_subprocess(argv: list[str], user: int | None, pass_fds: tuple[int, ...] = ()) -> float:
@@ -129,7 +162,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--slots", type=int, default=2)
     parser.add_argument("--baseline-repeats", type=int, default=20)
+    parser.add_argument(
+        "--evidence", action="store_true", help="record evidence, as a Run of visible tests does"
+    )
+    parser.add_argument("--buggy", action="store_true", help="grade a wrong solution")
     args = parser.parse_args()
+    evidence, buggy = args.evidence, args.buggy
 
     with tempfile.TemporaryDirectory(prefix="labtutor-bench-") as lock_dir:
         config = SandboxConfig(slots=args.slots, lock_dir=lock_dir, first_uid=BENCH_FIRST_UID)
@@ -142,19 +180,24 @@ def main() -> None:
         bare_bwrap = baseline(
             lambda: bare_bwrap_seconds(config, python, user), args.baseline_repeats
         )
-        sequential = [seconds for seconds, _ in grade_many(config, args.baseline_repeats + 1)[1:]]
+        sequential = [
+            seconds
+            for seconds, _ in grade_many(config, args.baseline_repeats + 1, evidence, buggy)[1:]
+        ]
         in_process_runs = [
             grade_once(config, in_process=True)[0] for _ in range(args.baseline_repeats)
         ]
         in_process_mean = statistics.mean(in_process_runs)
-        remote_calls = [many_calls_ms(config, in_process=False) for _ in range(3)]
+        remote_calls = [many_calls_ms(config, False, evidence) for _ in range(3)]
         local_calls = [many_calls_ms(config, in_process=True) for _ in range(3)]
 
         shares = [args.runs // args.slots + (i < args.runs % args.slots) for i in range(args.slots)]
         with ProcessPoolExecutor(max_workers=args.slots) as pool:
-            list(pool.map(grade_many, [config] * args.slots, [1] * args.slots))  # warm workers
+            flags = [evidence] * args.slots
+            wrong = [buggy] * args.slots
+            list(pool.map(grade_many, [config] * args.slots, [1] * args.slots, flags, wrong))
             started = time.perf_counter()
-            batches = list(pool.map(grade_many, [config] * args.slots, shares))
+            batches = list(pool.map(grade_many, [config] * args.slots, shares, flags, wrong))
             elapsed = time.perf_counter() - started
 
     runs = [run for batch in batches for run in batch]
@@ -162,6 +205,7 @@ def main() -> None:
     failed = sum(not passed for _, passed in runs)
     mean = statistics.mean(latencies)
     print(f"interpreter in the sandbox: {python}; {os.cpu_count()} CPUs; load {os.getloadavg()}")
+    print(f"evidence: {'on' if evidence else 'off'}; student: {'buggy' if buggy else 'correct'}")
     print(f"{len(runs)} graded runs (5 tests each), {args.slots} at once, in {elapsed:.2f} s")
     print(f"throughput: {len(runs) / elapsed:.1f} runs/s  (runs not passing: {failed})")
     p95 = percentile(latencies, 0.95)

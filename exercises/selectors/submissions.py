@@ -1,6 +1,6 @@
 """Read submissions the way each viewer may see them."""
 
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from django.contrib.auth.models import AnonymousUser, User
 
@@ -9,6 +9,71 @@ from exercises.services.results import storable_result
 from tutor.accounts.roles import is_instructor
 
 HIDDEN_TEST_FIELDS = ("file", "name", "outcome", "duration_ms")
+
+
+class CallPayload(TypedDict):
+    """A call a visible test made into the student's code (reprs, capped)."""
+
+    function: str
+    args: list[str]
+    returned: str | None
+    raised: str | None
+    return_line: int | None
+
+
+class TraceStepPayload(TypedDict):
+    file: str
+    line: int
+    event: str  # "line" (about to run), "return", "exception", "call"
+    function: str
+    depth: int
+    locals: dict[str, str]
+    value: str | None
+
+
+class EvidencePayload(TypedDict):
+    """What the student's code did in one visible test (tutor/sandbox/evidence.py): recorded
+    in the student's sandbox, so untrusted and shown as text only; never part of a verdict."""
+
+    calls: list[CallPayload]
+    calls_total: int
+    lines: dict[str, list[list[int]]]  # file -> [line, times run]
+    events: int
+    cut: bool
+    steps: list[TraceStepPayload]  # the first three failing visible tests' only
+    steps_cut: bool
+
+
+class TestPayload(TypedDict, total=False):
+    """One test of a result; a hidden test carries file, name, outcome, duration_ms, hidden."""
+
+    file: str
+    name: str
+    outcome: str
+    message: str
+    expected: str | None
+    actual: str | None
+    stdout: str
+    stderr: str
+    traceback: str
+    line: int | None
+    duration_ms: float
+    evidence: EvidencePayload | None
+    hidden: bool
+
+
+class ResultPayload(TypedDict, total=False):
+    """A stored result (RunResult.to_dict() plus grading's fields), cleaned and capped."""
+
+    status: str
+    message: str
+    stdout: str
+    stderr: str
+    duration_ms: float
+    exit_code: int | None
+    passed: bool
+    tests: list[TestPayload]
+    hidden_files: list[str]
 
 
 def submission_for_viewer(user: User | AnonymousUser, submission_id: int) -> Submission | None:
@@ -53,7 +118,7 @@ class SubmissionPayload(TypedDict):
     # For a submission that was not graded: why (e.g. replaced by the student's newer one).
     error_message: str
     # The stored result (cleaned and capped when stored), redacted for students.
-    result: dict[str, Any] | None
+    result: ResultPayload | None
 
 
 def submission_payload(submission: Submission, *, for_instructor: bool) -> SubmissionPayload:
@@ -71,5 +136,5 @@ def submission_payload(submission: Submission, *, for_instructor: bool) -> Submi
         "tests_passed": submission.tests_passed,
         "tests_total": submission.tests_total,
         "error_message": submission.error_message,
-        "result": result,
+        "result": cast(ResultPayload | None, result),
     }

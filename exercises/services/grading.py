@@ -43,13 +43,17 @@ class CodeRejected(ValueError):
     """The code cannot be accepted for grading; the message is meant for the student."""
 
 
-def run_exercise_tests(exercise: Exercise, code: str, *, include_hidden: bool) -> dict[str, Any]:
+def run_exercise_tests(
+    exercise: Exercise, code: str, *, include_hidden: bool, evidence: bool = True
+) -> dict[str, Any]:
     """Run code against an exercise's tests in the sandbox; the one grading path for all callers.
 
     Hidden tests run in a sandbox of their own: the student's code can read every file beside
-    it, so in a shared run it could copy a hidden test into a visible test's message.
+    it, so in a shared run it could copy a hidden test into a visible test's message. Evidence
+    of what the code did (for grounded hints and the step-through view) is recorded for the
+    visible tests only: it shows the values the tests pass.
     """
-    visible = _run_in_sandbox(exercise, code, exercise.visible_tests)
+    visible = _run_in_sandbox(exercise, code, exercise.visible_tests, evidence=evidence)
     data = visible.to_dict()
     data["hidden_files"] = [test["filename"] for test in exercise.hidden_tests]
     if include_hidden and exercise.hidden_tests:
@@ -74,7 +78,9 @@ def _combined_message(visible: RunResult, hidden: RunResult) -> str:
     return f"Your code passes the visible tests but fails {failing} hidden test(s)."
 
 
-def _run_in_sandbox(exercise: Exercise, code: str, tests: list[dict[str, str]]) -> RunResult:
+def _run_in_sandbox(
+    exercise: Exercise, code: str, tests: list[dict[str, str]], *, evidence: bool = False
+) -> RunResult:
     return run_tests(
         language=exercise.language,
         student_files=[SourceFile(exercise.student_filename, code)],
@@ -83,6 +89,7 @@ def _run_in_sandbox(exercise: Exercise, code: str, tests: list[dict[str, str]]) 
         support_files=_source_files(exercise.support_files),
         data_files=_source_files(exercise.data_files),
         in_process=exercise.in_process,
+        evidence=evidence and not exercise.in_process,
     )
 
 

@@ -18,6 +18,11 @@ CUT_NOTE = "\n[cut: the result was too long to keep]"
 def storable_result(result: dict[str, Any]) -> dict[str, Any]:
     """The result with NULs and lone surrogates replaced, and its size under the cap."""
     clean: dict[str, Any] = _clean(result)
+    if _size(clean) > MAX_STORED_RESULT_BYTES:
+        # Evidence (capped on its own, tutor/sandbox/evidence.py) is the first thing to go.
+        for test in clean.get("tests", []):
+            if isinstance(test, dict):
+                test.pop("evidence", None)
     for limit in SHRUNK_CHARS:
         if _size(clean) <= MAX_STORED_RESULT_BYTES:
             return clean

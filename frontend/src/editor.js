@@ -35,6 +35,20 @@ const errorLines = StateField.define({
 
 const errorLine = Decoration.line({ class: "cm-error-line" });
 
+// The line the step-through view ("Trace this test") is on; an edit clears it too.
+const setTraceLine = StateEffect.define();
+const traceLine = StateField.define({
+  create: () => Decoration.none,
+  update(lines, transaction) {
+    for (const effect of transaction.effects) {
+      if (effect.is(setTraceLine)) return effect.value;
+    }
+    return transaction.docChanged ? Decoration.none : lines;
+  },
+  provide: (field) => EditorView.decorations.from(field),
+});
+const tracedLine = Decoration.line({ class: "cm-trace-line" });
+
 // Python counts characters by code point, JavaScript strings by UTF-16 unit: the server
 // slices the code with the offsets it is sent, so an emoji in a comment must not shift them.
 export function codePointOffset(doc, position) {
@@ -74,6 +88,7 @@ export function createEditor({ parent, doc, label, dark, extraExtensions, onUpda
           indentWithTab,
         ]),
         errorLines,
+        traceLine,
         darkness.of(EditorView.darkTheme.of(dark)),
         EditorView.contentAttributes.of({ "aria-label": label }),
         EditorView.updateListener.of(onUpdate),
@@ -114,6 +129,27 @@ export function createEditor({ parent, doc, label, dark, extraExtensions, onUpda
       const line = doc.line(number);
       view.dispatch({ selection: { anchor: line.from, head: line.to }, scrollIntoView: true });
       view.focus();
+    },
+
+    lineText(number) {
+      const { doc } = view.state;
+      return Number.isInteger(number) && number >= 1 && number <= doc.lines ? doc.line(number).text : null;
+    },
+
+    // Highlight one line (null: none) and scroll it into view, without taking the focus.
+    markTraceLine(number) {
+      const { doc } = view.state;
+      if (!Number.isInteger(number) || number < 1 || number > doc.lines) {
+        view.dispatch({ effects: setTraceLine.of(Decoration.none) });
+        return;
+      }
+      const line = doc.line(number);
+      view.dispatch({
+        effects: [
+          setTraceLine.of(Decoration.set([tracedLine.range(line.from)])),
+          EditorView.scrollIntoView(line.from, { y: "center" }),
+        ],
+      });
     },
 
     setDark(isDark) {

@@ -11,6 +11,7 @@ import { Grading } from "./grading.js";
 import { InlineCompletion } from "./inline-completion.js";
 import { wirePaneToggles } from "./pane-toggle.js";
 import { ResultsView } from "./results-view.js";
+import { TraceView } from "./trace-view.js";
 import { WorkspaceSocket } from "./socket.js";
 import { THEME_EVENT, isDarkTheme } from "./theme-state.js";
 
@@ -55,6 +56,7 @@ const results = new ResultsView({
   root: byId("results-detail"),
   summary: byId("results-summary"),
   onRevealLine: (line) => editor.revealLine(line),
+  trace: new TraceView({ editor }),
 });
 results.clear();
 

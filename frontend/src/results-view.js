@@ -2,6 +2,7 @@
 // the expected/actual diff, the output and a link to the line the traceback points at.
 import { h } from "./dom.js";
 import { labelledValues } from "./line-diff.js";
+import { hasTrace } from "./trace-view.js";
 
 const OUTCOME_MARK = { passed: "✔", failed: "✘", error: "✘", skipped: "–" };
 const OUTCOME_WORD = { passed: "passed", failed: "failed", error: "error", skipped: "skipped" };
@@ -48,10 +49,11 @@ function durationText(milliseconds) {
 }
 
 export class ResultsView {
-  constructor({ root, summary, onRevealLine }) {
+  constructor({ root, summary, onRevealLine, trace }) {
     this.root = root;
     this.summary = summary;
     this.onRevealLine = onRevealLine;
+    this.trace = trace; // a TraceView, or undefined
   }
 
   clear() {
@@ -68,6 +70,7 @@ export class ResultsView {
   }
 
   render(submission) {
+    this.trace?.close();
     const what = submission.kind === "submit" ? "Submission" : "Run";
     this.summary.className = "summary";
     if (submission.status === "queued" || submission.status === "running") {
@@ -149,6 +152,17 @@ export class ResultsView {
           className: "link line-link",
           text: `Show line ${test.line} in the editor`,
           onclick: () => this.onRevealLine(test.line),
+        }),
+      );
+    }
+    if (this.trace && hasTrace(test)) {
+      item.append(
+        h("button", {
+          type: "button",
+          className: "secondary trace-button",
+          text: "Trace this test",
+          "aria-label": `Trace this test: step through what your code did in ${test.name}`,
+          onclick: () => this.trace.open(test, item),
         }),
       );
     }

@@ -299,3 +299,68 @@ def test_cancel_then_ask_buys_no_extra_hint(
     assert effective_ai_policy(student, add_two).hints_left == 1
     # The ladder climbs only on hints given in full.
     assert next_hint_level(student, add_two) == 1
+
+
+def _graded_run(student: User, exercise: Exercise, code: str) -> Submission:
+    from exercises.services.grading import grade_submission
+
+    submission = Submission.objects.create(
+        student=student, exercise=exercise, code=code, kind=Submission.Kind.RUN
+    )
+    grade_submission(submission.pk)
+    submission.refresh_from_db()
+    return submission
+
+
+def test_a_level_two_hint_and_explain_error_see_what_the_code_did(
+    student: User, add_two: Exercise
+) -> None:
+    _graded_run(student, add_two, BUGGY)
+    levels = {}
+    for level in (1, 2, 3):
+        ai_request = ask(student, add_two, AiRequest.Kind.HINT)
+        AiRequest.objects.filter(pk=ai_request.pk).update(hint_level=level)
+        ai_request.refresh_from_db()
+        levels[level] = prompt_context_for(ai_request).evidence
+    explain = prompt_context_for(ask(student, add_two, AiRequest.Kind.EXPLAIN_ERROR)).evidence
+
+    assert levels[1] == "" and levels[3] == ""
+    for evidence in (levels[2], explain):
+        assert "Failing test: AddTest.test_adds_small_numbers (failed)" in evidence
+        assert "call: add(2, 3)" in evidence
+        assert "returned: -1" in evidence and "expected: 5" in evidence
+        assert "- line 2: return a - b" in evidence
+        assert "step 1: line 2 `return a - b`  a=2, b=3" in evidence
+
+
+def test_no_evidence_for_code_other_than_the_code_that_ran(
+    student: User, add_two: Exercise
+) -> None:
+    _graded_run(student, add_two, BUGGY)
+    with mock.patch("tutor.assist.services.requests._enqueue_generation"):
+        edited = request_help(
+            student, add_two, AiRequest.Kind.EXPLAIN_ERROR, {"code": "\n\n" + BUGGY}
+        )
+    assert prompt_context_for(edited).evidence == ""
+
+
+def test_the_demo_models_level_two_hint_is_written_from_the_evidence(
+    tutor_model: Path, student: User, add_two: Exercise
+) -> None:
+    from tutor.assist.engine import get_engine
+
+    _graded_run(student, add_two, BUGGY)
+    ai_request = ask(student, add_two, AiRequest.Kind.HINT)
+    AiRequest.objects.filter(pk=ai_request.pk).update(hint_level=2)
+    get_engine()  # the tiny model stands in for the demo one
+    with override_settings(LLM_MODEL_PATH=""):
+        generate_reply(ai_request.pk)
+    ai_request.refresh_from_db()
+
+    assert ai_request.status == AiRequest.Status.DONE
+    assert ai_request.reply == (
+        "Look at line 2 (`return a - b`). In the test AddTest.test_adds_small_numbers, "
+        "add(2, 3) returned -1 but 5 was expected. When it ran, the variables were a=2, b=3: "
+        "what should this line give for them?"
+    )
+    assert ai_request.model_settings["written_from_evidence"] is True

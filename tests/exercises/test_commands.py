@@ -77,3 +77,28 @@ def test_grade_as_student_prints_what_the_workspace_shows(
     hidden_source = add_two.hidden_tests[0]["code"]
     assert "4141" in hidden_source and "4141" not in json.dumps(shown) + summary
     assert "(hidden test)" in summary and "hidden_run" not in shown
+
+
+def test_locate_ranks_the_line_only_the_failing_test_ran(
+    add_two: Exercise, tmp_path: Path, capsys
+) -> None:
+    path = tmp_path / "adder.py"
+    path.write_text("def add(a, b):\n    if a > 0:\n        return a - b\n    return a + b\n")
+
+    call_command("locate", "add-two", str(path), "--json")
+    ranking = json.loads(capsys.readouterr().out)
+    call_command("locate", "add-two", str(path))
+    text = capsys.readouterr().out
+
+    assert ranking["failing_tests"] == ["AddTest.test_adds_small_numbers"]
+    assert [item["line"] for item in ranking["lines"]] == [3, 2]
+    assert ranking["lines"][0]["why"].startswith(
+        "run by 1 of 1 failing tests and 0 of 1 passing ones; last line run before returning -1"
+    )
+    assert ranking["lines"][1]["why"].startswith("decides whether line 3 runs")
+    assert "line    3" in text and "return a - b" in text
+
+
+def test_locate_names_an_unknown_exercise(db: None, tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="No exercise"):
+        call_command("locate", "nope", str(tmp_path / "x.py"))

@@ -227,3 +227,42 @@ def test_a_result_stored_before_the_cap_still_reaches_the_page(
         sent = json.dumps(payload, ensure_ascii=False).encode("utf-8")  # no lone surrogate left
         assert len(sent) <= MAX_STORED_RESULT_BYTES + 4096
         assert payload["result"] is not None and len(payload["result"]["tests"]) == 200
+
+
+def test_evidence_is_kept_for_visible_tests_only(student: User, add_two: Exercise) -> None:
+    from exercises.selectors.submissions import submission_payload
+
+    submission = Submission.objects.create(
+        student=student,
+        exercise=add_two,
+        code="def add(a, b):\n    return a - b\n",
+        kind=Submission.Kind.SUBMIT,
+    )
+    grade_submission(submission.pk)
+    submission.refresh_from_db()
+
+    assert submission.result is not None
+    hidden_files = set(submission.result["hidden_files"])
+    visible = [t for t in submission.result["tests"] if t["file"] not in hidden_files]
+    hidden = [t for t in submission.result["tests"] if t["file"] in hidden_files]
+    assert visible and hidden
+    assert all(t["evidence"]["lines"] == {"adder.py": [[2, 1]]} for t in visible)
+    assert all(t["evidence"] is None for t in hidden)
+    assert visible[0]["evidence"]["calls"][0]["args"] == ["2", "3"]
+    shown = submission_payload(submission, for_instructor=False)["result"]
+    assert shown is not None
+    assert all("evidence" not in t for t in shown["tests"] if t.get("hidden"))
+
+
+def test_evidence_goes_first_when_a_result_is_over_the_cap() -> None:
+    from exercises.services.results import MAX_STORED_RESULT_BYTES, storable_result
+
+    evidence = {"calls": [], "lines": {"adder.py": [[n, 1] for n in range(1, 2000)]}}
+    test = {"file": "test_visible.py", "name": "t", "outcome": "failed", "stdout": "out" * 100}
+    result = {"status": "completed", "tests": [{**test, "evidence": evidence}] * 20}
+    assert len(json.dumps(result)) > MAX_STORED_RESULT_BYTES
+
+    stored = storable_result(result)
+
+    assert all("evidence" not in t for t in stored["tests"])
+    assert all(t["stdout"] == "out" * 100 for t in stored["tests"])

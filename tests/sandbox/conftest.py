@@ -34,6 +34,7 @@ def grade(sandbox_config: SandboxConfig) -> Grade:
         *,
         limits: Limits = FAST,
         module: str = "solution",
+        evidence: bool = False,
     ) -> RunResult:
         return run_tests(
             language="python",
@@ -42,6 +43,7 @@ def grade(sandbox_config: SandboxConfig) -> Grade:
             limits=limits,
             unsafe=False,
             config=sandbox_config,
+            evidence=evidence,
         )
 
     return run

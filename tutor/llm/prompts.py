@@ -70,6 +70,9 @@ class PromptContext:
     hint_level: int = 1
     question: str = ""
     recent_turns: tuple[Turn, ...] = ()
+    # What the code did when the visible tests ran (tutor/grounding/summary.py): recorded in the
+    # student's sandbox, so data like the code itself.
+    evidence: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,11 +144,11 @@ def instruction_texts() -> tuple[str, ...]:
 
 
 _FIELDS_BY_TASK = {
-    Task.HINT: ("statement", "code", "test_output", "hints"),
-    Task.EXPLAIN_ERROR: ("statement", "code", "test_output"),
+    Task.HINT: ("statement", "code", "test_output", "evidence", "hints"),
+    Task.EXPLAIN_ERROR: ("statement", "code", "test_output", "evidence"),
     Task.EXPLAIN_CODE: ("statement", "code", "selection"),
     Task.REVIEW: ("statement", "code"),
-    Task.ASK: ("statement", "code", "test_output", "turns", "question"),
+    Task.ASK: ("statement", "code", "test_output", "evidence", "turns", "question"),
 }
 # Largest share of the free budget each field takes when the prompt must be trimmed; the code
 # gets the rest, and any share a short field leaves unused goes back to the code first.
@@ -156,11 +159,26 @@ _FIELD_SHARES = {
     "turns": 0.25,
     "question": 0.2,
     "selection": 0.3,
+    "evidence": 0.2,
 }
-_REFILL_ORDER = ("test_output", "selection", "question", "turns", "statement", "hints")
+_REFILL_ORDER = (
+    "test_output",
+    "evidence",
+    "selection",
+    "question",
+    "turns",
+    "statement",
+    "hints",
+)
 # Tags that hold untrusted text; a closing tag inside that text is defused so it cannot end
 # its field early.
-_STUDENT_TAGS = ("student_code", "selected_code", "test_output", "student_question")
+_STUDENT_TAGS = (
+    "student_code",
+    "selected_code",
+    "test_output",
+    "run_evidence",
+    "student_question",
+)
 _PLAIN_STOPS = ("\nTask:", "\nStudent:", "<student_question>", "\nTutor's answer:")
 # Special tokens that end a code completion in the families that have them.
 _COMPLETION_STOPS = ("<file_sep>", "<|file_sep|>", "<fim_pad>", "<|fim_pad|>", "<|endoftext|>")
@@ -320,6 +338,8 @@ class _Builder:
             return "\n".join(f"- {hint.strip()}" for hint in context.authored_hints if hint.strip())
         if name == "question":
             return context.question.strip()
+        if name == "evidence":
+            return context.evidence.strip()
         if name == "turns":
             return "\n\n".join(_turn_text(turn) for turn in context.recent_turns)
         raise ValueError(f"unknown prompt field {name}")
@@ -424,6 +444,12 @@ class _Builder:
         if fields.get("test_output"):
             sections.append(
                 "The output of the failing test:\n" + _tagged("test_output", fields["test_output"])
+            )
+        if fields.get("evidence"):
+            sections.append(
+                "What the student's code did when the tests ran (recorded by running it; the "
+                "line numbers match the code above):\n"
+                + _tagged("run_evidence", fields["evidence"])
             )
         if fields.get("hints"):
             sections.append(f"Hints the instructor wrote for this exercise:\n{fields['hints']}")

@@ -3,6 +3,8 @@
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from tutor.sandbox.evidence import TestEvidence
+
 Outcome = Literal["passed", "failed", "error", "skipped"]
 RunStatus = Literal[
     "completed",
@@ -64,6 +66,9 @@ class TestResult:
     traceback: str = ""
     line: int | None = None
     duration_ms: float = 0.0
+    # What the student's code did in this test (a Run with evidence on): untrusted, for hints
+    # and the step-through view only, never for the verdict.
+    evidence: TestEvidence | None = None
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,8 @@ class HarnessReport:
     results: dict[TestId, Payload] = field(default_factory=dict)
     # The test that started last and never finished.
     running: TestId | None = None
+    # What the student's process recorded per test (untrusted; see tutor/sandbox/evidence.py).
+    evidence: dict[TestId, object] = field(default_factory=dict)
 
 
 def parse_report(
@@ -84,7 +86,7 @@ def _apply(
     elif kind == "collect_error" and isinstance(file, str):
         if files is None or file in files:
             report.collect_errors.setdefault(file, event)
-    elif kind in ("start", "result") and isinstance(file, str):
+    elif kind in ("start", "result", "evidence") and isinstance(file, str):
         name = event.get("name")
         if not isinstance(name, str):
             return
@@ -93,6 +95,8 @@ def _apply(
             return
         if kind == "start":
             report.running = test
+        elif kind == "evidence":
+            report.evidence.setdefault(test, event.get("data"))
         else:
             report.results.setdefault(test, event)
             if report.running == test:

@@ -35,6 +35,7 @@ def run_tests(
     support_files: Sequence[SourceFile] = (),
     data_files: Sequence[SourceFile] = (),
     in_process: bool = False,
+    evidence: bool = False,
 ) -> RunResult:
     """Run the tests against the student's files in fresh sandboxes and report every test.
 
@@ -43,7 +44,10 @@ def run_tests(
     channel that carries plain values only. support_files are helper modules for the tests (on
     the tests' side only); data_files are for the student's program (on its side only).
     in_process=True runs the old way, tests and student code in one interpreter: the student
-    can forge that verdict, so only exercises that declare it use it.
+    can forge that verdict, so only exercises that declare it use it. evidence=True records
+    what the student's code did in each test (TestResult.evidence: calls, lines run, traces of
+    the first three failing tests) for hints and the step-through view: for visible tests only,
+    since it shows the values the tests pass, and only in the two-process mode.
 
     Raises SandboxUnavailable when bubblewrap can't run here, SandboxBusy when no slot frees up
     in time, ValueError for unusable file names and UnknownLanguage for a language without a
@@ -58,7 +62,7 @@ def run_tests(
     plugin.check_files(student_files, test_files, support_files, data_files)
     if not unsafe:
         bwrap_features(config.bwrap_path)  # fail early and clearly when bwrap is missing
-    files = _Files(student_files, test_files, support_files, data_files)
+    files = _Files(student_files, test_files, support_files, data_files, evidence)
     nonce = secrets.token_hex(16)
     with acquire_slot(config) as slot:
         try:
@@ -76,7 +80,14 @@ def run_tests(
     stderr = execution.stderr.decode(errors="replace")
     if not report.ready and not unsafe and stderr.startswith("bwrap:"):
         raise SandboxUnavailable(explain_start_failure(stderr))
-    return judge(report, execution, [f.name for f in test_files], static_tests, limits)
+    return judge(
+        report,
+        execution,
+        [f.name for f in test_files],
+        static_tests,
+        limits,
+        [f.name for f in student_files],
+    )
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,7 @@ class _Files:
     tests: Sequence[SourceFile]
     support: Sequence[SourceFile]
     data: Sequence[SourceFile]
+    evidence: bool = False
 
     def spec(self, limits: Limits, layout: Layout, nonce: str, report_fd: int) -> RunSpec:
         return RunSpec(
@@ -96,6 +108,7 @@ class _Files:
             report_fd,
             support_files=self.support,
             data_files=self.data,
+            evidence=self.evidence,
         )
 
 

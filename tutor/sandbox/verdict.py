@@ -2,8 +2,10 @@
 
 import signal
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import get_args
 
+from tutor.sandbox.evidence import cap_run_evidence, parse_evidence
 from tutor.sandbox.languages.base import TestId
 from tutor.sandbox.models import Limits, Outcome, RunResult, RunStatus, TestResult
 from tutor.sandbox.report import HarnessReport, Payload
@@ -18,11 +20,14 @@ def judge(
     test_files: Sequence[str],
     static_tests: Sequence[TestId],
     limits: Limits,
+    student_files: Sequence[str] = (),
 ) -> RunResult:
     expected = _expected_tests(report, test_files, static_tests)
     status = _status(report, execution, expected)
     why_stopped = _why_stopped(status, execution, limits)
     tests = [_test_result(test, report, why_stopped) for test in expected]
+    if report.evidence:
+        tests = _with_evidence(tests, expected, report, set(student_files))
     return RunResult(
         status=status,
         tests=tests,
@@ -76,6 +81,15 @@ def _why_stopped(status: RunStatus, execution: Execution, limits: Limits) -> str
     if status == "memory_limit":
         return f"the program used more than {limits.memory_mb} MB of memory"
     return f"the program stopped unexpectedly ({_exit_description(execution.exit_code)})"
+
+
+def _with_evidence(
+    tests: list[TestResult], expected: list[TestId], report: HarnessReport, student_files: set[str]
+) -> list[TestResult]:
+    """Evidence rides beside each verdict; it is parsed apart and changes no outcome."""
+    parsed = [parse_evidence(report.evidence.get(test), student_files) for test in expected]
+    capped = cap_run_evidence(parsed)
+    return [replace(result, evidence=item) for result, item in zip(tests, capped, strict=True)]
 
 
 def _test_result(test: TestId, report: HarnessReport, why_stopped: str) -> TestResult:

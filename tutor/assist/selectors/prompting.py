@@ -5,16 +5,23 @@ from typing import Any
 from exercises.models import Submission
 from exercises.selectors.submissions import redact_result_for_student
 from tutor.assist.models import AiRequest
+from tutor.grounding.summary import evidence_section, grounded_hint
 from tutor.llm.prompts import PromptContext, Span, Turn
 
 MAX_FAILURES_SHOWN = 3
 MAX_TURNS = 6
+# The requests whose prompt carries what the code did (a level 1 hint names a concept, a level 3
+# one outlines a plan: neither points at lines).
+GROUNDED_KINDS = (AiRequest.Kind.EXPLAIN_ERROR, AiRequest.Kind.ASK)
+GROUNDED_HINT_LEVEL = 2
 
 
 def prompt_context_for(ai_request: AiRequest) -> PromptContext:
     exercise = ai_request.exercise
     context = ai_request.context
     level = ai_request.hint_level or 1
+    submission = _latest_graded(ai_request)
+    result = redact_result_for_student(submission.result) if submission is not None else None
     return PromptContext(
         exercise_title=exercise.title,
         exercise_statement=exercise.statement_md,
@@ -23,28 +30,56 @@ def prompt_context_for(ai_request: AiRequest) -> PromptContext:
         student_filename=exercise.student_filename,
         selection=_span(context.get("selection")),
         cursor_offset=_int_or_none(context.get("cursor")),
-        test_output=_test_output(ai_request),
+        test_output=format_failures(result) if result is not None else "",
         # The authored ladder up to the level asked for grounds the model's hint.
         authored_hints=tuple(exercise.hints[:level]),
         hint_level=level,
         question=str(context.get("question", "")),
         recent_turns=_recent_turns(ai_request) if ai_request.kind == AiRequest.Kind.ASK else (),
+        evidence=_evidence(ai_request, submission, result or {}) if submission else "",
     )
 
 
-def _test_output(ai_request: AiRequest) -> str:
-    """The student's latest failing visible tests, as they saw them; hidden tests stay out."""
+def _latest_graded(ai_request: AiRequest) -> Submission | None:
+    """The student's latest graded submission (the one the request names, if it names one)."""
     submission_id = ai_request.context.get("submission_id")
     submissions = Submission.objects.filter(
         student_id=ai_request.student_id, exercise_id=ai_request.exercise_id
     )
     if isinstance(submission_id, int):
         submissions = submissions.filter(pk=submission_id)
-    submission = submissions.exclude(result=None).order_by("-created_at").first()
-    if submission is None:
+    return submissions.exclude(result=None).order_by("-created_at").first()
+
+
+def wants_evidence(ai_request: AiRequest) -> bool:
+    if ai_request.kind == AiRequest.Kind.HINT:
+        return ai_request.hint_level == GROUNDED_HINT_LEVEL
+    return ai_request.kind in GROUNDED_KINDS
+
+
+def _evidence(ai_request: AiRequest, submission: Submission, result: dict[str, Any]) -> str:
+    """The evidence section, only when the code asked about is the code that ran: line
+    numbers of other code would point at the wrong lines. Hidden tests carry none (redacted)."""
+    if not wants_evidence(ai_request) or submission.code != ai_request.context.get("code"):
         return ""
-    result = redact_result_for_student(submission.result) or {}
-    return format_failures(result)
+    exercise = ai_request.exercise
+    return evidence_section(
+        result, file=exercise.student_filename, source=str(ai_request.context.get("code", ""))
+    )
+
+
+def grounded_hint_for(ai_request: AiRequest) -> str | None:
+    """A level 2 hint written from the evidence alone (for the demo model), or None."""
+    if ai_request.kind != AiRequest.Kind.HINT or ai_request.hint_level != GROUNDED_HINT_LEVEL:
+        return None
+    submission = _latest_graded(ai_request)
+    if submission is None or submission.code != ai_request.context.get("code"):
+        return None
+    return grounded_hint(
+        redact_result_for_student(submission.result) or {},
+        file=ai_request.exercise.student_filename,
+        source=str(ai_request.context.get("code", "")),
+    )
 
 
 def format_failures(result: dict[str, Any]) -> str:

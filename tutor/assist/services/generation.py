@@ -14,7 +14,7 @@ from tutor.assist.engine import get_engine
 from tutor.assist.guarding import ReplyGuard, is_echo_block, safe_replacement, stream_guard
 from tutor.assist.model_status import publish_status
 from tutor.assist.models import AiRequest
-from tutor.assist.selectors.prompting import prompt_context_for
+from tutor.assist.selectors.prompting import grounded_hint_for, prompt_context_for
 from tutor.assist.services.notifications import notify_delta, notify_finished, notify_started
 from tutor.assist.services.requests import fail_request
 from tutor.guard import Verdict
@@ -69,6 +69,13 @@ def _answer(ai_request: AiRequest, engine: Engine, loaded: LoadedModel) -> None:
         return
     _record_what_the_model_saw(ai_request, loaded.info, prompt_context.test_output)
     guard = stream_guard(ai_request.exercise, str(ai_request.context.get("code", "")))
+    if not settings.LLM_MODEL_PATH:
+        # The embedded demo model cannot tell where a bug is; the evidence of the student's
+        # Run can. Its level 2 hint is written by code from that evidence, true by construction.
+        hint = grounded_hint_for(ai_request)
+        if hint is not None:
+            _store(ai_request, _answer_from_evidence(ai_request, hint, guard))
+            return
     handle = engine.submit(prompt.request(deadline_seconds=settings.LLM_REQUEST_SECONDS))
     answer = _stream(request_id, handle, guard)
     _store(ai_request, answer)
@@ -165,6 +172,19 @@ def _stream(request_id: int, handle: RequestHandle, guard: ReplyGuard) -> Guarde
             if streams.is_cancel_requested(request_id) or not streams.is_watched(request_id):
                 handle.cancel()
     raise AssertionError("RequestHandle.events() always ends with Finished")
+
+
+def _answer_from_evidence(ai_request: AiRequest, hint: str, guard: ReplyGuard) -> GuardedAnswer:
+    """Sends a hint written from the Run's evidence through the same guard and stream."""
+    started = time.monotonic()
+    outbox = _Outbox(ai_request.pk)
+    outbox.add(guard.push(hint))
+    final = guard.finish()
+    outbox.add(final.rest)
+    outbox.flush()
+    ai_request.model_settings = {**ai_request.model_settings, "written_from_evidence": True}
+    seconds = time.monotonic() - started
+    return GuardedAnswer(Finished("stop", hint, 0, 0, seconds, seconds), final.verdict)
 
 
 _STATUS_BY_REASON = {

@@ -51,6 +51,9 @@ class RunSpec:
     # Helper modules for the tests (tests' side only) and data files for the student's program.
     support_files: Sequence[SourceFile] = ()
     data_files: Sequence[SourceFile] = ()
+    # Record what the student's code did in each test (untrusted evidence for hints); a
+    # language without it ignores this and its results carry no evidence.
+    evidence: bool = False
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ AGENT = HERE / "python_agent.py"
 # Modules the harness and the agent import from the tool directory.
 TESTS_SIDE_MODULES = (HERE / "labtutor_wire.py", HERE / "labtutor_remote.py")
 STUDENT_SIDE_MODULES = (HERE / "labtutor_wire.py",)
+EVIDENCE_MODULE = HERE / "labtutor_evidence.py"
 MODULE_FILE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\.py")
 DATA_FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
 # Used when the server's own interpreter sits where the slot uids can't read it (e.g. in /root).
@@ -107,6 +108,7 @@ class PythonLanguage:
             ("channel_fd", str(spec.tests_channel_fd)),
             ("tool_dir", tests_layout.tool_dir),
             ("tests_dir", tests_dir),
+            *([("evidence", "1")] if spec.evidence else []),
         ]
         student_files = [
             PlacedFile(f"{student_layout.work_dir}/{file.name}", file.content.encode())
@@ -118,7 +120,9 @@ class PythonLanguage:
             ("work_dir", student_layout.work_dir),
             ("capture_chars", str(spec.limits.test_output_kb * 1024)),
             *[("student_file", file.name) for file in spec.student_files],
+            *([("evidence", "1")] if spec.evidence else []),
         ]
+        student_modules = [*STUDENT_SIDE_MODULES, *([EVIDENCE_MODULE] if spec.evidence else [])]
         return RunCommands(
             tests=self._command(
                 interpreter, tests_layout, HARNESS, TESTS_SIDE_MODULES, test_files, tests_config
@@ -127,7 +131,7 @@ class PythonLanguage:
                 interpreter,
                 student_layout,
                 AGENT,
-                STUDENT_SIDE_MODULES,
+                student_modules,
                 student_files,
                 student_config,
             ),

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
+    from labtutor_evidence import Recorder
     from labtutor_wire import Channel
 
 MAX_TRACEBACK_CHARS = 8000
@@ -119,10 +120,14 @@ MUTABLE = (list, dict, set, bytearray)
 
 
 class Agent:
-    def __init__(self, channel: Channel, capture_chars: int, work_dir: str) -> None:
+    def __init__(
+        self, channel: Channel, capture_chars: int, work_dir: str, recorder: Recorder | None = None
+    ) -> None:
         from labtutor_wire import Decoder, Encoder
 
         self.channel = channel
+        # Evidence of what the student's code did (a Run of visible tests only): untrusted data.
+        self.recorder = recorder
         self.work_prefix = work_dir.rstrip("/") + "/"
         self.objects: dict[int, object] = {}
         self.ids: dict[int, int] = {}  # id(object) -> handle, so an object keeps one handle
@@ -218,6 +223,9 @@ class Agent:
 
     def answer(self, request: dict[str, object]) -> dict[str, object]:
         reply: dict[str, object]
+        recorder = self.recorder if request.get("op") not in ("import", "evidence") else None
+        if recorder is not None:
+            recorder.start()
         try:
             reply = self.perform(request)
         except MemoryError as exc:
@@ -226,12 +234,19 @@ class Agent:
             reply = {"raise": self.describe(exc)}
         except BaseException as exc:  # the student's code may raise anything
             reply = {"raise": self.describe(exc)}
+        finally:
+            if recorder is not None:
+                recorder.stop()
         reply.update(self.output())
         return reply
 
     def perform(self, request: dict[str, object]) -> dict[str, object]:
         op = request.get("op")
         decode = self.decoder.decode
+        if op == "evidence":
+            keep_trace = request.get("keep_trace") is True
+            more = request.get("trace_more") is not False
+            return {"evidence": self.recorder.take(keep_trace, more) if self.recorder else None}
         if op == "import":
             module = sys.modules[str(request["name"])]
             names = getattr(module, "__all__", None)
@@ -259,7 +274,16 @@ class Agent:
     def call(self, target: object, request: dict[str, object]) -> dict[str, object]:
         args = self.decoder.decode(request["args"])
         kwargs = self.decoder.decode(request["kwargs"])
-        value = target(*args, **kwargs)  # type: ignore[operator]
+        if self.recorder is None:
+            value = target(*args, **kwargs)  # type: ignore[operator]
+        else:
+            call = self.recorder.begin_call(target, args, kwargs)
+            try:
+                value = target(*args, **kwargs)  # type: ignore[operator]
+            except BaseException as exc:
+                self.recorder.end_call(call, error=exc)
+                raise
+            self.recorder.end_call(call, value)
         reply: dict[str, object] = {"ok": self.encoder.encode(value)}
         # Arguments changed in place (a list sorted in place) go back, to be changed there too.
         changed = {}
@@ -455,7 +479,14 @@ def main() -> None:
     channel = Channel(int(config["channel_fd"][0]))
     os.set_inheritable(channel.fd, False)
     work_dir = config["work_dir"][0]
-    agent = Agent(channel, int(config["capture_chars"][0]), work_dir)
+    recorder = None
+    if config.get("evidence") == ["1"]:
+        sys.path.insert(0, config["tool_dir"][0])
+        from labtutor_evidence import Recorder
+
+        sys.path.pop(0)
+        recorder = Recorder(work_dir, config.get("student_file", []))
+    agent = Agent(channel, int(config["capture_chars"][0]), work_dir, recorder)
     sys.stdout, sys.stderr = agent.stdout, agent.stderr
     sys.stdin = RemoteStdin(agent)
     builtins.input = lambda prompt="": str(agent.ask({"input": str(prompt)}))

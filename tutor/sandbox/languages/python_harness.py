@@ -41,6 +41,10 @@ if TYPE_CHECKING:
     ExcInfo = tuple[type[BaseException], BaseException, TracebackType]
 
 MAX_REPR_CHARS = 2000
+# One test's evidence line, as re-encoded here; past it the trace is dropped, then everything.
+MAX_EVIDENCE_CHARS = 96 * 1024
+# Failing tests that get a trace of steps (the first ones): "Trace this test" on each of them.
+MAX_TRACED_TESTS = 3
 MAX_TRACEBACK_CHARS = 8000
 # unittest assertion methods whose first two arguments are (actual, expected).
 EQUALITY_ASSERTIONS = (
@@ -257,6 +261,9 @@ class TestRun:
         self.reported: set[tuple[str, str]] = set()
         self.pid = os.getpid()
         self.connection: Connection | None = None
+        # Ask the student's process what its code did in each test (a Run with evidence on).
+        self.evidence = False
+        self.traced = 0
 
     def start(self, file: str, name: str) -> None:
         self.file, self.name = file, name
@@ -275,11 +282,18 @@ class TestRun:
             os._exit(0)
         duration_ms = (time.perf_counter() - self.started_at) * 1000
         sys.stdout, sys.stderr = self.saved
+        evidence = None
+        if self.evidence and self.connection is not None:
+            # Taken before describing the failure: describing `assert f(x) == y` evaluates
+            # f(x) again, and that second call is not something the test did.
+            evidence = self.take_evidence(self.connection, outcome in ("failed", "error"))
         fields: dict[str, object] = {"message": message}
         if exc is not None:
             fields.update(self.exceptions.describe(exc))
             if message:
                 fields["message"] = f"{message}: {fields['message']}"
+            if evidence is not None and self.connection is not None:
+                self.take_evidence(self.connection, False)  # drops what describing ran
         self.reported.add((self.file, self.name))
         self.reporter.send(
             "result",
@@ -291,6 +305,30 @@ class TestRun:
             duration_ms=round(duration_ms, 3),
             **fields,
         )
+        if evidence is not None:
+            # Its own event, after the result: evidence is the student's side's word, never part
+            # of a verdict, and a broken or oversized one loses only itself.
+            self.reporter.send("evidence", file=self.file, name=self.name, data=evidence)
+
+    def take_evidence(self, connection: Connection, keep_trace: bool) -> dict[str, Any] | None:
+        """The student's process's record of this test, re-encoded here within a size cap."""
+        keep_trace = keep_trace and self.traced < MAX_TRACED_TESTS
+        more = self.traced + keep_trace < MAX_TRACED_TESTS
+        try:
+            request = {"op": "evidence", "keep_trace": keep_trace, "trace_more": more}
+            reply = connection.request(request)
+            evidence = reply.get("evidence")
+            if not isinstance(evidence, dict):
+                return None
+            if len(to_json(evidence)) > MAX_EVIDENCE_CHARS:
+                evidence.pop("steps", None)
+                if len(to_json(evidence)) > MAX_EVIDENCE_CHARS:
+                    return None
+        except Exception:  # a broken channel or an unencodable value: no evidence, same verdict
+            return None
+        if keep_trace and "steps" in evidence:
+            self.traced += 1
+        return evidence
 
 
 class FunctionTest:
@@ -556,6 +594,7 @@ def main() -> None:
     tests_dir = config.get("tests_dir", [work_dir])[0]
     exceptions = Exceptions(Files(tests_dir, [] if remote else student_files, test_files))
     run = TestRun(reporter, exceptions, int(config["capture_chars"][0]))
+    run.evidence = remote and config.get("evidence") == ["1"]
     if remote:
         sys.meta_path.insert(0, ShareTemporaryFiles())  # type: ignore[arg-type]
         sys.path.insert(0, config["tool_dir"][0])
