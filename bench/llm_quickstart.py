@@ -1,6 +1,6 @@
 """The quick start's AI figures, against the goals of a class: first text, whole hint, completion.
 
-    .venv/bin/python bench/llm_quickstart.py              # as the llm worker would load it
+    .venv/bin/python bench/llm_quickstart.py --backend transformers   # the quick start's worker
     .venv/bin/python bench/llm_quickstart.py --backend transformers --precision fp32 bf16
     .venv/bin/python bench/llm_quickstart.py --threads 1 2 --burst 10
 
@@ -38,8 +38,10 @@ from tutor.assist.engine import (  # noqa: E402
     answer_limits,
     configured_llamacpp_options,
     configured_model_path,
+    configured_threads,
 )
 from tutor.llm.engine import Engine  # noqa: E402
+from tutor.llm.llamacpp import available as llamacpp_available  # noqa: E402
 from tutor.llm.loading import LoadedModel, ModelSpec, load_model  # noqa: E402
 from tutor.llm.prompts import PromptContext, Task, build_prompt  # noqa: E402
 from tutor.llm.requests import GenerationRequest  # noqa: E402
@@ -106,13 +108,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--backend", nargs="+", default=[settings.LLM_BACKEND])
     parser.add_argument("--precision", nargs="+", default=[settings.LLM_PRECISION])
-    parser.add_argument("--threads", nargs="+", type=int, default=[0], help="0: torch's default")
+    parser.add_argument(
+        "--threads", nargs="+", type=int, default=[0], help="0: the llm worker's default"
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--burst", type=int, default=10)
     parser.add_argument("--show", action="store_true", help="print the replies")
     args = parser.parse_args()
     print(f"load before: {os.getloadavg()}; {os.cpu_count()} CPUs")
-    default_threads = torch.get_num_threads()
+    default_threads = configured_threads()
+    if "auto" in args.backend and llamacpp_available():
+        print(
+            "note: llama-cpp-python is installed here, so auto means llama.cpp; the quick start "
+            "(scripts/run.sh) installs no llama-cpp-python: --backend transformers measures it"
+        )
     for backend in args.backend:
         for precision in args.precision:
             for threads in args.threads:

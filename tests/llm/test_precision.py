@@ -1,6 +1,13 @@
 import pytest
 
-from tutor.llm.precision import GIB, MatmulTiming, choose_precision, time_cpu_matmuls, weight_bytes
+from tutor.llm.precision import (
+    GIB,
+    MatmulTiming,
+    choose_precision,
+    model_threads,
+    time_cpu_matmuls,
+    weight_bytes,
+)
 
 # Stable Code 3B: 2.80e9 parameters, 2 x 50304 x 2560 of them in untied embeddings.
 STABLE_CODE_PARAMETERS = 2_795_443_200
@@ -103,3 +110,19 @@ def test_bf16_is_chosen_only_where_it_measured_clearly_faster(
 def test_the_timing_measures_both_precisions_on_this_cpu() -> None:
     timing = time_cpu_matmuls(rows=(4,), width=64, repeats=2)
     assert 0 < timing.fp32_seconds < 1 and 0 < timing.bf16_seconds < 1
+
+
+@pytest.mark.parametrize(
+    ("physical_cores", "allowed_cpus", "threads"),
+    [
+        (2, 2, 1),  # the lab server: one core stays for pages and grading
+        (1, 1, 1),
+        (16, None, 15),
+        (16, 4, 3),  # pinned to 4 CPUs (taskset, a container's cpuset)
+        (8, 16, 7),  # hyperthreads do not count
+    ],
+)
+def test_the_model_leaves_a_core_to_the_rest_of_the_server(
+    physical_cores: int, allowed_cpus: int | None, threads: int
+) -> None:
+    assert model_threads(physical_cores=physical_cores, allowed_cpus=allowed_cpus) == threads

@@ -13,6 +13,7 @@ from tutor.llm.embedded import embedded_model_path
 from tutor.llm.engine import Engine
 from tutor.llm.llamacpp import LlamaCppOptions
 from tutor.llm.loading import LoadedModel, ModelSpec, load_model
+from tutor.llm.precision import default_threads
 from tutor.llm.prompts import PROMPT_STYLES, PromptStyle
 
 logger = logging.getLogger(__name__)
@@ -74,9 +75,13 @@ def answer_limits(*, completion: bool = False) -> AnswerLimits:
     )
 
 
+def configured_threads() -> int:
+    return settings.LLM_THREADS or default_threads()
+
+
 def configured_llamacpp_options() -> LlamaCppOptions:
     return LlamaCppOptions(
-        threads=settings.LLM_THREADS or None,
+        threads=configured_threads(),
         flash_attention=cast(Any, settings.LLM_LLAMACPP_FLASH_ATTENTION),
         repack=cast(Any, settings.LLM_LLAMACPP_REPACK),
     )
@@ -86,6 +91,8 @@ def get_engine() -> tuple[Engine, LoadedModel]:
     global _current
     with _lock:
         if _current is None:
+            # transformers computes on torch's thread pool, llama.cpp on threads of its own.
+            torch.set_num_threads(configured_threads())
             loaded = load_model(
                 ModelSpec(
                     path=configured_model_path(),

@@ -1,5 +1,6 @@
-"""Picking a device and a weight precision that fit this machine, and saying why."""
+"""Picking a device, a weight precision and CPU threads that fit this machine, and saying why."""
 
+import os
 import time
 from dataclasses import dataclass
 from functools import cache
@@ -56,6 +57,29 @@ _PREFERENCE: dict[Device, tuple[Precision, ...]] = {
     "cpu": ("bf16", "int8", "nf4"),
 }
 _CPU_WITHOUT_BF16_PREFERENCE: tuple[Precision, ...] = ("fp32", "bf16", "int8", "nf4")
+
+
+def model_threads(*, physical_cores: int, allowed_cpus: int | None) -> int:
+    """CPU threads for the model's compute: one core fewer than this process may use, at least
+    one; hyperthreads bring nothing to matmuls.
+
+    The lab server's other work (pages, the sandboxes grading students' code) needs a core, and
+    a model that computes on every core stalls whenever one of its threads is preempted: each
+    step waits at barriers for the slowest thread. Measured on the 2-core lab CPU under other
+    load (load average 3-5), SmolLM2-135M (bench/llm_quickstart.py, issue 15): transformers bf16
+    with 2 threads took 33 s for a 128-token answer and 25 s (p95) for a burst of 10 hints, with
+    1 thread 9 s and 8.5 s; llama.cpp's first text came after 15-32 s with 2 threads, 1.6-1.9 s
+    with 1.
+    """
+    usable = min(physical_cores, allowed_cpus or physical_cores)
+    return max(1, usable - 1)
+
+
+def default_threads() -> int:
+    """model_threads() for this machine and this process's CPU affinity."""
+    allowed = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+    physical = psutil.cpu_count(logical=False) or os.cpu_count() or 1
+    return model_threads(physical_cores=physical, allowed_cpus=allowed)
 
 
 @dataclass(frozen=True)
