@@ -941,14 +941,13 @@ def main() -> int:
         )
         model = f"{Path(str(status.get('source_path', '?'))).name} ({status.get('precision')})"
         what = (
-            f"a burst of {args.students} hints asked at once"
+            f"a burst of {args.students} hints asked at once (each student after one failed run)"
             if args.hint_burst
-            else f"{args.students} students for {args.minutes:g} min"
+            else f"{args.students} students for {args.minutes:g} min (ramp-up {ramp_up:.0f} s, "
+            f"think time {args.think_time:g} s, a hint every {args.hint_every:g} s per student)"
         )
         description = (
-            f"LabTutor load test: {what} "
-            f"(ramp-up {ramp_up:.0f} s, think time {args.think_time:g} s, a hint every "
-            f"{args.hint_every:g} s per student), {len(exercises)} exercises, {database_name}; "
+            f"LabTutor load test: {what}, {len(exercises)} exercises, {database_name}; "
             f"daphne, runner worker x{runner_concurrency}, llm worker x{llm_concurrency} with "
             f"{model}"
         )
