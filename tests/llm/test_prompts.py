@@ -312,9 +312,13 @@ def test_compact_prompts_are_short_unnumbered_and_stop_where_a_recital_starts(
     assert compact.text.startswith("<|im_start|>system\n" + COMPACT_SYSTEM_PROMPT)
     assert "My python code:\n```python\ndef add(a, b):\n    total = a - b\n" in compact.text
     assert "1 | def add" not in compact.text and "with line numbers" not in compact.text
-    assert "The test fails with:\n```text\n" in compact.text
+    # Of the traceback, the failing check and the error only.
+    assert "The test fails with:\n```text\n    self.assertEqual(add(1, 2), 3)\n" in compact.text
+    assert "AssertionError: -1 != 3\n```" in compact.text and "Traceback" not in compact.text
     assert "My teacher's hints:\n- Which operator adds two numbers?" in compact.text
-    assert "which idea or language feature do I need? No code." in compact.text
+    assert compact.text.endswith(
+        "Give me a hint in two sentences. Do not write code.<|im_end|>\n<|im_start|>assistant\n"
+    )
     assert "```" in compact.stop and "My code" in compact.stop
 
 
