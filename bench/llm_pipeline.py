@@ -116,10 +116,9 @@ async def one_hint(socket: websockets.ClientConnection) -> dict[str, float]:
 
 
 def ask_the_engine_directly(runs: int) -> list[dict[str, float]]:
-    from django.conf import settings
 
     from exercises.models import Exercise
-    from tutor.assist.engine import get_engine
+    from tutor.assist.engine import answer_limits, get_engine
     from tutor.llm.prompts import PromptContext, Task, build_prompt
 
     engine, loaded = get_engine()
@@ -130,7 +129,15 @@ def ask_the_engine_directly(runs: int) -> list[dict[str, float]]:
         student_code=CODE,
         student_filename="adder.py",
     )
-    prompt = build_prompt(loaded, Task.REVIEW, context, max_new_tokens=settings.LLM_MAX_NEW_TOKENS)
+    limits = answer_limits()
+    prompt = build_prompt(
+        loaded,
+        Task.REVIEW,
+        context,
+        max_new_tokens=limits.max_new_tokens,
+        max_prompt_tokens=limits.max_prompt_tokens,
+        style=limits.style,
+    )
     results = []
     for _ in range(runs + 1):
         finished = engine.submit(prompt.request(deadline_seconds=600)).result()

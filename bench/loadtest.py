@@ -70,6 +70,8 @@ FINISHED_SUBMISSION = {"done", "error"}
 
 GOAL_PAGE_P95_MS = 200.0
 GOAL_GRADED_P95_MS = 2000.0
+# A burst of a class's hints (issue 15): every one answered, p95 wait for the whole answer.
+GOAL_HINT_BURST_P95_MS = 60_000.0
 
 # Small deliberate bugs for the second attempt: the first one that applies is used.
 MUTATIONS = [
@@ -119,6 +121,8 @@ class Settings:
     grace: float
     exercises: list[Exercise]
     seed: int
+    # --hint-burst: every student asks for a hint at the same moment, once.
+    hint_burst: bool = False
 
 
 @dataclass
@@ -130,6 +134,8 @@ class HintTrack:
     first_token: float | None = None
     finished: float | None = None
     status: str = "queued"
+    # The exercise's authored hint came with the request's first message (before any model text).
+    authored_hint_at_once: bool = False
 
 
 @dataclass
@@ -315,6 +321,37 @@ class Student:
         # The page's last save as it closes (sendBeacon in the browser).
         await self.save_draft_over_http(exercise.slug, code, csrf_token(page))
 
+    async def ask_in_burst(
+        self, started: float, ready: Callable[[], None], go: asyncio.Event
+    ) -> None:
+        """--hint-burst: open an exercise, fail its tests once, then ask for a hint the moment
+        every student is ready, and read the answer to its end."""
+        self.deadline = started + self.settings.seconds
+        exercises = self.settings.exercises
+        exercise = exercises[(self.number - 1) * 3 % len(exercises)]
+        workspace: Workspace | None = None
+        try:
+            if await self.log_in() and await self.page(
+                "exercise page", f"/exercises/{exercise.slug}/"
+            ):
+                workspace = await self.open_socket(exercise.slug)
+                await self.grade(workspace, "run", exercise.starter, False)
+        except Exception as error:
+            self.results.error(f"burst setup: {type(error).__name__}: {error}")
+        ready()
+        await go.wait()
+        try:
+            if workspace is not None:
+                self.next_hint_at = 0.0
+                await self.maybe_ask_for_hint(workspace, exercise.starter)
+                await self.finish_hint()
+        except Exception as error:
+            self.results.error(f"burst hint: {type(error).__name__}: {error}")
+        finally:
+            if workspace is not None:
+                await workspace.close()
+            await self.http.aclose()
+
     # ---- HTTP ----------------------------------------------------------------------------
 
     async def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response | None:
@@ -463,7 +500,9 @@ class Student:
             track.status = "refused"
             self.results.error(f"hint refused: {refusal}")
             return
-        request_id = workspace.inbox[position][1]["request"]["id"]
+        first = workspace.inbox[position][1]["request"]
+        track.authored_hint_at_once = bool(first.get("authored_hint"))
+        request_id = first["id"]
         self.hint = asyncio.create_task(self.follow_hint(workspace, request_id, track, position))
 
     async def follow_hint(
@@ -524,7 +563,18 @@ async def run_class(settings: Settings) -> Results:
     results = Results()
     students = [Student(n, settings, results) for n in range(1, settings.students + 1)]
     started = time.perf_counter()
-    await asyncio.gather(*(student.attend(started) for student in students))
+    if settings.hint_burst:
+        go = asyncio.Event()
+        waiting = [settings.students]
+
+        def ready() -> None:
+            waiting[0] -= 1
+            if waiting[0] == 0:
+                go.set()
+
+        await asyncio.gather(*(student.ask_in_burst(started, ready, go) for student in students))
+    else:
+        await asyncio.gather(*(student.attend(started) for student in students))
     return results
 
 
@@ -662,7 +712,12 @@ MEASURES = [
 
 
 def report(
-    description: str, results: Results, stored: Stored, cpu: str, grace: float
+    description: str,
+    results: Results,
+    stored: Stored,
+    cpu: str,
+    grace: float,
+    hint_burst: bool = False,
 ) -> tuple[list[str], dict[str, Any], bool]:
     samples = dict(results.samples)
     samples["PAGES"] = [
@@ -719,6 +774,11 @@ def report(
         f"{len(waited)} waited >= {QUEUE_NOTICE_SECONDS:.0f} s to start, {len(saw)} of them "
         "saw their position",
     ]
+    if results.hints:
+        at_once = sum(1 for track in results.hints if track.authored_hint_at_once)
+        lines.append(
+            f"  the exercise's own hint came at once (with the first message) for {at_once}/{asked}"
+        )
     drained = stored.drained_after is not None
     lines.append(
         f"queues drained: {'yes' if drained else 'NO'}"
@@ -753,6 +813,16 @@ def report(
             f"waiting student saw a position ({len(saw)}/{len(waited)})",
         ),
     ]
+    if hint_burst:
+        totals = samples.get("AI total", [])
+        total_p95 = percentile(totals, 95) if len(totals) == asked and totals else math.inf
+        goals.append(
+            (
+                total_p95 <= GOAL_HINT_BURST_P95_MS,
+                f"p95 wait for a whole hint <= {GOAL_HINT_BURST_P95_MS / 1000:.0f} s, every hint "
+                f"answered ({total_p95 / 1000:.1f} s)",
+            )
+        )
     lines.append("goals:")
     lines += [f"  {'PASS' if ok else 'FAIL'}  {text}" for ok, text in goals]
     summary = {
@@ -825,6 +895,12 @@ def main() -> int:
         help="where the throwaway PostgreSQL database is created",
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--hint-burst",
+        action="store_true",
+        help="every student fails a run, then all ask for a hint at the same moment (once); "
+        "--minutes bounds the whole burst",
+    )
     parser.add_argument("--json", type=Path, help="also write the summary here")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
     args = parser.parse_args()
@@ -864,10 +940,14 @@ def main() -> int:
             {name: process.pid for name, process in zip(names, site.processes, strict=True)}
         )
         model = f"{Path(str(status.get('source_path', '?'))).name} ({status.get('precision')})"
+        what = (
+            f"a burst of {args.students} hints asked at once (each student after one failed run)"
+            if args.hint_burst
+            else f"{args.students} students for {args.minutes:g} min (ramp-up {ramp_up:.0f} s, "
+            f"think time {args.think_time:g} s, a hint every {args.hint_every:g} s per student)"
+        )
         description = (
-            f"LabTutor load test: {args.students} students for {args.minutes:g} min "
-            f"(ramp-up {ramp_up:.0f} s, think time {args.think_time:g} s, a hint every "
-            f"{args.hint_every:g} s per student), {len(exercises)} exercises, {database_name}; "
+            f"LabTutor load test: {what}, {len(exercises)} exercises, {database_name}; "
             f"daphne, runner worker x{runner_concurrency}, llm worker x{llm_concurrency} with "
             f"{model}"
         )
@@ -882,12 +962,15 @@ def main() -> int:
             grace=args.grace,
             exercises=exercises,
             seed=args.seed,
+            hint_burst=args.hint_burst,
         )
         # The first request to a fresh server loads its URLs and templates: not a student's.
         urllib.request.urlopen(f"{site.base_url}/login/", timeout=60).read()
         results = asyncio.run(run_class(settings))
         stored = check_database(args.grace)
-        lines, summary, passed = report(description, results, stored, cpu.report(), args.grace)
+        lines, summary, passed = report(
+            description, results, stored, cpu.report(), args.grace, args.hint_burst
+        )
     print("\n".join(lines), flush=True)
     print(f"server logs: {log_dir}")
     if args.json:

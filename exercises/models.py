@@ -48,6 +48,13 @@ class Exercise(models.Model):
     def student_filename(self) -> str:
         return f"{self.module}.py"
 
+    def authored_hint(self, level: int | None) -> str | None:
+        """The instructor's hint for a hint level (the last one past the end), if any."""
+        hints = [str(hint).strip() for hint in self.hints if str(hint).strip()]
+        if not hints:
+            return None
+        return hints[min(max(level or 1, 1), len(hints)) - 1]
+
 
 class Submission(models.Model):
     """One press of Run or Submit. Saved before grading so that no student's work is lost."""

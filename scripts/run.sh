@@ -22,7 +22,7 @@ say "Preparing the database and static files"
 "$PY" manage.py migrate --noinput -v 0
 "$PY" manage.py collectstatic --noinput -v 0
 "$PY" manage.py import_exercises exercises/curriculum -v 0
-say "Demo logins (change them in the admin, /admin/)"
+say "Demo course and logins (the administrator signs in at /admin/)"
 "$PY" manage.py setup_demo
 
 pids=()

@@ -210,11 +210,18 @@ LLM_LLAMACPP_REPACK = os.environ.get("LABTUTOR_LLAMACPP_REPACK", "auto")
 # Answers generated at once by one llm worker (its thread pool and the engine's batch size).
 LLM_PARALLEL_REQUESTS = int(os.environ.get("LABTUTOR_LLM_PARALLEL", "8"))
 LLM_REQUEST_SECONDS = float(os.environ.get("LABTUTOR_LLM_REQUEST_SECONDS", "120"))
-# The prompt asks for answers of at most about 120 words (~160 tokens); 256 leaves room for a
-# code-heavy explanation. Longer caps let a weak model ramble, and on a CPU lab server those
-# tokens are other students' waiting time (bench/loadtest.py: with 384, 40 students' hints
-# overflowed the queue; with 256 every one was answered).
-LLM_MAX_NEW_TOKENS = int(os.environ.get("LABTUTOR_LLM_MAX_NEW_TOKENS", "256"))
+# Answer cap in tokens; 0: auto, 256 for a configured model and 128 for the embedded demo model
+# (tutor/assist/engine.py answer_limits). The full prompt asks for answers of at most about 120
+# words (~160 tokens); 256 leaves room for a code-heavy explanation. Longer caps let a weak model
+# ramble, and on a CPU lab server those tokens are other students' waiting time
+# (bench/loadtest.py: with 384, 40 students' hints overflowed the queue; with 256 every one was
+# answered).
+LLM_MAX_NEW_TOKENS = int(os.environ.get("LABTUTOR_LLM_MAX_NEW_TOKENS", "0"))
+# Prompt cap in tokens (every prompt token costs prefill time on a CPU); 0: auto, the model's
+# window for a configured model and 384 for the embedded demo model.
+LLM_MAX_PROMPT_TOKENS = int(os.environ.get("LABTUTOR_LLM_MAX_PROMPT_TOKENS", "0"))
+# full or compact (tutor/llm/prompts.py PromptStyle); auto: compact for the embedded demo model.
+LLM_PROMPT_STYLE = os.environ.get("LABTUTOR_LLM_PROMPT_STYLE", "auto")
 # The model's threads run at this nice value (0-19): pages and grading come first on a shared
 # server (tutor/assist/worker.py).
 LLM_NICE = int(os.environ.get("LABTUTOR_LLM_NICE", "10"))

@@ -37,6 +37,10 @@ export class AiTurn {
     this.title = h("span", { className: "turn-title", text: KIND_TITLES[kind] || kind });
     this.time = h("time", { className: "turn-time" });
     this.question = question ? h("p", { className: "turn-question", text: question }) : null;
+    // The exercise's own hint for the level: certainly right, shown at once while the model
+    // (perhaps a weak demo one) writes below it.
+    this.authored = h("div", { className: "turn-authored" });
+    this.authored.hidden = true;
     this.status = h("p", { className: "turn-status", "aria-live": "polite" }, "Sending…");
     this.answer = h("div", {
       className: "turn-answer markdown",
@@ -70,6 +74,7 @@ export class AiTurn {
       { className: `turn turn-${kind}`, "aria-label": KIND_TITLES[kind] || kind },
       this.header,
       this.question,
+      this.authored,
       this.answer,
       this.status,
       h("footer", { className: "turn-footer" }, this.cancelButton, this.rating),
@@ -112,6 +117,13 @@ export class AiTurn {
     if (request.kind === "hint" && request.hint_level) {
       this.title.textContent = `Hint (level ${request.hint_level})`;
     }
+    if (request.authored_hint && this.authored.hidden) {
+      this.authored.replaceChildren(
+        h("p", { className: "turn-authored-label", text: "From your instructor's hints:" }),
+        renderMarkdown(request.authored_hint),
+      );
+      this.authored.hidden = false;
+    }
     if (request.question && !this.question) {
       this.question = h("p", { className: "turn-question", text: request.question });
       this.header.after(this.question);
@@ -147,6 +159,8 @@ export class AiTurn {
     else if (request.status === "queued") text = this.queueText || "Waiting for the tutor…";
     else if (request.status === "running")
       text = this.stream.text() ? "Answering…" : "The tutor is thinking…";
+    else if (request.status === "done" && !this.stream.text().trim())
+      text = "The tutor had nothing to add this time.";
     else if (request.status === "failed") {
       text = request.error_message || "The tutor could not answer. Please ask again.";
       className += " error";

@@ -15,6 +15,8 @@ from tutor.assist.models import AiRequest
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
+ADD_TWO_FIRST_HINT = "Concept: a function gives back a value with return."
+
 
 async def connected(user: User) -> WebsocketCommunicator:
     communicator, _ = await open_workspace(user)
@@ -46,6 +48,8 @@ async def test_a_hint_streams_token_by_token_to_the_socket(
     final = messages[-1]["request"]
     assert messages[0]["type"] == "request"
     assert messages[0]["request"]["status"] in {"queued", "running"}
+    # The exercise's own hint comes with the very first message, before the model has written.
+    assert messages[0]["request"]["authored_hint"] == ADD_TWO_FIRST_HINT
     assert final["status"] == "done" and final["hint_level"] == 1
     assert len(deltas) >= 2
     assert "".join(delta["text"] for delta in deltas) == final["reply"]

@@ -7,7 +7,7 @@ import torch
 
 from tutor.llm.engine import Engine
 from tutor.llm.loading import LoadedModel, ModelLoadError, ModelSpec, load_model
-from tutor.llm.precision import cpu_has_native_bf16
+from tutor.llm.precision import MatmulTiming, measured_cpu_matmuls
 from tutor.llm.requests import GenerationRequest
 
 
@@ -52,13 +52,31 @@ def test_a_completion_model_has_no_template_and_no_fim(plain_model: LoadedModel)
 def test_auto_picks_the_cpu_and_a_precision_and_says_why(chat_model_dir: Path) -> None:
     loaded = load_model(ModelSpec(chat_model_dir, device="auto", precision="auto"))
 
-    expected = "bf16" if cpu_has_native_bf16() else "fp32"
+    expected = "bf16" if measured_cpu_matmuls().bf16_is_faster() else "fp32"
     assert loaded.info.device == "cpu"
     assert loaded.info.precision == expected
     assert "GiB" in loaded.info.precision_reason
+    assert "bf16 matmuls measured" in loaded.info.precision_reason
     assert next(loaded.transformers_model.parameters()).dtype == (
         torch.bfloat16 if expected == "bf16" else torch.float32
     )
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a CUDA GPU")
+@pytest.mark.parametrize(
+    ("timing", "expected"),
+    [
+        (MatmulTiming(fp32_seconds=0.010, bf16_seconds=0.002), "bf16"),  # AMX
+        (MatmulTiming(fp32_seconds=0.010, bf16_seconds=0.017), "fp32"),  # Zen 4 without AMX
+    ],
+)
+def test_auto_takes_the_precision_this_cpu_measured_faster(
+    chat_model_dir: Path, monkeypatch: pytest.MonkeyPatch, timing: MatmulTiming, expected: str
+) -> None:
+    monkeypatch.setattr("tutor.llm.loading.measured_cpu_matmuls", lambda: timing)
+    loaded = load_model(ModelSpec(chat_model_dir, device="cpu", precision="auto"))
+    assert loaded.info.precision == expected
+    assert timing.describe() in loaded.info.precision_reason
 
 
 def test_bf16_loads_in_bf16(chat_model_dir: Path) -> None:

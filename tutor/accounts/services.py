@@ -1,4 +1,4 @@
-"""Account services: the demo logins that a fresh install prints."""
+"""Account services: the demo logins and the administrator login that a fresh install prints."""
 
 import json
 import os
@@ -19,10 +19,14 @@ from tutor.accounts.roles import make_instructor
 class DemoLogin:
     role: str
     username: str
-    password: str
+    # None: setup does not know it (the account was made or its password changed outside setup).
+    password: str | None
 
 
 DEMO_ACCOUNTS = (("instructor", "teacher"), ("student", "student"))
+ADMIN_USERNAME = "admin"
+# The administrator can do everything on the server: longer than a student's password.
+ADMIN_PASSWORD_LENGTH = 16
 
 
 def ensure_demo_accounts(credentials_file: Path) -> list[DemoLogin]:
@@ -34,6 +38,7 @@ def ensure_demo_accounts(credentials_file: Path) -> list[DemoLogin]:
     """
     known = _read_credentials(credentials_file)
     logins: list[DemoLogin] = []
+    passwords: dict[str, str] = {}
     user_model = get_user_model()
     with transaction.atomic():
         for role, username in DEMO_ACCOUNTS:
@@ -46,8 +51,31 @@ def ensure_demo_accounts(credentials_file: Path) -> list[DemoLogin]:
             if role == "instructor":
                 make_instructor(user)
             logins.append(DemoLogin(role=role, username=username, password=password))
-    _write_credentials(credentials_file, {login.username: login.password for login in logins})
+            passwords[username] = password
+    # Other logins in the file (the administrator's) stay.
+    _write_credentials(credentials_file, {**known, **passwords})
     return logins
+
+
+def ensure_admin_account(credentials_file: Path) -> DemoLogin:
+    """Create the administrator (a superuser named "admin") once; later runs print the same login.
+
+    The password is generated and kept with the demo logins. An "admin" account that setup did
+    not create, or whose password was changed since, is left exactly as it is (never promoted,
+    never reset): its password is then not shown.
+    """
+    known = _read_credentials(credentials_file)
+    user_model = get_user_model()
+    with transaction.atomic():
+        user = user_model.objects.filter(username=ADMIN_USERNAME).first()
+        password = known.get(ADMIN_USERNAME)
+        if user is None:
+            password = generate_password(ADMIN_PASSWORD_LENGTH)
+            user_model.objects.create_superuser(ADMIN_USERNAME, email="", password=password)
+            _write_credentials(credentials_file, {**known, ADMIN_USERNAME: password})
+        elif password is None or not user.check_password(password):
+            password = None
+    return DemoLogin(role="administrator", username=ADMIN_USERNAME, password=password)
 
 
 def _read_credentials(path: Path) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 import logging
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -12,6 +13,8 @@ from tutor.llm.embedded import embedded_model_path
 from tutor.llm.engine import Engine
 from tutor.llm.llamacpp import LlamaCppOptions
 from tutor.llm.loading import LoadedModel, ModelSpec, load_model
+from tutor.llm.precision import default_threads
+from tutor.llm.prompts import PROMPT_STYLES, PromptStyle
 
 logger = logging.getLogger(__name__)
 
@@ -26,9 +29,59 @@ def configured_model_path() -> Path:
     return embedded_model_path(settings.LLM_MODELS_DIR)
 
 
+# What auto means, for a configured model and for the embedded demo model (SmolLM2-135M). The
+# demo's figures come from bench/llm_quickstart.py on the 2-core lab CPU (issue 15): its good
+# answers are 30-120 tokens, and past ~128 it repeats itself; a compact prompt is ~170-280 tokens.
+CONFIGURED_MAX_NEW_TOKENS = 256
+EMBEDDED_MAX_NEW_TOKENS = 128
+EMBEDDED_MAX_PROMPT_TOKENS = 384
+# Inline completion: a line or so, while the student waits with the cursor still.
+CONFIGURED_COMPLETION_MAX_NEW_TOKENS = 48
+EMBEDDED_COMPLETION_MAX_NEW_TOKENS = 24
+
+
+@dataclass(frozen=True)
+class AnswerLimits:
+    """How the llm worker phrases and bounds an answer for the model it runs."""
+
+    style: PromptStyle
+    max_prompt_tokens: int | None
+    max_new_tokens: int
+
+
+def runs_embedded_model() -> bool:
+    return not settings.LLM_MODEL_PATH
+
+
+def answer_limits(*, completion: bool = False) -> AnswerLimits:
+    """The settings, with auto resolved for the model the worker runs (configured or demo)."""
+    embedded = runs_embedded_model()
+    style = settings.LLM_PROMPT_STYLE
+    if style not in PROMPT_STYLES:
+        style = "compact" if embedded else "full"
+    if completion:
+        max_new = (
+            EMBEDDED_COMPLETION_MAX_NEW_TOKENS if embedded else CONFIGURED_COMPLETION_MAX_NEW_TOKENS
+        )
+    else:
+        max_new = settings.LLM_MAX_NEW_TOKENS or (
+            EMBEDDED_MAX_NEW_TOKENS if embedded else CONFIGURED_MAX_NEW_TOKENS
+        )
+    max_prompt = settings.LLM_MAX_PROMPT_TOKENS or None
+    if max_prompt is None and embedded:
+        max_prompt = EMBEDDED_MAX_PROMPT_TOKENS
+    return AnswerLimits(
+        style=cast(PromptStyle, style), max_prompt_tokens=max_prompt, max_new_tokens=max_new
+    )
+
+
+def configured_threads() -> int:
+    return settings.LLM_THREADS or default_threads()
+
+
 def configured_llamacpp_options() -> LlamaCppOptions:
     return LlamaCppOptions(
-        threads=settings.LLM_THREADS or None,
+        threads=configured_threads(),
         flash_attention=cast(Any, settings.LLM_LLAMACPP_FLASH_ATTENTION),
         repack=cast(Any, settings.LLM_LLAMACPP_REPACK),
     )
@@ -38,6 +91,8 @@ def get_engine() -> tuple[Engine, LoadedModel]:
     global _current
     with _lock:
         if _current is None:
+            # transformers computes on torch's thread pool, llama.cpp on threads of its own.
+            torch.set_num_threads(configured_threads())
             loaded = load_model(
                 ModelSpec(
                     path=configured_model_path(),

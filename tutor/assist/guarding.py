@@ -191,8 +191,7 @@ def _echo_guard() -> EchoGuard:
 
 def safe_replacement(exercise: Exercise, hint_level: int | None) -> str:
     """What a blocked answer becomes: the refusal and the exercise's own authored hint."""
-    hints = list(exercise.hints)
-    if not hints:
+    hint = exercise.authored_hint(hint_level)
+    if hint is None:
         return BLOCKED_PREFIX
-    hint = hints[min(max(hint_level or 1, 1), len(hints)) - 1]
     return f"{BLOCKED_PREFIX}\n\nHere is a hint instead: {hint}"

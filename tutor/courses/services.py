@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.utils.text import slugify
 
 from exercises.models import Exercise
 from tutor.assist.models import AiRequest
@@ -13,8 +14,13 @@ JOIN_CODE_ATTEMPTS = 10
 EXAM_STOP_MESSAGE = "Stopped: AI help is off during the exam."
 
 
-# /courses/join/ is a page, so no course may be called that.
-RESERVED_SLUGS = frozenset({"join"})
+# /courses/join/ and /courses/new/ are pages, so no course may be called that.
+RESERVED_SLUGS = frozenset({"join", "new"})
+SLUG_MAX_LENGTH = 100
+NAME_MAX_LENGTH = 200
+
+DEMO_COURSE_NAME = "Demo course"
+DEMO_COURSE_SLUG = "demo"
 
 
 class CourseError(ValueError):
@@ -58,6 +64,32 @@ def create_course(
                 raise CourseError(f"A course with the slug {slug!r} exists already.") from error
             # Otherwise the join code was taken: draw another one.
     raise CourseError("Could not draw a free join code; try again.")
+
+
+def create_taught_course(instructor: User, *, name: str, slug: str = "") -> Course:
+    """A course the instructor creates for themselves (the Courses page); an empty slug is made
+    from the name. Raises CourseError with a message for the instructor."""
+    name = name.strip()
+    if not name:
+        raise CourseError("Give the course a name.")
+    if len(name) > NAME_MAX_LENGTH:
+        raise CourseError(f"The name is longer than {NAME_MAX_LENGTH} characters.")
+    slug = slugify(slug.strip() or name)[:SLUG_MAX_LENGTH].strip("-")
+    if not slug:
+        raise CourseError("Choose a web address (slug) of letters, digits and hyphens.")
+    return create_course(name, slug, instructors=[instructor])
+
+
+def ensure_demo_course(*, instructor: User, student: User) -> Course:
+    """The quick start's course: taught by `instructor`, `student` enrolled. Safe to run again:
+    it adds what is missing and changes nothing an instructor set since."""
+    course = Course.objects.filter(slug=DEMO_COURSE_SLUG).first()
+    if course is None:
+        course = create_course(DEMO_COURSE_NAME, DEMO_COURSE_SLUG, instructors=[instructor])
+    else:
+        course.instructors.add(instructor)
+    enrol(course, student)
+    return course
 
 
 def enrol(course: Course, student: User) -> Enrollment:

@@ -7,8 +7,9 @@ app_name = "courses"
 
 urlpatterns = [
     path("", views.course_list_view, name="list"),
-    # Before <slug>/: a course cannot be called "join".
+    # Before <slug>/: a course cannot be called "join" or "new".
     path("join/", views.join_view, name="join"),
+    path("new/", views.create_course_view, name="create"),
     path("<slug:slug>/", views.course_detail_view, name="detail"),
     path("<slug:slug>/students/add/", views.add_students_view, name="add-students"),
     path(

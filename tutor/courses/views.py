@@ -8,6 +8,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tutor.accounts.decorators import instructor_required
 from tutor.accounts.roles import is_instructor, signed_in_user
 from tutor.courses.access import enrolled_student, taught_course
 from tutor.courses.models import Course
@@ -21,7 +22,12 @@ from tutor.courses.roster import (
     reset_student_password,
 )
 from tutor.courses.selectors import courses_taught_by
-from tutor.courses.services import CourseError, join_by_code, set_exam_mode
+from tutor.courses.services import (
+    CourseError,
+    create_taught_course,
+    join_by_code,
+    set_exam_mode,
+)
 from tutor.live.selectors import StuckRule, live_rows
 
 ON_VALUES = {"1", "true", "on", "yes"}
@@ -82,7 +88,28 @@ def course_list_view(request: HttpRequest) -> HttpResponse:
     courses = Course.objects.all() if user.is_superuser else courses_taught_by(user)
     if not is_instructor(user) and not courses.exists():
         raise PermissionDenied("This page is for instructors.")
-    return render(request, "courses/list.html", {"courses": courses})
+    context = {"courses": courses, "can_create": is_instructor(user)}
+    return render(request, "courses/list.html", context)
+
+
+@instructor_required
+@require_http_methods(["GET", "POST"])
+def create_course_view(request: HttpRequest) -> HttpResponse:
+    """An instructor creates a course they teach; then its page says how students get in."""
+    if request.method == "GET":
+        return render(request, "courses/create.html", {})
+    name, slug = request.POST.get("name", ""), request.POST.get("slug", "")
+    try:
+        course = create_taught_course(signed_in_user(request), name=name, slug=slug)
+    except CourseError as error:
+        context = {"name": name, "slug": slug, "error": str(error)}
+        return render(request, "courses/create.html", context, status=400)
+    messages.success(
+        request,
+        f"{course.name} is created. Add students below, or give them the join code "
+        f"{course.join_code}.",
+    )
+    return redirect("courses:detail", slug=course.slug)
 
 
 @login_required

@@ -26,7 +26,6 @@ checks it), and decoding 8 streams measured as fast as one pool here.
 
 import ctypes
 import logging
-import os
 import threading
 import weakref
 from dataclasses import dataclass
@@ -36,10 +35,9 @@ from types import ModuleType
 from typing import Any, Literal
 
 import numpy as np
-import psutil
 import torch
 
-from tutor.llm.precision import cpu_flags
+from tutor.llm.precision import cpu_flags, default_threads
 
 logger = logging.getLogger(__name__)
 
@@ -93,13 +91,6 @@ def available() -> bool:
     except LlamaCppError:
         return False
     return True
-
-
-def default_threads() -> int:
-    """The physical cores this process may use: llama.cpp gains nothing from hyperthreads."""
-    allowed = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
-    physical = psutil.cpu_count(logical=False) or os.cpu_count() or 1
-    return max(1, min(physical, allowed or physical))
 
 
 def model_params(repack: Switch = "auto") -> Any:

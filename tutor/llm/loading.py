@@ -39,7 +39,7 @@ from tutor.llm.precision import (
     available_memory_bytes,
     choose_precision,
     compute_dtype,
-    cpu_has_native_bf16,
+    measured_cpu_matmuls,
     resolve_device,
 )
 
@@ -463,6 +463,8 @@ def _pick_precision(
         if spec.precision in ("int8", "nf4") and device == "mps":
             raise ModelLoadError("int8 and nf4 need bitsandbytes, which does not run on mps")
         return spec.precision, f"{spec.precision}: asked for"
+    # Only a CPU has to find out whether bf16 pays; a GPU's preference order already knows.
+    timing = measured_cpu_matmuls() if device == "cpu" else None
     try:
         choice = choose_precision(
             device=device,
@@ -471,11 +473,13 @@ def _pick_precision(
             kv_bytes_per_token_16bit=kv_16bit,
             kv_reserve_tokens=spec.kv_reserve_tokens,
             available_bytes=available_bytes,
-            native_bf16=device == "cpu" and cpu_has_native_bf16(),
+            cpu_bf16_faster=timing is not None and timing.bf16_is_faster(),
             allowed=allowed,
         )
     except MemoryError as error:
         raise ModelLoadError(f"cannot load {source.description}: {error}") from error
+    if timing is not None:
+        return choice.precision, f"{choice.reason}; {timing.describe()}"
     return choice.precision, choice.reason
 
 

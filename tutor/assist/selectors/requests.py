@@ -49,6 +49,12 @@ def request_payload(ai_request: AiRequest) -> dict[str, Any]:
         "kind": ai_request.kind,
         "status": ai_request.status,
         "hint_level": ai_request.hint_level,
+        # Certainly right, unlike a small model's answer: shown at once, while the model writes.
+        "authored_hint": (
+            ai_request.exercise.authored_hint(ai_request.hint_level)
+            if ai_request.kind == AiRequest.Kind.HINT
+            else None
+        ),
         "reply": reply,
         # The last delta that reply includes: later deltas continue it, earlier ones are in it.
         "seq": seq,
@@ -61,7 +67,9 @@ def request_payload(ai_request: AiRequest) -> dict[str, Any]:
 
 
 def history(student: User, exercise_id: int, limit: int = 50) -> list[dict[str, Any]]:
-    requests = AiRequest.objects.filter(student=student, exercise_id=exercise_id).exclude(
-        kind=AiRequest.Kind.COMPLETE
-    )[:limit]
+    requests = (
+        AiRequest.objects.filter(student=student, exercise_id=exercise_id)
+        .exclude(kind=AiRequest.Kind.COMPLETE)
+        .select_related("exercise")[:limit]
+    )
     return [request_payload(ai_request) for ai_request in reversed(requests)]

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tutor.assist import streams
-from tutor.assist.engine import get_engine
+from tutor.assist.engine import AnswerLimits, answer_limits, get_engine
 from tutor.assist.guarding import ReplyGuard, is_echo_block, safe_replacement, stream_guard
 from tutor.assist.model_status import publish_status
 from tutor.assist.models import AiRequest
@@ -33,7 +33,6 @@ CHECK_EVERY_SECONDS = 0.25
 # The heartbeat goes on this long past the engine's deadline: the guard's last sandbox run and
 # storing the answer come after it.
 BEAT_MARGIN_SECONDS = 60
-COMPLETION_MAX_NEW_TOKENS = 48
 
 
 def generate_reply(request_id: int) -> None:
@@ -57,12 +56,15 @@ def _answer(ai_request: AiRequest, engine: Engine, loaded: LoadedModel) -> None:
     request_id = ai_request.pk
     notify_started(request_id)
     prompt_context = prompt_context_for(ai_request)
+    limits = _limits(ai_request)
     try:
         prompt = build_prompt(
             loaded,
             Task(ai_request.kind),
             prompt_context,
-            max_new_tokens=_max_new_tokens(ai_request),
+            max_new_tokens=limits.max_new_tokens,
+            max_prompt_tokens=limits.max_prompt_tokens,
+            style=limits.style,
         )
     except PromptError as error:
         fail_request(request_id, f"The tutor cannot answer this: {error}")
@@ -100,10 +102,8 @@ def _claim(request_id: int) -> AiRequest | None:
     return ai_request
 
 
-def _max_new_tokens(ai_request: AiRequest) -> int:
-    if ai_request.kind == AiRequest.Kind.COMPLETE:
-        return COMPLETION_MAX_NEW_TOKENS
-    return int(settings.LLM_MAX_NEW_TOKENS)
+def _limits(ai_request: AiRequest) -> AnswerLimits:
+    return answer_limits(completion=ai_request.kind == AiRequest.Kind.COMPLETE)
 
 
 def _record_what_the_model_saw(ai_request: AiRequest, info: ModelInfo, test_output: str) -> None:
@@ -112,7 +112,8 @@ def _record_what_the_model_saw(ai_request: AiRequest, info: ModelInfo, test_outp
     ai_request.model_settings = {
         "precision": info.precision,
         "device": info.device,
-        "max_new_tokens": _max_new_tokens(ai_request),
+        "max_new_tokens": _limits(ai_request).max_new_tokens,
+        "prompt_style": _limits(ai_request).style,
         "temperature": 0.0,
         "deadline_seconds": settings.LLM_REQUEST_SECONDS,
     }
