@@ -4,7 +4,7 @@ source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 mkdir -p var
 
-ensure_debian_packages bwrap:bubblewrap
+ensure_debian_packages bwrap:bubblewrap gcc:gcc javac:openjdk-17-jdk-headless node:nodejs
 ensure_venv ""
 ensure_redis
 
