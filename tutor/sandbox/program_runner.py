@@ -43,7 +43,7 @@ OUT_OF_MEMORY_MARKERS = (
 MAX_DIAGNOSTICS = 20
 # Unity's per-test lines: "file.c:12:test_name:PASS", ":FAIL: message", ":IGNORE".
 UNITY_LINE = re.compile(
-    r"^(?P<file>[\w.+-]+):(?P<line>\d+):(?P<name>\w+):(?P<verdict>PASS|FAIL|IGNORE)"
+    r"^(?:.*/)?(?P<file>[\w.+-]+):(?P<line>\d+):(?P<name>\w+):(?P<verdict>PASS|FAIL|IGNORE)"
     r"(?::\s?(?P<message>.*))?$"
 )
 UNITY_RUN_TEST = re.compile(r"^\s*RUN_TEST\(\s*(\w+)\s*\)", re.MULTILINE)
