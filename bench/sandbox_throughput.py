@@ -151,8 +151,9 @@ def _time_compiles() -> None:
 
 
 def grade_program_many(
-    config: SandboxConfig, language: str, count: int
+    config: SandboxConfig, language: str, count: int, fresh: bool = True
 ) -> tuple[list[tuple[float, bool]], list[float]]:
+    """fresh: each run's code differs by a comment, so every run compiles (no build cache)."""
     from exercises.loader import load_exercise
 
     spec = load_exercise(next(CURRICULUM.glob(f"*/{PROGRAM_PREFIXES[language]}-sum-of-numbers")))
@@ -161,7 +162,10 @@ def grade_program_many(
     tests = [SourceFile(test.filename, test.code) for test in spec.visible_tests]
     COMPILE_SECONDS.clear()
     runs = []
-    for _ in range(count):
+    for number in range(count):
+        if fresh:
+            mark = f"\n// run {os.getpid()} {number} {time.time_ns()}\n"
+            student = [SourceFile(student[0].name, spec.solution_code + mark)]
         started = time.perf_counter()
         result = run_tests(language, student, tests, LIMITS, unsafe=False, config=config)
         runs.append((time.perf_counter() - started, result.passed))
@@ -172,7 +176,8 @@ def main_program(language: str, runs_wanted: int, slots: int) -> None:
     _time_compiles()
     with tempfile.TemporaryDirectory(prefix="labtutor-bench-") as lock_dir:
         config = SandboxConfig(slots=slots, lock_dir=lock_dir, first_uid=BENCH_FIRST_UID)
-        sequential, _ = grade_program_many(config, language, 3)
+        sequential, _ = grade_program_many(config, language, 4)
+        cached, _ = grade_program_many(config, language, 4, fresh=False)
         shares = [runs_wanted // slots + (i < runs_wanted % slots) for i in range(slots)]
         with ProcessPoolExecutor(max_workers=slots) as pool:
             list(pool.map(grade_program_many, [config] * slots, [language] * slots, [1] * slots))
@@ -195,6 +200,10 @@ def main_program(language: str, runs_wanted: int, slots: int) -> None:
         f"latency at {slots} at once: mean {statistics.mean(latencies) * 1000:.0f} ms, "
         f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms; one at a time: "
         f"{statistics.mean(seconds for seconds, _ in sequential[1:]) * 1000:.0f} ms"
+    )
+    print(
+        "the same code again (compiled once, then from the build cache): "
+        f"{statistics.mean(seconds for seconds, _ in cached[1:]) * 1000:.0f} ms"
     )
     print(
         f"compile: mean {statistics.mean(compiles) * 1000:.0f} ms, "

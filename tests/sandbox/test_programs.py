@@ -1,6 +1,7 @@
 """C, Java, JavaScript (and Python by input/output cases) through the real sandbox: compile,
 run each case in a fresh sandbox, compare on the host."""
 
+import os
 from textwrap import dedent
 
 import pytest
@@ -8,6 +9,8 @@ import pytest
 from tests.sandbox.conftest import FAST
 from tutor.sandbox import Limits, RunResult, SandboxConfig, SourceFile, run_tests
 
+# Its own uids, apart from the other sandbox tests' (tests/sandbox/conftest.py).
+FIRST_UID = 62600
 LIMITS = Limits(time_seconds=5, memory_mb=256, output_kb=16, tmp_size_mb=8, file_size_mb=4)
 
 DOUBLER = {
@@ -65,6 +68,15 @@ name = "doubles -3"
 stdin = "-3"
 stdout = "-6   \\n\\n"
 """
+
+
+@pytest.fixture(scope="module")
+def sandbox_config(tmp_path_factory: pytest.TempPathFactory) -> SandboxConfig:
+    lock_dir = tmp_path_factory.mktemp("program-test-locks")
+    os.chmod(lock_dir, 0o700)
+    return SandboxConfig(slots=1, lock_dir=str(lock_dir), first_uid=FIRST_UID)
+
+
 LANGUAGES = [
     "c",
     pytest.param("java", marks=pytest.mark.slow),
@@ -249,3 +261,27 @@ def test_c99_and_c11_follow_the_exercise(sandbox_config: SandboxConfig) -> None:
     assert grade_program(sandbox_config, "c", program, c11).passed
     assert grade_program(sandbox_config, "c99", program, c99).passed
     assert not grade_program(sandbox_config, "c99", program, c11).passed
+
+
+def test_the_same_code_is_compiled_once_for_run_and_submit(
+    sandbox_config: SandboxConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tutor.sandbox import program_runner
+
+    compiles: list[object] = []
+    original = program_runner._compile
+
+    def counting(*args: object, **kwargs: object) -> object:
+        compiles.append(args)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(program_runner, "_compile", counting)
+    name, code = DOUBLER["c"]
+    unique = (name, code + f"/* {os.getpid()} {id(compiles)} */\n")
+    assert grade_program(sandbox_config, "c", unique).passed  # Run
+    assert grade_program(sandbox_config, "c", unique).passed  # Submit: visible cases
+    hidden = '[[case]]\nname = "hidden"\nstdin = "5"\nstdout = "10"\n'
+    assert grade_program(sandbox_config, "c", unique, hidden).passed  # Submit: hidden cases
+    assert len(compiles) == 1
+    assert grade_program(sandbox_config, "c99", unique).passed  # another standard: compiled
+    assert len(compiles) == 2

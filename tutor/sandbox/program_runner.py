@@ -1,9 +1,10 @@
 """Grading a whole program (C, Java, JavaScript): compile once, then run it once per test case.
 
 Every step is its own bubblewrap sandbox as the slot's uid, under the same rlimits, wall clock
-and output caps as a Python run (supervisor.py). The compile writes into the run's /tmp/work,
-a host folder kept for the run; each case then gets a fresh sandbox with a private /tmp, and the
-built program bound read-only at /opt/program, so that nothing one case writes reaches the next.
+and output caps as a Python run (supervisor.py). The compile writes into its run's /tmp/work, a
+host folder that is then kept in the build cache (build_cache.py: the same files are compiled
+once for a Run and the Submit after it); each case gets a fresh sandbox with a private /tmp and
+the build bound read-only at /opt/program, so that nothing one case writes reaches the next.
 
 Input/output cases: the host compares, and only a case's stdin and arguments enter the sandbox.
 Native unit tests (Unity for C) are compiled into the student's program, which prints their
@@ -15,6 +16,7 @@ import re
 import time
 from collections.abc import Sequence
 
+from tutor.sandbox.build_cache import build_folder, build_key, cached_build, store_build
 from tutor.sandbox.bwrap import bwrap_features, explain_start_failure
 from tutor.sandbox.config import SandboxConfig
 from tutor.sandbox.errors import SandboxUnavailable
@@ -74,21 +76,21 @@ def run_program_tests(
     in_build = [*student_files] if io_mode else [*student_files, *test_files, *support_files]
     plugin.check_files(student_files, [*in_build[len(student_files) :], *data_files])
     started = time.monotonic()
+    key = build_key(plugin.name, repr(plugin), in_build)
     with acquire_slot(config) as slot:
         try:
-            with shared_tmp(config.shared_dir, max(limits.tmp_size_mb, 64)) as tmp:
-                build = _compile(plugin, in_build, limits, slot, config, tmp)
-                if build.stopped is not None or build.exit_code != 0:
-                    tests = _expected_tests(test_files, cases, io_mode)
-                    return _build_failure(plugin, build, tests, student_files, limits, started)
-                main = student_files[0].name
-                if io_mode:
-                    return _run_cases(
-                        plugin, main, cases, data_files, limits, slot, config, tmp, started
-                    )
-                return _run_native(
-                    plugin, main, test_files, data_files, limits, slot, config, tmp, started
-                )
+            entry = cached_build(config.shared_dir, key)
+            if entry is None:
+                with shared_tmp(config.shared_dir, max(limits.tmp_size_mb, 64)) as tmp:
+                    build = _compile(plugin, in_build, limits, slot, config, tmp)
+                    if build.stopped is not None or build.exit_code != 0:
+                        tests = _expected_tests(test_files, cases, io_mode)
+                        return _build_failure(plugin, build, tests, student_files, limits, started)
+                    entry = store_build(config.shared_dir, key, f"{tmp}/work")
+            run = _Runner(plugin, student_files[0].name, build_folder(entry), data_files, limits)
+            if io_mode:
+                return _run_cases(run, cases, slot, config, started)
+            return _run_native(run, test_files, slot, config, started)
         finally:
             _empty_slot(slot)
 
@@ -134,44 +136,41 @@ def _execute(
     return execution
 
 
-def _run_one(
-    plugin: ProgramLanguage,
-    main: str,
-    args: Sequence[str],
-    stdin: str,
-    data_files: Sequence[SourceFile],
-    limits: Limits,
-    slot: Slot,
-    config: SandboxConfig,
-    tmp: str,
-) -> Execution:
-    run_limits = plugin.run_limits(limits)
-    command = SandboxCommand(
-        argv=plugin.run_argv(main, args, run_limits),
-        files=[
-            PlacedFile(f"{BUILD_WORK_DIR}/{file.name}", file.content.encode())
-            for file in data_files
-        ],
-        env={"TMPDIR": "/tmp"},  # noqa: S108
-        stdin=stdin.encode(),
-        host_paths=plugin.toolchain_paths(),
-        read_only_binds=[(f"{tmp}/work", PROGRAM_DIR)],
-    )
-    # tmp=None: a private /tmp for this case; the build is only reachable read-only.
-    return _execute(plugin, command, run_limits, slot, config, None)
+@dataclasses.dataclass(frozen=True)
+class _Runner:
+    """How to run the built program: each run a fresh sandbox over the build, read-only."""
+
+    plugin: ProgramLanguage
+    main: str
+    build: str  # the host folder holding the build
+    data_files: Sequence[SourceFile]
+    limits: Limits
+
+    def run(self, args: Sequence[str], stdin: str, slot: Slot, config: SandboxConfig) -> Execution:
+        run_limits = self.plugin.run_limits(self.limits)
+        command = SandboxCommand(
+            argv=self.plugin.run_argv(self.main, args, run_limits),
+            files=[
+                PlacedFile(f"{BUILD_WORK_DIR}/{file.name}", file.content.encode())
+                for file in self.data_files
+            ],
+            env={"TMPDIR": "/tmp"},  # noqa: S108
+            stdin=stdin.encode(),
+            host_paths=self.plugin.toolchain_paths(),
+            read_only_binds=[(self.build, PROGRAM_DIR)],
+        )
+        # tmp=None: a private /tmp for this run; the build is only reachable read-only.
+        return _execute(self.plugin, command, run_limits, slot, config, None)
 
 
 def _run_cases(
-    plugin: ProgramLanguage,
-    main: str,
+    run: _Runner,
     cases: Sequence[tuple[str, IoCase]],
-    data_files: Sequence[SourceFile],
-    limits: Limits,
     slot: Slot,
     config: SandboxConfig,
-    tmp: str,
     started: float,
 ) -> RunResult:
+    limits = run.limits
     results: list[TestResult] = []
     status: RunStatus = "completed"
     why = ""
@@ -179,9 +178,7 @@ def _run_cases(
         if status != "completed":
             results.append(_error(file, case.name, f"not run: {why} in an earlier case"))
             continue
-        execution = _run_one(
-            plugin, main, case.args, case.stdin, data_files, limits, slot, config, tmp
-        )
+        execution = run.run(case.args, case.stdin, slot, config)
         stdout = _text(execution.stdout, limits.test_output_kb)
         stderr = _text(execution.stderr, limits.test_output_kb)
         stopped = _limit_hit(execution)
@@ -210,19 +207,16 @@ def _run_cases(
 
 
 def _run_native(
-    plugin: ProgramLanguage,
-    main: str,
+    run: _Runner,
     test_files: Sequence[SourceFile],
-    data_files: Sequence[SourceFile],
-    limits: Limits,
     slot: Slot,
     config: SandboxConfig,
-    tmp: str,
     started: float,
 ) -> RunResult:
     """Unity: one program holds the tests and the student's code, and prints one line a test.
     Only tests the host found in the test files (RUN_TEST lines) count."""
-    execution = _run_one(plugin, main, (), "", data_files, limits, slot, config, tmp)
+    limits = run.limits
+    execution = run.run((), "", slot, config)
     stopped = _limit_hit(execution)
     output = execution.stdout.decode(errors="replace")
     verdicts: dict[tuple[str, str], re.Match[str]] = {}
