@@ -259,6 +259,16 @@ def load_native_exercise(folder: Path) -> ExerciseSpec:
     if language != "python" or (folder / NATIVE_VISIBLE_CASES).exists():
         suffix = LANGUAGE_SUFFIXES[language]
         read_code = read_python if language == "python" else read_required_text
+        # JavaScript may have node:test tests as its visible ones (<module>.test.js). They run in
+        # the student's process, so they can be forged (in_process), and never hold the hidden
+        # tests, which stay input/output cases compared on the host.
+        node_tests = f"{module}.test.js"
+        native_visible = language == "javascript" and (folder / node_tests).is_file()
+        visible = (
+            (TestFileSpec(node_tests, read_required_text(folder, node_tests)),)
+            if native_visible
+            else (read_io_cases(folder, NATIVE_VISIBLE_CASES),)
+        )
         return ExerciseSpec(
             slug=slug,
             title=title,
@@ -269,7 +279,7 @@ def load_native_exercise(folder: Path) -> ExerciseSpec:
             statement_md=read_statement(folder, "statement.md"),
             starter_code=read_code(folder, f"starter{suffix}"),
             solution_code=read_code(folder, f"solution{suffix}"),
-            visible_tests=(read_io_cases(folder, NATIVE_VISIBLE_CASES),),
+            visible_tests=visible,
             hidden_tests=(read_io_cases(folder, NATIVE_HIDDEN_CASES),),
             hints=hints,
             time_limit_seconds=time_limit,
@@ -278,6 +288,7 @@ def load_native_exercise(folder: Path) -> ExerciseSpec:
             source_path=str(folder.resolve()),
             data_files=tuple(read_data_file(folder, name) for name in data_names),
             language=language,
+            in_process=in_process or native_visible,
         )
 
     return ExerciseSpec(

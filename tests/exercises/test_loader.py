@@ -862,3 +862,26 @@ def test_broken_cases_name_the_case(tmp_path: Path) -> None:
     with pytest.raises(ExerciseFormatError, match="case 1: 'stdout'") as raised:
         load_exercise(folder)
     assert raised.value.path.name == "test_hidden.toml"
+
+
+def test_node_test_files_are_visible_tests_marked_forgeable(tmp_path: Path) -> None:
+    folder = tmp_path / "adder"
+    folder.mkdir()
+    (folder / "exercise.toml").write_text(
+        'title = "Add"\ntopic = "JavaScript"\ndifficulty = "easy"\norder = 1\n'
+        'language = "javascript"\nmodule = "adder"\nhints = ["one", "two"]\n'
+    )
+    for name, text in {
+        "statement.md": "Add.\n",
+        "starter.js": "module.exports = {};\n",
+        "solution.js": "module.exports = { add: (a, b) => a + b };\n",
+        "adder.test.js": 'const test = require("node:test");\ntest("adds", () => {});\n',
+        "test_hidden.toml": IO_CASES,
+    }.items():
+        (folder / name).write_text(text)
+
+    spec = load_exercise(folder)
+
+    assert [test.filename for test in spec.visible_tests] == ["adder.test.js"]
+    assert [test.filename for test in spec.hidden_tests] == ["test_hidden.toml"]
+    assert spec.in_process  # the student's process prints the verdicts: forgeable

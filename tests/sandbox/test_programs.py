@@ -285,3 +285,54 @@ def test_the_same_code_is_compiled_once_for_run_and_submit(
     assert len(compiles) == 1
     assert grade_program(sandbox_config, "c99", unique).passed  # another standard: compiled
     assert len(compiles) == 2
+
+
+NODE_TESTS = """\
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const { add } = require("./solution.js");
+
+test("adds small numbers", () => {
+  assert.equal(add(1, 2), 3);
+});
+
+test("adds negative numbers", () => {
+  assert.equal(add(-1, -2), -3);
+});
+
+test.skip("not yet", () => {});
+"""
+
+
+def grade_node(config: SandboxConfig, code: str) -> RunResult:
+    return run_tests(
+        "javascript",
+        [SourceFile("solution.js", code)],
+        [SourceFile("solution.test.js", NODE_TESTS)],
+        LIMITS,
+        unsafe=False,
+        config=config,
+    )
+
+
+def test_node_test_files_report_each_test(sandbox_config: SandboxConfig) -> None:
+    """node:test runs in the student's process (forgeable: such exercises are in_process)."""
+    right = grade_node(sandbox_config, "module.exports = { add: (a, b) => a + b };\n")
+    assert [(test.name, test.outcome) for test in right.tests] == [
+        ("adds small numbers", "passed"),
+        ("adds negative numbers", "passed"),
+        ("not yet", "skipped"),
+    ]
+    assert not right.passed  # skipped is not passed
+
+    wrong = grade_node(sandbox_config, "module.exports = { add: (a, b) => a - b };\n")
+    failed = wrong.tests[0]
+    assert failed.outcome == "failed"
+    assert "-1 !== 3" in failed.message
+    assert failed.line == 5
+
+
+def test_node_tests_that_never_report_are_errors(sandbox_config: SandboxConfig) -> None:
+    result = grade_node(sandbox_config, "process.exit(0);\nmodule.exports = {};\n")
+    assert [test.outcome for test in result.tests] == ["error", "error", "error"]
+    assert result.tests[0].message.startswith("stopped: exit code 0 before this test reported")

@@ -12,7 +12,6 @@ verdicts: a student can forge those, and exercises using them are marked in_proc
 """
 
 import dataclasses
-import re
 import time
 from collections.abc import Sequence
 
@@ -30,6 +29,7 @@ from tutor.sandbox.languages.programs import (
     ProgramLanguage,
 )
 from tutor.sandbox.models import Limits, RunResult, RunStatus, SourceFile, TestResult
+from tutor.sandbox.native_tests import NativeFormat, native_tests, native_verdicts
 from tutor.sandbox.runner import _bwrap_spawn, _empty_slot
 from tutor.sandbox.shared_tmp import shared_tmp
 from tutor.sandbox.slots import Slot, acquire_slot
@@ -43,12 +43,6 @@ OUT_OF_MEMORY_MARKERS = (
     b"Reached heap limit",
 )
 MAX_DIAGNOSTICS = 20
-# Unity's per-test lines: "file.c:12:test_name:PASS", ":FAIL: message", ":IGNORE".
-UNITY_LINE = re.compile(
-    r"^(?:.*/)?(?P<file>[\w.+-]+):(?P<line>\d+):(?P<name>\w+):(?P<verdict>PASS|FAIL|IGNORE)"
-    r"(?::\s?(?P<message>.*))?$"
-)
-UNITY_RUN_TEST = re.compile(r"^\s*RUN_TEST\(\s*(\w+)\s*\)", re.MULTILINE)
 
 
 def run_program_tests(
@@ -84,7 +78,7 @@ def run_program_tests(
                 with shared_tmp(config.shared_dir, max(limits.tmp_size_mb, 64)) as tmp:
                     build = _compile(plugin, in_build, limits, slot, config, tmp)
                     if build.stopped is not None or build.exit_code != 0:
-                        tests = _expected_tests(test_files, cases, io_mode)
+                        tests = _expected_tests(test_files, cases, io_mode, plugin.native_format)
                         return _build_failure(plugin, build, tests, student_files, limits, started)
                     entry = store_build(config.shared_dir, key, f"{tmp}/work")
             run = _Runner(plugin, student_files[0].name, build_folder(entry), data_files, limits)
@@ -146,10 +140,17 @@ class _Runner:
     data_files: Sequence[SourceFile]
     limits: Limits
 
-    def run(self, args: Sequence[str], stdin: str, slot: Slot, config: SandboxConfig) -> Execution:
+    def run(
+        self,
+        args: Sequence[str],
+        stdin: str,
+        slot: Slot,
+        config: SandboxConfig,
+        argv: list[str] | None = None,
+    ) -> Execution:
         run_limits = self.plugin.run_limits(self.limits)
         command = SandboxCommand(
-            argv=self.plugin.run_argv(self.main, args, run_limits),
+            argv=argv or self.plugin.run_argv(self.main, args, run_limits),
             files=[
                 PlacedFile(f"{BUILD_WORK_DIR}/{file.name}", file.content.encode())
                 for file in self.data_files
@@ -213,32 +214,30 @@ def _run_native(
     config: SandboxConfig,
     started: float,
 ) -> RunResult:
-    """Unity: one program holds the tests and the student's code, and prints one line a test.
-    Only tests the host found in the test files (RUN_TEST lines) count."""
+    """The tests and the student's code in one program, which prints a verdict per test (Unity
+    lines, TAP). Only tests the host found in the test files count."""
     limits = run.limits
-    execution = run.run((), "", slot, config)
+    native_format = run.plugin.native_format
+    if native_format is None:
+        raise ValueError(f"{run.plugin.name} has no native unit tests: use input/output cases")
+    argv = run.plugin.native_argv(run.main, [file.name for file in test_files], limits)
+    execution = run.run((), "", slot, config, argv=argv)
     stopped = _limit_hit(execution)
-    output = execution.stdout.decode(errors="replace")
-    verdicts: dict[tuple[str, str], re.Match[str]] = {}
-    for line in output.splitlines():
-        found = UNITY_LINE.match(line.strip())
-        if found is not None:
-            verdicts.setdefault((found["file"], found["name"]), found)
+    verdicts = native_verdicts(native_format, execution.stdout.decode(errors="replace"))
     results = []
     why = _why(stopped, limits) if stopped else _exit_description(execution.exit_code)
-    for file, name in _native_tests(test_files):
-        found = verdicts.get((file, name))
-        if found is None:
+    for file, name in native_tests(native_format, test_files):
+        verdict = verdicts.get(name)
+        if verdict is None:
             results.append(_error(file, name, f"stopped: {why} before this test reported"))
             continue
-        verdict = {"PASS": "passed", "FAIL": "failed", "IGNORE": "skipped"}[found["verdict"]]
         results.append(
             TestResult(
                 file=file,
                 name=name,
-                outcome=verdict,  # type: ignore[arg-type]
-                message=(found["message"] or "").strip(),
-                line=int(found["line"]),
+                outcome=verdict.outcome,
+                message=verdict.message,
+                line=verdict.line,
             )
         )
     status: RunStatus = stopped or "completed"
@@ -251,20 +250,15 @@ def _run_native(
     )
 
 
-def _native_tests(test_files: Sequence[SourceFile]) -> list[tuple[str, str]]:
-    return [
-        (file.name, name)
-        for file in test_files
-        for name in dict.fromkeys(UNITY_RUN_TEST.findall(file.content))
-    ]
-
-
 def _expected_tests(
-    test_files: Sequence[SourceFile], cases: Sequence[tuple[str, IoCase]], io_mode: bool
+    test_files: Sequence[SourceFile],
+    cases: Sequence[tuple[str, IoCase]],
+    io_mode: bool,
+    plugin_format: NativeFormat | None,
 ) -> list[tuple[str, str]]:
-    if io_mode:
+    if io_mode or plugin_format is None:
         return [(file, case.name) for file, case in cases]
-    return _native_tests(test_files)
+    return native_tests(plugin_format, test_files)
 
 
 def _build_failure(

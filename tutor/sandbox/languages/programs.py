@@ -14,6 +14,7 @@ from typing import Literal
 
 from tutor.sandbox.languages.python import _install_dirs_outside_usr, find_interpreter
 from tutor.sandbox.models import Limits, SourceFile
+from tutor.sandbox.native_tests import NativeFormat
 
 MemoryRlimit = Literal["address_space", "data"]
 
@@ -55,6 +56,8 @@ class ProgramLanguage:
     host_paths: tuple[str, ...] = ()
     # "Compile" is a syntax check only: the run uses the sources themselves.
     interpreted: bool = False
+    # How native unit tests report (tutor/sandbox/native_tests.py); None: cases only.
+    native_format: NativeFormat | None = None
 
     def toolchain_paths(self) -> list[str]:
         return list(self.host_paths)
@@ -94,6 +97,10 @@ class ProgramLanguage:
 
     def run_argv(self, main_file: str, args: Sequence[str], limits: Limits) -> list[str]:
         raise NotImplementedError
+
+    def native_argv(self, main_file: str, test_files: Sequence[str], limits: Limits) -> list[str]:
+        """The program that runs the native unit tests (built with them, for C)."""
+        return self.run_argv(main_file, (), limits)
 
     def diagnostics(self, output: str) -> list[Diagnostic]:
         return _matching_lines(output, GCC_ERROR)
@@ -181,6 +188,12 @@ class JavaScriptLanguage(ProgramLanguage):
             *args,
         ]
 
+    def native_argv(self, main_file: str, test_files: Sequence[str], limits: Limits) -> list[str]:
+        if len(test_files) != 1:
+            raise ValueError("a JavaScript exercise has one node:test file")
+        argv = self.run_argv(test_files[0], (), limits)
+        return [argv[0], "--test-reporter=tap", *argv[1:]]
+
     def diagnostics(self, output: str) -> list[Diagnostic]:
         """node --check prints the place ("file.js:3"), the line, a caret, then the error."""
         lines = output.splitlines()
@@ -242,8 +255,8 @@ def _matching_lines(output: str, pattern: re.Pattern[str]) -> list[Diagnostic]:
     return found
 
 
-C11 = CLanguage(name="c", suffix=".c", std="c11")
-C99 = CLanguage(name="c99", suffix=".c", std="c99")
+C11 = CLanguage(name="c", suffix=".c", std="c11", native_format="unity")
+C99 = CLanguage(name="c99", suffix=".c", std="c99", native_format="unity")
 JAVA = JavaLanguage(
     name="java",
     suffix=".java",
@@ -252,7 +265,12 @@ JAVA = JavaLanguage(
     host_paths=("/etc/java-17-openjdk",),
 )
 JAVASCRIPT = JavaScriptLanguage(
-    name="javascript", suffix=".js", memory_rlimit="data", min_processes=32, interpreted=True
+    name="javascript",
+    suffix=".js",
+    memory_rlimit="data",
+    min_processes=32,
+    interpreted=True,
+    native_format="tap",
 )
 PYTHON_PROGRAM = PythonProgram(name="python", suffix=".py", interpreted=True)
 PROGRAM_LANGUAGES: dict[str, ProgramLanguage] = {
