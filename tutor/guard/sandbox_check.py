@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from tutor.guard.models import GuardContext, RunCode
 from tutor.guard.normalise import strip_prompts
 from tutor.sandbox import Limits, SandboxConfig, SandboxError, SourceFile, run_tests
+from tutor.sandbox.languages.programs import looks_like_a_whole_program, source_suffix
 
 logger = logging.getLogger(__name__)
 
@@ -69,15 +70,24 @@ class SolutionCheck:
     written for them). A pass is no leak when the student's own code passes already.
     """
 
-    def __init__(self, run_code: RunCode, names: frozenset[str], student_code: str) -> None:
+    def __init__(
+        self,
+        run_code: RunCode,
+        names: frozenset[str],
+        student_code: str,
+        language: str = "python",
+    ) -> None:
         self._run_code = run_code
         self._names = names
         self._student_code = student_code
+        self._language = language
         self._segments: list[str] = []
         self._answers: dict[str, bool] = {}
 
     def passing_file(self, segment: str, only_public: bool) -> str | None:
         """How a file made with `segment` passes the tests ("by itself", ...), or None."""
+        if self._language != "python":
+            return self._passing_program(segment, only_public)
         defined = defined_names(segment)
         earlier = list(self._segments)
         if defined:  # examples that only call things would fail the combined file
@@ -97,6 +107,16 @@ class SolutionCheck:
         for description, code in candidates:
             if self._passes(code):
                 return None if self._passes(self._student_code) else description
+        return None
+
+    def _passing_program(self, segment: str, only_public: bool) -> str | None:
+        """C, Java, JavaScript: the tests are a whole program's input and output, so a segment
+        that is a whole program is run as the student's file."""
+        code = textwrap.dedent(segment)
+        if only_public or not looks_like_a_whole_program(self._language, code):
+            return None
+        if self._passes(code):
+            return None if self._passes(self._student_code) else "by itself"
         return None
 
     def _passes(self, code: str) -> bool:
@@ -121,7 +141,7 @@ def sandbox_runner(
         try:
             result = run_tests(
                 context.language,
-                [SourceFile(f"{context.module_name}.py", code)],
+                [SourceFile(context.module_name + source_suffix(context.language), code)],
                 tests,
                 limits,
                 config=config,

@@ -78,7 +78,12 @@ class StreamGuard:
         self._settings = settings or GuardSettings()
         self._exercise = prepare(context, self._settings)
         self._solution_check = (
-            SolutionCheck(run_code, self._exercise.required_names, context.student_code)
+            SolutionCheck(
+                run_code,
+                self._exercise.required_names,
+                context.student_code,
+                context.language,
+            )
             if run_code is not None and self._settings.run_code_blocks
             else None
         )

@@ -280,3 +280,24 @@ PROGRAM_LANGUAGES: dict[str, ProgramLanguage] = {
 
 def get_program_language(name: str) -> ProgramLanguage | None:
     return PROGRAM_LANGUAGES.get(name)
+
+
+def source_suffix(language: str) -> str:
+    """The student's file suffix for an exercise language ("python" and unknown ones: .py)."""
+    plugin = PROGRAM_LANGUAGES.get(language)
+    return plugin.suffix if plugin is not None else ".py"
+
+
+# What a whole program has, per language: only such code is worth running as the student's file.
+WHOLE_PROGRAM = {
+    "c": re.compile(r"\bmain\s*\("),
+    "c99": re.compile(r"\bmain\s*\("),
+    "java": re.compile(r"\bstatic\s+void\s+main\s*\("),
+    # A script has no entry point: any code that reads its input or prints may be one.
+    "javascript": re.compile(r"console\.log|process\.stdout|readFileSync|module\.exports"),
+}
+
+
+def looks_like_a_whole_program(language: str, code: str) -> bool:
+    pattern = WHOLE_PROGRAM.get(language)
+    return pattern is not None and pattern.search(code) is not None
