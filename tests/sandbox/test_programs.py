@@ -122,6 +122,9 @@ def test_a_compile_error_names_file_and_line(sandbox_config: SandboxConfig, lang
     assert result.message.startswith(f"{name} "), result.message
     assert "line 3" in result.message
     assert all(test.outcome == "error" and test.line == 3 for test in result.tests)
+    # The compiler's own output, once: for the student and for "Explain this error".
+    assert name in result.tests[0].traceback
+    assert result.tests[1].traceback == ""
 
 
 def test_a_wrong_answer_fails_with_the_first_difference(sandbox_config: SandboxConfig) -> None:

@@ -288,9 +288,10 @@ def _build_failure(
             outcome="error",
             message=message,
             line=first.line if first is not None else None,
-            traceback=output[: limits.test_output_kb * 1024],
+            # The compiler's whole output once, on the first test ("Explain this error").
+            traceback=output[: limits.test_output_kb * 1024] if index == 0 else "",
         )
-        for file, name in tests
+        for index, (file, name) in enumerate(tests)
     ]
     return RunResult(
         status="compile_error",
