@@ -60,6 +60,8 @@ LANGUAGE_SUFFIXES = {
 # of a Python one that has them instead of test_visible.py.
 NATIVE_VISIBLE_CASES = "test_visible.toml"
 NATIVE_HIDDEN_CASES = "test_hidden.toml"
+# Native unit tests a LabTutor exercise may use as its visible tests (forgeable: in_process).
+NATIVE_TEST_FILES = {"javascript": "{module}.test.js", "java": "{module}Test.java"}
 # A C, Java or JavaScript file stem (and Java class name): letters, digits and underscores.
 PROGRAM_MODULE_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 # Exercism C: the tests include the vendored Unity by its folder; the sandbox holds one folder.
@@ -259,13 +261,14 @@ def load_native_exercise(folder: Path) -> ExerciseSpec:
     if language != "python" or (folder / NATIVE_VISIBLE_CASES).exists():
         suffix = LANGUAGE_SUFFIXES[language]
         read_code = read_python if language == "python" else read_required_text
-        # JavaScript may have node:test tests as its visible ones (<module>.test.js). They run in
-        # the student's process, so they can be forged (in_process), and never hold the hidden
-        # tests, which stay input/output cases compared on the host.
-        node_tests = f"{module}.test.js"
-        native_visible = language == "javascript" and (folder / node_tests).is_file()
+        # JavaScript and Java may have native unit tests as their visible ones (node:test in
+        # <module>.test.js, JUnit 5 in <module>Test.java). They run in the student's process,
+        # so they can be forged (in_process), and never hold the hidden tests, which stay
+        # input/output cases compared on the host.
+        native_tests = NATIVE_TEST_FILES.get(language, "").format(module=module)
+        native_visible = bool(native_tests) and (folder / native_tests).is_file()
         visible = (
-            (TestFileSpec(node_tests, read_required_text(folder, node_tests)),)
+            (TestFileSpec(native_tests, read_required_text(folder, native_tests)),)
             if native_visible
             else (read_io_cases(folder, NATIVE_VISIBLE_CASES),)
         )

@@ -885,3 +885,16 @@ def test_node_test_files_are_visible_tests_marked_forgeable(tmp_path: Path) -> N
     assert [test.filename for test in spec.visible_tests] == ["adder.test.js"]
     assert [test.filename for test in spec.hidden_tests] == ["test_hidden.toml"]
     assert spec.in_process  # the student's process prints the verdicts: forgeable
+
+
+def test_junit_files_are_visible_tests_marked_forgeable(tmp_path: Path) -> None:
+    folder = write_program_exercise(
+        tmp_path,
+        **{"MainTest.java": "class MainTest { @org.junit.jupiter.api.Test void t() {} }\n"},
+    )
+
+    spec = load_exercise(folder)
+
+    assert [test.filename for test in spec.visible_tests] == ["MainTest.java"]
+    assert [test.filename for test in spec.hidden_tests] == ["test_hidden.toml"]
+    assert spec.in_process

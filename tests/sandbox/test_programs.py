@@ -339,3 +339,53 @@ def test_node_tests_that_never_report_are_errors(sandbox_config: SandboxConfig) 
     result = grade_node(sandbox_config, "process.exit(0);\nmodule.exports = {};\n")
     assert [test.outcome for test in result.tests] == ["error", "error", "error"]
     assert result.tests[0].message.startswith("stopped: exit code 0 before this test reported")
+
+
+JUNIT_TESTS = """\
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+class AdderTest {
+    @Test
+    void addsSmallNumbers() {
+        assertEquals(3, Adder.add(1, 2));
+    }
+
+    @Test
+    public void addsZero() {
+        assertEquals(5, Adder.add(5, 0));
+    }
+
+    @Test
+    @Disabled("later")
+    void notYet() {
+    }
+}
+"""
+
+
+@pytest.mark.slow
+def test_junit_tests_report_each_test(sandbox_config: SandboxConfig) -> None:
+    """JUnit 5 (Debian's console launcher) runs in the student's JVM: forgeable, in_process."""
+
+    def grade_junit(body: str) -> RunResult:
+        return run_tests(
+            "java",
+            [SourceFile("Adder.java", f"public class Adder {{ {body} }}\n")],
+            [SourceFile("AdderTest.java", JUNIT_TESTS)],
+            LIMITS,
+            unsafe=False,
+            config=sandbox_config,
+        )
+
+    wrong = grade_junit("public static int add(int a, int b) { return a - b; }")
+    assert [(test.name, test.outcome) for test in wrong.tests] == [
+        ("addsSmallNumbers", "failed"),
+        ("addsZero", "passed"),
+        ("notYet", "skipped"),
+    ], wrong
+    assert wrong.tests[0].message == "expected: <3> but was: <-1>"
+    right = grade_junit("public static int add(int a, int b) { return a + b; }")
+    assert [test.outcome for test in right.tests] == ["passed", "passed", "skipped"]

@@ -1,6 +1,7 @@
-"""Native unit tests' own output, read on the host: Unity's lines (C) and node:test's TAP
-(JavaScript). The tests run inside the student's process, which can print any of this: a verdict
-read from here can be forged, so exercises graded this way are marked in_process.
+"""Native unit tests' own output, read on the host: Unity's lines (C), node:test's TAP
+(JavaScript) and the JUnit 5 console launcher's tree (Java). The tests run inside the student's
+process, which can print any of this: a verdict read from here can be forged, so exercises
+graded this way are marked in_process.
 
 Test names come from the host's reading of the test files, never from the output.
 """
@@ -12,7 +13,7 @@ from typing import Literal
 
 from tutor.sandbox.models import Outcome, SourceFile
 
-NativeFormat = Literal["unity", "tap"]
+NativeFormat = Literal["unity", "tap", "junit"]
 # Unity's per-test lines: "file.c:12:test_name:PASS", ":FAIL: message", ":IGNORE".
 UNITY_LINE = re.compile(
     r"^(?:.*/)?(?P<file>[\w.+-]+):(?P<line>\d+):(?P<name>\w+):(?P<verdict>PASS|FAIL|IGNORE)"
@@ -25,6 +26,14 @@ NODE_TEST_CALL = re.compile(
     r"""^(?:test|it)(?:\.(?P<modifier>skip|todo|only))?\(\s*(?P<quote>["'`])(?P<name>.+?)(?P=quote)""",
     re.MULTILINE,
 )
+# JUnit 5: methods annotated @Test (other annotations may sit between), and the console
+# launcher's tree lines "├─ addsSmallNumbers() ✘ expected: <3> but was: <-1>".
+JUNIT_TEST_METHOD = re.compile(
+    r"@Test\b\s*(?:@\w+(?:\([^)]*\))?\s*)*(?:(?:public|protected|private|static|final)\s+)*"
+    r"void\s+(\w+)\s*\("
+)
+JUNIT_TREE_LINE = re.compile(r"[─\s](?P<name>\w+)\(\) (?P<mark>[✔✘↷■])(?: (?P<message>.*))?$")
+JUNIT_OUTCOMES: dict[str, Outcome] = {"✔": "passed", "✘": "failed", "↷": "skipped", "■": "error"}
 TAP_RESULT = re.compile(r"^(?P<not>not )?ok \d+ - (?P<name>.*?)(?: # (?P<directive>SKIP|TODO).*)?$")
 TAP_LOCATION = re.compile(r"location: '.*?:(?P<line>\d+):\d+'")
 MAX_MESSAGE_CHARS = 2000
@@ -40,20 +49,34 @@ class NativeVerdict:
 def native_tests(
     native_format: NativeFormat, test_files: Sequence[SourceFile]
 ) -> list[tuple[str, str]]:
-    pattern = UNITY_RUN_TEST if native_format == "unity" else NODE_TEST_CALL
     tests = []
     for file in test_files:
         if native_format == "unity":
             names = UNITY_RUN_TEST.findall(file.content)
+        elif native_format == "junit":
+            names = JUNIT_TEST_METHOD.findall(file.content)
         else:
-            names = [match["name"] for match in pattern.finditer(file.content)]
+            names = [match["name"] for match in NODE_TEST_CALL.finditer(file.content)]
         tests += [(file.name, name) for name in dict.fromkeys(names)]
     return tests
 
 
 def native_verdicts(native_format: NativeFormat, output: str) -> dict[str, NativeVerdict]:
     """Test name -> the first verdict printed for it."""
-    return _unity(output) if native_format == "unity" else _tap(output)
+    if native_format == "unity":
+        return _unity(output)
+    return _junit(output) if native_format == "junit" else _tap(output)
+
+
+def _junit(output: str) -> dict[str, NativeVerdict]:
+    verdicts: dict[str, NativeVerdict] = {}
+    for line in output.splitlines():
+        found = JUNIT_TREE_LINE.search(line)
+        if found is not None and found["name"] not in verdicts:
+            outcome = JUNIT_OUTCOMES[found["mark"]]
+            message = (found["message"] or "").strip() if outcome != "passed" else ""
+            verdicts[found["name"]] = NativeVerdict(outcome, message[:MAX_MESSAGE_CHARS], None)
+    return verdicts
 
 
 def _unity(output: str) -> dict[str, NativeVerdict]:

@@ -130,6 +130,10 @@ class CLanguage(ProgramLanguage):
         return [f"{PROGRAM_DIR}/{BUILD_SUBDIR}/program", *args]
 
 
+# Debian's junit5 package: the JUnit 5 console launcher with Jupiter, in one jar.
+JUNIT_JAR = "/usr/share/java/junit-platform-console-standalone.jar"
+
+
 @dataclass(frozen=True)
 class JavaLanguage(ProgramLanguage):
     # The JVM's code, metaspace and threads live beside its heap, inside the same RLIMIT_DATA.
@@ -150,6 +154,9 @@ class JavaLanguage(ProgramLanguage):
             "-encoding",
             "UTF-8",
             "-Xlint:none",
+            # JUnit 5 for the native tests; harmless (and absent without junit5) otherwise.
+            "-cp",
+            _tool(JUNIT_JAR),
             "-d",
             f"{BUILD_WORK_DIR}/{BUILD_SUBDIR}",
             *sources,
@@ -167,6 +174,23 @@ class JavaLanguage(ProgramLanguage):
             f"{PROGRAM_DIR}/{BUILD_SUBDIR}",
             main_class,
             *args,
+        ]
+
+    def native_argv(self, main_file: str, test_files: Sequence[str], limits: Limits) -> list[str]:
+        heap = max(16, limits.memory_mb // 2)
+        classes = [name.removesuffix(self.suffix) for name in test_files]
+        return [
+            _tool("/usr/bin/java"),
+            f"-Xmx{heap}m",
+            *self.jvm_flags,
+            "-jar",
+            _tool(JUNIT_JAR),
+            "--class-path",
+            f"{PROGRAM_DIR}/{BUILD_SUBDIR}",
+            *[argument for name in classes for argument in ("--select-class", name)],
+            "--details=tree",
+            "--disable-banner",
+            "--disable-ansi-colors",
         ]
 
     def diagnostics(self, output: str) -> list[Diagnostic]:
@@ -263,6 +287,7 @@ JAVA = JavaLanguage(
     memory_rlimit="data",
     min_processes=64,
     host_paths=("/etc/java-17-openjdk",),
+    native_format="junit",
 )
 JAVASCRIPT = JavaScriptLanguage(
     name="javascript",
