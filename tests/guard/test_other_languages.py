@@ -68,3 +68,31 @@ def test_a_javascript_example_on_other_data_is_allowed(
     result = check_reply(f"```js\n{JS_EXAMPLE}```\n", context, run_code=runner)
     assert result.verdict == "allow", result.reason
     assert runner.runs == 1  # it ran, and failed the cases
+
+
+def test_a_renamed_copy_of_a_java_solution_is_caught_by_similarity_alone() -> None:
+    """Pygments' Java lexer: renamed variables and a changed message still match."""
+    context = context_of("30-java", "java-prime-check")
+    renamed = (
+        context.solution_code.replace("isPrime", "check")
+        .replace("in.", "scanner.")
+        .replace("Scanner in", "Scanner scanner")
+        .replace("long d", "long k")
+        .replace("d * d", "k * k")
+        .replace("n % d", "n % k")
+        .replace("d++", "k++")
+    )
+    assert renamed != context.solution_code
+
+    result = check_reply(f"Here you go:\n\n```java\n{renamed}```\n", context)
+
+    assert result.verdict == "block", result.reason
+    assert [finding.kind for finding in result.findings] == ["similar_code"]
+
+
+def test_a_c_snippet_on_other_data_is_allowed_by_similarity() -> None:
+    context = context_of("20-c", "c-prime-check")
+    snippet = 'for (int i = 0; i < 3; i++) {\n    printf("%d\\n", i);\n}\n'
+    assert check_reply(f"A loop looks like this:\n\n```c\n{snippet}```\n", context).verdict == (
+        "allow"
+    )
