@@ -1,6 +1,7 @@
 """Sandbox throughput: grade N submissions through real bubblewrap with S runs at once.
 
-    python bench/sandbox_throughput.py --runs 60 --slots 2 [--evidence]
+    python bench/sandbox_throughput.py --runs 60 --slots 2 [--evidence] [--buggy]
+    python bench/sandbox_throughput.py --language c|java|javascript --runs 30
 
 Each of S worker processes (like Celery prefork children) calls run_tests in a loop. Prints
 runs/s, per-run latency, and the overhead against a bare `python -c pass` subprocess and a bare
@@ -10,6 +11,10 @@ mode's one) and per call (a test that calls the student's function 10,000 times)
 --evidence grades with evidence on (what Run does for the visible tests: calls, lines run, a
 traces of the first failing tests); --buggy grades a wrong two_fer, so that tests fail and a trace
 is recorded (evidence's dearest case).
+
+With --language c, java or javascript: the curriculum's "sum of numbers" exercise in that
+language (its reference solution, compiled, then run on its two visible input/output cases),
+graded the same way; prints runs/s, latency, and the share of each run spent compiling.
 """
 
 import argparse
@@ -157,6 +162,88 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
+PROGRAM_PREFIXES = {"c": "c", "java": "java", "javascript": "js"}
+CURRICULUM = Path(__file__).resolve().parents[1] / "exercises" / "curriculum"
+# Seconds spent compiling in this process's runs (program_runner._compile, timed below).
+COMPILE_SECONDS: list[float] = []
+
+
+def _time_compiles() -> None:
+    from tutor.sandbox import program_runner
+
+    original = program_runner._compile
+
+    def timed(*args: object, **kwargs: object) -> object:
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            COMPILE_SECONDS.append(time.perf_counter() - started)
+
+    program_runner._compile = timed  # type: ignore[assignment]
+
+
+def grade_program_many(
+    config: SandboxConfig, language: str, count: int, fresh: bool = True
+) -> tuple[list[tuple[float, bool]], list[float]]:
+    """fresh: each run's code differs by a comment, so every run compiles (no build cache)."""
+    from exercises.loader import load_exercise
+
+    spec = load_exercise(next(CURRICULUM.glob(f"*/{PROGRAM_PREFIXES[language]}-sum-of-numbers")))
+    suffix = {"c": ".c", "java": ".java", "javascript": ".js"}[language]
+    student = [SourceFile(spec.module + suffix, spec.solution_code)]
+    tests = [SourceFile(test.filename, test.code) for test in spec.visible_tests]
+    COMPILE_SECONDS.clear()
+    runs = []
+    for number in range(count):
+        if fresh:
+            mark = f"\n// run {os.getpid()} {number} {time.time_ns()}\n"
+            student = [SourceFile(student[0].name, spec.solution_code + mark)]
+        started = time.perf_counter()
+        result = run_tests(language, student, tests, LIMITS, unsafe=False, config=config)
+        runs.append((time.perf_counter() - started, result.passed))
+    return runs, list(COMPILE_SECONDS)
+
+
+def main_program(language: str, runs_wanted: int, slots: int) -> None:
+    _time_compiles()
+    with tempfile.TemporaryDirectory(prefix="labtutor-bench-") as lock_dir:
+        config = SandboxConfig(slots=slots, lock_dir=lock_dir, first_uid=BENCH_FIRST_UID)
+        sequential, _ = grade_program_many(config, language, 4)
+        cached, _ = grade_program_many(config, language, 4, fresh=False)
+        shares = [runs_wanted // slots + (i < runs_wanted % slots) for i in range(slots)]
+        with ProcessPoolExecutor(max_workers=slots) as pool:
+            list(pool.map(grade_program_many, [config] * slots, [language] * slots, [1] * slots))
+            started = time.perf_counter()
+            batches = list(
+                pool.map(grade_program_many, [config] * slots, [language] * slots, shares)
+            )
+            elapsed = time.perf_counter() - started
+    runs = [run for batch, _ in batches for run in batch]
+    compiles = [seconds for _, batch in batches for seconds in batch]
+    latencies = [seconds for seconds, _ in runs]
+    failed = sum(not passed for _, passed in runs)
+    print(f"{language}: {os.cpu_count()} CPUs; load {os.getloadavg()}")
+    print(
+        f"{len(runs)} graded runs (compile + 2 input/output cases), {slots} at once, "
+        f"in {elapsed:.2f} s"
+    )
+    print(f"throughput: {len(runs) / elapsed:.2f} runs/s  (runs not passing: {failed})")
+    print(
+        f"latency at {slots} at once: mean {statistics.mean(latencies) * 1000:.0f} ms, "
+        f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms; one at a time: "
+        f"{statistics.mean(seconds for seconds, _ in sequential[1:]) * 1000:.0f} ms"
+    )
+    print(
+        "the same code again (compiled once, then from the build cache): "
+        f"{statistics.mean(seconds for seconds, _ in cached[1:]) * 1000:.0f} ms"
+    )
+    print(
+        f"compile: mean {statistics.mean(compiles) * 1000:.0f} ms, "
+        f"{sum(compiles) / sum(latencies) * 100:.0f}% of the graded runs' time"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=60)
@@ -166,7 +253,11 @@ def main() -> None:
         "--evidence", action="store_true", help="record evidence, as a Run of visible tests does"
     )
     parser.add_argument("--buggy", action="store_true", help="grade a wrong solution")
+    parser.add_argument("--language", choices=["python", *PROGRAM_PREFIXES], default="python")
     args = parser.parse_args()
+    if args.language != "python":
+        main_program(args.language, args.runs, args.slots)
+        return
     evidence, buggy = args.evidence, args.buggy
 
     with tempfile.TemporaryDirectory(prefix="labtutor-bench-") as lock_dir:

@@ -19,6 +19,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal, TypeGuard, get_args
 
+from tutor.sandbox.io_cases import parse_cases
+from tutor.sandbox.models import SourceFile
+
 Difficulty = Literal["easy", "medium", "hard"]
 SourceFormat = Literal["labtutor", "exercism"]
 
@@ -43,7 +46,27 @@ NATIVE_HIDDEN_TESTS = "test_hidden.py"
 
 SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 REQUIRED_NATIVE_KEYS = ("title", "topic", "difficulty", "order", "module", "hints")
-OPTIONAL_NATIVE_KEYS = ("limits", "support_files", "data_files", "in_process")
+OPTIONAL_NATIVE_KEYS = ("limits", "support_files", "data_files", "in_process", "language")
+# The languages an exercise may be written in, and the suffix of the student's file. "c" is
+# C11 and "c99" C99 (gcc -std=...); Exercism's C track builds with -std=c99.
+LANGUAGE_SUFFIXES = {
+    "python": ".py",
+    "c": ".c",
+    "c99": ".c",
+    "java": ".java",
+    "javascript": ".js",
+}
+# Input/output cases (tutor/sandbox/io_cases.py): the tests of every non-Python exercise, and
+# of a Python one that has them instead of test_visible.py.
+NATIVE_VISIBLE_CASES = "test_visible.toml"
+NATIVE_HIDDEN_CASES = "test_hidden.toml"
+# Native unit tests a LabTutor exercise may use as its visible tests (forgeable: in_process).
+NATIVE_TEST_FILES = {"javascript": "{module}.test.js", "java": "{module}Test.java"}
+# A C, Java or JavaScript file stem (and Java class name): letters, digits and underscores.
+PROGRAM_MODULE_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+# Exercism C: the tests include the vendored Unity by its folder; the sandbox holds one folder.
+UNITY_INCLUDE = re.compile(r'#include\s+"(?:\.\./)?test-framework/(unity[\w]*\.h)"')
+UNITY_IGNORE = re.compile(r"^[ \t]*TEST_IGNORE\(\);[ \t]*(?://.*)?$", re.MULTILINE)
 LIMIT_KEYS = ("time_seconds", "memory_mb")
 
 _DIFFICULTIES: dict[str, Difficulty] = {name: name for name in get_args(Difficulty)}
@@ -82,6 +105,8 @@ class ExerciseSpec:
     data_files: tuple[TestFileSpec, ...] = ()
     # Tests and student code in one interpreter: the verdict can be forged.
     in_process: bool = False
+    # A key of LANGUAGE_SUFFIXES.
+    language: str = "python"
 
 
 class ExerciseFormatError(Exception):
@@ -221,7 +246,11 @@ def load_native_exercise(folder: Path) -> ExerciseSpec:
     difficulty = read_difficulty(toml_path, metadata)
     order = read_curriculum_order(toml_path, metadata)
     module = require_str(toml_path, metadata, "module")
-    check_module_name(toml_path, module, (NATIVE_VISIBLE_TESTS, NATIVE_HIDDEN_TESTS))
+    language = read_language(toml_path, metadata)
+    if language == "python":
+        check_module_name(toml_path, module, (NATIVE_VISIBLE_TESTS, NATIVE_HIDDEN_TESTS))
+    else:
+        check_program_module_name(toml_path, module)
     hints = read_native_hints(toml_path, metadata)
     time_limit, memory_limit = read_limits(toml_path, metadata.get("limits", {}))
     support_names = read_file_list(toml_path, metadata, "support_files")
@@ -229,6 +258,41 @@ def load_native_exercise(folder: Path) -> ExerciseSpec:
     in_process = metadata.get("in_process", False)
     if not isinstance(in_process, bool):
         raise ExerciseFormatError(toml_path, "key 'in_process' must be true or false")
+    if language != "python" or (folder / NATIVE_VISIBLE_CASES).exists():
+        suffix = LANGUAGE_SUFFIXES[language]
+        read_code = read_python if language == "python" else read_required_text
+        # JavaScript and Java may have native unit tests as their visible ones (node:test in
+        # <module>.test.js, JUnit 5 in <module>Test.java). They run in the student's process,
+        # so they can be forged (in_process), and never hold the hidden tests, which stay
+        # input/output cases compared on the host.
+        native_tests = NATIVE_TEST_FILES.get(language, "").format(module=module)
+        native_visible = bool(native_tests) and (folder / native_tests).is_file()
+        visible = (
+            (TestFileSpec(native_tests, read_required_text(folder, native_tests)),)
+            if native_visible
+            else (read_io_cases(folder, NATIVE_VISIBLE_CASES),)
+        )
+        return ExerciseSpec(
+            slug=slug,
+            title=title,
+            topic=topic,
+            difficulty=difficulty,
+            order=order,
+            module=module,
+            statement_md=read_statement(folder, "statement.md"),
+            starter_code=read_code(folder, f"starter{suffix}"),
+            solution_code=read_code(folder, f"solution{suffix}"),
+            visible_tests=visible,
+            hidden_tests=(read_io_cases(folder, NATIVE_HIDDEN_CASES),),
+            hints=hints,
+            time_limit_seconds=time_limit,
+            memory_limit_mb=memory_limit,
+            source_format="labtutor",
+            source_path=str(folder.resolve()),
+            data_files=tuple(read_data_file(folder, name) for name in data_names),
+            language=language,
+            in_process=in_process or native_visible,
+        )
 
     return ExerciseSpec(
         slug=slug,
@@ -251,6 +315,35 @@ def load_native_exercise(folder: Path) -> ExerciseSpec:
         data_files=tuple(read_data_file(folder, name) for name in data_names),
         in_process=in_process,
     )
+
+
+def read_language(toml_path: Path, metadata: dict[str, Any]) -> str:
+    language = metadata.get("language", "python")
+    if language not in LANGUAGE_SUFFIXES:
+        raise ExerciseFormatError(
+            toml_path,
+            f"key 'language' must be one of {', '.join(LANGUAGE_SUFFIXES)}, not {language!r}",
+        )
+    return str(language)
+
+
+def check_program_module_name(path: Path, module: str) -> None:
+    if not PROGRAM_MODULE_PATTERN.fullmatch(module):
+        raise ExerciseFormatError(
+            path,
+            f"module name '{module}' is not a valid file stem (Java: class name): use letters, "
+            "digits and underscores, not starting with a digit",
+        )
+
+
+def read_io_cases(folder: Path, relative: str) -> TestFileSpec:
+    """Input/output cases, checked the way the grader will read them."""
+    text = read_required_text(folder, relative)
+    try:
+        parse_cases(SourceFile(relative, text))
+    except ValueError as error:
+        raise ExerciseFormatError(folder / relative, str(error)) from None
+    return TestFileSpec(filename=Path(relative).name, code=text)
 
 
 def read_file_list(toml_path: Path, metadata: dict[str, Any], key: str) -> list[str]:
@@ -415,9 +508,11 @@ def load_exercism_exercise(folder: Path) -> ExerciseSpec:
     files = read_exercism_files(config_path)
 
     stub = files["solution"][0]
+    if stub.endswith(".c"):
+        return load_exercism_c_exercise(folder, slug, config_path, files)
     if not stub.endswith(".py"):
         raise ExerciseFormatError(
-            config_path, f"'files.solution[0]' must be a Python file, not '{stub}'"
+            config_path, f"'files.solution[0]' must be a Python or C file, not '{stub}'"
         )
     module = Path(stub).stem
     test_paths = files["test"]
@@ -455,6 +550,60 @@ def load_exercism_exercise(folder: Path) -> ExerciseSpec:
         source_path=str(folder.resolve()),
         support_files=editor_modules,
         data_files=editor_modules + editor_data,
+    )
+
+
+def load_exercism_c_exercise(
+    folder: Path, slug: str, config_path: Path, files: dict[str, list[str]]
+) -> ExerciseSpec:
+    """Exercism's C track: Unity tests in test_*.c, all run (their TEST_IGNORE() lines are
+    dropped); the vendored Unity and the exercise's header are compiled in with them. The tests
+    run in the student's process, so the verdict can be forged: such exercises are in_process."""
+    stub = inside_folder(config_path, folder, files["solution"][0])
+    module = Path(stub).stem
+    check_program_module_name(config_path, module)
+    headers = [path for path in files["solution"][1:] if path.endswith(".h")]
+    test_paths = [inside_folder(config_path, folder, path) for path in files["test"]]
+    check_distinct_test_filenames(config_path, tuple(Path(path).name for path in test_paths))
+    unity = sorted((folder / "test-framework").glob("unity*.[ch]"))
+    if not unity:
+        raise ExerciseFormatError(folder, "is missing Unity in test-framework/ (unity.c, unity.h)")
+    support = [TestFileSpec(path.name, read_text(path)) for path in unity] + [
+        TestFileSpec(
+            Path(header).name,
+            read_required_text(folder, inside_folder(config_path, folder, header)),
+        )
+        for header in headers
+    ]
+    tests = []
+    for path in test_paths:
+        code = read_required_text(folder, path)
+        if "RUN_TEST(" not in code:
+            raise ExerciseFormatError(folder / path, "defines no tests: no RUN_TEST(...) line")
+        code = UNITY_IGNORE.sub("", UNITY_INCLUDE.sub(r'#include "\1"', code))
+        tests.append(TestFileSpec(Path(path).name, code))
+    return ExerciseSpec(
+        slug=slug,
+        title=slug.replace("-", " ").title(),
+        topic=EXERCISM_DEFAULT_TOPIC,
+        difficulty=EXERCISM_DEFAULT_DIFFICULTY,
+        order=EXERCISM_ORDER_BASE,
+        module=module,
+        statement_md=read_exercism_statement(folder),
+        starter_code=read_required_text(folder, stub),
+        solution_code=read_required_text(
+            folder, inside_folder(config_path, folder, files["example"][0])
+        ),
+        visible_tests=tuple(tests),
+        hidden_tests=(),
+        hints=read_exercism_hints(folder),
+        time_limit_seconds=DEFAULT_TIME_LIMIT_SECONDS,
+        memory_limit_mb=DEFAULT_MEMORY_LIMIT_MB,
+        source_format="exercism",
+        source_path=str(folder.resolve()),
+        support_files=tuple(support),
+        in_process=True,
+        language="c99",
     )
 
 

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from exercises.loader import LANGUAGE_SUFFIXES
+
 
 class Exercise(models.Model):
     class Difficulty(models.TextChoices):
@@ -14,6 +16,7 @@ class Exercise(models.Model):
     difficulty = models.CharField(max_length=10, choices=Difficulty.choices)
     order = models.IntegerField(db_index=True)
     language = models.CharField(max_length=20, default="python")
+    # The student's file is <module>.py; other languages use their suffix (student_filename).
     module = models.CharField(max_length=100, help_text="The student's file is <module>.py")
     statement_md = models.TextField()
     starter_code = models.TextField()
@@ -46,7 +49,7 @@ class Exercise(models.Model):
 
     @property
     def student_filename(self) -> str:
-        return f"{self.module}.py"
+        return f"{self.module}{LANGUAGE_SUFFIXES.get(self.language, '.py')}"
 
     def authored_hint(self, level: int | None) -> str | None:
         """The instructor's hint for a hint level (the last one past the end), if any."""

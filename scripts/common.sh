@@ -28,6 +28,18 @@ ensure_debian_packages() {
     || { as_root apt-get update -q >/dev/null && as_root apt-get install -y -q "${missing[@]}" >/dev/null; }
 }
 
+# Like ensure_debian_packages, for packages without a command: FILE:PACKAGE ...
+ensure_debian_files() {
+  local pair
+  for pair in "$@"; do
+    [ -e "${pair%%:*}" ] && continue
+    say "Installing Debian package ${pair##*:}"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get install -y -q "${pair##*:}" >/dev/null \
+      || { as_root apt-get update -q >/dev/null && as_root apt-get install -y -q "${pair##*:}" >/dev/null; }
+  done
+}
+
 # Creates .venv and installs the project; skips pip when pyproject.toml has not changed.
 ensure_venv() {
   local extras="$1" stamp="$VENV/.labtutor-installed"

@@ -4,7 +4,9 @@ source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 mkdir -p var
 
-ensure_debian_packages bwrap:bubblewrap
+ensure_debian_packages bwrap:bubblewrap gcc:gcc javac:openjdk-17-jdk-headless node:nodejs
+# JUnit 5 for Java exercises with native unit tests (tutor/sandbox/native_tests.py).
+ensure_debian_files /usr/share/java/junit-platform-console-standalone.jar:junit5
 ensure_venv ""
 ensure_redis
 

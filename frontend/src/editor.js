@@ -1,7 +1,11 @@
-// The code editor: CodeMirror 6 set up for Python the way a lab student needs it, plus the
+// The code editor: CodeMirror 6 set up for the exercise's language (Python, C, Java or
+// JavaScript, from the student's file name) the way a lab student needs it, plus the
 // red line that points at the traceback of a failed test.
 import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
+import { cpp } from "@codemirror/lang-cpp";
+import { java } from "@codemirror/lang-java";
+import { javascript } from "@codemirror/lang-javascript";
 import { python } from "@codemirror/lang-python";
 import { bracketMatching, indentOnInput, indentUnit, syntaxHighlighting } from "@codemirror/language";
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
@@ -55,7 +59,15 @@ export function codePointOffset(doc, position) {
   return [...doc.sliceString(0, position)].length;
 }
 
-export function createEditor({ parent, doc, label, dark, extraExtensions, onUpdate }) {
+// C uses the C++ grammar (a superset for what a lab writes); anything unknown stays Python.
+const LANGUAGES = { c: cpp, h: cpp, java: java, js: javascript, mjs: javascript, py: python };
+
+export function languageFor(filename) {
+  const extension = (filename || "").split(".").pop().toLowerCase();
+  return (LANGUAGES[extension] || python)();
+}
+
+export function createEditor({ parent, doc, label, filename, dark, extraExtensions, onUpdate }) {
   const darkness = new Compartment();
   const view = new EditorView({
     parent,
@@ -77,7 +89,7 @@ export function createEditor({ parent, doc, label, dark, extraExtensions, onUpda
         closeBrackets(),
         highlightActiveLine(),
         highlightSelectionMatches(),
-        python(),
+        languageFor(filename),
         indentUnit.of("    "),
         EditorState.tabSize.of(4),
         keymap.of([

@@ -59,6 +59,16 @@ LONG_ASSERTION = (
             "Other error",
         ),
         ({"outcome": "error", "message": None, "traceback": 7}, "completed", "Other error"),
+        # The compiler's complaint quotes the code, which may look like an exception name.
+        (
+            {
+                "outcome": "error",
+                "message": "Main.java does not compile on line 3: ';' expected",
+                "traceback": "Main.java:3: error: ';' expected\n    int x = 1\n",
+            },
+            "compile_error",
+            "Compile error",
+        ),
     ],
 )
 def test_error_types(test: dict[str, object], run_status: str, expected: str) -> None:

@@ -632,7 +632,7 @@ def test_reports_an_exercism_stub_that_is_not_python(tree: Path) -> None:
     error = only_error(tree)
 
     assert error.path == folder / ".meta" / "config.json"
-    assert error.problem == "'files.solution[0]' must be a Python file, not 'two_fer.txt'"
+    assert error.problem == "'files.solution[0]' must be a Python or C file, not 'two_fer.txt'"
 
 
 def test_reports_an_exercism_stub_shadowing_the_standard_library(tree: Path) -> None:
@@ -817,3 +817,84 @@ def test_a_track_config_outside_the_imported_folder_is_not_read(tmp_path: Path) 
         "hello-world": "medium",
         "matrix": "medium",
     }
+
+
+# --- Other languages --------------------------------------------------------------------------
+
+IO_CASES = '[[case]]\nname = "echo"\nstdin = "hi"\nstdout = "hi"\n'
+
+
+def write_program_exercise(root: Path, *, language: str = "java", **files: str) -> Path:
+    folder = root / "echo-it"
+    folder.mkdir()
+    (folder / "exercise.toml").write_text(
+        f'title = "Echo"\ntopic = "Java"\ndifficulty = "easy"\norder = 1\n'
+        f'language = "{language}"\nmodule = "Main"\nhints = ["one", "two"]\n'
+    )
+    defaults = {
+        "statement.md": "Echo the input.\n",
+        "starter.java": "public class Main {}\n",
+        "solution.java": "public class Main { /* ... */ }\n",
+        "test_visible.toml": IO_CASES,
+        "test_hidden.toml": IO_CASES,
+    }
+    for name, text in {**defaults, **files}.items():
+        (folder / name).write_text(text)
+    return folder
+
+
+def test_a_java_exercise_loads_with_its_cases(tmp_path: Path) -> None:
+    spec = load_exercise(write_program_exercise(tmp_path))
+    assert spec.language == "java"
+    assert spec.starter_code == "public class Main {}\n"
+    assert [test.filename for test in spec.visible_tests] == ["test_visible.toml"]
+    assert not spec.in_process
+
+
+def test_an_unknown_language_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ExerciseFormatError, match="key 'language' must be one of"):
+        load_exercise(write_program_exercise(tmp_path, language="cobol"))
+
+
+def test_broken_cases_name_the_case(tmp_path: Path) -> None:
+    broken = '[[case]]\nname = "no output"\nstdin = "x"\n'
+    folder = write_program_exercise(tmp_path, **{"test_hidden.toml": broken})
+    with pytest.raises(ExerciseFormatError, match="case 1: 'stdout'") as raised:
+        load_exercise(folder)
+    assert raised.value.path.name == "test_hidden.toml"
+
+
+def test_node_test_files_are_visible_tests_marked_forgeable(tmp_path: Path) -> None:
+    folder = tmp_path / "adder"
+    folder.mkdir()
+    (folder / "exercise.toml").write_text(
+        'title = "Add"\ntopic = "JavaScript"\ndifficulty = "easy"\norder = 1\n'
+        'language = "javascript"\nmodule = "adder"\nhints = ["one", "two"]\n'
+    )
+    for name, text in {
+        "statement.md": "Add.\n",
+        "starter.js": "module.exports = {};\n",
+        "solution.js": "module.exports = { add: (a, b) => a + b };\n",
+        "adder.test.js": 'const test = require("node:test");\ntest("adds", () => {});\n',
+        "test_hidden.toml": IO_CASES,
+    }.items():
+        (folder / name).write_text(text)
+
+    spec = load_exercise(folder)
+
+    assert [test.filename for test in spec.visible_tests] == ["adder.test.js"]
+    assert [test.filename for test in spec.hidden_tests] == ["test_hidden.toml"]
+    assert spec.in_process  # the student's process prints the verdicts: forgeable
+
+
+def test_junit_files_are_visible_tests_marked_forgeable(tmp_path: Path) -> None:
+    folder = write_program_exercise(
+        tmp_path,
+        **{"MainTest.java": "class MainTest { @org.junit.jupiter.api.Test void t() {} }\n"},
+    )
+
+    spec = load_exercise(folder)
+
+    assert [test.filename for test in spec.visible_tests] == ["MainTest.java"]
+    assert [test.filename for test in spec.hidden_tests] == ["test_hidden.toml"]
+    assert spec.in_process

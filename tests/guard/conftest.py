@@ -27,6 +27,7 @@ def context_for(spec: ExerciseSpec, student_code: str | None = None) -> GuardCon
         starter_code=spec.starter_code,
         statement=spec.statement_md,
         module_name=spec.module,
+        language=spec.language,
     )
 
 

@@ -124,7 +124,7 @@ def test_completion_models_get_a_plain_prompt(plain_model: LoadedModel) -> None:
 
 @pytest.mark.parametrize(
     ("level", "wording"),
-    [(1, "name the concept"), (2, "where to look"), (3, "pseudo-code in plain words, not python")],
+    [(1, "name the concept"), (2, "where to look"), (3, "pseudo-code in plain words, not Python")],
 )
 def test_hint_levels(chat_model: LoadedModel, level: int, wording: str) -> None:
     context = dataclasses.replace(CONTEXT, hint_level=level)
@@ -374,3 +374,32 @@ def test_a_compact_completion_is_the_same_completion(chat_model: LoadedModel) ->
     full = build_prompt(chat_model, Task.COMPLETE, context, max_new_tokens=16)
     compact = build_prompt(chat_model, Task.COMPLETE, context, max_new_tokens=16, style="compact")
     assert compact.token_ids == full.token_ids and compact.stop == full.stop
+
+
+def test_prompts_name_the_exercises_language(chat_model: LoadedModel) -> None:
+    context = dataclasses.replace(
+        CONTEXT, language="java", student_filename="Main.java", hint_level=3
+    )
+
+    text = build_prompt(chat_model, Task.HINT, context, max_new_tokens=128).text
+
+    assert "The student's Java code (Main.java)" in text
+    assert "not Java code" in text
+
+
+def test_a_completion_names_the_files_language(chat_model: LoadedModel) -> None:
+    code = "int main(void)\n{\n    return 0;\n}\n"
+    context = PromptContext(
+        student_code=code,
+        cursor_offset=code.index("return"),
+        language="c",
+        student_filename="solution.c",
+    )
+
+    prompt = build_prompt(chat_model, Task.COMPLETE, context, max_new_tokens=16)
+
+    assert "// solution.c\nint main(void)" in prompt.text
+    python = build_prompt(
+        chat_model, Task.COMPLETE, PromptContext(student_code=CODE), max_new_tokens=16
+    )
+    assert "//" not in python.text

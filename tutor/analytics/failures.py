@@ -29,6 +29,9 @@ def error_type(test: Mapping[str, Any], run_status: str) -> str:
     message = _text(test.get("message"))
     if run_status in STOPPED_BY and message.startswith(STOPPED_PREFIXES):
         return STOPPED_BY[run_status]
+    if run_status == "compile_error":
+        # C, Java and JavaScript (tutor/sandbox/program_runner.py): the code never ran.
+        return "Compile error"
     found = _exception_in_traceback(_text(test.get("traceback"))) or _exception_in(
         message.splitlines()[0] if message else ""
     )

@@ -17,6 +17,7 @@ any spacing. A value the public texts show in any of these spellings is public.
 
 import ast
 import re
+import tomllib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -84,11 +85,14 @@ def hidden_values(
 ) -> ValueMatcher:
     found: dict[str, HiddenValue] = {}
     for filename, code in hidden_tests:
-        try:
-            tree = ast.parse(code)
-        except (SyntaxError, ValueError):
-            continue
-        for node in _value_nodes(tree):
+        if filename.endswith(".toml"):
+            nodes = list(_io_case_value_nodes(code))
+        else:
+            try:
+                nodes = list(_value_nodes(ast.parse(code)))
+            except (SyntaxError, ValueError):
+                continue
+        for node in nodes:
             value = _hidden_value(node, filename, min_digits, min_chars)
             if value is None or value.pattern in found:
                 continue
@@ -96,6 +100,29 @@ def hidden_values(
             if not any(public.search(text) for text in public_texts):
                 found[value.pattern] = value
     return ValueMatcher(list(found.values()))
+
+
+def _io_case_value_nodes(text: str) -> Iterator[ast.expr]:
+    """An input/output case file's inputs and expected output, whole and line by line.
+
+    Case names are left out: students see hidden tests by name.
+    """
+    try:
+        cases = tomllib.loads(text).get("case", [])
+    except tomllib.TOMLDecodeError:
+        return
+    for case in cases if isinstance(cases, list) else []:
+        if not isinstance(case, dict):
+            continue
+        args = case.get("args", [])
+        values = [case.get("stdin"), case.get("stdout"), *(args if isinstance(args, list) else [])]
+        for value in values:
+            if not isinstance(value, str):
+                continue
+            yield ast.Constant(value)
+            lines = [line for line in value.splitlines() if line.strip()]
+            if len(lines) > 1:
+                yield from (ast.Constant(line) for line in lines)
 
 
 def _value_nodes(tree: ast.Module) -> Iterator[ast.expr]:

@@ -9,16 +9,24 @@ Two views of the same code:
 
 The lexer is a regular expression rather than `tokenize`: code in a reply is often a fragment
 (an unclosed bracket, prose around it, `...`), which tokenize rejects and this never does.
+
+Other languages (C, Java, JavaScript) are read with Pygments' lexers, which take fragments too;
+their statement shapes are their normalised lines (no AST: a line is the unit a reply copies).
 """
 
 import ast
 import builtins
 import copy
+import functools
 import keyword
 import re
 import textwrap
 from collections import Counter
 from dataclasses import dataclass
+
+from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
+from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String, Token
 
 ANY_NAME = "ID"
 ANY_STRING = "STR"
@@ -43,8 +51,16 @@ _SESSION = re.compile(r"^\s*>>>(?: |$)", re.MULTILINE)
 _PROMPT = re.compile(r"^\s*(?:>>>|\.\.\.)(?: |$)")
 
 
-def normalised_tokens(code: str) -> list[str]:
+# Exercise languages -> Pygments lexer names.
+PYGMENTS_LEXERS = {"c": "c", "c99": "c", "java": "java", "javascript": "javascript"}
+# Lines of only these tokens ("}", "});") say nothing about the code.
+PUNCTUATION_ONLY = frozenset("{}()[];,")
+
+
+def normalised_tokens(code: str, language: str = "python") -> list[str]:
     """The code's tokens with names and literals replaced by their class; see the module doc."""
+    if language in PYGMENTS_LEXERS:
+        return _lexed_tokens(code, _lexer(PYGMENTS_LEXERS[language]))
     tokens: list[str] = []
     after_dot = False
     for match in _TOKEN.finditer(code):
@@ -61,6 +77,33 @@ def normalised_tokens(code: str) -> list[str]:
             tokens.append(name if after_dot or name in KEPT_NAMES else ANY_NAME)
         else:
             tokens.append(match.group())
+        after_dot = tokens[-1:] == ["."]
+    return tokens
+
+
+@functools.cache
+def _lexer(name: str) -> Lexer:
+    return get_lexer_by_name(name, stripnl=False, ensurenl=False)
+
+
+def _lexed_tokens(code: str, lexer: Lexer) -> list[str]:
+    tokens: list[str] = []
+    after_dot = False
+    for kind, text in lexer.get_tokens(code):
+        if kind in Comment or not text.strip():
+            continue
+        if kind in String:
+            # Pygments splits a string into its quotes and its parts: one STR for all of them.
+            if tokens[-1:] != [ANY_STRING]:
+                tokens.append(ANY_STRING)
+        elif kind in Number:
+            tokens.append(ANY_NUMBER)
+        elif kind in Keyword or kind in Name.Builtin or kind in Operator or kind in Punctuation:
+            tokens.append(text.strip())
+        elif kind in Name or kind in Token.Error or kind in Token.Text:
+            tokens.append(text if after_dot else ANY_NAME)
+        else:
+            tokens.append(text.strip())
         after_dot = tokens[-1:] == ["."]
     return tokens
 
@@ -88,12 +131,15 @@ class Shapes:
     weights: dict[str, int]
 
 
-def statement_shapes(code: str) -> Shapes:
+def statement_shapes(code: str, language: str = "python") -> Shapes:
     """The shapes of every statement in `code`, at every nesting level.
 
     Code that does not parse as a whole (a fragment, an `else:` without its `if`) is parsed
-    line by line, so its complete statements still count.
+    line by line, so its complete statements still count. Other languages than Python: each
+    line's normalised tokens, weighted by their number.
     """
+    if language in PYGMENTS_LEXERS:
+        return _line_shapes(code, language)
     source = strip_prompts(textwrap.dedent(code))
     try:
         trees = [ast.parse(source)]
@@ -105,6 +151,19 @@ def statement_shapes(code: str) -> Shapes:
         for shape, weight in _shapes_of(tree):
             counts[shape] += 1
             weights[shape] = weight
+    return Shapes(counts, weights)
+
+
+def _line_shapes(code: str, language: str) -> Shapes:
+    counts: Counter[str] = Counter()
+    weights: dict[str, int] = {}
+    for line in code.splitlines():
+        tokens = normalised_tokens(line, language)
+        if not tokens or set(tokens) <= PUNCTUATION_ONLY:
+            continue
+        shape = " ".join(tokens)
+        counts[shape] += 1
+        weights[shape] = len(tokens)
     return Shapes(counts, weights)
 
 

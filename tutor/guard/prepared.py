@@ -5,6 +5,7 @@ from functools import lru_cache
 
 from tutor.guard.hidden_values import MATCH_LOOKAHEAD_CHARS, ValueMatcher, hidden_values
 from tutor.guard.models import GuardContext, GuardSettings
+from tutor.guard.normalise import PYGMENTS_LEXERS
 from tutor.guard.sandbox_check import required_names
 from tutor.guard.similarity import Reference, build_reference
 
@@ -12,7 +13,7 @@ from tutor.guard.similarity import Reference, build_reference
 @dataclass(frozen=True)
 class PreparedExercise:
     context: GuardContext
-    # None for languages other than Python: the similarity checks only read Python.
+    # None for a language the similarity checks can't read (Python, C, Java, JavaScript can).
     reference: Reference | None
     values: ValueMatcher
     required_names: frozenset[str]
@@ -34,9 +35,13 @@ def prepare(context: GuardContext, settings: GuardSettings) -> PreparedExercise:
     )
     reference = (
         build_reference(
-            context.solution_code, public_code, settings.kgram_size, settings.min_code_tokens
+            context.solution_code,
+            public_code,
+            settings.kgram_size,
+            settings.min_code_tokens,
+            context.language,
         )
-        if context.language == "python"
+        if context.language == "python" or context.language in PYGMENTS_LEXERS
         else None
     )
     return PreparedExercise(

@@ -21,6 +21,7 @@ from dataclasses import replace
 from tutor.guard.models import GuardContext, RunCode
 from tutor.guard.normalise import strip_prompts
 from tutor.sandbox import Limits, SandboxConfig, SandboxError, SourceFile, run_tests
+from tutor.sandbox.languages.programs import looks_like_a_whole_program, source_suffix
 
 logger = logging.getLogger(__name__)
 
@@ -309,6 +310,7 @@ class SolutionCheck:
         names: frozenset[str],
         student_code: str,
         *,
+        language: str = "python",
         max_runs: int = 6,
         seconds_per_reply: float = 1.0,
         seconds_per_run: float = 0.5,
@@ -316,6 +318,7 @@ class SolutionCheck:
         self._run_code = run_code
         self._names = names
         self._student_code = student_code
+        self._language = language
         self._blocks: list[str] = []
         self._defining: list[str] = []
         self._answers: dict[str, bool] = {}
@@ -330,6 +333,8 @@ class SolutionCheck:
 
         joinable=False for a piece that is no block of its own (one inline span in prose).
         """
+        if self._language != "python":
+            return self._passing_program(segment, only_public) if joinable else None
         earlier = list(self._blocks)
         if joinable:
             self._blocks.append(segment)
@@ -385,6 +390,16 @@ class SolutionCheck:
             return defines_code(code)
         return self._names <= defined_names(code)
 
+    def _passing_program(self, segment: str, only_public: bool) -> str | None:
+        """C, Java, JavaScript: the tests are a whole program's input and output, so a segment
+        that is a whole program is run as the student's file."""
+        code = textwrap.dedent(segment)
+        if only_public or not looks_like_a_whole_program(self._language, code):
+            return None
+        if self._passes(code):
+            return None if self._passes(self._student_code) else "by itself"
+        return None
+
     def _passes(self, code: str) -> bool:
         if code in self._answers:
             return self._answers[code]
@@ -424,7 +439,7 @@ def sandbox_runner(
         try:
             result = run_tests(
                 context.language,
-                [SourceFile(f"{context.module_name}.py", code)],
+                [SourceFile(context.module_name + source_suffix(context.language), code)],
                 tests,
                 run_limits,
                 config=config,

@@ -56,6 +56,8 @@ class Reference:
     shape_weights: Weights
     public_shapes: Counter[str]
     kgram_size: int
+    # How the code is read (normalise.py): Python's own rules, or a Pygments lexer.
+    language: str = "python"
 
 
 @dataclass(frozen=True)
@@ -75,42 +77,50 @@ class CodeMatch:
 
 
 def build_reference(
-    solution: str, public_code: list[str], kgram_size: int, min_unit_tokens: int
+    solution: str,
+    public_code: list[str],
+    kgram_size: int,
+    min_unit_tokens: int,
+    language: str = "python",
 ) -> Reference:
     public_kgrams: set[KGram] = set()
     public_shapes: Counter[str] = Counter()
     public_lines: set[tuple[str, ...]] = set()
     for code in public_code:
-        public_kgrams |= kgrams(normalised_tokens(code), kgram_size)
-        public_shapes |= statement_shapes(code).counts
-        public_lines |= {tuple(normalised_tokens(line)) for line in code.splitlines()}
+        public_kgrams |= kgrams(normalised_tokens(code, language), kgram_size)
+        public_shapes |= statement_shapes(code, language).counts
+        public_lines |= {tuple(normalised_tokens(line, language)) for line in code.splitlines()}
 
     weights: Weights = {}  # filled in by secret(): every secret shape's weight
 
     def secret(name: str, code: str) -> Secret:
-        shapes = statement_shapes(code)
+        shapes = statement_shapes(code, language)
         weights.update(shapes.weights)
         secret_shapes = shapes.counts - public_shapes
         secret_lines = [
             tokens
             for line in code.splitlines()
-            if (tokens := tuple(normalised_tokens(line))) and tokens not in public_lines
+            if (tokens := tuple(normalised_tokens(line, language))) and tokens not in public_lines
         ]
         return Secret(
             name=name,
-            kgrams=frozenset(kgrams(normalised_tokens(code), kgram_size) - public_kgrams),
+            kgrams=frozenset(kgrams(normalised_tokens(code, language), kgram_size) - public_kgrams),
             shapes=secret_shapes,
             weight=_weight(secret_shapes, weights),
             token_count=sum(len(tokens) for tokens in secret_lines),
         )
 
-    units = [secret(name, code) for name, code in _units(solution)]
+    # Units are Python's functions and methods; other languages are scored as a whole.
+    units = [
+        secret(name, code) for name, code in (_units(solution) if language == "python" else [])
+    ]
     return Reference(
         whole=secret("the reference solution", solution),
         units=tuple(u for u in units if u.token_count >= min_unit_tokens) if len(units) > 1 else (),
         shape_weights=weights,
         public_shapes=public_shapes,
         kgram_size=kgram_size,
+        language=language,
     )
 
 
@@ -138,10 +148,10 @@ def _units(solution: str) -> list[tuple[str, str]]:
 
 
 def compare(code: str, reference: Reference) -> CodeMatch:
-    shapes = statement_shapes(code).counts
+    shapes = statement_shapes(code, reference.language).counts
     # Statements the student already has are no news, however often the solution repeats them.
     new_shapes = shapes - reference.public_shapes
-    tokens = normalised_tokens(code)
+    tokens = normalised_tokens(code, reference.language)
     found_kgrams = kgrams(tokens, reference.kgram_size)
     unit_scores = [
         (unit.score(found_kgrams, new_shapes, reference.shape_weights), unit.name)

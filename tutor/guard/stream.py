@@ -113,6 +113,7 @@ class StreamGuard:
                 run_code,
                 self._exercise.required_names,
                 context.student_code,
+                language=context.language,
                 max_runs=self._settings.max_sandbox_runs,
                 seconds_per_reply=self._settings.sandbox_seconds_per_reply,
                 seconds_per_run=self._settings.sandbox_seconds_per_run,

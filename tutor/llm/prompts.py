@@ -56,6 +56,24 @@ class Turn:
     text: str
 
 
+# How prompts name an exercise's language (Exercise.language -> words).
+LANGUAGE_NAMES = {
+    "python": "Python",
+    "c": "C",
+    "c99": "C",
+    "java": "Java",
+    "javascript": "JavaScript",
+}
+# A first line that tells a code model which language it completes, for languages other than
+# Python (the model's default, and what the completion prompts were tuned on).
+_FILE_HEADER = {
+    "c": "// {name}\n",
+    "c99": "// {name}\n",
+    "java": "// {name}\n",
+    "javascript": "// {name}\n",
+}
+
+
 @dataclass(frozen=True)
 class PromptContext:
     exercise_title: str = ""
@@ -74,6 +92,10 @@ class PromptContext:
     # What the code did when the visible tests ran (tutor/grounding/summary.py): recorded in the
     # student's sandbox, so data like the code itself.
     evidence: str = ""
+
+    @property
+    def language_name(self) -> str:
+        return LANGUAGE_NAMES.get(self.language, self.language)
 
 
 @dataclass(frozen=True)
@@ -302,22 +324,27 @@ class _Builder:
         code = self.context.student_code
         cursor = len(code) if self.context.cursor_offset is None else self.context.cursor_offset
         before, after = code[:cursor], code[cursor:]
+        header = _FILE_HEADER.get(self.context.language, "").format(
+            name=self.context.student_filename or self.context.language_name
+        )
         fim = self.info.fim_tokens
         leading = self.leading_special_ids()
-        available = self.budget - len(leading) - 3 - _SAFETY_TOKENS
+        header_ids = self.encode_data(header) if header else []
+        available = self.budget - len(leading) - len(header_ids) - 3 - _SAFETY_TOKENS
         if available <= 0:
             raise PromptError("the model's context is too small for a completion")
         if fim is None:
             # No FIM tokens: continue the code before the cursor, and stop at a blank line
             # since the model cannot see what follows.
             kept_before = keep_around_cursor(before, "", available, self.count)[0]
-            token_ids = leading + self.encode_data(kept_before)
+            token_ids = leading + header_ids + self.encode_data(kept_before)
             stop: tuple[str, ...] = ("\n\n", *self.present_special_tokens(_COMPLETION_STOPS))
         else:
             kept_before, after = keep_around_cursor(before, after, available, self.count)
             token_ids = [
                 *leading,
                 self.single_token_id(fim.prefix),
+                *header_ids,
                 *self.encode_data(kept_before),
                 self.single_token_id(fim.suffix),
                 *self.encode_data(after),
@@ -498,7 +525,7 @@ class _Builder:
         if "code" in fields:
             name = f" ({context.student_filename})" if context.student_filename else ""
             sections.append(
-                f"The student's {context.language} code{name}, with line numbers:\n"
+                f"The student's {context.language_name} code{name}, with line numbers:\n"
                 + _tagged("student_code", fields["code"])
             )
         if fields.get("selection"):
@@ -554,7 +581,7 @@ class _Builder:
         hints = _COMPACT_HINT_INSTRUCTIONS if self.compact else _HINT_INSTRUCTIONS
         if task is Task.HINT:
             level = min(max(self.context.hint_level, 1), 3)
-            return hints[level].format(language=self.context.language)
+            return hints[level].format(language=self.context.language_name)
         return (_COMPACT_INSTRUCTIONS if self.compact else _INSTRUCTIONS)[task]
 
     def built(

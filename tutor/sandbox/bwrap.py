@@ -104,6 +104,8 @@ def bwrap_argv(
         argv += ["--size", str(tmp_size_bytes), "--tmpfs", "/tmp"]  # noqa: S108
     else:
         argv += ["--bind", shared_tmp, "/tmp"]  # noqa: S108
+    for source, target in command.read_only_binds:
+        argv += ["--ro-bind", source, target]
     argv += ["--dir", layout.work_dir, "--dir", layout.tool_dir]
     if layout.tests_dir is not None:
         argv += ["--dir", layout.tests_dir]

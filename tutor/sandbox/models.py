@@ -14,6 +14,8 @@ RunStatus = Literal[
     "crashed",
     "syntax_error",
     "import_error",
+    # A compiled language's compiler (or JavaScript's syntax check) refused the student's code.
+    "compile_error",
 ]
 
 

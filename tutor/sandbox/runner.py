@@ -11,8 +11,10 @@ from dataclasses import dataclass, replace
 from tutor.sandbox.bwrap import SANDBOX_LAYOUT, bwrap_argv, bwrap_features, explain_start_failure
 from tutor.sandbox.config import SandboxConfig
 from tutor.sandbox.errors import SandboxUnavailable
+from tutor.sandbox.io_cases import is_io_case_file
 from tutor.sandbox.languages import get_language
 from tutor.sandbox.languages.base import Language, Layout, RunSpec, SandboxCommand
+from tutor.sandbox.languages.programs import PYTHON_PROGRAM, get_program_language
 from tutor.sandbox.models import Limits, RunResult, SourceFile
 from tutor.sandbox.processes import count_processes_of_uid, kill_processes_of_uid
 from tutor.sandbox.report import parse_report
@@ -51,13 +53,31 @@ def run_tests(
 
     Raises SandboxUnavailable when bubblewrap can't run here, SandboxBusy when no slot frees up
     in time, ValueError for unusable file names and UnknownLanguage for a language without a
-    plug-in. unsafe=None follows the configuration (LABTUTOR_SANDBOX_UNSAFE); unsafe=True runs
+    plug-in. C, Java and JavaScript (and Python with `*.toml` input/output cases as its test
+    files) are graded as whole programs by program_runner.py. unsafe=None follows the
+    configuration (LABTUTOR_SANDBOX_UNSAFE); unsafe=True runs
     without bubblewrap: never on a real server. Call it from single-threaded worker processes
     (Celery prefork): rlimits are set in the child between fork and exec.
     """
     config = config or SandboxConfig.from_env()
     limits = limits or Limits()
     unsafe = config.unsafe if unsafe is None else unsafe
+    program_language = get_program_language(language)
+    if program_language is not None or (
+        test_files and all(is_io_case_file(file) for file in test_files)
+    ):
+        from tutor.sandbox.program_runner import run_program_tests
+
+        return run_program_tests(
+            program_language or PYTHON_PROGRAM,
+            student_files,
+            test_files,
+            limits,
+            config=config,
+            unsafe=unsafe,
+            support_files=support_files,
+            data_files=data_files,
+        )
     plugin = get_language(language)
     plugin.check_files(student_files, test_files, support_files, data_files)
     if not unsafe:
@@ -172,7 +192,7 @@ def _bwrap_spawn(
     report_read: int | None,
     uid: int | None,
     slot: Slot,
-    tmp: str,
+    tmp: str | None,
 ) -> Spawn:
     """A Spawn of bwrap around command. Takes inherited (closed once the process has them)."""
     info_read, info_write = os.pipe()

@@ -30,7 +30,7 @@ _libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
 @contextlib.contextmanager
 def shared_tmp(base: str, size_mb: int) -> Iterator[str]:
     """A fresh directory for one run, mode 1777 (each sandbox keeps its own files), then gone."""
-    _ensure_base(base)
+    ensure_private_base(base)
     path = tempfile.mkdtemp(prefix="run-", dir=base)
     mounted = os.geteuid() == 0 and _mount_tmpfs(path, size_mb)
     try:
@@ -59,7 +59,7 @@ def _mount_tmpfs(path: str, size_mb: int) -> bool:
     return False
 
 
-def _ensure_base(path: str) -> None:
+def ensure_private_base(path: str) -> None:
     # Others may pass through (the sandboxes' uids must reach their run's folder) but not list
     # it, and must not be able to plant anything in it.
     os.makedirs(path, mode=0o711, exist_ok=True)

@@ -28,6 +28,7 @@ KILL_WAIT_SECONDS = 2.0
 READ_CHUNK = 65536
 
 Stop = Literal["timeout", "output_limit"]
+MemoryRlimit = Literal["address_space", "data"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,9 @@ class Spawn:
     max_processes: int
     env: dict[str, str] | None = None
     cwd: str | None = None
+    # How memory is capped: "address_space" (RLIMIT_AS) or "data" (RLIMIT_DATA), for runtimes
+    # such as the JVM and V8 that reserve far more address space than they ever touch.
+    memory_rlimit: MemoryRlimit = "address_space"
 
 
 @dataclass(frozen=True)
@@ -135,9 +139,14 @@ def run_supervised(spawn: Spawn, limits: Limits, companion: Spawn | None = None)
         )
 
 
-def rlimits_for(limits: Limits, max_processes: int) -> list[tuple[int, int]]:
+def rlimits_for(
+    limits: Limits, max_processes: int, memory_rlimit: MemoryRlimit = "address_space"
+) -> list[tuple[int, int]]:
+    # RLIMIT_DATA counts the private writable memory a process maps (heap, anonymous mmaps,
+    # thread stacks), not the reservations that the JVM and V8 make without touching them.
+    memory = resource.RLIMIT_AS if memory_rlimit == "address_space" else resource.RLIMIT_DATA
     return [
-        (resource.RLIMIT_AS, limits.memory_mb * MIB),
+        (memory, limits.memory_mb * MIB),
         # A backstop behind the wall clock, with room for a program using two cores.
         (resource.RLIMIT_CPU, 2 * math.ceil(limits.time_seconds) + 1),
         (resource.RLIMIT_FSIZE, limits.file_size_mb * MIB),
@@ -148,7 +157,7 @@ def rlimits_for(limits: Limits, max_processes: int) -> list[tuple[int, int]]:
 
 
 def _start(spawn: Spawn, limits: Limits) -> subprocess.Popen[bytes]:
-    rlimits = rlimits_for(limits, spawn.max_processes)
+    rlimits = rlimits_for(limits, spawn.max_processes, spawn.memory_rlimit)
 
     def apply_rlimits() -> None:
         # Runs in the child between fork and exec, after the switch to the slot's uid.

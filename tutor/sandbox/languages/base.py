@@ -64,6 +64,9 @@ class SandboxCommand:
     stdin: bytes
     # Host directories the command needs besides /usr, bound read-only at the same path.
     host_paths: list[str]
+    # (host directory, sandbox path) pairs bound read-only after /tmp is set up: a compiled
+    # program that each test case's fresh sandbox runs.
+    read_only_binds: Sequence[tuple[str, str]] = ()
 
 
 @dataclass(frozen=True)

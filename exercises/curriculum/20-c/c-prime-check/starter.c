@@ -1,0 +1,7 @@
+#include <stdio.h>
+
+int main(void)
+{
+    /* Your code here */
+    return 0;
+}

@@ -1,0 +1,3 @@
+const args = process.argv.slice(2);
+
+// Your code here

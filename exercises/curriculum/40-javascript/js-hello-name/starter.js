@@ -1,0 +1,3 @@
+const input = require("fs").readFileSync(0, "utf8");
+
+// Your code here
