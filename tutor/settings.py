@@ -202,6 +202,15 @@ LLM_PRECISION = os.environ.get("LABTUTOR_MODEL_PRECISION", "auto")
 # What runs the model: auto (llama.cpp for a .gguf file on the CPU when llama-cpp-python is
 # installed, transformers otherwise), transformers, or llamacpp. See tutor/llm/loading.py.
 LLM_BACKEND = os.environ.get("LABTUTOR_MODEL_BACKEND", "auto")
+# LABTUTOR_MODEL_BACKEND=openai: a model server on the LAN speaking the OpenAI-compatible API
+# (Ollama, llama-server, vLLM; docs/deployment.md). The model name is the server's; empty takes
+# the first it lists. LABTUTOR_MODEL_TOKENIZER: the model's own files here (folder or .gguf),
+# to build prompts as token ids (and FIM completion) instead of chat messages.
+LLM_SERVER_URL = os.environ.get("LABTUTOR_MODEL_URL", "")
+LLM_SERVER_API_KEY = os.environ.get("LABTUTOR_MODEL_API_KEY", "")
+LLM_SERVER_MODEL = os.environ.get("LABTUTOR_MODEL_NAME", "")
+LLM_SERVER_TOKENIZER = os.environ.get("LABTUTOR_MODEL_TOKENIZER", "")
+LLM_SERVER_CONTEXT_TOKENS = int(os.environ.get("LABTUTOR_MODEL_CONTEXT_TOKENS", "4096"))
 # CPU threads for llama.cpp; 0: the physical cores the worker may use.
 LLM_THREADS = int(os.environ.get("LABTUTOR_LLM_THREADS", "0"))
 # llama.cpp's flash attention and weight repacking: auto, on or off (see LlamaCppOptions).

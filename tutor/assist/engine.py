@@ -8,10 +8,16 @@ from typing import Any, cast
 import torch
 from django.conf import settings
 
+from tutor.assist.remote_engine import get_remote_engine, reset_remote_engine, uses_model_server
 from tutor.llm.embedded import embedded_model_path
 from tutor.llm.engine import Engine
 from tutor.llm.llamacpp import LlamaCppOptions
 from tutor.llm.loading import LoadedModel, ModelSpec, load_model
+from tutor.llm.remote import RemoteEngine, RemoteModel
+
+# The local engine, or a model server's (LABTUTOR_MODEL_BACKEND=openai): the same interface.
+ServingEngine = Engine | RemoteEngine
+ServedModel = LoadedModel | RemoteModel
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +40,9 @@ def configured_llamacpp_options() -> LlamaCppOptions:
     )
 
 
-def get_engine() -> tuple[Engine, LoadedModel]:
+def get_engine() -> tuple[ServingEngine, ServedModel]:
+    if uses_model_server():
+        return get_remote_engine()
     global _current
     with _lock:
         if _current is None:
@@ -67,6 +75,7 @@ def describe(loaded: LoadedModel) -> str:
 def reset_engine() -> None:
     """Drop the loaded model (tests, or after the instructor installs another one)."""
     global _current
+    reset_remote_engine()
     with _lock:
         if _current is not None:
             _current[0].close()
