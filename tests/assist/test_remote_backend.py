@@ -110,3 +110,48 @@ def test_a_server_killed_mid_answer_tells_the_student(
     ai_request.refresh_from_db()
     assert ai_request.status == AiRequest.Status.FAILED
     assert ai_request.error_message == "The tutor failed while answering. Please ask again."
+
+
+def test_model_status_shows_what_the_server_serves_and_its_latency(served: object) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tutor.assist.engine import get_engine
+    from tutor.assist.model_status import publish_engine_status
+    from tutor.assist.selectors.model import model_overview
+
+    engine, model = get_engine()
+    publish_engine_status(engine, model.info, ask_server=True)
+    out = StringIO()
+    call_command("model", "status", stdout=out)
+    server = model_overview().loaded.server  # type: ignore[union-attr]
+
+    assert server is not None and server["reachable"]
+    assert server["latency_ms"] > 0
+    assert any("SmolLM2" in name for name in server["models"])
+    assert "server:       reachable" in out.getvalue()
+    assert "SmolLM2-135M-Instruct" in out.getvalue()
+
+
+def test_a_server_that_is_down_is_reported_unreachable_and_fails_requests(
+    student: User, add_two: Exercise
+) -> None:
+    from tutor.assist.engine import get_engine
+    from tutor.assist.model_status import publish_engine_status
+    from tutor.assist.selectors.model import model_overview
+
+    reset_engine()
+    with override_settings(
+        LLM_BACKEND="openai", LLM_SERVER_URL="http://127.0.0.1:9", LLM_MODEL_PATH="remote"
+    ):
+        engine, model = get_engine()
+        publish_engine_status(engine, model.info, ask_server=True)
+        ai_request = ask(student, add_two)
+        generate_reply(ai_request.pk)
+    reset_engine()
+    ai_request.refresh_from_db()
+    server = model_overview().loaded.server  # type: ignore[union-attr]
+    assert server is not None and not server["reachable"]
+    assert ai_request.status == AiRequest.Status.FAILED
+    assert ai_request.error_message == "The tutor failed while answering. Please ask again."

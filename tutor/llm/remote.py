@@ -169,6 +169,7 @@ class RemoteEngine:
         self._running: list[_Call] = []
         self._ids = itertools.count(1)
         self._closing = False
+        self.last_probe: ServerProbe | None = None
         self._first_token_seconds = _Average(_INITIAL_FIRST_TOKEN_SECONDS)
         self._seconds_per_token = _Average(_INITIAL_SECONDS_PER_TOKEN)
         self._reaper = threading.Thread(target=self._reap, name="llm-remote-reaper", daemon=True)
@@ -226,7 +227,9 @@ class RemoteEngine:
             )
 
     def probe(self) -> ServerProbe:
-        return probe_server(self.config)
+        """Asks the server now; remembered as last_probe."""
+        self.last_probe = probe_server(self.config)
+        return self.last_probe
 
     def close(self, timeout: float = 10.0) -> None:
         with self._lock:

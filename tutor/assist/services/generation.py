@@ -12,7 +12,7 @@ from django.utils import timezone
 from tutor.assist import streams
 from tutor.assist.engine import ServedModel, ServingEngine, get_engine
 from tutor.assist.guarding import ReplyGuard, is_echo_block, safe_replacement, stream_guard
-from tutor.assist.model_status import publish_status
+from tutor.assist.model_status import publish_engine_status
 from tutor.assist.models import AiRequest
 from tutor.assist.selectors.prompting import grounded_hint_for, prompt_context_for
 from tutor.assist.services.notifications import notify_delta, notify_finished, notify_started
@@ -51,7 +51,7 @@ def generate_reply(request_id: int) -> None:
         return
     with streams.beating(request_id, settings.LLM_REQUEST_SECONDS + BEAT_MARGIN_SECONDS):
         _answer(ai_request, engine, loaded)
-    publish_status(loaded.info, engine.stats())
+    publish_engine_status(engine, loaded.info, ask_server=False)
 
 
 def _answer(ai_request: AiRequest, engine: ServingEngine, loaded: ServedModel) -> None:
