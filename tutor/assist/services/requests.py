@@ -64,6 +64,9 @@ def request_help(
         admission = admission_for_new_request()
         if not admission.admitted and not clean.get("wait"):
             return decline_request(student, exercise, kind, clean, hint_level, admission)
+        if admission.estimated_seconds is not None:
+            # Written here, never by the browser (_clean_context): checked by bench/loadtest.py.
+            clean["estimated_seconds"] = round(admission.estimated_seconds, 1)
         ai_request = AiRequest.objects.create(
             student=student, exercise=exercise, kind=kind, context=clean, hint_level=hint_level
         )
