@@ -65,6 +65,8 @@ class Finished:
     first_token_seconds: float | None
     total_seconds: float
     error: str | None = None
+    # Prompt tokens not prefilled: their KV cache came from an earlier prompt with the same start.
+    reused_prompt_tokens: int = 0
 
 
 # QueueStatus only comes when asked for: RequestHandle.events(status_every_seconds=...).
