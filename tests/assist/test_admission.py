@@ -2,6 +2,7 @@
 answered at once with the authored hint or a "busy" notice, and costs no budget."""
 
 import time
+from datetime import timedelta
 from unittest import mock
 
 import pytest
@@ -101,3 +102,24 @@ def test_requests_that_fit_or_cannot_be_estimated_are_let_in(
     assert nothing_to_go_by.admitted and nothing_to_go_by.estimated_seconds is None
     assert fits.status == AiRequest.Status.QUEUED
     assert fits.enqueued  # type: ignore[attr-defined]
+
+
+@override_settings(LLM_PARALLEL_REQUESTS=2, LLM_REQUEST_SECONDS=120)
+def test_when_nothing_finishes_the_oldest_running_answer_is_the_measure(
+    student: User, other_student: User, add_two: Exercise
+) -> None:
+    """A model falling behind finishes nothing to measure it by: what runs already took long."""
+    for _ in range(2):
+        AiRequest.objects.create(
+            student=other_student,
+            exercise=add_two,
+            kind=AiRequest.Kind.HINT,
+            status=AiRequest.Status.RUNNING,
+            started_at=timezone.now() - timedelta(seconds=70),
+        )
+    in_line(other_student, add_two, 1)
+
+    declined = ask(student, add_two, AiRequest.Kind.HINT)
+
+    assert declined.finish_reason == "declined"  # (3 + 1) / 2 -> 2 rounds of >= 70 s
+    assert declined.model_settings["estimated_seconds"] >= 140

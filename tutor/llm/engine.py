@@ -154,6 +154,7 @@ class _Sequence:
     prefilled_tokens: int = 0
     # Prompt tokens whose KV cache came from an earlier prompt (no prefill).
     reused_tokens: int = 0
+    reuse_checked: bool = False
     next_token: int = 0
     completion_tokens: int = 0
     first_token_at: float | None = None
@@ -415,10 +416,6 @@ class Engine:
                     break
                 sequence = self._waiting.popleft()
                 sequence.prefill_state = self._runner.begin()
-                sequence.reused_tokens = self._runner.reuse_prefix(
-                    sequence.prefill_state, sequence.prompt_ids
-                )
-                sequence.prefilled_tokens = sequence.reused_tokens
                 self._prefilling.append(sequence)
                 active += 1
 
@@ -457,6 +454,14 @@ class Engine:
 
     def _prefill_chunk(self, sequence: _Sequence) -> None:
         assert sequence.prefill_state is not None
+        if not sequence.reuse_checked:
+            # At its first chunk, not at admission: prefills run one after another, so the
+            # prompts of a class asking at once can reuse the first one's prefix.
+            sequence.reuse_checked = True
+            sequence.reused_tokens = self._runner.reuse_prefix(
+                sequence.prefill_state, sequence.prompt_ids
+            )
+            sequence.prefilled_tokens = sequence.reused_tokens
         start = sequence.prefilled_tokens
         chunk = int(self._prefill_chunk_seconds / self._prefill_seconds_per_token.value)
         end = min(
