@@ -114,7 +114,9 @@ class _MessageBuilder(_Builder):
         self.context = context
         self.budget = budget
         self.max_new_tokens = max_new_tokens
-        self.compact = False  # the full wording: a server's model is not the tiny demo model
+        # The full wording: a server's model is not the tiny demo model (prompt styles: 15a).
+        self.style = "full"
+        self.compact = False
         self.messages: tuple[tuple[str, str], ...] = ()
 
     def encode_data(self, text: str) -> list[int]:
