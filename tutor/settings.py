@@ -218,6 +218,9 @@ LLM_LLAMACPP_FLASH_ATTENTION = os.environ.get("LABTUTOR_LLAMACPP_FLASH_ATTENTION
 LLM_LLAMACPP_REPACK = os.environ.get("LABTUTOR_LLAMACPP_REPACK", "auto")
 # Answers generated at once by one llm worker (its thread pool and the engine's batch size).
 LLM_PARALLEL_REQUESTS = int(os.environ.get("LABTUTOR_LLM_PARALLEL", "8"))
+# llama.cpp: recent prompts kept so that the next prompt starting the same (a class on one
+# exercise) skips prefilling the shared part; each costs one more KV stream (runners.py). 0: off.
+LLM_PREFIX_HOLDERS = int(os.environ.get("LABTUTOR_LLM_PREFIX_HOLDERS", "2"))
 LLM_REQUEST_SECONDS = float(os.environ.get("LABTUTOR_LLM_REQUEST_SECONDS", "120"))
 # The prompt asks for answers of at most about 120 words (~160 tokens); 256 leaves room for a
 # code-heavy explanation. Longer caps let a weak model ramble, and on a CPU lab server those

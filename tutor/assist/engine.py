@@ -59,7 +59,12 @@ def get_engine() -> tuple[ServingEngine, ServedModel]:
             logger.info(
                 "Loaded model: %s; %d torch CPU threads", describe(loaded), torch.get_num_threads()
             )
-            _current = (Engine(loaded, max_batch_size=settings.LLM_PARALLEL_REQUESTS), loaded)
+            engine = Engine(
+                loaded,
+                max_batch_size=settings.LLM_PARALLEL_REQUESTS,
+                prefix_holders=settings.LLM_PREFIX_HOLDERS,
+            )
+            _current = (engine, loaded)
         return _current
 
 
