@@ -119,7 +119,8 @@ def ask_the_engine_directly(runs: int) -> list[dict[str, float]]:
 
     from exercises.models import Exercise
     from tutor.assist.engine import answer_limits, get_engine
-    from tutor.llm.prompts import PromptContext, Task, build_prompt
+    from tutor.llm.prompts import PromptContext, Task
+    from tutor.llm.remote_prompts import build_any_prompt as build_prompt
 
     engine, loaded = get_engine()
     exercise = Exercise.objects.get(slug="add-two")

@@ -614,6 +614,10 @@ class Stored:
     submissions_by_status: Counter[str]
     ai_by_status: Counter[str]
     drained_after: float | None  # seconds the queues took to drain after the students left
+    # How the AI requests ended (declined: answered at once, tutor/assist/services/admission.py).
+    ai_by_finish: Counter[str] = field(default_factory=Counter)
+    # Admitted answers: finished minus asked, less the admission's estimate (seconds).
+    estimate_errors: list[float] = field(default_factory=list)
 
 
 def check_database(grace: float) -> Stored:
@@ -641,7 +645,20 @@ def check_database(grace: float) -> Stored:
         submissions_by_status=Counter(submissions.values_list("status", flat=True)),
         ai_by_status=Counter(requests.values_list("status", flat=True)),
         drained_after=drained_after,
+        ai_by_finish=Counter(requests.values_list("finish_reason", flat=True)),
+        estimate_errors=estimate_errors(requests),
     )
+
+
+def estimate_errors(requests: Any) -> list[float]:
+    errors = []
+    for created, finished, context in requests.filter(finished_at__isnull=False).values_list(
+        "created_at", "finished_at", "context"
+    ):
+        estimate = (context or {}).get("estimated_seconds")
+        if estimate is not None:
+            errors.append((finished - created).total_seconds() - float(estimate))
+    return errors
 
 
 class CpuMeter:
@@ -779,6 +796,18 @@ def report(
         lines.append(
             f"  the exercise's own hint came at once (with the first message) for {at_once}/{asked}"
         )
+    errors = stored.estimate_errors
+    lines.append(
+        f"  admission: {stored.ai_by_finish.get('declined', 0)} declined at once, "
+        f"{stored.ai_by_finish.get('timeout', 0)} took too long; estimate error (actual - "
+        f"estimated) over {len(errors)} admitted: "
+        + (
+            f"p50 {percentile(errors, 50):+.0f} s, p95 {percentile(errors, 95):+.0f} s, "
+            f"min {min(errors):+.0f} s"
+            if errors
+            else "-"
+        )
+    )
     drained = stored.drained_after is not None
     lines.append(
         f"queues drained: {'yes' if drained else 'NO'}"

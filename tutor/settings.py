@@ -202,6 +202,15 @@ LLM_PRECISION = os.environ.get("LABTUTOR_MODEL_PRECISION", "auto")
 # What runs the model: auto (llama.cpp for a .gguf file on the CPU when llama-cpp-python is
 # installed, transformers otherwise), transformers, or llamacpp. See tutor/llm/loading.py.
 LLM_BACKEND = os.environ.get("LABTUTOR_MODEL_BACKEND", "auto")
+# LABTUTOR_MODEL_BACKEND=openai: a model server on the LAN speaking the OpenAI-compatible API
+# (Ollama, llama-server, vLLM; docs/deployment.md). The model name is the server's; empty takes
+# the first it lists. LABTUTOR_MODEL_TOKENIZER: the model's own files here (folder or .gguf),
+# to build prompts as token ids (and FIM completion) instead of chat messages.
+LLM_SERVER_URL = os.environ.get("LABTUTOR_MODEL_URL", "")
+LLM_SERVER_API_KEY = os.environ.get("LABTUTOR_MODEL_API_KEY", "")
+LLM_SERVER_MODEL = os.environ.get("LABTUTOR_MODEL_NAME", "")
+LLM_SERVER_TOKENIZER = os.environ.get("LABTUTOR_MODEL_TOKENIZER", "")
+LLM_SERVER_CONTEXT_TOKENS = int(os.environ.get("LABTUTOR_MODEL_CONTEXT_TOKENS", "4096"))
 # CPU threads for llama.cpp; 0: the physical cores the worker may use.
 LLM_THREADS = int(os.environ.get("LABTUTOR_LLM_THREADS", "0"))
 # llama.cpp's flash attention and weight repacking: auto, on or off (see LlamaCppOptions).
@@ -209,6 +218,9 @@ LLM_LLAMACPP_FLASH_ATTENTION = os.environ.get("LABTUTOR_LLAMACPP_FLASH_ATTENTION
 LLM_LLAMACPP_REPACK = os.environ.get("LABTUTOR_LLAMACPP_REPACK", "auto")
 # Answers generated at once by one llm worker (its thread pool and the engine's batch size).
 LLM_PARALLEL_REQUESTS = int(os.environ.get("LABTUTOR_LLM_PARALLEL", "8"))
+# llama.cpp: recent prompts kept so that the next prompt starting the same (a class on one
+# exercise) skips prefilling the shared part; each costs one more KV stream (runners.py). 0: off.
+LLM_PREFIX_HOLDERS = int(os.environ.get("LABTUTOR_LLM_PREFIX_HOLDERS", "2"))
 LLM_REQUEST_SECONDS = float(os.environ.get("LABTUTOR_LLM_REQUEST_SECONDS", "120"))
 # Answer cap in tokens; 0: auto, 256 for a configured model and 128 for the embedded demo model
 # (tutor/assist/engine.py answer_limits). The full prompt asks for answers of at most about 120

@@ -428,3 +428,42 @@ def test_gemma3_gguf_runs_batched_on_llamacpp(tmp_path_factory: pytest.TempPathF
     for one, batched in zip(single, together, strict=True):
         assert batched.reason == "length", batched.error
         assert batched.text == one.text
+
+
+SHARED_START = (
+    "<|im_start|>system\nYou are a patient programming tutor. Exercise: write a function add(a, "
+    "b) that returns the sum of its two arguments. Never write the full solution.<|im_end|>\n"
+    "<|im_start|>user\n"
+)
+STUDENT_ENDS = (
+    "My code is `return a - b` and the test fails. Why?<|im_end|>\n<|im_start|>assistant\n",
+    "I wrote `pass` in the body. What is missing?<|im_end|>\n<|im_start|>assistant\n",
+    "What does return do?<|im_end|>\n<|im_start|>assistant\n",
+)
+
+
+def test_prompts_sharing_their_start_reuse_its_kv_cache_and_reply_the_same(
+    smollm2: LoadedModel,
+) -> None:
+    prompts = [SHARED_START + end for end in STUDENT_ENDS]
+    shared = len(smollm2.tokenizer(SHARED_START)["input_ids"])
+    with Engine(smollm2, max_batch_size=2, prefix_holders=0) as engine:
+        computed = [
+            engine.submit(GenerationRequest(prompt, max_new_tokens=20)).result()
+            for prompt in prompts
+        ]
+    with Engine(smollm2, max_batch_size=2, prefix_holders=1) as engine:
+        reused = [
+            engine.submit(GenerationRequest(prompt, max_new_tokens=20)).result()
+            for prompt in prompts
+        ]
+        # A prompt with another start gets nothing from the holder.
+        other = engine.submit(GenerationRequest(PROMPTS[0], max_new_tokens=5)).result()
+
+    assert [f.reused_prompt_tokens for f in computed] == [0, 0, 0]
+    assert reused[0].reused_prompt_tokens == 0
+    assert all(shared - 2 <= f.reused_prompt_tokens <= shared + 2 for f in reused[1:])
+    assert other.reused_prompt_tokens == 0
+    for without, with_reuse in zip(computed, reused, strict=True):
+        assert with_reuse.text == without.text
+        assert with_reuse.completion_tokens == without.completion_tokens

@@ -9,12 +9,18 @@ from typing import Any, cast
 import torch
 from django.conf import settings
 
+from tutor.assist.remote_engine import get_remote_engine, reset_remote_engine, uses_model_server
 from tutor.llm.embedded import embedded_model_path
 from tutor.llm.engine import Engine
 from tutor.llm.llamacpp import LlamaCppOptions
 from tutor.llm.loading import LoadedModel, ModelSpec, load_model
 from tutor.llm.precision import default_threads
 from tutor.llm.prompts import PROMPT_STYLES, PromptStyle
+from tutor.llm.remote import RemoteEngine, RemoteModel
+
+# The local engine, or a model server's (LABTUTOR_MODEL_BACKEND=openai): the same interface.
+ServingEngine = Engine | RemoteEngine
+ServedModel = LoadedModel | RemoteModel
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +93,9 @@ def configured_llamacpp_options() -> LlamaCppOptions:
     )
 
 
-def get_engine() -> tuple[Engine, LoadedModel]:
+def get_engine() -> tuple[ServingEngine, ServedModel]:
+    if uses_model_server():
+        return get_remote_engine()
     global _current
     with _lock:
         if _current is None:
@@ -106,7 +114,12 @@ def get_engine() -> tuple[Engine, LoadedModel]:
             logger.info(
                 "Loaded model: %s; %d torch CPU threads", describe(loaded), torch.get_num_threads()
             )
-            _current = (Engine(loaded, max_batch_size=settings.LLM_PARALLEL_REQUESTS), loaded)
+            engine = Engine(
+                loaded,
+                max_batch_size=settings.LLM_PARALLEL_REQUESTS,
+                prefix_holders=settings.LLM_PREFIX_HOLDERS,
+            )
+            _current = (engine, loaded)
         return _current
 
 
@@ -122,6 +135,7 @@ def describe(loaded: LoadedModel) -> str:
 def reset_engine() -> None:
     """Drop the loaded model (tests, or after the instructor installs another one)."""
     global _current
+    reset_remote_engine()
     with _lock:
         if _current is not None:
             _current[0].close()

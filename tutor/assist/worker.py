@@ -42,7 +42,7 @@ def _load_and_publish() -> None:
     lower_generation_priority()
     # Imported here: torch and transformers load only in llm workers, never in the web process.
     from tutor.assist.engine import get_engine
-    from tutor.assist.model_status import publish_load_error, publish_status
+    from tutor.assist.model_status import publish_engine_status, publish_load_error
     from tutor.llm.embedded import EmbeddedModelMissing
     from tutor.llm.loading import ModelLoadError
 
@@ -53,20 +53,20 @@ def _load_and_publish() -> None:
         logger.error("The llm worker has no model: %s", error)
         publish_load_error(str(error))
         return
-    publish_status(loaded.info, engine.stats())
+    publish_engine_status(engine, loaded.info, ask_server=True)
     _keep_publishing()
 
 
 def _keep_publishing() -> None:
     """Republish the status now and then: it tells the model page the worker is still up."""
     from tutor.assist.engine import get_engine
-    from tutor.assist.model_status import publish_status
+    from tutor.assist.model_status import publish_engine_status
 
     while True:
         time.sleep(PUBLISH_EVERY_SECONDS)
         try:
             engine, loaded = get_engine()
-            publish_status(loaded.info, engine.stats())
+            publish_engine_status(engine, loaded.info, ask_server=True)
         except Exception:
             # Redis restarting, say: try again next time rather than stop reporting for good.
             logger.exception("Could not publish the llm worker's status")

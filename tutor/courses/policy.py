@@ -26,8 +26,13 @@ MODE_ORDER: list[str] = [AiMode.OFF, AiMode.HINTS, AiMode.EXPLAIN, AiMode.ALL]
 # so a failure is never charged, and Cancel-then-ask buys nothing either.
 GIVEN_OR_COMING = (AiRequest.Status.DONE, AiRequest.Status.RUNNING, AiRequest.Status.QUEUED)
 STOPPED = (AiRequest.Status.CANCELLED, AiRequest.Status.FAILED)
-COUNTED_HINT = Q(kind=Kind.HINT) & (
-    Q(status__in=GIVEN_OR_COMING) | (Q(status__in=STOPPED) & ~Q(reply=""))
+# A hint declined because the model could not answer in time (the student got the exercise's
+# authored hint or a "busy" notice instead, assist/services/admission.py) costs nothing either.
+DECLINED = "declined"
+COUNTED_HINT = (
+    Q(kind=Kind.HINT)
+    & (Q(status__in=GIVEN_OR_COMING) | (Q(status__in=STOPPED) & ~Q(reply="")))
+    & ~Q(finish_reason=DECLINED)
 )
 
 EXAM_REASON = "AI help is off during the exam."

@@ -152,6 +152,9 @@ class _Sequence:
     # The runner's state for a sequence being prefilled (begin() to join()).
     prefill_state: object | None = None
     prefilled_tokens: int = 0
+    # Prompt tokens whose KV cache came from an earlier prompt (no prefill).
+    reused_tokens: int = 0
+    reuse_checked: bool = False
     next_token: int = 0
     completion_tokens: int = 0
     first_token_at: float | None = None
@@ -173,7 +176,9 @@ class Engine:
     hold (transformers: in total, rows x padded width; llama.cpp: per sequence, each has a KV
     stream of this many tokens); defaults to the loaded model's budget (what fits in memory).
     join_running_batch: False makes new requests wait until the running batch has drained
-    (static batching; kept for comparison in bench/llm_batching.py).
+    (static batching; kept for comparison in bench/llm_batching.py). prefix_holders: prompts
+    kept so that a new prompt sharing their start skips its prefill (runners.py; llama.cpp
+    only, each costs a KV stream of memory; 0 turns it off, as bench/llm_class.py compares).
     """
 
     def __init__(
@@ -184,6 +189,7 @@ class Engine:
         kv_budget_tokens: int | None = None,
         join_running_batch: bool = True,
         prefill_chunk_seconds: float = 0.5,
+        prefix_holders: int = 2,
     ) -> None:
         if max_batch_size < 1:
             raise ValueError("max_batch_size must be at least 1")
@@ -192,6 +198,7 @@ class Engine:
         self._kv_budget_tokens = kv_budget_tokens or loaded.info.kv_budget_tokens
         self._join_running_batch = join_running_batch
         self._prefill_chunk_seconds = prefill_chunk_seconds
+        self._prefix_holders = prefix_holders
         self._special_tokens = {
             token: token_id for token, token_id in self._tokenizer.get_added_vocab().items()
         }
@@ -341,7 +348,9 @@ class Engine:
 
     def _serve(self, max_batch_size: int) -> None:
         try:
-            self._runner = make_runner(self._loaded, max_batch_size, self._kv_budget_tokens)
+            self._runner = make_runner(
+                self._loaded, max_batch_size, self._kv_budget_tokens, self._prefix_holders
+            )
             self._vocab_size = self._runner.vocab_size
             self._max_batch_size = self._runner.max_batch_size
         except BaseException as error:
@@ -445,6 +454,14 @@ class Engine:
 
     def _prefill_chunk(self, sequence: _Sequence) -> None:
         assert sequence.prefill_state is not None
+        if not sequence.reuse_checked:
+            # At its first chunk, not at admission: prefills run one after another, so the
+            # prompts of a class asking at once can reuse the first one's prefix.
+            sequence.reuse_checked = True
+            sequence.reused_tokens = self._runner.reuse_prefix(
+                sequence.prefill_state, sequence.prompt_ids
+            )
+            sequence.prefilled_tokens = sequence.reused_tokens
         start = sequence.prefilled_tokens
         chunk = int(self._prefill_chunk_seconds / self._prefill_seconds_per_token.value)
         end = min(
@@ -561,6 +578,7 @@ class Engine:
             first_token_seconds=None if first is None else first - sequence.submitted_at,
             total_seconds=now - sequence.submitted_at,
             error=error,
+            reused_prompt_tokens=sequence.reused_tokens,
         )
 
     def _fail_all(self, message: str, reason: FinishReason = "error") -> None:

@@ -286,6 +286,15 @@ class LlamaCppBatch:
             rows[row] = np.ctypeslib.as_array(pointer, shape=(self.vocab_size,))
         return torch.from_numpy(rows)
 
+    def copy_prefix(self, source: int, target: int, tokens: int) -> None:
+        """Makes `target` (empty) hold the KV cache of `source`'s first `tokens` tokens.
+
+        With a KV stream per sequence llama.cpp copies the whole stream (it cannot copy part of
+        one), so the target is cut after `tokens` once copied.
+        """
+        self._lib.llama_memory_seq_cp(self._memory, source, target, -1, -1)
+        self._lib.llama_memory_seq_rm(self._memory, target, tokens, -1)
+
     def forget(self, sequence: int) -> None:
         """Drops a sequence's tokens from the KV cache; its id may then start a new sequence."""
         self._lib.llama_memory_seq_rm(self._memory, sequence, -1, -1)

@@ -23,6 +23,9 @@ class GenerationRequest:
     temperature: float = 0.0
     top_p: float = 1.0
     seed: int | None = None
+    # (role, text) turns for a model server's chat endpoint (remote.py), which applies the
+    # model's chat template itself; `prompt` then only describes them for logs.
+    messages: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.max_new_tokens < 1:
@@ -62,6 +65,8 @@ class Finished:
     first_token_seconds: float | None
     total_seconds: float
     error: str | None = None
+    # Prompt tokens not prefilled: their KV cache came from an earlier prompt with the same start.
+    reused_prompt_tokens: int = 0
 
 
 # QueueStatus only comes when asked for: RequestHandle.events(status_every_seconds=...).

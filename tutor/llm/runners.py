@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# A shorter shared prefix is not worth a KV stream copy.
+_MIN_REUSED_TOKENS = 32
+
 
 class Runner(ABC):
     """Runs one model for the engine's scheduler thread (and only that thread)."""
@@ -44,6 +47,13 @@ class Runner(ABC):
     def prefill(self, state: object, token_ids: list[int], start: int) -> torch.Tensor:
         """Feeds the sequence's prompt tokens at positions start.. ; returns the logits after the
         last one, (1, vocab) float32."""
+
+    def reuse_prefix(self, state: object, token_ids: list[int]) -> int:
+        """Puts the KV cache of a prefix the runner still holds from an earlier prompt (the
+        system prompt and exercise students of one exercise share) into a new sequence; returns
+        how many of its first tokens need no prefill. Always fewer than all: the last prompt
+        token must run to give the first logits."""
+        return 0
 
     @abstractmethod
     def join(self, state: object, length: int) -> None:
@@ -75,9 +85,11 @@ class Runner(ABC):
         """Frees what the runner holds; called once, from the scheduler thread, at the end."""
 
 
-def make_runner(loaded: LoadedModel, max_batch_size: int, kv_budget_tokens: int) -> Runner:
+def make_runner(
+    loaded: LoadedModel, max_batch_size: int, kv_budget_tokens: int, prefix_holders: int = 0
+) -> Runner:
     if loaded.llama is not None:
-        return LlamaCppRunner(loaded.llama, max_batch_size, kv_budget_tokens)
+        return LlamaCppRunner(loaded.llama, max_batch_size, kv_budget_tokens, prefix_holders)
     return TransformersRunner(loaded, max_batch_size)
 
 
@@ -140,25 +152,67 @@ class LlamaCppRunner(Runner):
     """One llama.cpp sequence id per sequence, from its prefill until it leaves the batch.
 
     kv_budget_tokens is per sequence here: each has a KV stream of that many tokens.
+
+    prefix_holders: extra sequences that keep the prompts of recent requests (see
+    reuse_prefix). A new prompt that starts like a held one copies the held KV stream (one
+    memory copy, llama_memory_seq_cp) and cuts it after the shared tokens, instead of computing
+    them again: for students of one exercise, the system prompt and the exercise. The copy is
+    exact (the same tokens at the same positions give the same keys and values). A sequence
+    that reused a held prefix is not held again; one that did not replaces the least recently
+    used holder.
     """
 
-    def __init__(self, model: "LlamaCppModel", max_batch_size: int, kv_budget_tokens: int) -> None:
+    def __init__(
+        self,
+        model: "LlamaCppModel",
+        max_batch_size: int,
+        kv_budget_tokens: int,
+        prefix_holders: int = 0,
+    ) -> None:
         from tutor.llm.llamacpp import LlamaCppBatch
 
         self.max_batch_size = max_batch_size
         self.vocab_size = model.vocab_size
-        self._batch: LlamaCppBatch = LlamaCppBatch(model, max_batch_size, kv_budget_tokens)
+        self._batch: LlamaCppBatch = LlamaCppBatch(
+            model, max_batch_size + prefix_holders, kv_budget_tokens
+        )
         self._free = list(range(max_batch_size))
+        # Holder sequence id -> the prompt tokens it holds; least recently used first.
+        self._held: dict[int, list[int]] = {
+            max_batch_size + holder: [] for holder in range(prefix_holders)
+        }
+        self._prompts: dict[int, list[int]] = {}  # prefilled tokens of sequences not yet joined
+        self._reused: set[int] = set()
         self._rows: list[int] = []  # each row's sequence id
         self._positions: list[int] = []  # each row's length: the position of its next token
         self._warm_up()
 
     def begin(self) -> object:
         # The engine holds at most max_batch_size sequences (prefilling or running) at a time.
-        return self._free.pop(0)
+        sequence = self._free.pop(0)
+        self._prompts[sequence] = []
+        return sequence
+
+    def reuse_prefix(self, state: object, token_ids: list[int]) -> int:
+        sequence = cast(int, state)
+        best, shared = None, 0
+        for holder, held in self._held.items():
+            length = _common_prefix(held, token_ids)
+            if length > shared:
+                best, shared = holder, length
+        shared = min(shared, len(token_ids) - 1)
+        if best is None or shared < _MIN_REUSED_TOKENS:
+            return 0
+        self._batch.copy_prefix(best, sequence, shared)
+        self._held[best] = self._held.pop(best)  # most recently used last
+        self._prompts[sequence] = token_ids[:shared]
+        self._reused.add(sequence)
+        return shared
 
     def prefill(self, state: object, token_ids: list[int], start: int) -> torch.Tensor:
         sequence = cast(int, state)
+        if sequence in self._prompts:
+            self._prompts[sequence].extend(token_ids)
         logits = torch.empty(0)
         piece = self._batch.max_tokens
         for offset in range(0, len(token_ids), piece):
@@ -173,11 +227,25 @@ class LlamaCppRunner(Runner):
         return logits
 
     def join(self, state: object, length: int) -> None:
-        self._rows.append(cast(int, state))
+        sequence = cast(int, state)
+        self._hold(sequence)
+        self._rows.append(sequence)
         self._positions.append(length)
 
     def discard(self, state: object) -> None:
         self._release(cast(int, state))
+
+    def _hold(self, sequence: int) -> None:
+        """Keeps a fully prefilled prompt in the least recently used holder, unless it came
+        from a holder (which then holds its shared part already)."""
+        prompt = self._prompts.pop(sequence, [])
+        if not self._held or sequence in self._reused or len(prompt) < _MIN_REUSED_TOKENS:
+            return
+        holder = next(iter(self._held))
+        self._batch.forget(holder)
+        self._batch.copy_prefix(sequence, holder, len(prompt))
+        del self._held[holder]
+        self._held[holder] = prompt
 
     def step(self, tokens: list[int]) -> torch.Tensor:
         rows = len(self._rows)
@@ -204,6 +272,8 @@ class LlamaCppRunner(Runner):
         self._batch.close()
 
     def _release(self, sequence: int) -> None:
+        self._prompts.pop(sequence, None)
+        self._reused.discard(sequence)
         self._batch.forget(sequence)
         self._free.append(sequence)
         self._free.sort()
@@ -216,3 +286,12 @@ class LlamaCppRunner(Runner):
             self._batch.decode([0], [0], [sequence], [0])
         finally:
             self._release(sequence)
+
+
+def _common_prefix(first: list[int], second: list[int]) -> int:
+    length = 0
+    for a, b in zip(first, second, strict=False):
+        if a != b:
+            break
+        length += 1
+    return length

@@ -78,6 +78,7 @@ ENDINGS = {
     "error": "failed",
     "guard": "blocked by the guard",
     "screened": "refused before the model saw it",
+    "declined": "declined: the model could not answer in time (no budget used)",
 }
 
 

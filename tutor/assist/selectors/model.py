@@ -60,6 +60,9 @@ class LoadedModel:
     engine_running: int
     decode_steps_per_second: float
     published_at: datetime
+    # A model server's own word (LABTUTOR_MODEL_BACKEND=openai): reachable, latency_ms, models,
+    # error; None for a model in the worker.
+    server: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,7 @@ def loaded_model(status: dict[str, Any]) -> LoadedModel:
         engine_running=int(stats.get("running", 0)),
         decode_steps_per_second=float(stats.get("decode_steps_per_second", 0.0)),
         published_at=datetime.fromtimestamp(float(status.get("published_at", 0)), tz=UTC),
+        server=status.get("server"),
     )
 
 

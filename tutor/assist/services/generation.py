@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from tutor.assist import streams
-from tutor.assist.engine import AnswerLimits, answer_limits, get_engine
+from tutor.assist.engine import AnswerLimits, ServedModel, ServingEngine, answer_limits, get_engine
 from tutor.assist.guarding import ReplyGuard, is_echo_block, safe_replacement, stream_guard
-from tutor.assist.model_status import publish_status
+from tutor.assist.model_status import publish_engine_status
 from tutor.assist.models import AiRequest
 from tutor.assist.selectors.prompting import grounded_hint_for, prompt_context_for
 from tutor.assist.services.notifications import notify_delta, notify_finished, notify_started
@@ -20,9 +20,10 @@ from tutor.assist.services.requests import fail_request
 from tutor.guard import Verdict
 from tutor.live.services.notify import notify_student_changed
 from tutor.llm.embedded import EmbeddedModelMissing
-from tutor.llm.engine import Engine, RequestHandle
-from tutor.llm.loading import LoadedModel, ModelInfo, ModelLoadError
-from tutor.llm.prompts import PromptError, Task, build_prompt
+from tutor.llm.engine import RequestHandle
+from tutor.llm.loading import ModelInfo, ModelLoadError
+from tutor.llm.prompts import PromptError, Task
+from tutor.llm.remote_prompts import build_any_prompt as build_prompt
 from tutor.llm.requests import Finished, QueueStatus, TokenDelta
 from tutor.llm.streaming import TokenCoalescer
 
@@ -49,10 +50,10 @@ def generate_reply(request_id: int) -> None:
         return
     with streams.beating(request_id, settings.LLM_REQUEST_SECONDS + BEAT_MARGIN_SECONDS):
         _answer(ai_request, engine, loaded)
-    publish_status(loaded.info, engine.stats())
+    publish_engine_status(engine, loaded.info, ask_server=False)
 
 
-def _answer(ai_request: AiRequest, engine: Engine, loaded: LoadedModel) -> None:
+def _answer(ai_request: AiRequest, engine: ServingEngine, loaded: ServedModel) -> None:
     request_id = ai_request.pk
     notify_started(request_id)
     prompt_context = prompt_context_for(ai_request)

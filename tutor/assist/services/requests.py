@@ -12,12 +12,15 @@ from exercises.models import Exercise
 from tutor.assist import ratelimit, streams
 from tutor.assist.models import AiRequest
 from tutor.assist.question_screen import Screened, screen_question
+from tutor.assist.selectors.admission import admission_for_new_request
+from tutor.assist.services.admission import decline_request
 from tutor.assist.services.notifications import notify_finished
-from tutor.courses.policy import effective_ai_policy
+from tutor.courses.policy import DECLINED, effective_ai_policy
 
 MAX_FIELD_CHARS = 20_000
 MAX_HINT_LEVEL = 3
-CONTEXT_FIELDS = ("code", "selection", "question", "cursor", "submission_id")
+# wait: the student chose to wait for the model although it is busy (see admission.py).
+CONTEXT_FIELDS = ("code", "selection", "question", "cursor", "submission_id", "wait")
 
 
 class HelpRefused(ValueError):
@@ -58,6 +61,12 @@ def request_help(
         screened = _screened(exercise, kind, clean)
         if screened is not None:
             return _answer_without_model(student, exercise, kind, clean, screened)
+        admission = admission_for_new_request()
+        if not admission.admitted and not clean.get("wait"):
+            return decline_request(student, exercise, kind, clean, hint_level, admission)
+        if admission.estimated_seconds is not None:
+            # Written here, never by the browser (_clean_context): checked by bench/loadtest.py.
+            clean["estimated_seconds"] = round(admission.estimated_seconds, 1)
         ai_request = AiRequest.objects.create(
             student=student, exercise=exercise, kind=kind, context=clean, hint_level=hint_level
         )
@@ -105,9 +114,16 @@ def _answer_without_model(
 
 def next_hint_level(student: User, exercise: Exercise) -> int:
     """Each hint climbs the ladder: concept, then where to look, then pseudo-code."""
-    given = AiRequest.objects.filter(
-        student=student, exercise=exercise, kind=AiRequest.Kind.HINT, status=AiRequest.Status.DONE
-    ).count()
+    given = (
+        AiRequest.objects.filter(
+            student=student,
+            exercise=exercise,
+            kind=AiRequest.Kind.HINT,
+            status=AiRequest.Status.DONE,
+        )
+        .exclude(finish_reason=DECLINED)
+        .count()
+    )
     return min(given + 1, MAX_HINT_LEVEL)
 
 

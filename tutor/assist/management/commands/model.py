@@ -69,6 +69,7 @@ class Command(BaseCommand):
                     f"context:      {status['context_window']} tokens",
                     f"queue:        {stats['waiting']} waiting, {stats['running']} running",
                     f"speed:        {stats['decode_steps_per_second']:.1f} decode steps/s",
+                    *_server_lines(status.get("server")),
                 ]
             )
         )
@@ -123,3 +124,16 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(f"Installed {target}.")
         self.stdout.write(f"Use it: set LABTUTOR_MODEL={target} and restart the llm worker.")
+
+
+def _server_lines(server: dict[str, Any] | None) -> list[str]:
+    """A model server's own word (LABTUTOR_MODEL_BACKEND=openai), as last asked."""
+    if server is None:
+        return []
+    if not server.get("reachable"):
+        return [f"server:       UNREACHABLE ({server.get('error', '')})"]
+    error = f"; {server['error']}" if server.get("error") else ""
+    return [
+        f"server:       reachable, {server.get('latency_ms', 0):.0f} ms{error}",
+        f"serves:       {', '.join(server.get('models', [])) or '(no models listed)'}",
+    ]

@@ -1,0 +1,125 @@
+"""Admission instead of timeouts: a request the queue cannot serve before its deadline is
+answered at once with the authored hint or a "busy" notice, and costs no budget."""
+
+import time
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import TestCase, override_settings
+from django.utils import timezone
+
+from exercises.models import Exercise
+from tutor.assist.models import AiRequest
+from tutor.assist.selectors.admission import admission_for_new_request
+from tutor.assist.services.requests import next_hint_level, request_help
+from tutor.courses.policy import hints_used
+
+pytestmark = pytest.mark.django_db
+
+BUGGY = "def add(a, b):\n    return a - b\n"
+
+
+def recent_answers(student: User, exercise: Exercise, seconds: float, count: int = 3) -> None:
+    for _ in range(count):
+        AiRequest.objects.create(
+            student=student,
+            exercise=exercise,
+            kind=AiRequest.Kind.EXPLAIN_CODE,
+            status=AiRequest.Status.DONE,
+            completion_tokens=100,
+            duration_ms=round(seconds * 1000),
+            finished_at=timezone.now(),
+        )
+
+
+def in_line(student: User, exercise: Exercise, count: int) -> None:
+    for _ in range(count):
+        AiRequest.objects.create(student=student, exercise=exercise, kind=AiRequest.Kind.REVIEW)
+
+
+def ask(student: User, exercise: Exercise, kind: AiRequest.Kind, **context: object) -> AiRequest:
+    with (
+        mock.patch("tutor.assist.services.requests._enqueue_generation") as enqueue,
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
+        ai_request = request_help(student, exercise, kind, {"code": BUGGY, **context})
+    ai_request.enqueued = enqueue.called  # type: ignore[attr-defined]
+    return ai_request
+
+
+@override_settings(LLM_PARALLEL_REQUESTS=2, LLM_REQUEST_SECONDS=120)
+def test_a_hint_that_cannot_finish_in_time_gets_the_authored_hint_at_once(
+    student: User, other_student: User, add_two: Exercise
+) -> None:
+    recent_answers(other_student, add_two, seconds=50)
+    in_line(other_student, add_two, 4)  # (4 + 1) / 2 -> 3 rounds of 50 s: 150 s > 120 s
+
+    started = time.monotonic()
+    ai_request = ask(student, add_two, AiRequest.Kind.HINT)
+    answered_after = time.monotonic() - started
+
+    assert answered_after < 2.0
+    assert not ai_request.enqueued  # type: ignore[attr-defined]
+    assert ai_request.status == AiRequest.Status.DONE
+    assert ai_request.finish_reason == "declined"
+    assert ai_request.reply.startswith(str(add_two.hints[0]).strip())
+    assert "about 150 s" in ai_request.reply
+    assert ai_request.model_settings["estimated_seconds"] == 150
+    assert hints_used(student, add_two) == 0
+    assert next_hint_level(student, add_two) == 1
+
+
+@override_settings(LLM_PARALLEL_REQUESTS=2, LLM_REQUEST_SECONDS=120)
+def test_other_help_says_the_tutor_is_busy_and_how_long_and_the_student_may_wait(
+    student: User, other_student: User, add_two: Exercise
+) -> None:
+    recent_answers(other_student, add_two, seconds=50)
+    in_line(other_student, add_two, 4)
+
+    declined = ask(student, add_two, AiRequest.Kind.REVIEW)
+    waiting = ask(student, add_two, AiRequest.Kind.REVIEW, wait=True)
+
+    assert declined.finish_reason == "declined"
+    assert declined.reply.startswith("The tutor is busy: an answer would take about 150 s")
+    assert waiting.status == AiRequest.Status.QUEUED
+    assert waiting.enqueued  # type: ignore[attr-defined]
+
+
+@override_settings(LLM_PARALLEL_REQUESTS=2, LLM_REQUEST_SECONDS=120)
+def test_requests_that_fit_or_cannot_be_estimated_are_let_in(
+    student: User, other_student: User, add_two: Exercise
+) -> None:
+    in_line(other_student, add_two, 10)
+    nothing_to_go_by = admission_for_new_request()
+    AiRequest.objects.filter(kind=AiRequest.Kind.REVIEW).delete()
+    recent_answers(other_student, add_two, seconds=50)
+    in_line(other_student, add_two, 2)  # (2 + 1) / 2 -> 2 rounds of 50 s: 100 s <= 120 s
+
+    fits = ask(student, add_two, AiRequest.Kind.HINT)
+
+    assert nothing_to_go_by.admitted and nothing_to_go_by.estimated_seconds is None
+    assert fits.status == AiRequest.Status.QUEUED
+    assert fits.enqueued  # type: ignore[attr-defined]
+
+
+@override_settings(LLM_PARALLEL_REQUESTS=2, LLM_REQUEST_SECONDS=120)
+def test_when_nothing_finishes_the_oldest_running_answer_is_the_measure(
+    student: User, other_student: User, add_two: Exercise
+) -> None:
+    """A model falling behind finishes nothing to measure it by: what runs already took long."""
+    for _ in range(2):
+        AiRequest.objects.create(
+            student=other_student,
+            exercise=add_two,
+            kind=AiRequest.Kind.HINT,
+            status=AiRequest.Status.RUNNING,
+            started_at=timezone.now() - timedelta(seconds=70),
+        )
+    in_line(other_student, add_two, 1)
+
+    declined = ask(student, add_two, AiRequest.Kind.HINT)
+
+    assert declined.finish_reason == "declined"  # (3 + 1) / 2 -> 2 rounds of >= 70 s
+    assert declined.model_settings["estimated_seconds"] >= 140

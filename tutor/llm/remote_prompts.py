@@ -1,0 +1,139 @@
+"""Prompts for a model on a server (remote.py): the same wording as prompts.py, sent as messages.
+
+With the model's tokenizer installed locally, prompts.build_prompt builds the same token ids as
+for a local model (FIM completion needs them). Without it, a tutoring prompt goes to the chat
+endpoint as the same system and user messages, and the server applies its own chat template;
+fields are trimmed to the window by an estimate of their tokens (a token is at least about three
+characters of code or English, so the estimate errs long). Completion without the tokenizer
+continues the code before the cursor through the completions endpoint, as for a model without
+FIM tokens.
+"""
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from tutor.llm.context import keep_around_cursor, prompt_token_budget
+from tutor.llm.prompts import (
+    SYSTEM_PROMPT,
+    BuiltPrompt,
+    PromptContext,
+    Task,
+    _Builder,
+    build_prompt,
+)
+from tutor.llm.requests import GenerationRequest
+
+if TYPE_CHECKING:
+    from tutor.llm.loading import LoadedModel
+    from tutor.llm.remote import RemoteModel
+
+_CHARACTERS_PER_TOKEN = 3
+
+
+@dataclass(frozen=True)
+class ChatPrompt:
+    """A prompt as chat turns, with the same request() as BuiltPrompt."""
+
+    messages: tuple[tuple[str, str], ...]
+    text: str
+    stop: tuple[str, ...]
+    max_new_tokens: int
+    trimmed_fields: tuple[str, ...]
+
+    def request(
+        self, *, deadline_seconds: float = 60.0, temperature: float = 0.0, seed: int | None = None
+    ) -> GenerationRequest:
+        return GenerationRequest(
+            prompt=self.text,
+            messages=self.messages,
+            max_new_tokens=self.max_new_tokens,
+            stop=self.stop,
+            deadline_seconds=deadline_seconds,
+            temperature=temperature,
+            seed=seed,
+        )
+
+
+def build_any_prompt(
+    model: "LoadedModel | RemoteModel",
+    task: Task,
+    context: PromptContext,
+    *,
+    max_new_tokens: int,
+    max_prompt_tokens: int | None = None,
+    **options: Any,
+) -> BuiltPrompt | ChatPrompt:
+    """prompts.build_prompt for a local model or a server's model with its tokenizer here;
+    chat messages for a server's model without it."""
+    from tutor.llm.remote import RemoteModel
+
+    if not isinstance(model, RemoteModel) or model.tokenizer is not None:
+        return build_prompt(
+            cast("LoadedModel", model),
+            task,
+            context,
+            max_new_tokens=max_new_tokens,
+            max_prompt_tokens=max_prompt_tokens,
+            **options,
+        )
+    budget = prompt_token_budget(
+        model.info.context_window, model.info.kv_budget_tokens, max_new_tokens, max_prompt_tokens
+    )
+    if task is Task.COMPLETE:
+        return _completion(context, budget, max_new_tokens)
+    builder = _MessageBuilder(model, context, budget, max_new_tokens)
+    built = builder.tutoring(task)
+    return ChatPrompt(
+        messages=builder.messages,
+        text=builder.messages[-1][1],
+        stop=built.stop,
+        max_new_tokens=max_new_tokens,
+        trimmed_fields=built.trimmed_fields,
+    )
+
+
+def estimated_tokens(text: str) -> int:
+    return -(-len(text) // _CHARACTERS_PER_TOKEN)
+
+
+def _completion(context: PromptContext, budget: int, max_new_tokens: int) -> ChatPrompt:
+    code = context.student_code
+    cursor = len(code) if context.cursor_offset is None else context.cursor_offset
+    kept = keep_around_cursor(code[:cursor], "", budget, estimated_tokens)[0]
+    # No messages: remote.py sends the text to the completions endpoint.
+    return ChatPrompt((), kept, ("\n\n",), max_new_tokens, ("code",) if kept != code else ())
+
+
+class _MessageBuilder(_Builder):
+    """prompts.py's builder with estimated token counts, rendering chat messages."""
+
+    def __init__(
+        self, model: "RemoteModel", context: PromptContext, budget: int, max_new_tokens: int
+    ) -> None:
+        self.info = model.info
+        self.context = context
+        self.budget = budget
+        self.max_new_tokens = max_new_tokens
+        # The full wording: a server's model is not the tiny demo model (prompt styles: 15a).
+        self.style = "full"
+        self.compact = False
+        self.messages: tuple[tuple[str, str], ...] = ()
+
+    def encode_data(self, text: str) -> list[int]:
+        return [0] * estimated_tokens(text)
+
+    def render(self, task: Task, fields: dict[str, str]) -> list[int]:
+        user_message = self.user_message(task, fields)
+        self.messages = (("system", SYSTEM_PROMPT), ("user", user_message))
+        # Each turn's template markers: a few tokens.
+        return self.encode_data(SYSTEM_PROMPT + user_message) + [0] * 16
+
+    def built(
+        self,
+        token_ids: list[int],
+        stop: tuple[str, ...],
+        uses_chat_template: bool,
+        uses_fim_tokens: bool,
+        trimmed: tuple[str, ...],
+    ) -> BuiltPrompt:
+        return BuiltPrompt((), "", stop, self.max_new_tokens, True, False, trimmed)
