@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from exercises.loader import load_exercise
+from tests import sandbox_uids
 from tutor.grounding.localise import rank_suspicious_lines
 from tutor.grounding.mutants import mutants
 from tutor.sandbox import SandboxConfig, SourceFile, run_tests
@@ -67,7 +68,7 @@ def test_hidden_tests_and_junk_are_ignored() -> None:
 def sandbox_config(tmp_path_factory: pytest.TempPathFactory) -> SandboxConfig:
     lock_dir = tmp_path_factory.mktemp("grounding-locks")
     os.chmod(lock_dir, 0o700)
-    return SandboxConfig(slots=1, lock_dir=str(lock_dir), first_uid=62200)
+    return SandboxConfig(slots=1, lock_dir=str(lock_dir), first_uid=sandbox_uids.GROUNDING)
 
 
 @pytest.mark.parametrize(

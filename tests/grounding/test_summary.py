@@ -4,6 +4,7 @@ import os
 
 import pytest
 
+from tests import sandbox_uids
 from tutor.grounding.summary import evidence_section, grounded_hint
 from tutor.sandbox import SandboxConfig, SourceFile, run_tests
 
@@ -30,7 +31,7 @@ COUNT_TESTS = (
 def run(tmp_path_factory: pytest.TempPathFactory):
     lock_dir = tmp_path_factory.mktemp("summary-locks")
     os.chmod(lock_dir, 0o700)
-    config = SandboxConfig(slots=1, lock_dir=str(lock_dir), first_uid=62200)
+    config = SandboxConfig(slots=1, lock_dir=str(lock_dir), first_uid=sandbox_uids.GROUNDING)
 
     def grade(code: str, tests: str) -> dict:
         result = run_tests(

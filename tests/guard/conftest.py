@@ -6,14 +6,14 @@ from pathlib import Path
 import pytest
 
 from exercises.loader import ExerciseSpec, load_exercise, load_exercises
+from tests import sandbox_uids
 from tutor.guard import GuardContext, RunCode, sandbox_runner
 from tutor.sandbox import Limits, SandboxConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 CURRICULUM = ROOT / "exercises" / "curriculum"
 ADD_TWO = ROOT / "tests" / "fixtures" / "native" / "add-two"
-# Away from the server's default uid (61000), the sandbox tests' (62100) and the benches'.
-FIRST_UID = 62400
+FIRST_UID = sandbox_uids.GUARD
 GUARD_LIMITS = Limits(time_seconds=3)
 
 

@@ -5,11 +5,11 @@ from textwrap import dedent
 
 import pytest
 
+from tests import sandbox_uids
 from tutor.sandbox import Limits, RunResult, SandboxConfig, SourceFile, run_tests
 from tutor.sandbox.processes import processes_of_uid
 
-# Far from the server's default 61000, so a dev server running beside the tests is never hit.
-FIRST_UID = 62100
+FIRST_UID = sandbox_uids.SANDBOX
 # The tests' own process of slot 0 (SandboxConfig.tests_uid_offset).
 TESTS_UID = FIRST_UID + 1000
 FAST = Limits(time_seconds=1.5, memory_mb=128, output_kb=16, tmp_size_mb=8, file_size_mb=4)

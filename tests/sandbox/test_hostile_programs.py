@@ -10,11 +10,12 @@ from textwrap import dedent
 
 import pytest
 
+from tests import sandbox_uids
 from tutor.sandbox import Limits, RunResult, SandboxConfig, SourceFile, run_tests
 from tutor.sandbox.processes import processes_of_uid
 
 # Its own uids, apart from the other sandbox tests' (tests/sandbox/conftest.py).
-FIRST_UID = 62500
+FIRST_UID = sandbox_uids.HOSTILE_PROGRAMS
 LIMITS = Limits(time_seconds=2, memory_mb=192, output_kb=16, tmp_size_mb=8, file_size_mb=4)
 # Compile (Java's javac takes a second or two), the time limit, and the kill around it.
 SLACK_SECONDS = 12.0

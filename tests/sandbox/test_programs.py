@@ -7,10 +7,11 @@ from textwrap import dedent
 import pytest
 
 from tests.sandbox.conftest import FAST
+from tests import sandbox_uids
 from tutor.sandbox import Limits, RunResult, SandboxConfig, SourceFile, run_tests
 
 # Its own uids, apart from the other sandbox tests' (tests/sandbox/conftest.py).
-FIRST_UID = 62600
+FIRST_UID = sandbox_uids.PROGRAMS
 LIMITS = Limits(time_seconds=5, memory_mb=256, output_kb=16, tmp_size_mb=8, file_size_mb=4)
 
 DOUBLER = {
