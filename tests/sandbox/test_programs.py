@@ -6,8 +6,8 @@ from textwrap import dedent
 
 import pytest
 
-from tests.sandbox.conftest import FAST
 from tests import sandbox_uids
+from tests.sandbox.conftest import FAST
 from tutor.sandbox import Limits, RunResult, SandboxConfig, SourceFile, run_tests
 
 # Its own uids, apart from the other sandbox tests' (tests/sandbox/conftest.py).
