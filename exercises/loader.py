@@ -17,7 +17,7 @@ import sys
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal, TypeGuard, get_args
+from typing import Any, Literal, NotRequired, TypedDict, TypeGuard, get_args
 
 from tutor.sandbox.io_cases import parse_cases
 from tutor.sandbox.models import SourceFile
@@ -107,6 +107,19 @@ class ExerciseSpec:
     in_process: bool = False
     # A key of LANGUAGE_SUFFIXES.
     language: str = "python"
+
+
+class CodeParts(TypedDict):
+    """The part of an ExerciseSpec that depends on the language and format: code and tests."""
+
+    starter_code: str
+    solution_code: str
+    visible_tests: tuple[TestFileSpec, ...]
+    hidden_tests: tuple[TestFileSpec, ...]
+    support_files: NotRequired[tuple[TestFileSpec, ...]]
+    data_files: NotRequired[tuple[TestFileSpec, ...]]
+    in_process: NotRequired[bool]
+    language: NotRequired[str]
 
 
 class ExerciseFormatError(Exception):
@@ -259,41 +272,10 @@ def load_native_exercise(folder: Path) -> ExerciseSpec:
     if not isinstance(in_process, bool):
         raise ExerciseFormatError(toml_path, "key 'in_process' must be true or false")
     if language != "python" or (folder / NATIVE_VISIBLE_CASES).exists():
-        suffix = LANGUAGE_SUFFIXES[language]
-        read_code = read_python if language == "python" else read_required_text
-        # JavaScript and Java may have native unit tests as their visible ones (node:test in
-        # <module>.test.js, JUnit 5 in <module>Test.java). They run in the student's process,
-        # so they can be forged (in_process), and never hold the hidden tests, which stay
-        # input/output cases compared on the host.
-        native_tests = NATIVE_TEST_FILES.get(language, "").format(module=module)
-        native_visible = bool(native_tests) and (folder / native_tests).is_file()
-        visible = (
-            (TestFileSpec(native_tests, read_required_text(folder, native_tests)),)
-            if native_visible
-            else (read_io_cases(folder, NATIVE_VISIBLE_CASES),)
-        )
-        return ExerciseSpec(
-            slug=slug,
-            title=title,
-            topic=topic,
-            difficulty=difficulty,
-            order=order,
-            module=module,
-            statement_md=read_statement(folder, "statement.md"),
-            starter_code=read_code(folder, f"starter{suffix}"),
-            solution_code=read_code(folder, f"solution{suffix}"),
-            visible_tests=visible,
-            hidden_tests=(read_io_cases(folder, NATIVE_HIDDEN_CASES),),
-            hints=hints,
-            time_limit_seconds=time_limit,
-            memory_limit_mb=memory_limit,
-            source_format="labtutor",
-            source_path=str(folder.resolve()),
-            data_files=tuple(read_data_file(folder, name) for name in data_names),
-            language=language,
-            in_process=in_process or native_visible,
-        )
-
+        code = native_case_parts(folder, module, language, in_process=in_process)
+    else:
+        code = native_python_parts(folder, support_names, in_process=in_process)
+    code["data_files"] = tuple(read_data_file(folder, name) for name in data_names)
     return ExerciseSpec(
         slug=slug,
         title=title,
@@ -302,18 +284,46 @@ def load_native_exercise(folder: Path) -> ExerciseSpec:
         order=order,
         module=module,
         statement_md=read_statement(folder, "statement.md"),
-        starter_code=read_python(folder, "starter.py"),
-        solution_code=read_python(folder, "solution.py"),
-        visible_tests=(read_test_file(folder, NATIVE_VISIBLE_TESTS),),
-        hidden_tests=(read_test_file(folder, NATIVE_HIDDEN_TESTS),),
         hints=hints,
         time_limit_seconds=time_limit,
         memory_limit_mb=memory_limit,
         source_format="labtutor",
         source_path=str(folder.resolve()),
+        **code,
+    )
+
+
+def native_python_parts(folder: Path, support_names: list[str], *, in_process: bool) -> CodeParts:
+    return CodeParts(
+        starter_code=read_python(folder, "starter.py"),
+        solution_code=read_python(folder, "solution.py"),
+        visible_tests=(read_test_file(folder, NATIVE_VISIBLE_TESTS),),
+        hidden_tests=(read_test_file(folder, NATIVE_HIDDEN_TESTS),),
         support_files=tuple(read_support_file(folder, name) for name in support_names),
-        data_files=tuple(read_data_file(folder, name) for name in data_names),
         in_process=in_process,
+    )
+
+
+def native_case_parts(folder: Path, module: str, language: str, *, in_process: bool) -> CodeParts:
+    """Hidden tests are input/output cases compared on the host. JavaScript and Java may have
+    native unit tests as their visible ones (node:test in <module>.test.js, JUnit 5 in
+    <module>Test.java): they run in the student's process, so they can be forged (in_process)."""
+    suffix = LANGUAGE_SUFFIXES[language]
+    read_code = read_python if language == "python" else read_required_text
+    native_tests = NATIVE_TEST_FILES.get(language, "").format(module=module)
+    native_visible = bool(native_tests) and (folder / native_tests).is_file()
+    visible = (
+        (TestFileSpec(native_tests, read_required_text(folder, native_tests)),)
+        if native_visible
+        else (read_io_cases(folder, NATIVE_VISIBLE_CASES),)
+    )
+    return CodeParts(
+        starter_code=read_code(folder, f"starter{suffix}"),
+        solution_code=read_code(folder, f"solution{suffix}"),
+        visible_tests=visible,
+        hidden_tests=(read_io_cases(folder, NATIVE_HIDDEN_CASES),),
+        in_process=in_process or native_visible,
+        language=language,
     )
 
 
@@ -529,6 +539,21 @@ def load_exercism_exercise(folder: Path) -> ExerciseSpec:
     )
     editor_data = tuple(read_data_file(folder, path) for path in editor if not path.endswith(".py"))
 
+    code = CodeParts(
+        starter_code=read_python(folder, inside_folder(config_path, folder, stub)),
+        solution_code=read_python(folder, inside_folder(config_path, folder, files["example"][0])),
+        visible_tests=tuple(
+            read_test_file(folder, inside_folder(config_path, folder, test)) for test in test_paths
+        ),
+        hidden_tests=(),
+        support_files=editor_modules,
+        data_files=editor_modules + editor_data,
+    )
+    return exercism_spec(folder, slug, module, code)
+
+
+def exercism_spec(folder: Path, slug: str, module: str, code: CodeParts) -> ExerciseSpec:
+    """Exercism has no title, topic, level or limits of its own: LabTutor's defaults."""
     return ExerciseSpec(
         slug=slug,
         title=slug.replace("-", " ").title(),
@@ -537,19 +562,12 @@ def load_exercism_exercise(folder: Path) -> ExerciseSpec:
         order=EXERCISM_ORDER_BASE,
         module=module,
         statement_md=read_exercism_statement(folder),
-        starter_code=read_python(folder, inside_folder(config_path, folder, stub)),
-        solution_code=read_python(folder, inside_folder(config_path, folder, files["example"][0])),
-        visible_tests=tuple(
-            read_test_file(folder, inside_folder(config_path, folder, test)) for test in test_paths
-        ),
-        hidden_tests=(),
         hints=read_exercism_hints(folder),
         time_limit_seconds=DEFAULT_TIME_LIMIT_SECONDS,
         memory_limit_mb=DEFAULT_MEMORY_LIMIT_MB,
         source_format="exercism",
         source_path=str(folder.resolve()),
-        support_files=editor_modules,
-        data_files=editor_modules + editor_data,
+        **code,
     )
 
 
@@ -577,34 +595,23 @@ def load_exercism_c_exercise(
     ]
     tests = []
     for path in test_paths:
-        code = read_required_text(folder, path)
-        if "RUN_TEST(" not in code:
+        source = read_required_text(folder, path)
+        if "RUN_TEST(" not in source:
             raise ExerciseFormatError(folder / path, "defines no tests: no RUN_TEST(...) line")
-        code = UNITY_IGNORE.sub("", UNITY_INCLUDE.sub(r'#include "\1"', code))
-        tests.append(TestFileSpec(Path(path).name, code))
-    return ExerciseSpec(
-        slug=slug,
-        title=slug.replace("-", " ").title(),
-        topic=EXERCISM_DEFAULT_TOPIC,
-        difficulty=EXERCISM_DEFAULT_DIFFICULTY,
-        order=EXERCISM_ORDER_BASE,
-        module=module,
-        statement_md=read_exercism_statement(folder),
+        source = UNITY_IGNORE.sub("", UNITY_INCLUDE.sub(r'#include "\1"', source))
+        tests.append(TestFileSpec(Path(path).name, source))
+    code = CodeParts(
         starter_code=read_required_text(folder, stub),
         solution_code=read_required_text(
             folder, inside_folder(config_path, folder, files["example"][0])
         ),
         visible_tests=tuple(tests),
         hidden_tests=(),
-        hints=read_exercism_hints(folder),
-        time_limit_seconds=DEFAULT_TIME_LIMIT_SECONDS,
-        memory_limit_mb=DEFAULT_MEMORY_LIMIT_MB,
-        source_format="exercism",
-        source_path=str(folder.resolve()),
         support_files=tuple(support),
         in_process=True,
         language="c99",
     )
+    return exercism_spec(folder, slug, module, code)
 
 
 def read_exercism_files(config_path: Path) -> dict[str, list[str]]:
