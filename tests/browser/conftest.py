@@ -1,12 +1,13 @@
 """Headless Chromium (Debian's package) driven by Playwright, cut off from every other host."""
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Route, WebSocket, expect, sync_playwright
 
 # Workers share two cores with the browser and the server: give assertions room to wait.
 expect.set_options(timeout=30_000)
@@ -74,6 +75,17 @@ def log_in(page: Page, site: str, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+
+
+def socket_frames(page: Page) -> list[dict]:
+    """Every WebSocket message the page receives from now on, decoded, in order."""
+    frames: list[dict] = []
+
+    def record(socket: WebSocket) -> None:
+        socket.on("framereceived", lambda payload: frames.append(json.loads(payload)))
+
+    page.on("websocket", record)
+    return frames
 
 
 def screenshot(page: Page, name: str) -> Path:

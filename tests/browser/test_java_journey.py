@@ -1,16 +1,15 @@
 """A student solves a Java exercise in a real browser: Run fails, a hint streams, Submit passes
 (input/output cases compiled and run in the sandbox, hidden ones included)."""
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from playwright.sync_api import Browser, WebSocket, expect
+from playwright.sync_api import Browser, expect
 
 from exercises.services.importing import import_exercises_from
-from tests.browser.conftest import OffsiteRequests, open_page, screenshot
+from tests.browser.conftest import OffsiteRequests, log_in, open_page, screenshot, socket_frames
 from tests.real_stack import running_site
 from tutor.celery import app as celery_app
 
@@ -32,16 +31,8 @@ def test_student_solves_a_java_exercise(
     browser: Browser, site: str, offsite_requests: OffsiteRequests
 ) -> None:
     page = open_page(browser, site, offsite_requests)
-    frames: list[dict] = []
-
-    def record(socket: WebSocket) -> None:
-        socket.on("framereceived", lambda payload: frames.append(json.loads(payload)))
-
-    page.on("websocket", record)
-    page.goto(f"{site}/login/")
-    page.get_by_label("Username").fill("jane")
-    page.get_by_label("Password").fill("jane-password-1")
-    page.get_by_role("button", name="Log in").click()
+    frames = socket_frames(page)
+    log_in(page, site, "jane", "jane-password-1")
     page.get_by_role("link", name="Hello, name (Java)").click()
 
     expect(page.locator("#editor-title")).to_have_text("Main.java")

@@ -1,15 +1,14 @@
 """A student's whole lesson in a real browser: run, hint, fix, submit, reload."""
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from playwright.sync_api import Browser, WebSocket, expect
+from playwright.sync_api import Browser, expect
 
 from exercises.services.importing import import_exercises_from
-from tests.browser.conftest import OffsiteRequests, open_page, screenshot
+from tests.browser.conftest import OffsiteRequests, log_in, open_page, screenshot, socket_frames
 from tests.conftest import FIXTURES
 from tests.real_stack import running_site
 from tutor.celery import app as celery_app
@@ -30,16 +29,8 @@ def test_student_runs_asks_for_a_hint_fixes_and_submits(
     browser: Browser, site: str, offsite_requests: OffsiteRequests
 ) -> None:
     page = open_page(browser, site, offsite_requests)
-    frames: list[dict] = []
-
-    def record(socket: WebSocket) -> None:
-        socket.on("framereceived", lambda payload: frames.append(json.loads(payload)))
-
-    page.on("websocket", record)
-    page.goto(f"{site}/login/")
-    page.get_by_label("Username").fill("carol")
-    page.get_by_label("Password").fill("carol-password-1")
-    page.get_by_role("button", name="Log in").click()
+    frames = socket_frames(page)
+    log_in(page, site, "carol", "carol-password-1")
     page.get_by_role("link", name="Add two numbers").click()
 
     editor = page.locator(".cm-content")
