@@ -62,7 +62,7 @@ def wait_for_worker_model(seconds: float) -> None:
 
     django.setup()
     from tutor.assist.model_status import read_status, status_key
-    from tutor.assist.streams import redis_client
+    from tutor.redis_client import redis_client
 
     redis_client().delete(status_key())  # left by an earlier run
     deadline = time.monotonic() + seconds

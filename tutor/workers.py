@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from django.conf import settings
 
-from tutor.assist.streams import redis_client
+from tutor.redis_client import redis_client
 
 
 class Recovery(StrEnum):

@@ -10,7 +10,7 @@ from contextlib import AbstractContextManager
 from django.conf import settings
 
 from tutor import heartbeat
-from tutor.assist.streams import redis_client
+from tutor.redis_client import redis_client
 
 BEAT_SECONDS = 2.0
 HEARTBEAT_TTL_SECONDS = 6

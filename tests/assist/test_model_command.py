@@ -5,9 +5,9 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from tutor.assist.model_status import publish_status, read_status, status_key
-from tutor.assist.streams import redis_client
 from tutor.llm.engine import Engine
 from tutor.llm.loading import ModelSpec, load_model
+from tutor.redis_client import redis_client
 
 
 def test_check_loads_a_model_generates_and_prints_its_speed(

@@ -26,9 +26,9 @@ from tutor.assist.model_status import (
 )
 from tutor.assist.models import AiRequest
 from tutor.assist.selectors.model import KOMBU_PRIORITY_SEPARATOR, speed_over
-from tutor.assist.streams import redis_client
 from tutor.llm.engine import EngineStats
 from tutor.llm.loading import ModelInfo
+from tutor.redis_client import redis_client
 
 pytestmark = pytest.mark.django_db
 

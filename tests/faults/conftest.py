@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 
 from tests.faults.stack import PrivateRedis
-from tutor.assist import streams
+from tutor.redis_client import redis_client
 
 
 @pytest.fixture(autouse=True)
@@ -18,7 +18,7 @@ def fresh_recovery_state() -> Iterator[None]:
 
 
 def _forget_recovery_state() -> None:
-    client = streams.redis_client()
+    client = redis_client()
     prefix = settings.LIVE_STATE_PREFIX
     for pattern in (f"{prefix}:grading:*", f"{prefix}:workers:*", f"{prefix}:ai:*"):
         keys = list(client.scan_iter(match=pattern))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
-from tutor.assist.streams import redis_client
+from tutor.redis_client import redis_client
 
 if TYPE_CHECKING:
     from tutor.llm.engine import EngineStats

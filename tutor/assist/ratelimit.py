@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from tutor.assist import streams
+from tutor.redis_client import redis_client
 
 _SLIDING_WINDOW = """
 local key = KEYS[1]
@@ -44,7 +44,7 @@ def hit(bucket: str, user_id: int, limit: Limit) -> float | None:
     """Counts one request; None if allowed, else the seconds until one would be."""
     if limit.requests <= 0:
         return None
-    retry_after = streams.redis_client().eval(
+    retry_after = redis_client().eval(
         _SLIDING_WINDOW,
         1,
         _key(bucket, user_id),
@@ -76,4 +76,4 @@ def hit_ai_request(user_id: int, kind: str) -> float | None:
 
 
 def reset(user_id: int) -> None:
-    streams.redis_client().delete(_key("help", user_id), _key("complete", user_id))
+    redis_client().delete(_key("help", user_id), _key("complete", user_id))

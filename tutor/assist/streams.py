@@ -6,22 +6,15 @@ thread that generates the answer without a round trip through the database.
 """
 
 from contextlib import AbstractContextManager
-from functools import cache
 
-import redis
 from django.conf import settings
 
 from tutor import heartbeat
+from tutor.redis_client import redis_client
 
 PARTIAL_TTL_SECONDS = 3600
 HEARTBEAT_TTL_SECONDS = 6
 BEAT_EVERY_SECONDS = 1.0
-
-
-@cache
-def redis_client() -> redis.Redis:
-    # A connect timeout too: a Redis host that vanished from the network must fail fast.
-    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=3)
 
 
 def _key(request_id: int, what: str) -> str:

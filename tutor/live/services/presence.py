@@ -15,7 +15,7 @@ import redis
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
-from tutor.assist.streams import redis_client
+from tutor.redis_client import redis_client
 
 logger = logging.getLogger(__name__)
 
