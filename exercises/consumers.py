@@ -16,9 +16,9 @@ from exercises.selectors.submissions import (
 )
 from exercises.services.drafts import save_draft
 from exercises.services.grading import CodeRejected, submit_code
-from exercises.services.notifications import submission_group
 from exercises.services.recovery import recover_submission
 from tutor.accounts.roles import is_instructor
+from tutor.groups import SubmissionChanged, submission_group
 from tutor.sockets import JsonSocket, SocketRefusal
 
 logger = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ class SubmissionSocket(JsonSocket):
             self.awaited.add(submission_id)
         await self.send_submission(submission_id)
 
-    async def submission_changed(self, event: dict[str, Any]) -> None:
+    async def submission_changed(self, event: SubmissionChanged) -> None:
         await self.send_submission(event["submission_id"])
 
     async def send_submission(self, submission_id: int) -> None:

@@ -29,7 +29,7 @@ from tutor.asgi import application
 from tutor.assist.models import AiRequest
 from tutor.courses.models import AccountOrigin, Course
 from tutor.courses.services import create_course, enrol
-from tutor.live.services.notify import live_group
+from tutor.groups import live_group
 from tutor.review.models import LineComment
 from tutor.routing import websocket_urlpatterns
 

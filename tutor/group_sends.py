@@ -9,11 +9,17 @@ one event loop per process that lives in a thread of its own and keeps its conne
 """
 
 import asyncio
+import logging
 import os
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 from channels.layers import BaseChannelLayer, get_channel_layer
+
+from tutor.groups import GroupEvent
+
+logger = logging.getLogger(__name__)
 
 # A send that has not finished by then raises (Redis down); callers log and go on.
 SEND_TIMEOUT_SECONDS = 10.0
@@ -23,7 +29,16 @@ _loop: asyncio.AbstractEventLoop | None = None
 _loop_pid = 0
 
 
-def group_send(group: str, event: dict[str, Any]) -> None:
+def send_news(group: str, event: GroupEvent) -> None:
+    """group_send for news whose subject is already stored: a receiver that misses it reads the
+    row on its next reconnect, so a failure is logged and never raised to the caller."""
+    try:
+        group_send(group, event)
+    except Exception:
+        logger.warning("Could not send %s to group %s", event["type"], group, exc_info=True)
+
+
+def group_send(group: str, event: Mapping[str, Any]) -> None:
     """Sends an event to a group and waits until the layer took it; raises what the layer
     raises. Does nothing without a channel layer."""
     if _running_loop() is not None:
@@ -41,8 +56,8 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
-def _send(layer: BaseChannelLayer, group: str, event: dict[str, Any]) -> None:
-    future = asyncio.run_coroutine_threadsafe(layer.group_send(group, event), _sending_loop())
+def _send(layer: BaseChannelLayer, group: str, event: Mapping[str, Any]) -> None:
+    future = asyncio.run_coroutine_threadsafe(layer.group_send(group, dict(event)), _sending_loop())
     try:
         future.result(timeout=SEND_TIMEOUT_SECONDS)
     except TimeoutError:

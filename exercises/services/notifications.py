@@ -1,27 +1,15 @@
 """Tell the browsers watching a submission that it changed.
 
 Only the id travels through the channel layer: each consumer re-reads the row and shows its own
-user what that user may see.
+user what that user may see. The result is already stored: a browser that missed the event reads
+it on reconnect.
 """
 
-import logging
-
 from exercises.models import Submission
-from tutor.group_sends import group_send
-
-logger = logging.getLogger(__name__)
-
-
-def submission_group(submission_id: int) -> str:
-    return f"submission_{submission_id}"
+from tutor.group_sends import send_news
+from tutor.groups import SubmissionChanged, submission_group
 
 
 def notify_submission_changed(submission: Submission) -> None:
-    try:
-        group_send(
-            submission_group(submission.pk),
-            {"type": "submission.changed", "submission_id": submission.pk},
-        )
-    except Exception:
-        # The result is already stored; a browser that missed the event reads it on reconnect.
-        logger.warning("Could not notify watchers of submission %s", submission.pk, exc_info=True)
+    event = SubmissionChanged(type="submission.changed", submission_id=submission.pk)
+    send_news(submission_group(submission.pk), event)

@@ -8,8 +8,8 @@ from django.contrib.auth.models import User
 from exercises.models import Exercise, Submission
 from tests.review.conftest import SECOND, make_submission
 from tests.workspace.conftest import open_workspace, receive_until
+from tutor.groups import workspace_group
 from tutor.review.services import add_comment, delete_comment
-from tutor.workspace.groups import workspace_group
 from tutor.workspace.selectors import workspace_state
 
 

@@ -13,7 +13,6 @@ from exercises.models import Exercise
 from tutor.assist import streams
 from tutor.assist.models import AiRequest
 from tutor.assist.selectors.requests import own_request, queue_place, request_payload
-from tutor.assist.services.notifications import request_group
 from tutor.assist.services.recovery import Recovery, recover_request
 from tutor.assist.services.requests import (
     HelpRefused,
@@ -21,6 +20,7 @@ from tutor.assist.services.requests import (
     rate_reply,
     request_help,
 )
+from tutor.groups import AiChanged, AiDelta, request_group
 from tutor.sockets import JsonSocket, SocketRefusal
 
 logger = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ class AssistSocket(JsonSocket):
             await self.channel_layer.group_add(request_group(request_id), self.channel_name)
         await database_sync_to_async(streams.mark_watched)(request_id)
 
-    async def ai_delta(self, event: dict[str, Any]) -> None:
+    async def ai_delta(self, event: AiDelta) -> None:
         await self.send_json(
             {
                 "type": "delta",
@@ -96,7 +96,7 @@ class AssistSocket(JsonSocket):
             }
         )
 
-    async def ai_changed(self, event: dict[str, Any]) -> None:
+    async def ai_changed(self, event: AiChanged) -> None:
         await self.send_answer(event["request_id"])
 
     async def send_answer(self, request_id: int) -> bool:

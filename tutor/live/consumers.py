@@ -6,8 +6,8 @@ from channels.db import database_sync_to_async
 
 from tutor.courses.access import managed_course
 from tutor.courses.models import Course
+from tutor.groups import StudentChanged, live_group
 from tutor.live.selectors import StuckRule, live_row, live_rows
-from tutor.live.services.notify import live_group
 from tutor.sockets import JsonSocket
 
 
@@ -43,7 +43,7 @@ class LiveClassConsumer(JsonSocket):
             {"type": "table", "rows": rows, "rule": StuckRule.from_settings().as_dict()}
         )
 
-    async def student_changed(self, event: dict[str, Any]) -> None:
+    async def student_changed(self, event: StudentChanged) -> None:
         student_id = event.get("student_id")
         if not isinstance(student_id, int):
             return

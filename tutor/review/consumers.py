@@ -5,15 +5,13 @@ submissions of this exercise, and {"type": "feedback_removed", "comment_id": n} 
 is deleted (docs/websocket-protocol.md).
 """
 
-from typing import Any
-
 from channels.db import database_sync_to_async
 from django.contrib.auth.models import User
 
 from exercises.models import Exercise
+from tutor.groups import FeedbackChanged, workspace_group
 from tutor.review.selectors.feedback import student_feedback_comment
 from tutor.sockets import JsonSocket
-from tutor.workspace.groups import workspace_group
 
 
 class FeedbackSocket(JsonSocket):
@@ -31,7 +29,7 @@ class FeedbackSocket(JsonSocket):
         if hasattr(self, "feedback_group"):
             await self.channel_layer.group_discard(self.feedback_group, self.channel_name)
 
-    async def feedback_added(self, event: dict[str, Any]) -> None:
+    async def feedback_added(self, event: FeedbackChanged) -> None:
         comment_id = event.get("comment_id")
         if not isinstance(comment_id, int):
             return
@@ -42,7 +40,7 @@ class FeedbackSocket(JsonSocket):
         if comment is not None:
             await self.send_json({"type": "feedback", "comment": comment})
 
-    async def feedback_removed(self, event: dict[str, Any]) -> None:
+    async def feedback_removed(self, event: FeedbackChanged) -> None:
         comment_id = event.get("comment_id")
         if isinstance(comment_id, int):
             await self.send_json({"type": "feedback_removed", "comment_id": comment_id})

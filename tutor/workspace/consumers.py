@@ -8,8 +8,8 @@ from django.contrib.auth.models import User
 from exercises.consumers import SubmissionSocket
 from exercises.models import Exercise
 from tutor.assist.consumers import AssistSocket
-from tutor.courses.notifications import policy_group
 from tutor.courses.selectors import courses_of_student
+from tutor.groups import AiPolicyChanged, policy_group
 from tutor.live.services import presence
 from tutor.review.consumers import FeedbackSocket
 from tutor.workspace.selectors import ai_settings, workspace_state
@@ -61,7 +61,7 @@ class WorkspaceConsumer(SubmissionSocket, AssistSocket, FeedbackSocket):
         for group in self.policy_groups:
             await self.channel_layer.group_add(group, self.channel_name)
 
-    async def ai_policy_changed(self, event: dict[str, Any]) -> None:
+    async def ai_policy_changed(self, event: AiPolicyChanged) -> None:
         ai = await database_sync_to_async(ai_settings)(self.user, self.exercise)
         await self.send_json({"type": "ai_settings", "ai": ai})
 

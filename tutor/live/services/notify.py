@@ -12,16 +12,13 @@ from django.db import transaction
 
 from tutor.courses.models import Course
 from tutor.group_sends import group_send
+from tutor.groups import StudentChanged, live_group
 
 logger = logging.getLogger(__name__)
 
 
-def live_group(course_id: int) -> str:
-    return f"live_course_{course_id}"
-
-
-def _event(student_id: int) -> dict[str, object]:
-    return {"type": "student.changed", "student_id": student_id}
+def _event(student_id: int) -> StudentChanged:
+    return StudentChanged(type="student.changed", student_id=student_id)
 
 
 def _course_ids(student_id: int) -> list[int]:
