@@ -3,10 +3,14 @@
 import logging
 import time
 from collections import deque
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, NotRequired, TypedDict
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import BaseChannelLayer
 from django.conf import settings
+from django.contrib.auth.models import User
 
 from tutor.outages import DATABASE_OUTAGES, DATABASE_UNAVAILABLE, LIVE_UNAVAILABLE, REDIS_OUTAGES
 
@@ -18,6 +22,36 @@ FLOOD_MESSAGE = "Too many messages at once; slow down."
 CLOSE_TRY_AGAIN_LATER = 1013
 
 
+# Handles one message from the browser, {"type": ..., ...}.
+Handler = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class ErrorMessage(TypedDict):
+    type: Literal["error"]
+    message: str  # for the student
+    retry_after_seconds: NotRequired[float]
+
+
+@dataclass(frozen=True)
+class SocketLink:
+    """What a part of a socket may use of it: who is connected, and how to reach the page.
+
+    A consumer made of parts gives each the same link; a part keeps its own state and groups
+    and has explicit start/stop, so nothing is shared between parts behind the link.
+    """
+
+    user: User
+    channel_name: str
+    channel_layer: BaseChannelLayer
+    send: Callable[[Mapping[str, Any]], Awaitable[None]]
+
+    async def join(self, group: str) -> None:
+        await self.channel_layer.group_add(group, self.channel_name)
+
+    async def leave(self, group: str) -> None:
+        await self.channel_layer.group_discard(group, self.channel_name)
+
+
 class SocketRefusal(Exception):
     """A message is refused; the text is shown to the student."""
 
@@ -27,7 +61,8 @@ class SocketRefusal(Exception):
 
 
 class JsonSocket(AsyncJsonWebsocketConsumer):
-    """Dispatches {"type": "x", ...} to handle_x; a refusal or bad message gets an error reply.
+    """Dispatches {"type": "x", ...} to message_handlers()["x"]; a refusal or bad message gets
+    an error reply.
 
     A socket that sends more than SOCKET_FLOOD_MESSAGES messages in SOCKET_FLOOD_SECONDS gets an
     error with retry_after_seconds for each message over the limit, and that message is dropped.
@@ -42,7 +77,7 @@ class JsonSocket(AsyncJsonWebsocketConsumer):
             await self.send_error("Send a JSON object.")
             return
         kind = content.get("type")
-        handler = getattr(self, f"handle_{kind}", None) if isinstance(kind, str) else None
+        handler = self.message_handlers().get(kind) if isinstance(kind, str) else None
         if handler is None:
             await self.send_error(f"Unknown message type {kind!r}.")
             return
@@ -58,6 +93,10 @@ class JsonSocket(AsyncJsonWebsocketConsumer):
             logger.error("Redis unavailable for a %r message: %s", kind, error)
             await self.send_error(LIVE_UNAVAILABLE)
             await self.close(code=CLOSE_TRY_AGAIN_LATER)
+
+    def message_handlers(self) -> Mapping[str, Handler]:
+        """The messages this socket takes, by type."""
+        return {}
 
     def _flood_wait(self) -> float | None:
         """Counts this message; None if it may pass, else the seconds until one may."""
@@ -76,7 +115,7 @@ class JsonSocket(AsyncJsonWebsocketConsumer):
         return None
 
     async def send_error(self, message: str, retry_after_seconds: float | None = None) -> None:
-        error: dict[str, Any] = {"type": "error", "message": message}
+        error = ErrorMessage(type="error", message=message)
         if retry_after_seconds is not None:
             error["retry_after_seconds"] = round(retry_after_seconds, 1)
         await self.send_json(error)

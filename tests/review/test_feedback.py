@@ -35,7 +35,7 @@ def test_the_workspace_state_has_the_students_comments_and_nobody_elses(
     elsewhere = make_submission(student, exercism_exercises["two-fer"], "x = 1\n", 5)
     add_comment(instructor, elsewhere, 1, "On another exercise.")
 
-    feedback = workspace_state(student, add_two).payload["feedback"]
+    feedback = workspace_state(student, add_two).hello["feedback"]
     # Newest submission first.
     assert [item["id"] for item in feedback] == [on_third.pk, on_first.pk]
     assert feedback[0] == {
@@ -49,7 +49,7 @@ def test_the_workspace_state_has_the_students_comments_and_nobody_elses(
         "author": "Ada Lovelace",
         "created_at": on_third.created_at.isoformat(),
     }
-    bobs_feedback = workspace_state(other_student, add_two).payload["feedback"]
+    bobs_feedback = workspace_state(other_student, add_two).hello["feedback"]
     assert [item["body"] for item in bobs_feedback] == ["Bob: subtracting?"]
 
 
@@ -58,9 +58,9 @@ def test_an_instructor_without_a_name_shows_as_their_username(
     attempts: list[Submission], instructor: User, student: User, add_two: Exercise
 ) -> None:
     add_comment(instructor, attempts[0], 1, "Hello.")
-    assert workspace_state(student, add_two).payload["feedback"][0]["author"] == "teacher"
+    assert workspace_state(student, add_two).hello["feedback"][0]["author"] == "teacher"
     instructor.delete()  # the comment stays, with a neutral author
-    assert workspace_state(student, add_two).payload["feedback"][0]["author"] == "Your instructor"
+    assert workspace_state(student, add_two).hello["feedback"][0]["author"] == "Your instructor"
 
 
 @pytest.mark.django_db(transaction=True)

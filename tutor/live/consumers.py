@@ -1,5 +1,6 @@
 """The instructor's live class socket: the whole table on connect, then one row per change."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -8,7 +9,7 @@ from tutor.courses.access import managed_course
 from tutor.courses.models import Course
 from tutor.groups import StudentChanged, live_group
 from tutor.live.selectors import StuckRule, live_row, live_rows
-from tutor.sockets import JsonSocket
+from tutor.sockets import Handler, JsonSocket
 
 
 class LiveClassConsumer(JsonSocket):
@@ -50,6 +51,9 @@ class LiveClassConsumer(JsonSocket):
         row = await database_sync_to_async(live_row)(self.course, student_id)
         if row is not None:
             await self.send_json({"type": "row", "row": row})
+
+    def message_handlers(self) -> Mapping[str, Handler]:
+        return {"refresh": self.handle_refresh, "ping": self.handle_ping}
 
     async def handle_refresh(self, content: dict[str, Any]) -> None:
         await self.send_table()

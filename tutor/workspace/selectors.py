@@ -2,18 +2,18 @@
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Literal, TypedDict
 
 from django.conf import settings
 from django.contrib.auth.models import User
 
 from exercises.models import Draft, Exercise, Submission
-from exercises.selectors.submissions import submission_payload
+from exercises.selectors.submissions import SubmissionPayload, submission_payload
 from tutor.assist.model_status import read_status
 from tutor.assist.models import AiRequest
-from tutor.assist.selectors.requests import history
+from tutor.assist.selectors.requests import RequestPayload, history
 from tutor.courses.policy import effective_ai_policy
-from tutor.review.selectors.feedback import feedback_for_student
+from tutor.review.selectors.feedback import CommentPayload, feedback_for_student
 
 DEMO_MODEL_NOTICE = (
     "The tutor runs a small demo model: its answers are weak and sometimes wrong. An instructor "
@@ -23,9 +23,34 @@ DEMO_MODEL_NOTICE = (
 )
 
 
+class AiSettings(TypedDict):
+    """What the course's AI policy lets this student ask on this exercise (hello's `ai`)."""
+
+    enabled: bool
+    kinds: list[str]
+    inline_completion: bool
+    demo_model: bool
+    model_name: str
+    notice: str
+    hints_left: int | None
+    reason: str
+
+
+class HelloMessage(TypedDict):
+    """Everything the workspace page shows, sent on every (re)connect."""
+
+    type: Literal["hello"]
+    draft: str | None
+    draft_saved_at: str | None
+    latest_submission: SubmissionPayload | None
+    requests: list[RequestPayload]
+    ai: AiSettings
+    feedback: list[CommentPayload]
+
+
 @dataclass(frozen=True)
 class WorkspaceState:
-    payload: dict[str, Any]
+    hello: HelloMessage
     unfinished_request_ids: list[int]
     unfinished_submission_id: int | None
 
@@ -34,36 +59,37 @@ def workspace_state(student: User, exercise: Exercise) -> WorkspaceState:
     draft = Draft.objects.filter(student=student, exercise=exercise).first()
     latest = Submission.objects.filter(student=student, exercise=exercise).first()
     requests = history(student, exercise.pk)
-    payload = {
-        "draft": draft.code if draft else None,
-        "draft_saved_at": draft.saved_at.isoformat() if draft else None,
-        "latest_submission": submission_payload(latest, for_instructor=False) if latest else None,
-        "requests": requests,
-        "ai": ai_settings(student, exercise),
-        "feedback": feedback_for_student(student, exercise),
-    }
+    hello = HelloMessage(
+        type="hello",
+        draft=draft.code if draft else None,
+        draft_saved_at=draft.saved_at.isoformat() if draft else None,
+        latest_submission=submission_payload(latest, for_instructor=False) if latest else None,
+        requests=requests,
+        ai=ai_settings(student, exercise),
+        feedback=feedback_for_student(student, exercise),
+    )
     unfinished = [
         request["id"] for request in requests if request["status"] in {"queued", "running"}
     ]
     unfinished_submission = latest.pk if latest is not None and not latest.is_finished else None
-    return WorkspaceState(payload, unfinished, unfinished_submission)
+    return WorkspaceState(hello, unfinished, unfinished_submission)
 
 
-def ai_settings(student: User, exercise: Exercise) -> dict[str, Any]:
+def ai_settings(student: User, exercise: Exercise) -> AiSettings:
     """The `ai` object of hello: what the course's AI policy lets this student ask here."""
     policy = effective_ai_policy(student, exercise)
     demo = not settings.LLM_MODEL_PATH
-    return {
-        "enabled": policy.enabled,
+    return AiSettings(
+        enabled=policy.enabled,
         # In AiRequest.Kind's order, so the page lays its buttons out the same way each time.
-        "kinds": [kind.value for kind in AiRequest.Kind if kind.value in policy.kinds],
-        "inline_completion": policy.inline_completion,
-        "demo_model": demo,
-        "model_name": _model_name(demo),
-        "notice": DEMO_MODEL_NOTICE if demo else "",
-        "hints_left": policy.hints_left,
-        "reason": policy.reason,
-    }
+        kinds=[kind.value for kind in AiRequest.Kind if kind.value in policy.kinds],
+        inline_completion=policy.inline_completion,
+        demo_model=demo,
+        model_name=_model_name(demo),
+        notice=DEMO_MODEL_NOTICE if demo else "",
+        hints_left=policy.hints_left,
+        reason=policy.reason,
+    )
 
 
 def _model_name(demo: bool) -> str:

@@ -1,7 +1,7 @@
 """Read AI requests the way a student may see them, and where they stand in the queue."""
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from django.contrib.auth.models import User
 from django.db.models import Avg
@@ -39,34 +39,51 @@ def queue_place(ai_request: AiRequest, parallel_slots: int) -> QueuePlace:
     return QueuePlace(position=ahead, estimated_wait_seconds=round(waves * seconds_each, 1))
 
 
-def request_payload(ai_request: AiRequest) -> dict[str, Any]:
+class RequestPayload(TypedDict):
+    """One AI request as its student's browser sees it (docs/websocket-protocol.md)."""
+
+    id: int
+    kind: str
+    status: str
+    hint_level: int | None
+    authored_hint: str | None
+    reply: str
+    seq: int | None
+    question: str
+    error_message: str
+    finish_reason: str
+    rating: int | None
+    created_at: str
+
+
+def request_payload(ai_request: AiRequest) -> RequestPayload:
     """What a student's browser receives about one of their requests."""
     reply, seq = ai_request.reply, None
     if not ai_request.is_finished:
         reply, seq = streams.partial_text(ai_request.pk)
-    return {
-        "id": ai_request.pk,
-        "kind": ai_request.kind,
-        "status": ai_request.status,
-        "hint_level": ai_request.hint_level,
+    return RequestPayload(
+        id=ai_request.pk,
+        kind=ai_request.kind,
+        status=ai_request.status,
+        hint_level=ai_request.hint_level,
         # Certainly right, unlike a small model's answer: shown at once, while the model writes.
-        "authored_hint": (
+        authored_hint=(
             ai_request.exercise.authored_hint(ai_request.hint_level)
             if ai_request.kind == AiRequest.Kind.HINT
             else None
         ),
-        "reply": reply,
+        reply=reply,
         # The last delta that reply includes: later deltas continue it, earlier ones are in it.
-        "seq": seq,
-        "question": ai_request.context.get("question", ""),
-        "error_message": ai_request.error_message,
-        "finish_reason": ai_request.finish_reason,
-        "rating": ai_request.rating,
-        "created_at": ai_request.created_at.isoformat(),
-    }
+        seq=seq,
+        question=ai_request.context.get("question", ""),
+        error_message=ai_request.error_message,
+        finish_reason=ai_request.finish_reason,
+        rating=ai_request.rating,
+        created_at=ai_request.created_at.isoformat(),
+    )
 
 
-def history(student: User, exercise_id: int, limit: int = 50) -> list[dict[str, Any]]:
+def history(student: User, exercise_id: int, limit: int = 50) -> list[RequestPayload]:
     requests = (
         AiRequest.objects.filter(student=student, exercise_id=exercise_id)
         .exclude(kind=AiRequest.Kind.COMPLETE)
