@@ -1,8 +1,5 @@
 """The grading part of the workspace socket: run, submit, autosave, and results as they land."""
 
-import asyncio
-import contextlib
-import logging
 from collections.abc import Mapping
 from typing import Any, Literal, TypedDict
 
@@ -16,15 +13,9 @@ from exercises.selectors.submissions import (
 )
 from exercises.services.drafts import save_draft
 from exercises.services.grading import CodeRejected, submit_code
-from exercises.services.recovery import recover_submission
 from tutor.accounts.roles import is_instructor
 from tutor.groups import SubmissionChanged, submission_group
 from tutor.sockets import Handler, SocketLink, SocketRefusal
-
-logger = logging.getLogger(__name__)
-
-# How often a socket waiting for a result checks that a grader is still on it.
-WATCH_SECONDS = 3.0
 
 
 class SubmissionMessage(TypedDict):
@@ -40,26 +31,19 @@ class DraftSaved(TypedDict):
 class SubmissionFeed:
     """Takes run, submit and draft messages and sends each awaited submission as it changes.
 
-    Owns the channel groups of the submissions it awaits and the task that watches them.
+    Owns the channel groups of the submissions it awaits. A grader that dies is the workers'
+    watchdog's to notice (tutor/watchdog.py): the news arrives here as submission.changed.
     """
 
     def __init__(self, link: SocketLink, exercise: Exercise) -> None:
         self._link = link
         self._exercise = exercise
         self._awaited: set[int] = set()
-        self._watch: asyncio.Task[None] | None = None
 
     def handlers(self) -> Mapping[str, Handler]:
         return {"run": self.run, "submit": self.submit, "draft": self.save_draft}
 
-    def start(self) -> None:
-        self._watch = asyncio.create_task(self._watch_awaited())
-
     async def stop(self) -> None:
-        if self._watch is not None:
-            self._watch.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._watch
         for submission_id in list(self._awaited):
             await self._link.leave(submission_group(submission_id))
 
@@ -94,19 +78,6 @@ class SubmissionFeed:
         except CodeRejected as error:
             raise SocketRefusal(str(error)) from error
         await self.follow(submission.pk)
-
-    async def _watch_awaited(self) -> None:
-        """A student waiting for a result learns within seconds that its grader died (it is
-        graded again) or that no grader is running (an error says so); see
-        exercises/services/recovery.py. Any change reaches this socket as submission.changed."""
-        while True:
-            await asyncio.sleep(WATCH_SECONDS)
-            for submission_id in list(self._awaited):
-                try:
-                    await database_sync_to_async(recover_submission)(submission_id)
-                except Exception as error:
-                    # The database or Redis is down: keep watching, the next round retries.
-                    logger.warning("Could not check submission %s: %s", submission_id, error)
 
     async def _send_submission(self, submission_id: int) -> None:
         payload = await database_sync_to_async(self._payload)(submission_id)

@@ -1,12 +1,16 @@
 """Every Celery worker's housekeeping thread: it says the worker is alive and recovers lost work.
 
 Started once the worker is ready; each round (WATCHDOG_SECONDS) it stamps the worker alive for
-each queue it consumes (tutor/workers.py) and sweeps that queue's stuck work: a runner worker
-grades again what a dead runner left "running" (exercises/services/recovery.py), an llm worker
-ends answers a dead llm worker left (tutor/assist/services/recovery.py). The first round runs at
-once, so a worker restarted after a crash picks up its predecessor's work within seconds rather
-than after the broker's visibility timeout. Several workers sweeping at once is safe: every
-decision re-reads its row under a lock.
+each queue it consumes (tutor/workers.py) and sweeps the stuck work of every queue: what a dead
+runner left "running" is graded again (exercises/services/recovery.py), answers a dead llm
+worker left are ended (tutor/assist/services/recovery.py), and work waiting for a queue whose
+workers are all gone is ended with a message that says so. Every queue, not only its own: the
+runner's watchdog is what notices that no llm worker is left, and the other way round. The
+first round runs at once, so a worker restarted after a crash picks up its predecessor's work
+within seconds rather than after the broker's visibility timeout. Several workers sweeping at
+once is safe: every decision re-reads its row under a lock. This is the only place where lost
+work is recovered; the students' sockets only read (with every worker gone, work waits, saved,
+until one is back).
 
 A thread in the worker rather than Celery beat: nothing more to deploy, and the sweep runs
 exactly where a worker able to do the work is alive. Nothing here may stop the worker: a
@@ -69,7 +73,8 @@ class Watchdog:
         try:
             for queue in self.queues:
                 self._safely(f"stamp {queue}", partial(workers.mark_alive, queue, self.name))
-                self._safely(f"sweep {queue}", SWEEPS[queue])
+            for queue, sweep in SWEEPS.items():
+                self._safely(f"sweep {queue}", sweep)
         finally:
             # This thread's own connection: one the database dropped must not be reused.
             connection.close()

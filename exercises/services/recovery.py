@@ -4,8 +4,7 @@ A submission is saved before it is graded, so none is ever lost; but one can sta
 "running" forever: its runner worker was killed mid-grade (the broker would redeliver the task
 only after its visibility timeout, ten minutes), Redis restarted and forgot the queue, or no
 runner worker is running at all. `recover_submission` decides, with the row locked, what to do
-with one; the runners' watchdog (tutor/watchdog.py) sweeps them all every few seconds, and a
-student's socket checks the one it is waiting for (exercises/consumers.py).
+with one; every worker's watchdog (tutor/watchdog.py) sweeps them all every few seconds.
 
 - running, no heartbeat: its worker died. Graded again, up to MAX_GRADING_ATTEMPTS starts;
   after that an error, since the code itself may be what kills the grader.

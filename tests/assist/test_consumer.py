@@ -1,5 +1,6 @@
 """The AI help socket, through channels' WebsocketCommunicator and the real Redis layer."""
 
+import asyncio
 import threading
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,10 @@ from django.contrib.auth.models import User
 
 from exercises.models import Exercise
 from tests.workspace.conftest import open_workspace, receive_until
+from tutor.assist.consumers import WATCHDOG_SECONDS
 from tutor.assist.models import AiRequest
+from tutor.assist.services.recovery import sweep_requests
+from tutor.workers import Recovery
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -73,14 +77,22 @@ async def test_a_reconnecting_browser_catches_up_on_a_running_answer(
     assert message["request"]["seq"] == 1
 
 
-async def test_a_dead_worker_is_noticed_and_the_student_told_within_seconds(
+async def test_a_dead_workers_answer_ended_by_a_watchdog_reaches_the_open_socket(
     student: User, add_two: Exercise
 ) -> None:
+    """The socket only reads: the answer stays running until a worker's watchdog sweeps it, and
+    then the student's open page is told."""
     ai_request = await database_sync_to_async(AiRequest.objects.create)(
         student=student, exercise=add_two, kind="hint", status="running"
     )
     communicator = await connected(student)
     await communicator.send_json_to({"type": "resume", "request_id": ai_request.pk})
+    await receive_until(communicator, lambda m: m["type"] == "request", timeout=10)
+    await asyncio.sleep(WATCHDOG_SECONDS + 1)  # a socket round: no recovery from here
+    await database_sync_to_async(ai_request.refresh_from_db)()
+    assert ai_request.status == "running"
+
+    assert await database_sync_to_async(sweep_requests)() == {ai_request.pk: Recovery.FAILED}
     messages = await receive_until(communicator, finished, timeout=10)
     await communicator.disconnect()
     final = messages[-1]["request"]

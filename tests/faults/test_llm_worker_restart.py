@@ -1,4 +1,5 @@
-"""kill -9 the whole llm worker mid-answer: the student is told, and asks again once it is back.
+"""kill -9 the whole llm worker mid-answer: the student is told (by the runner worker's watchdog,
+which sweeps the llm queue too), and asks again once it is back.
 
 tests/integration/test_llm_worker.py covers the notice through an in-process socket; here the
 socket is a real client of a real daphne, and the worker comes back for the next request.
@@ -62,6 +63,7 @@ def test_a_killed_llm_worker_fails_the_answer_within_seconds_and_the_next_one_wo
 
     with Stack(private_redis.url, model=tiny_tutor_model) as stack:
         stack.start("llm")
+        stack.start("runner")
         stack.start("daphne")
         result = asyncio.run(scenario(stack))
 

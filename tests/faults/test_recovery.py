@@ -28,6 +28,7 @@ from tutor.assist.services.recovery import (
     recover_request,
     sweep_requests,
 )
+from tutor.watchdog import Watchdog
 
 # Transactions commit: re-enqueueing happens on commit, as in production.
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
@@ -68,7 +69,7 @@ def test_a_running_submission_whose_worker_died_is_graded_again_once(
     row = submission(student, add_two, status="running", grading_attempts=1, started_seconds_ago=10)
 
     assert recover_submission(row.pk) == Recovery.REQUEUED
-    # A second sweeper (another worker, the student's socket) at the same moment does nothing.
+    # A second sweeper (another worker's watchdog) at the same moment does nothing.
     assert recover_submission(row.pk) is None
 
     row.refresh_from_db()
@@ -204,3 +205,18 @@ def test_a_restarted_redis_holds_back_the_verdicts_that_rely_on_it(
         assert recover_request(queued.pk) == Recovery.REQUEUED
     queued.refresh_from_db()
     assert queued.status == "queued"
+
+
+def test_a_runner_workers_watchdog_ends_the_answers_that_no_llm_worker_will(
+    student: User, add_two: Exercise, enqueued: mock.MagicMock
+) -> None:
+    """Sockets only read: with the llm worker gone for good, the runner's watchdog is what
+    tells the student (and the other way round)."""
+    waiting = ai_request(student, add_two, created_at=minutes_ago(2))
+    orphaned = ai_request(student, add_two, status="running")
+    Watchdog("runner@test", ["runner"]).round()
+    waiting.refresh_from_db()
+    orphaned.refresh_from_db()
+    assert waiting.status == "failed" and waiting.error_message == NO_TUTOR_MESSAGE
+    assert orphaned.status == "failed" and orphaned.error_message == WORKER_LOST_MESSAGE
+    assert workers.last_seen("runner") is not None and workers.last_seen("llm") is None

@@ -1,4 +1,5 @@
-"""A real llm Celery worker (thread pool, tiny model) streams to a socket; killing it is noticed."""
+"""A real llm Celery worker (thread pool, tiny model) streams to a socket; killing it is noticed
+by the other worker's watchdog (the socket itself only reads)."""
 
 import asyncio
 import signal
@@ -34,6 +35,21 @@ def llm_worker(tiny_tutor_model: Path) -> Iterator[subprocess.Popen[bytes]]:
     stop(worker)
 
 
+@pytest.fixture
+def runner_worker() -> Iterator[subprocess.Popen[bytes]]:
+    """A lab server's other worker; its watchdog sweeps the llm queue's stuck answers too."""
+    worker = start_worker(
+        "runner",
+        stack_environment(LABTUTOR_WATCHDOG_SECONDS="1"),
+        "--pool",
+        "prefork",
+        "--concurrency",
+        "1",
+    )
+    yield worker
+    stop(worker)
+
+
 async def help_socket(student: User) -> WebsocketCommunicator:
     communicator, _ = await open_workspace(student)
     await communicator.send_json_to({"type": "help", "kind": "hint", "code": "def add(a, b):\n"})
@@ -65,7 +81,10 @@ async def test_a_real_worker_streams_a_hint_to_the_socket(
 
 
 async def test_killing_the_worker_mid_answer_tells_the_student_within_seconds(
-    llm_worker: subprocess.Popen[bytes], student: User, add_two: Exercise
+    llm_worker: subprocess.Popen[bytes],
+    runner_worker: subprocess.Popen[bytes],
+    student: User,
+    add_two: Exercise,
 ) -> None:
     communicator = await help_socket(student)
     await next_of(communicator, "delta", timeout=60)

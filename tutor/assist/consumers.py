@@ -18,7 +18,6 @@ from tutor.assist.selectors.requests import (
     queue_place,
     request_payload,
 )
-from tutor.assist.services.recovery import Recovery, recover_request
 from tutor.assist.services.requests import (
     HelpRefused,
     cancel_request,
@@ -56,7 +55,9 @@ class QueueMessage(TypedDict):
 class AnswerFeed:
     """Takes help, cancel, resume and rate messages and streams the answers it follows.
 
-    Owns the channel groups of the answers it follows and the task that keeps them watched.
+    Owns the channel groups of the answers it follows and the task that keeps them watched
+    and tells a waiting student their place. A worker that dies is the workers' watchdog's to
+    notice (tutor/watchdog.py): the news arrives here as ai.changed.
     """
 
     def __init__(self, link: SocketLink, exercise: Exercise) -> None:
@@ -139,7 +140,7 @@ class AnswerFeed:
         return True
 
     async def _watch_followed(self) -> None:
-        """Keep followed answers alive, tell queued students their place, catch dead workers."""
+        """Mark followed answers watched and tell queued students their place."""
         while True:
             await asyncio.sleep(WATCHDOG_SECONDS)
             for request_id in list(self._followed):
@@ -158,9 +159,6 @@ class AnswerFeed:
             self._followed.discard(request_id)
             return None
         streams.mark_watched(request_id)
-        # A dead worker or no worker at all: the failure reaches this socket as ai.changed.
-        if recover_request(request_id) == Recovery.FAILED:
-            return None
         if ai_request.status == AiRequest.Status.QUEUED:
             place = queue_place(ai_request, settings.LLM_PARALLEL_REQUESTS)
             return QueueMessage(

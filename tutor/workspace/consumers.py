@@ -89,7 +89,6 @@ class WorkspaceConsumer(JsonSocket):
         self.feedback = FeedbackFeed(link, exercise)
         await self.feedback.start()
         self.submissions = SubmissionFeed(link, exercise)
-        self.submissions.start()
         await self._say_hello()
         await presence.page_opened(user.pk, exercise.pk, self.channel_name)
 

@@ -4,8 +4,8 @@ An answer half streamed is never replayed (the student has seen part of it): a r
 whose worker stopped beating is failed, and the student asks again. A queued one has shown
 nothing yet, so a lost message is simply sent again; with no llm worker alive at all the
 student is told that the tutor is not running instead of watching a queue that never moves.
-The llm workers' watchdog (tutor/watchdog.py) sweeps them all; a student's socket checks the
-ones it follows every two seconds (tutor/assist/consumers.py).
+Every worker's watchdog (tutor/watchdog.py) sweeps them all: a runner's notices that no llm
+worker is left.
 """
 
 import logging
