@@ -10,18 +10,10 @@ survivors have had time to stamp again.
 """
 
 import time
-from enum import StrEnum
 
 from django.conf import settings
 
 from tutor.redis_client import redis_client
-
-
-class Recovery(StrEnum):
-    """What a sweep did to one piece of stuck work."""
-
-    REQUEUED = "requeued"
-    FAILED = "failed"
 
 
 def _key(queue: str) -> str:

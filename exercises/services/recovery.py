@@ -26,7 +26,7 @@ from exercises.models import Submission
 from exercises.services import grading, heartbeats
 from exercises.services.notifications import notify_submission_changed
 from tutor import workers
-from tutor.workers import Recovery
+from tutor.jobs import Recovery, sweep
 
 logger = logging.getLogger(__name__)
 
@@ -71,11 +71,11 @@ def _verdict(submission: Submission, now: datetime) -> tuple[Recovery, str] | No
         started = submission.started_at or submission.created_at
         if now - started > timedelta(seconds=settings.GRADING_STUCK_SECONDS):
             return Recovery.FAILED, GRADING_STUCK
-        if now - started < timedelta(seconds=heartbeats.HEARTBEAT_TTL_SECONDS):
+        if now - started < timedelta(seconds=heartbeats.GRADING.heartbeat_ttl_seconds):
             return None
         # A Redis younger than a heartbeat forgot the heartbeats of live workers too.
         if heartbeats.is_alive(submission.pk) or workers.redis_restarted_within(
-            heartbeats.HEARTBEAT_TTL_SECONDS
+            heartbeats.GRADING.heartbeat_ttl_seconds
         ):
             return None
         if submission.grading_attempts >= grading.MAX_GRADING_ATTEMPTS:
@@ -110,7 +110,7 @@ def candidates(now: datetime | None = None) -> list[int]:
     queued = Q(status=Submission.Status.QUEUED, created_at__lt=now - timedelta(seconds=waited))
     running = Q(
         status=Submission.Status.RUNNING,
-        started_at__lt=now - timedelta(seconds=heartbeats.HEARTBEAT_TTL_SECONDS),
+        started_at__lt=now - timedelta(seconds=heartbeats.GRADING.heartbeat_ttl_seconds),
     )
     stuck = Submission.objects.filter(queued | running).order_by("pk")
     return list(stuck.values_list("pk", flat=True)[:SWEEP_BATCH])
@@ -118,9 +118,4 @@ def candidates(now: datetime | None = None) -> list[int]:
 
 def sweep_submissions(now: datetime | None = None) -> dict[int, Recovery]:
     """Recover every stuck submission; what was done to each, by id."""
-    done: dict[int, Recovery] = {}
-    for submission_id in candidates(now):
-        action = recover_submission(submission_id, now)
-        if action is not None:
-            done[submission_id] = action
-    return done
+    return sweep(candidates(now), lambda submission_id: recover_submission(submission_id, now))

@@ -15,7 +15,7 @@ from tests.workspace.conftest import open_workspace, receive_until
 from tutor.assist.consumers import WATCHDOG_SECONDS
 from tutor.assist.models import AiRequest
 from tutor.assist.services.recovery import sweep_requests
-from tutor.workers import Recovery
+from tutor.jobs import Recovery
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 

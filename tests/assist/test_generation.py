@@ -17,7 +17,7 @@ from tutor.assist.services.requests import cancel_request, next_hint_level, requ
 from tutor.courses.models import Course
 from tutor.courses.policy import effective_ai_policy
 from tutor.courses.services import set_course_policy
-from tutor.workers import Recovery
+from tutor.jobs import Recovery
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -234,8 +234,8 @@ def test_a_worker_busy_past_the_heartbeat_lifetime_is_not_taken_for_dead(
     tutor_model: Path, student: User, add_two: Exercise, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ai_request = ask(student, add_two, AiRequest.Kind.HINT)
-    monkeypatch.setattr(streams, "HEARTBEAT_TTL_SECONDS", 1)
-    monkeypatch.setattr(streams, "BEAT_EVERY_SECONDS", 0.2)
+    monkeypatch.setattr(streams.ANSWERS, "heartbeat_ttl_seconds", 1)
+    monkeypatch.setattr(streams.ANSWERS, "beat_every_seconds", 0.2)
     real_stream_guard = generation.stream_guard
     sweeps: list[Recovery | None] = []
 
@@ -255,8 +255,8 @@ def test_a_worker_busy_past_the_heartbeat_lifetime_is_not_taken_for_dead(
 def test_the_heartbeat_ends_with_the_block_and_after_its_time(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(streams, "HEARTBEAT_TTL_SECONDS", 1)
-    monkeypatch.setattr(streams, "BEAT_EVERY_SECONDS", 0.1)
+    monkeypatch.setattr(streams.ANSWERS, "heartbeat_ttl_seconds", 1)
+    monkeypatch.setattr(streams.ANSWERS, "beat_every_seconds", 0.1)
     with streams.beating(990_001, at_most_seconds=0.5):
         time.sleep(2.2)
         alive_when_stuck_for_good = streams.is_alive(990_001)

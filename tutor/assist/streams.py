@@ -2,23 +2,22 @@
 
 The partial text lets a browser that reconnects mid-answer catch up; the heartbeat lets anyone
 tell a worker that died from one that is still thinking; the cancel flag reaches the worker
-thread that generates the answer without a round trip through the database.
+thread that generates the answer without a round trip through the database. The heartbeat and
+the requeue claim are the job lifecycle grading shares (tutor/jobs.py).
 """
 
 from contextlib import AbstractContextManager
 
-from django.conf import settings
-
-from tutor import heartbeat
+from tutor.jobs import LiveJobs
 from tutor.redis_client import redis_client
 
+ANSWERS = LiveJobs("ai", heartbeat_ttl_seconds=6, beat_every_seconds=1.0)
 PARTIAL_TTL_SECONDS = 3600
-HEARTBEAT_TTL_SECONDS = 6
-BEAT_EVERY_SECONDS = 1.0
-
-
-def _key(request_id: int, what: str) -> str:
-    return f"{settings.LIVE_STATE_PREFIX}:ai:{request_id}:{what}"
+_key = ANSWERS.key
+beat = ANSWERS.beat
+is_alive = ANSWERS.is_alive
+claim_requeue = ANSWERS.claim_requeue
+forget_all = ANSWERS.forget_all
 
 
 def append_partial(request_id: int, seq: int, text: str) -> None:
@@ -28,7 +27,7 @@ def append_partial(request_id: int, seq: int, text: str) -> None:
     pipeline.set(_key(request_id, "seq"), seq)
     for what in ("partial", "seq"):
         pipeline.expire(_key(request_id, what), PARTIAL_TTL_SECONDS)
-    pipeline.set(_key(request_id, "alive"), b"1", ex=HEARTBEAT_TTL_SECONDS)
+    pipeline.set(_key(request_id, "alive"), b"1", ex=ANSWERS.heartbeat_ttl_seconds)
     pipeline.execute()
 
 
@@ -40,21 +39,11 @@ def partial_text(request_id: int) -> tuple[str, int]:
     return text or "", int(seq or 0)
 
 
-def beat(request_id: int) -> None:
-    redis_client().set(_key(request_id, "alive"), b"1", ex=HEARTBEAT_TTL_SECONDS)
-
-
 def beating(request_id: int, at_most_seconds: float) -> AbstractContextManager[None]:
-    """Keeps the request's heartbeat while the block runs (tutor/heartbeat.py): the generating
-    thread cannot beat while it waits, e.g. while the guard runs a code block of the reply in
-    the sandbox, and a request whose heartbeat lapsed is failed as if its worker had died."""
-    return heartbeat.beating(
-        lambda: beat(request_id), BEAT_EVERY_SECONDS, f"ai-heartbeat-{request_id}", at_most_seconds
-    )
-
-
-def is_alive(request_id: int) -> bool:
-    return bool(redis_client().exists(_key(request_id, "alive")))
+    """Keeps the request's heartbeat while the block runs: the generating thread cannot beat
+    while it waits, e.g. while the guard runs a code block of the reply in the sandbox, and a
+    request whose heartbeat lapsed is failed as if its worker had died."""
+    return ANSWERS.beating(request_id, at_most_seconds)
 
 
 def request_cancel(request_id: int) -> None:
@@ -67,22 +56,7 @@ def is_cancel_requested(request_id: int) -> bool:
 
 def forget(request_id: int) -> None:
     """The answer is stored in its row now; its live state can go."""
-    redis_client().delete(
-        *(_key(request_id, what) for what in ("alive", "cancel", "partial", "watched", "requeued"))
-    )
-
-
-def claim_requeue(request_id: int, seconds: float) -> bool:
-    """True for the first caller in `seconds`: one process re-enqueues a lost request."""
-    key = _key(request_id, "requeued")
-    return bool(redis_client().set(key, b"1", nx=True, ex=max(1, round(seconds))))
-
-
-def forget_all() -> None:
-    """Clears every answer's live state (the test suite, between tests)."""
-    keys = list(redis_client().scan_iter(match=f"{settings.LIVE_STATE_PREFIX}:ai:*"))
-    if keys:
-        redis_client().delete(*keys)
+    ANSWERS.forget(request_id, "cancel", "partial", "seq", "watched")
 
 
 WATCH_TTL_SECONDS = 10

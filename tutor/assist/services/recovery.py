@@ -19,7 +19,7 @@ from tutor import workers
 from tutor.assist import streams
 from tutor.assist.models import AiRequest
 from tutor.assist.services import requests
-from tutor.workers import Recovery
+from tutor.jobs import Recovery, sweep
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def _recover_running(ai_request: AiRequest) -> Recovery | None:
     # A worker beats every second while it answers (streams.beating); a Redis younger than the
     # heartbeat's lifetime forgot the beats of live workers too.
     if streams.is_alive(ai_request.pk) or workers.redis_restarted_within(
-        streams.HEARTBEAT_TTL_SECONDS
+        streams.ANSWERS.heartbeat_ttl_seconds
     ):
         return None
     # fail_request re-checks the row under a lock: a request that just finished stays so.
@@ -91,9 +91,4 @@ def candidates(now: datetime | None = None) -> list[int]:
 
 def sweep_requests(now: datetime | None = None) -> dict[int, Recovery]:
     """Recover every stuck AI request; what was done to each, by id."""
-    done: dict[int, Recovery] = {}
-    for request_id in candidates(now):
-        action = recover_request(request_id, now)
-        if action is not None:
-            done[request_id] = action
-    return done
+    return sweep(candidates(now), lambda request_id: recover_request(request_id, now))
