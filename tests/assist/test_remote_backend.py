@@ -39,6 +39,14 @@ def served(tmp_path: Path) -> Iterator[tuple[str, object]]:
         reset_engine()
 
 
+@pytest.fixture(autouse=True)
+def page_kept_open() -> Iterator[None]:
+    """No socket here renews the answer's "watched" mark (10 s): on a loaded machine the answer
+    would be cancelled as abandoned before it finished."""
+    with mock.patch("tutor.assist.streams.is_watched", return_value=True):
+        yield
+
+
 def ask(student: User, exercise: Exercise) -> AiRequest:
     with mock.patch("tutor.assist.services.requests._enqueue_generation"):
         return request_help(student, exercise, AiRequest.Kind.HINT, {"code": BUGGY})
