@@ -109,6 +109,7 @@ def get_engine() -> tuple[ServingEngine, ServedModel]:
                     backend=cast(Any, settings.LLM_BACKEND),
                     llamacpp=configured_llamacpp_options(),
                     parallel_requests=settings.LLM_PARALLEL_REQUESTS,
+                    prefix_holders=settings.LLM_PREFIX_HOLDERS,
                 )
             )
             logger.info(
