@@ -33,6 +33,7 @@ on the demo model and runs those rows against it.
 """
 
 import argparse
+import signal
 import socket
 import statistics
 import subprocess
@@ -274,6 +275,9 @@ def demo_server(threads: int) -> Iterator[str]:
         [
             *(sys.executable, "-m", "tests.model_server_main", "--model", str(model)),
             *("--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096"),
+            # Its default ends a running stream when another request comes; a class's requests
+            # queue on the server instead, as on llama-server or vLLM.
+            *("--interrupt_requests", "False"),
             *("--n_threads", str(threads), "--n_threads_batch", str(threads)),
         ],
         cwd=root,
@@ -385,6 +389,8 @@ def main() -> int:
     parser.add_argument("--serve-demo", action="store_true", help="remote, on a local server")
     parser.add_argument("--only", choices=["same", "different"], help="one case only")
     args = parser.parse_args()
+    # `timeout` sends SIGTERM: end through the finally blocks (the demo server stops too).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     cases = [args.only] if args.only else ["same", "different"]
     if args.serve_demo:
