@@ -211,6 +211,9 @@ LLM_SERVER_API_KEY = os.environ.get("LABTUTOR_MODEL_API_KEY", "")
 LLM_SERVER_MODEL = os.environ.get("LABTUTOR_MODEL_NAME", "")
 LLM_SERVER_TOKENIZER = os.environ.get("LABTUTOR_MODEL_TOKENIZER", "")
 LLM_SERVER_CONTEXT_TOKENS = int(os.environ.get("LABTUTOR_MODEL_CONTEXT_TOKENS", "4096"))
+# Without LABTUTOR_MODEL_TOKENIZER: the model's FIM tokens as "prefix,suffix,middle" (e.g.
+# "<fim_prefix>,<fim_suffix>,<fim_middle>" for Stable Code), for fill-in-the-middle completion.
+LLM_SERVER_FIM_TOKENS = os.environ.get("LABTUTOR_MODEL_FIM_TOKENS", "")
 # CPU threads for llama.cpp; 0: the physical cores the worker may use.
 LLM_THREADS = int(os.environ.get("LABTUTOR_LLM_THREADS", "0"))
 # llama.cpp's flash attention and weight repacking: auto, on or off (see LlamaCppOptions).

@@ -404,3 +404,82 @@ def test_a_model_loads_in_a_thread_that_ends_with_loading(
     (loader,) = loaders
     assert loader is not threading.current_thread()
     assert not loader.is_alive()
+
+
+SHARED_START = (
+    "<|im_start|>system\nExplain why the test fails: AssertionError: expected 3, got 4.\n"
+    "class Stack:\n    def __init__(self):\n        self.items = []\n<|im_end|>\n"
+    "<|im_start|>user\n"
+)
+STUDENT_ENDS = (
+    "def add(a, b):\n    return a - b\n<|im_end|>\n<|im_start|>assistant\n",
+    "for index in range(10):\n    print(index)\n<|im_end|>\n<|im_start|>assistant\n",
+    "what does return do in a function?<|im_end|>\n<|im_start|>assistant\n",
+)
+
+
+def replies(engine: Engine, prompts: list[str], max_new_tokens: int = 24) -> list[Finished]:
+    return [
+        engine.submit(GenerationRequest(prompt, max_new_tokens=max_new_tokens)).result()
+        for prompt in prompts
+    ]
+
+
+def test_prompts_sharing_their_start_reuse_its_kv_cache_and_reply_the_same(
+    chat_model: LoadedModel,
+) -> None:
+    prompts = [SHARED_START + end for end in STUDENT_ENDS]
+    shared = len(chat_model.tokenizer(SHARED_START)["input_ids"])
+    assert shared >= 40
+    with Engine(chat_model, max_batch_size=2, prefix_holders=0) as engine:
+        computed = replies(engine, prompts)
+    with Engine(chat_model, max_batch_size=2, prefix_holders=1) as engine:
+        reused = replies(engine, prompts)
+        # A prompt with another start gets nothing from the holder.
+        (other,) = replies(engine, [PROMPTS[3]], 5)
+
+    assert [f.reused_prompt_tokens for f in computed] == [0, 0, 0]
+    assert reused[0].reused_prompt_tokens == 0
+    assert all(shared - 2 <= f.reused_prompt_tokens <= shared + 2 for f in reused[1:])
+    assert other.reused_prompt_tokens == 0
+    for without, with_reuse in zip(computed, reused, strict=True):
+        assert with_reuse.reason == without.reason == "length"
+        assert with_reuse.text == without.text
+
+
+def test_reuse_while_others_decode_gives_each_its_unbatched_text(chat_model: LoadedModel) -> None:
+    prompts = [SHARED_START + end for end in STUDENT_ENDS]
+    alone = generate_alone(chat_model, prompts, [30, 30, 30])
+    with Engine(chat_model, max_batch_size=4, prefix_holders=2) as engine:
+        handles = [engine.submit(GenerationRequest(p, max_new_tokens=30)) for p in prompts]
+        together = [handle.result() for handle in handles]
+
+    assert sum(f.reused_prompt_tokens > 0 for f in together) == 2
+    assert [f.text for f in together] == [f.text for f in alone]
+
+
+def test_held_prefixes_give_way_to_a_request_that_needs_their_kv_budget(
+    chat_model: LoadedModel,
+) -> None:
+    prompts = [SHARED_START + end for end in STUDENT_ENDS[:2]]
+    lengths = [len(chat_model.tokenizer(prompt)["input_ids"]) for prompt in prompts]
+    new_tokens = 10
+    # Room for the second request, but not for it and the first prompt held as well.
+    tight = max(lengths) + new_tokens + min(lengths) - 1
+    with Engine(chat_model, max_batch_size=1, prefix_holders=1) as engine:
+        roomy = replies(engine, prompts, new_tokens)
+    with Engine(chat_model, max_batch_size=1, prefix_holders=1, kv_budget_tokens=tight) as engine:
+        squeezed = replies(engine, prompts, new_tokens)
+
+    assert roomy[1].reused_prompt_tokens > 0
+    assert squeezed[1].reason == "length"
+    assert squeezed[1].reused_prompt_tokens == 0
+    assert squeezed[1].text == roomy[1].text
+
+
+def test_sliding_window_models_prefill_every_prompt_whole(sliding_model: LoadedModel) -> None:
+    prompts = [SHARED_START + end for end in STUDENT_ENDS[:2]]
+    with Engine(sliding_model, max_batch_size=1, prefix_holders=2) as engine:
+        finished = replies(engine, prompts, 5)
+
+    assert [f.reused_prompt_tokens for f in finished] == [0, 0]

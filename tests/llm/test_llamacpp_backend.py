@@ -168,6 +168,28 @@ def test_auto_runs_the_embedded_gguf_on_llamacpp(smollm2: LoadedModel) -> None:
         _ = smollm2.transformers_model
 
 
+def test_prefix_holders_share_the_kv_memory_with_the_requests(
+    smollm2_path: Path, smollm2: LoadedModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    info = smollm2.info
+    # Memory for exactly 10 streams of 1000 tokens after the weights and the runtime.
+    kv_room = 10 * 1000 * info.kv_bytes_per_token
+    available = (kv_room + info.memory_bytes + loading.RUNTIME_OVERHEAD_BYTES) / (
+        1 - loading.MEMORY_HEADROOM_FRACTION
+    )
+    monkeypatch.setattr(loading, "available_memory_bytes", lambda device: int(available) + 1)
+
+    def budget(holders: int) -> int:
+        spec = ModelSpec(smollm2_path, parallel_requests=8, prefix_holders=holders)
+        loaded = load_model(spec)
+        assert loaded.llama is not None
+        loaded.llama.close()
+        return loaded.info.kv_budget_tokens
+
+    assert budget(holders=2) == 1000
+    assert budget(holders=0) == 1250
+
+
 def test_batching_gives_each_request_its_unbatched_greedy_text(smollm2: LoadedModel) -> None:
     # Different prompt and reply lengths, so sequences join a running batch and leave it at
     # different steps while others go on.

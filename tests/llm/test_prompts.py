@@ -403,3 +403,30 @@ def test_a_completion_names_the_files_language(chat_model: LoadedModel) -> None:
         chat_model, Task.COMPLETE, PromptContext(student_code=CODE), max_new_tokens=16
     )
     assert "//" not in python.text
+
+
+@pytest.mark.parametrize("style", ["full", "compact"])
+def test_what_students_of_one_exercise_share_comes_first(
+    chat_model: LoadedModel, style: str
+) -> None:
+    hints = ("Which operator adds two numbers?", "Look at line 2.")
+    first = dataclasses.replace(CONTEXT, authored_hints=hints[:1], hint_level=1)
+    second = dataclasses.replace(
+        CONTEXT, student_code=CODE.replace("a - b", "b - a"), authored_hints=hints, hint_level=2
+    )
+    prompts = [
+        build_prompt(chat_model, Task.HINT, context, max_new_tokens=64, style=style)  # type: ignore[arg-type]
+        for context in (first, second)
+    ]
+
+    shared = 0
+    for a, b in zip(prompts[0].token_ids, prompts[1].token_ids, strict=False):
+        if a != b:
+            break
+        shared += 1
+    shared_text = chat_model.tokenizer.decode(list(prompts[0].token_ids[:shared]))
+    # The system prompt, the exercise and the first hint; the students' code comes after.
+    assert CONTEXT.exercise_statement in shared_text
+    assert hints[0] in shared_text
+    assert "def add" not in shared_text
+    assert prompts[0].text.index(hints[0]) < prompts[0].text.index("def add")

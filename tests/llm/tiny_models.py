@@ -65,6 +65,18 @@ def silence_special_tokens(model: PreTrainedModel, tokenizer: PreTrainedTokenize
             head.weight[tokenizer.convert_tokens_to_ids(token)] = 0
 
 
+def silence_all_but_ascii(model: PreTrainedModel, tokenizer: PreTrainedTokenizerFast) -> None:
+    """Zero the LM head rows of tokens that are not printable ASCII on their own as well: greedy
+    replies are then plain text, which every decoder (ours, a server's) shows the same way."""
+    with torch.no_grad():
+        head = model.get_output_embeddings()
+        assert head is not None
+        for token_id in range(len(tokenizer)):
+            text = tokenizer.decode([token_id])
+            if not text or not all(" " <= c <= "~" or c == "\n" for c in text):
+                head.weight[token_id] = 0
+
+
 def save_model(
     folder: Path, config: PretrainedConfig, model_class: type[PreTrainedModel], tokenizer
 ) -> Path:
@@ -95,4 +107,21 @@ def stablelm_config(vocab_size: int) -> StableLmConfig:
         eos_token_id=0,
         # Like Stable Code Instruct: the engine must turn the cache back on.
         use_cache=False,
+    )
+
+
+def stablelm_fim_gguf(folder: Path) -> Path:
+    """A tiny StableLM with FIM tokens as a .gguf (tutor/llm/gguf_export.py), its replies plain
+    ASCII, for llama.cpp here and a model server alike."""
+    from transformers import StableLmForCausalLM
+
+    from tutor.llm.gguf_export import tensors_of_model, write_stablelm_gguf
+
+    tokenizer = train_tokenizer(CHAT_SPECIALS)
+    torch.manual_seed(0)
+    model = StableLmForCausalLM(stablelm_config(len(tokenizer)))
+    silence_special_tokens(model, tokenizer)
+    silence_all_but_ascii(model, tokenizer)
+    return write_stablelm_gguf(
+        folder / "tiny-stablelm-fim.gguf", model.config, tokenizer, tensors_of_model(model)
     )

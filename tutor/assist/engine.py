@@ -13,7 +13,7 @@ from tutor.assist.remote_engine import get_remote_engine, reset_remote_engine, u
 from tutor.llm.embedded import embedded_model_path
 from tutor.llm.engine import Engine
 from tutor.llm.llamacpp import LlamaCppOptions
-from tutor.llm.loading import LoadedModel, ModelSpec, load_model
+from tutor.llm.loading import LoadedModel, ModelInfo, ModelSpec, load_model
 from tutor.llm.precision import default_threads
 from tutor.llm.prompts import PROMPT_STYLES, PromptStyle
 from tutor.llm.remote import RemoteEngine, RemoteModel
@@ -93,6 +93,21 @@ def configured_llamacpp_options() -> LlamaCppOptions:
     )
 
 
+def engine_kv_budget(info: ModelInfo) -> int | None:
+    """On llama.cpp with capped prompts (the demo model), each request's KV stream holds the
+    longest request the worker sends instead of the model's window; None: the model's budget.
+
+    Every request and prefix holder has a stream of its own allocated up front, and reusing a
+    held prefix copies a whole stream (tutor/llm/llamacpp.py): for the demo model, 384 + 128
+    tokens instead of 8192 is a sixteenth of the memory and of each copy.
+    """
+    limits = answer_limits()
+    if info.backend != "llamacpp" or limits.max_prompt_tokens is None:
+        return None
+    longest_answer = max(limits.max_new_tokens, answer_limits(completion=True).max_new_tokens)
+    return min(info.kv_budget_tokens, limits.max_prompt_tokens + longest_answer)
+
+
 def get_engine() -> tuple[ServingEngine, ServedModel]:
     if uses_model_server():
         return get_remote_engine()
@@ -109,6 +124,7 @@ def get_engine() -> tuple[ServingEngine, ServedModel]:
                     backend=cast(Any, settings.LLM_BACKEND),
                     llamacpp=configured_llamacpp_options(),
                     parallel_requests=settings.LLM_PARALLEL_REQUESTS,
+                    prefix_holders=settings.LLM_PREFIX_HOLDERS,
                 )
             )
             logger.info(
@@ -118,6 +134,7 @@ def get_engine() -> tuple[ServingEngine, ServedModel]:
                 loaded,
                 max_batch_size=settings.LLM_PARALLEL_REQUESTS,
                 prefix_holders=settings.LLM_PREFIX_HOLDERS,
+                kv_budget_tokens=engine_kv_budget(loaded.info),
             )
             _current = (engine, loaded)
         return _current

@@ -45,7 +45,23 @@ def server_config() -> ServerConfig:
         model=settings.LLM_SERVER_MODEL,
         context_window=settings.LLM_SERVER_CONTEXT_TOKENS,
         parallel=settings.LLM_PARALLEL_REQUESTS,
+        fim_tokens=parse_fim_tokens(settings.LLM_SERVER_FIM_TOKENS),
     )
+
+
+def parse_fim_tokens(setting: str) -> tuple[str, str, str] | None:
+    """LABTUTOR_MODEL_FIM_TOKENS: empty, or the prefix, suffix and middle spellings."""
+    if not setting.strip():
+        return None
+    parts = [part.strip() for part in setting.split(",")]
+    if len(parts) != 3 or not all(parts):
+        from tutor.llm.loading import ModelLoadError
+
+        raise ModelLoadError(
+            "LABTUTOR_MODEL_FIM_TOKENS must be three token spellings, prefix,suffix,middle "
+            f"(e.g. <fim_prefix>,<fim_suffix>,<fim_middle>), not {setting!r}"
+        )
+    return parts[0], parts[1], parts[2]
 
 
 def get_remote_engine() -> tuple[RemoteEngine, RemoteModel]:

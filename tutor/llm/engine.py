@@ -177,8 +177,10 @@ class Engine:
     stream of this many tokens); defaults to the loaded model's budget (what fits in memory).
     join_running_batch: False makes new requests wait until the running batch has drained
     (static batching; kept for comparison in bench/llm_batching.py). prefix_holders: prompts
-    kept so that a new prompt sharing their start skips its prefill (runners.py; llama.cpp
-    only, each costs a KV stream of memory; 0 turns it off, as bench/llm_class.py compares).
+    kept so that a new prompt sharing their start skips its prefill (runners.py; on llama.cpp
+    each is a KV stream of its own, which ModelSpec.prefix_holders makes room for; on
+    transformers their tokens count against kv_budget_tokens; 0 turns it off, as
+    bench/llm_class.py compares).
     """
 
     def __init__(
@@ -420,12 +422,13 @@ class Engine:
                 active += 1
 
     def _fits_kv_budget(self, candidate: _Sequence) -> bool:
-        """Whether the batch could hold the candidate until everyone finishes."""
+        """Whether the batch could hold the candidate until everyone finishes; held prefixes
+        give way to a request that needs their room."""
         active = [*self._running, *self._prefilling, candidate]
-        needed = self._runner.kv_tokens(
-            [(sequence.length, sequence.remaining_tokens) for sequence in active]
-        )
-        return needed <= self._kv_budget_tokens
+        sizes = [(sequence.length, sequence.remaining_tokens) for sequence in active]
+        if self._runner.kv_tokens(sizes) <= self._kv_budget_tokens:
+            return True
+        return self._runner.drop_held() and self._runner.kv_tokens(sizes) <= self._kv_budget_tokens
 
     def _retire_active(self, now: float) -> None:
         ending = [

@@ -83,6 +83,9 @@ class ModelSpec:
     # Requests the engine will run at once. The llama.cpp backend allocates a KV cache stream
     # per request up front, each the model's window long as far as memory allows.
     parallel_requests: int = 8
+    # Prompts the engine keeps for their KV cache (Engine's prefix_holders): on llama.cpp each
+    # is one more KV stream, so the memory left for streams is shared by both.
+    prefix_holders: int = 2
     # See choose_backend().
     backend: BackendRequest = "auto"
     # How llama.cpp runs, when it does.
@@ -325,8 +328,10 @@ def _load_with_llamacpp(
         - llama.size_bytes
         - RUNTIME_OVERHEAD_BYTES
     )
-    # A stream per request, allocated when the engine starts (see llamacpp.py).
-    kv_budget = min(window, max(int(kv_room // kv_per_token), 0) // max(spec.parallel_requests, 1))
+    # A stream per request and per prefix holder, allocated when the engine starts (see
+    # llamacpp.py and runners.LlamaCppRunner).
+    streams = max(spec.parallel_requests, 1) + max(spec.prefix_holders, 0)
+    kv_budget = min(window, max(int(kv_room // kv_per_token), 0) // streams)
     info = ModelInfo(
         architecture=architecture,
         model_type=str(config.model_type),

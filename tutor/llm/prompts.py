@@ -522,6 +522,10 @@ class _Builder:
         title = context.exercise_title.strip()
         if title or fields.get("statement"):
             sections.append(f"Exercise: {title}\n{fields.get('statement', '')}".rstrip())
+        # What students of one exercise share comes first, so the engine computes it once for
+        # all of them (runners.py, prefix holders); the student's own text follows.
+        if fields.get("hints"):
+            sections.append(f"Hints the instructor wrote for this exercise:\n{fields['hints']}")
         if "code" in fields:
             name = f" ({context.student_filename})" if context.student_filename else ""
             sections.append(
@@ -543,8 +547,6 @@ class _Builder:
                 "line numbers match the code above):\n"
                 + _tagged("run_evidence", fields["evidence"])
             )
-        if fields.get("hints"):
-            sections.append(f"Hints the instructor wrote for this exercise:\n{fields['hints']}")
         if fields.get("turns"):
             sections.append(f"The conversation so far:\n{fields['turns']}")
         if "question" in fields:
@@ -562,14 +564,14 @@ class _Builder:
         title = context.exercise_title.strip()
         if title or fields.get("statement"):
             sections.append(f'Exercise "{title}": {fields.get("statement", "")}'.rstrip())
+        if fields.get("hints"):  # shared by the exercise's students: early, as above
+            sections.append(f"My teacher's hints:\n{fields['hints']}")
         if fields.get("code"):
             sections.append(f"My {language} code:\n" + _fenced(fields["code"], language))
         if fields.get("selection"):
             sections.append("The part I selected:\n" + _fenced(fields["selection"], language))
         if fields.get("test_output"):
             sections.append("The test fails with:\n" + _fenced(fields["test_output"], "text"))
-        if fields.get("hints"):
-            sections.append(f"My teacher's hints:\n{fields['hints']}")
         if fields.get("turns"):
             sections.append(f"What we said so far:\n{fields['turns']}")
         if fields.get("question"):

@@ -8,7 +8,8 @@ the requests this worker has in flight, and each request ends with one Finished 
 
 Requests with chat messages go to /v1/chat/completions (the server applies its model's chat
 template); requests with token ids, built with the model's own tokenizer installed locally (FIM
-completion), go to /v1/completions as ids, so student text cannot become control tokens there.
+completion), go to /v1/completions as ids, so student text cannot become control tokens there;
+without the tokenizer, completion prompts go there as text (remote_prompts.py).
 
 At most `parallel` requests are sent at once (the server batches them); the others wait here in
 order, so the student sees a queue position, and a cancel while waiting costs the server nothing.
@@ -59,6 +60,9 @@ class ServerConfig:
     model: str = ""  # empty: the first model the server lists
     context_window: int = 4096
     parallel: int = 8
+    # The model's FIM token spellings (prefix, suffix, middle), when its tokenizer is not here:
+    # inline completion then sends a fill-in-the-middle prompt as text (remote_prompts.py).
+    fim_tokens: tuple[str, str, str] | None = None
 
     @property
     def base_url(self) -> str:
@@ -118,9 +122,13 @@ def remote_model_info(
 ) -> "ModelInfo":
     """What the page shows; with the model's tokenizer here, its chat template and FIM tokens
     decide the prompts (prompts.py), as for a local model."""
-    from tutor.llm.loading import ModelInfo, find_fim_tokens
+    from tutor.llm.loading import FimTokens, ModelInfo, find_fim_tokens
 
     name = config.model or (probe.models[0] if probe.models else "?")
+    if tokenizer is not None:
+        fim_tokens = find_fim_tokens(tokenizer)
+    else:
+        fim_tokens = FimTokens(*config.fim_tokens) if config.fim_tokens else None
     return ModelInfo(
         architecture="remote",
         model_type=name,
@@ -133,7 +141,7 @@ def remote_model_info(
         kv_bytes_per_token=0,
         kv_budget_tokens=config.context_window,
         has_chat_template=tokenizer is None or bool(getattr(tokenizer, "chat_template", None)),
-        fim_tokens=None if tokenizer is None else find_fim_tokens(tokenizer),
+        fim_tokens=fim_tokens,
         load_seconds=0.0,
         source_path=Path(name),
         backend=cast(Any, "openai"),

@@ -4,19 +4,28 @@ With the model's tokenizer installed locally, prompts.build_prompt builds the sa
 for a local model (FIM completion needs them). Without it, a tutoring prompt goes to the chat
 endpoint as the same system and user messages, and the server applies its own chat template;
 fields are trimmed to the window by an estimate of their tokens (a token is at least about three
-characters of code or English, so the estimate errs long). Completion without the tokenizer
-continues the code before the cursor through the completions endpoint, as for a model without
-FIM tokens.
+characters of code or English, so the estimate errs long).
+
+Completion without the tokenizer goes to the completions endpoint as text. With the model's FIM
+token spellings configured (ServerConfig.fim_tokens; servers read control-token spellings in a
+text prompt as the tokens: llama-server, vLLM, Ollama, llama-cpp-python's server), it is a
+fill-in-the-middle prompt, the code around the cursor between them; the student's code then has
+any spelling of a control token broken up first, so it stays text. Without them, it continues
+the code before the cursor, as for a model without FIM tokens.
 """
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from tutor.llm.context import keep_around_cursor, prompt_token_budget
 from tutor.llm.prompts import (
+    _COMPLETION_STOPS,
+    _FILE_HEADER,
     SYSTEM_PROMPT,
     BuiltPrompt,
     PromptContext,
+    PromptError,
     Task,
     _Builder,
     build_prompt,
@@ -24,10 +33,17 @@ from tutor.llm.prompts import (
 from tutor.llm.requests import GenerationRequest
 
 if TYPE_CHECKING:
-    from tutor.llm.loading import LoadedModel
+    from tutor.llm.loading import FimTokens, LoadedModel
     from tutor.llm.remote import RemoteModel
 
 _CHARACTERS_PER_TOKEN = 3
+# How the control tokens of the common families are spelled: <|endoftext|>, <|fim_prefix|>,
+# <fim_prefix>, <file_sep>, <start_of_turn>, <s>, <PRE>... (not code's `List<Integer>`).
+_CONTROL_TOKEN_SPELLING = re.compile(
+    r"<(\|[^<>|\s]{1,40}\||[a-z]+_[a-z_]+|/?s|bos|eos|pad|unk|filename|reponame|PRE|SUF|MID|EOT)>"
+)
+# The FIM tokens and end-of-turn markers go in, so a FIM prompt ends with at most a few more.
+_FIM_MARKER_TOKENS = 16
 
 
 @dataclass(frozen=True)
@@ -80,6 +96,8 @@ def build_any_prompt(
         model.info.context_window, model.info.kv_budget_tokens, max_new_tokens, max_prompt_tokens
     )
     if task is Task.COMPLETE:
+        if model.info.fim_tokens is not None:
+            return _fim_completion(model.info.fim_tokens, context, budget, max_new_tokens)
         return _completion(context, budget, max_new_tokens)
     builder = _MessageBuilder(model, context, budget, max_new_tokens)
     built = builder.tutoring(task)
@@ -102,6 +120,34 @@ def _completion(context: PromptContext, budget: int, max_new_tokens: int) -> Cha
     kept = keep_around_cursor(code[:cursor], "", budget, estimated_tokens)[0]
     # No messages: remote.py sends the text to the completions endpoint.
     return ChatPrompt((), kept, ("\n\n",), max_new_tokens, ("code",) if kept != code else ())
+
+
+def _fim_completion(
+    fim: "FimTokens", context: PromptContext, budget: int, max_new_tokens: int
+) -> ChatPrompt:
+    """prompts.py's FIM completion as text: the same parts in the same order, for a server that
+    reads the FIM tokens' spellings as the tokens."""
+    code = context.student_code
+    cursor = len(code) if context.cursor_offset is None else context.cursor_offset
+    before, after = plain_text(code[:cursor]), plain_text(code[cursor:])
+    header = _FILE_HEADER.get(context.language, "").format(
+        name=plain_text(context.student_filename or context.language_name)
+    )
+    available = budget - estimated_tokens(header) - _FIM_MARKER_TOKENS
+    if available <= 0:
+        raise PromptError("the model's context is too small for a completion")
+    kept_before, kept_after = keep_around_cursor(before, after, available, estimated_tokens)
+    text = f"{fim.prefix}{header}{kept_before}{fim.suffix}{kept_after}{fim.middle}"
+    # Cut here too: a server may show a control token that ends the completion as text.
+    stops = (*_COMPLETION_STOPS, fim.prefix, fim.suffix, fim.middle)
+    trimmed = ("code",) if len(kept_before) < len(before) else ()
+    return ChatPrompt((), text, stops, max_new_tokens, trimmed)
+
+
+def plain_text(text: str) -> str:
+    """Text that a server parsing control-token spellings reads as text: a zero-width space
+    after the "<" of anything spelled like one (`<|endoftext|>`, `<fim_middle>`)."""
+    return _CONTROL_TOKEN_SPELLING.sub("<\u200b\\1>", text)
 
 
 class _MessageBuilder(_Builder):

@@ -10,15 +10,21 @@ so sampling is the same whatever runs the model.
   local folder or .gguf file, on any device.
 - LlamaCppRunner: llama.cpp on a .gguf file (llamacpp.py), CPU; one llama.cpp sequence, with
   a KV stream of its own, per row.
+
+Both keep the prompts of recent requests (prefix holders) so that a prompt starting like one of
+them (students of one exercise: the system prompt and the exercise) takes that start's KV cache
+instead of computing it again; see reuse_prefix.
 """
 
 import logging
 from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
 import torch
 from torch import nn
-from transformers import DynamicCache
+from transformers import DynamicCache, PretrainedConfig
+from transformers.cache_utils import DynamicLayer
 
 from tutor.llm.batch import PaddedBatch, new_cache, supports_joining
 from tutor.llm.loading import LoadedModel
@@ -78,7 +84,13 @@ class Runner(ABC):
     @abstractmethod
     def kv_tokens(self, sequences: list[tuple[int, int]]) -> int:
         """KV cache tokens the batch needs until its sequences, as (tokens so far, tokens still
-        to come), all finish; the engine compares it with its kv_budget_tokens."""
+        to come), all finish, plus what held prefixes take from the same budget; the engine
+        compares it with its kv_budget_tokens."""
+
+    def drop_held(self) -> bool:
+        """Lets go of held prefixes that take KV budget a request needs; returns whether that
+        freed anything."""
+        return False
 
     @abstractmethod
     def close(self) -> None:
@@ -90,13 +102,37 @@ def make_runner(
 ) -> Runner:
     if loaded.llama is not None:
         return LlamaCppRunner(loaded.llama, max_batch_size, kv_budget_tokens, prefix_holders)
-    return TransformersRunner(loaded, max_batch_size)
+    return TransformersRunner(loaded, max_batch_size, prefix_holders)
+
+
+@dataclass(eq=False)
+class _Prefill:
+    """A transformers sequence being prefilled: its own cache and the prompt tokens in it."""
+
+    cache: DynamicCache
+    tokens: list[int] = field(default_factory=list)
+    reused: bool = False
+
+
+@dataclass(eq=False)
+class _HeldPrefix:
+    tokens: list[int]
+    # Per layer, the prompt's keys and values, (1, heads, tokens, head size) each.
+    states: list[tuple[torch.Tensor, torch.Tensor]]
 
 
 class TransformersRunner(Runner):
-    """Prefills into a sequence's own DynamicCache, then merges it into a PaddedBatch."""
+    """Prefills into a sequence's own DynamicCache, then merges it into a PaddedBatch.
 
-    def __init__(self, loaded: LoadedModel, max_batch_size: int) -> None:
+    prefix_holders: prompts kept after their prefill (each layer's keys and values of one
+    prompt, no copy: the batch's cache only ever replaces its tensors, never writes into them).
+    A new prompt starting like a held one gets that start's keys and values copied into its
+    cache and prefills only the rest. The held tokens count against the KV budget (kv_tokens),
+    and are let go of when a request needs the room. Full-attention caches only: a sliding
+    window layer keeps only its last tokens, which are not a prefix's.
+    """
+
+    def __init__(self, loaded: LoadedModel, max_batch_size: int, prefix_holders: int = 0) -> None:
         self._model = loaded.transformers_model
         self.vocab_size = cast(nn.Embedding, self._model.get_input_embeddings()).num_embeddings
         if max_batch_size > 1 and not supports_joining(self._model.config):
@@ -107,23 +143,66 @@ class TransformersRunner(Runner):
             max_batch_size = 1
         self.max_batch_size = max_batch_size
         self._batch = PaddedBatch()
+        self._holders = prefix_holders if _full_attention_only(self._model.config) else 0
+        self._held: list[_HeldPrefix] = []  # least recently used first
 
     def begin(self) -> object:
-        return new_cache(self._model.config)
+        return _Prefill(new_cache(self._model.config))
+
+    def reuse_prefix(self, state: object, token_ids: list[int]) -> int:
+        prefill = cast(_Prefill, state)
+        best, shared = None, 0
+        for held in self._held:
+            length = _common_prefix(held.tokens, token_ids)
+            if length > shared:
+                best, shared = held, length
+        shared = min(shared, len(token_ids) - 1)
+        if best is None or shared < _MIN_REUSED_TOKENS:
+            return 0
+        for layer, (keys, values) in enumerate(best.states):
+            # update() concatenates into new tensors: the held ones stay as they are.
+            prefill.cache.update(keys[:, :, :shared], values[:, :, :shared], layer)
+        self._held.remove(best)
+        self._held.append(best)
+        prefill.tokens = token_ids[:shared]
+        prefill.reused = True
+        return shared
 
     def prefill(self, state: object, token_ids: list[int], start: int) -> torch.Tensor:
+        prefill = cast(_Prefill, state)
         device = self._model.device
         output = self._model(
             input_ids=torch.tensor([token_ids], device=device),
             position_ids=torch.arange(start, start + len(token_ids), device=device).unsqueeze(0),
-            cache=cast(DynamicCache, state),
+            cache=prefill.cache,
             use_cache=True,
             logits_to_keep=1,
         )
+        prefill.tokens.extend(token_ids)
         return output.logits[:, -1, :].float()
 
     def join(self, state: object, length: int) -> None:
-        self._batch.add(cast(DynamicCache, state), length)
+        prefill = cast(_Prefill, state)
+        self._hold(prefill)
+        self._batch.add(prefill.cache, length)
+
+    def _hold(self, prefill: _Prefill) -> None:
+        """Keeps a fully prefilled prompt, unless it came from a held one (which then holds its
+        shared part already); the least recently used one goes."""
+        if not self._holders or prefill.reused or len(prefill.tokens) < _MIN_REUSED_TOKENS:
+            return
+        states = []
+        for layer in _full_layers(prefill.cache):
+            if layer.keys is None or layer.values is None:
+                return
+            states.append((layer.keys, layer.values))
+        self._held.append(_HeldPrefix(list(prefill.tokens), states))
+        del self._held[: -self._holders]
+
+    def drop_held(self) -> bool:
+        dropped = bool(self._held)
+        self._held = []
+        return dropped
 
     def discard(self, state: object) -> None:
         pass  # the cache is garbage once the engine lets go of it
@@ -139,13 +218,15 @@ class TransformersRunner(Runner):
 
     def close(self) -> None:
         self._batch = PaddedBatch()
+        self._held = []
 
     def kv_tokens(self, sequences: list[tuple[int, int]]) -> int:
-        # Rows times the widest padded length the batch could reach.
+        # Rows times the widest padded length the batch could reach, and the held prompts.
+        held = sum(len(prefix.tokens) for prefix in self._held)
         if not sequences:
-            return 0
+            return held
         widest = max(length for length, _ in sequences) + max(rest for _, rest in sequences)
-        return len(sequences) * widest
+        return len(sequences) * widest + held
 
 
 class LlamaCppRunner(Runner):
@@ -286,6 +367,14 @@ class LlamaCppRunner(Runner):
             self._batch.decode([0], [0], [sequence], [0])
         finally:
             self._release(sequence)
+
+
+def _full_attention_only(config: PretrainedConfig) -> bool:
+    return all(type(layer) is DynamicLayer for layer in new_cache(config).layers)
+
+
+def _full_layers(cache: DynamicCache) -> list[DynamicLayer]:
+    return [cast(DynamicLayer, layer) for layer in cache.layers]
 
 
 def _common_prefix(first: list[int], second: list[int]) -> int:
