@@ -1,5 +1,6 @@
 """Read AI requests the way a student may see them, and where they stand in the queue."""
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -8,6 +9,7 @@ from django.db.models import Avg
 
 from tutor.assist import streams
 from tutor.assist.models import AiRequest
+from tutor.courses.policy import DECLINED
 
 RECENT_FOR_ESTIMATE = 20
 DEFAULT_SECONDS_PER_REQUEST = 20.0
@@ -61,9 +63,19 @@ def request_payload(ai_request: AiRequest) -> dict[str, Any]:
         "question": ai_request.context.get("question", ""),
         "error_message": ai_request.error_message,
         "finish_reason": ai_request.finish_reason,
+        # Declined ("the tutor is busy"): about how long an answer would have taken; the
+        # student may ask again with wait: true.
+        "busy_seconds": _busy_seconds(ai_request),
         "rating": ai_request.rating,
         "created_at": ai_request.created_at.isoformat(),
     }
+
+
+def _busy_seconds(ai_request: AiRequest) -> int | None:
+    estimate = (ai_request.model_settings or {}).get("estimated_seconds")
+    if ai_request.finish_reason != DECLINED or not isinstance(estimate, int | float):
+        return None
+    return math.ceil(estimate)
 
 
 def history(student: User, exercise_id: int, limit: int = 50) -> list[dict[str, Any]]:
