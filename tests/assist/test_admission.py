@@ -14,6 +14,7 @@ from exercises.models import Exercise
 from tutor.assist.answer_speed import AnswerSpeed, publish_answer_speed
 from tutor.assist.models import AiRequest
 from tutor.assist.selectors.admission import admission_for_new_request
+from tutor.assist.selectors.requests import queue_place
 from tutor.assist.services.requests import next_hint_level, request_help
 from tutor.courses.policy import hints_used
 
@@ -157,3 +158,20 @@ def test_when_nothing_finishes_the_oldest_running_answer_is_the_measure(
 
     assert declined.finish_reason == "declined"  # (3 + 1) / 2 -> 2 rounds of >= 70 s
     assert declined.model_settings["estimated_seconds"] >= 140
+
+
+def test_declined_requests_do_not_shorten_the_wait_shown_in_the_queue(
+    student: User, other_student: User, add_two: Exercise
+) -> None:
+    recent_answers(other_student, add_two, seconds=40, count=2)
+    measured(40.0, 40.0)
+    with override_settings(LLM_PARALLEL_REQUESTS=2, LLM_REQUEST_SECONDS=10):
+        for _ in range(3):  # a 40 s answer cannot finish in 10 s: declined, in no time
+            assert ask(other_student, add_two, AiRequest.Kind.REVIEW).finish_reason == "declined"
+    in_line(other_student, add_two, 2)
+    mine = ask(student, add_two, AiRequest.Kind.REVIEW, wait=True)
+
+    place = queue_place(mine, parallel_slots=2)
+
+    assert place.position == 2
+    assert place.estimated_wait_seconds == 40.0  # (2 ahead) / 2 slots x 40 s

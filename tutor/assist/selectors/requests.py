@@ -31,7 +31,10 @@ def queue_place(ai_request: AiRequest, parallel_slots: int) -> QueuePlace:
     ).count()
     running = AiRequest.objects.filter(status=AiRequest.Status.RUNNING).count()
     average_ms = (
-        AiRequest.objects.filter(status=AiRequest.Status.DONE, duration_ms__isnull=False)
+        # Answers the model wrote: declined and screened ones took none of its time.
+        AiRequest.objects.filter(
+            status=AiRequest.Status.DONE, duration_ms__isnull=False, completion_tokens__gt=0
+        )
         .order_by("-finished_at")[:RECENT_FOR_ESTIMATE]
         .aggregate(average=Avg("duration_ms"))["average"]
     )
