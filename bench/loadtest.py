@@ -132,6 +132,7 @@ class HintTrack:
     student: str
     sent: float
     positions: list[int] = field(default_factory=list)
+    first_message: float | None = None  # the request's first message (with the authored hint)
     started: float | None = None  # first sign that it left the queue
     first_token: float | None = None
     finished: float | None = None
@@ -508,7 +509,8 @@ class Student:
             track.status = "refused"
             self.results.error(f"hint refused: {refusal}")
             return
-        first = workspace.inbox[position][1]["request"]
+        track.first_message, first_message = workspace.inbox[position]
+        first = first_message["request"]
         track.authored_hint_at_once = bool(first.get("authored_hint"))
         request_id = first["id"]
         self.hint = asyncio.create_task(self.follow_hint(workspace, request_id, track, position))
@@ -765,6 +767,7 @@ MEASURES = [
     ("graded result (run)", "graded result (run)"),
     ("graded result (submit)", "graded result (submit)"),
     ("graded result, all", "GRADED"),
+    ("AI hint: first message", "AI first message"),
     ("AI declined: the answer", "AI declined"),
     ("AI queue wait (admitted)", "AI queue wait"),
     ("AI first token", "AI first token"),
@@ -790,6 +793,10 @@ def report(
         "graded result (submit)", []
     )
     for track in results.hints:
+        if track.first_message is not None:
+            samples.setdefault("AI first message", []).append(
+                (track.first_message - track.sent) * 1000
+            )
         if track.declined:
             if track.finished is not None:
                 samples.setdefault("AI declined", []).append((track.finished - track.sent) * 1000)
@@ -823,6 +830,14 @@ def report(
     answered = [track for track in results.hints if track.status == "done"]
     declined = [track for track in results.hints if track.declined]
     streamed = [track for track in answered if not track.declined and track.first_token is not None]
+    held = [track for track in answered if not track.declined and track.first_token is None]
+    hint_at_once = [
+        track
+        for track in results.hints
+        if track.authored_hint_at_once
+        and track.first_message is not None
+        and track.first_message - track.sent <= GOAL_DECLINED_SECONDS
+    ]
     declined_in_time = [
         track
         for track in declined
@@ -861,8 +876,10 @@ def report(
         + f"; answered by the model: {model_share:.0%}"
     )
     lines.append(
-        f"  streamed (>= 1 delta) {len(streamed)}; declined {len(declined)}, of which within "
-        f"{GOAL_DECLINED_SECONDS:.0f} s with the authored hint {len(declined_in_time)}"
+        f"  streamed (>= 1 delta) {len(streamed)}, given whole at the end (no delta: held back "
+        f"by the guard, or empty) {len(held)}; declined {len(declined)}, of which within "
+        f"{GOAL_DECLINED_SECONDS:.0f} s with the authored hint {len(declined_in_time)}; the "
+        f"authored hint within {GOAL_DECLINED_SECONDS:.0f} s for {len(hint_at_once)}/{asked}"
     )
     errors = stored.estimate_errors
     lines.append(
@@ -951,6 +968,8 @@ def report(
             "asked": asked,
             "outcomes": dict(outcomes),
             "streamed": len(streamed),
+            "given_whole_at_the_end": len(held),
+            "authored_hint_within_2_s": len(hint_at_once),
             "declined": len(declined),
             "declined_in_time_with_authored_hint": len(declined_in_time),
             "estimate_error_seconds": {f"p{p}": percentile(errors, p) for p in (50, 95) if errors},

@@ -118,46 +118,23 @@ def measured(*seconds: float) -> None:
 def test_the_first_requests_of_a_burst_are_estimated_from_the_workers_measurement(
     student: User, other_student: User, add_two: Exercise
 ) -> None:
-    """No answer has finished yet and none has run long: the measured speed at the batch size
-    the request would join decides, every unfinished answer counting as load before it."""
+    """No answer has finished yet and none has run long: the measured speed decides, every
+    unfinished answer counting as load before it, each answer as slow as a full batch (those
+    asked after it will join it)."""
     measured(20.0, 50.0, 100.0)
 
     alone = admission_for_new_request()
-    in_line(other_student, add_two, 1)
-    second = admission_for_new_request()
-    in_line(other_student, add_two, 1)
+    in_line(other_student, add_two, 2)
     third = admission_for_new_request()
     in_line(other_student, add_two, 1)
     next_round = ask(student, add_two, AiRequest.Kind.HINT)
 
-    assert (alone.estimated_seconds, alone.admitted) == (20.0, True)
-    assert (second.estimated_seconds, second.admitted) == (50.0, True)
+    assert (alone.estimated_seconds, alone.admitted) == (100.0, True)
     assert (third.estimated_seconds, third.admitted) == (100.0, True)
     # Fourth in line with three slots: two rounds of three answers together.
     assert next_round.finish_reason == "declined"
     assert next_round.model_settings["estimated_seconds"] == 200.0
     assert not next_round.enqueued  # type: ignore[attr-defined]
-
-
-@override_settings(LLM_PARALLEL_REQUESTS=2, LLM_REQUEST_SECONDS=120)
-def test_when_nothing_finishes_the_oldest_running_answer_is_the_measure(
-    student: User, other_student: User, add_two: Exercise
-) -> None:
-    """A model falling behind finishes nothing to measure it by: what runs already took long."""
-    for _ in range(2):
-        AiRequest.objects.create(
-            student=other_student,
-            exercise=add_two,
-            kind=AiRequest.Kind.HINT,
-            status=AiRequest.Status.RUNNING,
-            started_at=timezone.now() - timedelta(seconds=70),
-        )
-    in_line(other_student, add_two, 1)
-
-    declined = ask(student, add_two, AiRequest.Kind.HINT)
-
-    assert declined.finish_reason == "declined"  # (3 + 1) / 2 -> 2 rounds of >= 70 s
-    assert declined.model_settings["estimated_seconds"] >= 140
 
 
 def test_declined_requests_do_not_shorten_the_wait_shown_in_the_queue(

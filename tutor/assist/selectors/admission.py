@@ -14,7 +14,8 @@ the longest lately, and answers that run together share the CPU at the speed the
 measured for that many (answer_speed.py), which it measures when it starts: so the first
 request of a burst is estimated as well as the last. The LLM_PARALLEL_REQUESTS slots take
 answers in rounds: an answer with `ahead` unfinished before it starts when the rounds before
-its own have finished. Without the worker's measurement (a model server, or a worker that has
+its own have finished, and runs as slowly as a full batch (answers asked after it join its
+batch: an answer asked alone took 4 s on the demo model, one that seven joined 30 s). Without the worker's measurement (a model server, or a worker that has
 not started yet) the longest of the recent answers stands for one answer's time, and with
 nothing at all, only the first round is let in.
 """
@@ -48,11 +49,9 @@ def admission_for_new_request() -> Admission:
     speed = read_answer_speed()
     place = ahead + 1
     if speed is not None:
-        estimated = (
-            speed.seconds_for(place)
-            if place <= slots
-            else _rounds(place, slots) * speed.seconds_for(slots)
-        )
+        # Full rounds: answers asked later join the batch while this one runs and slow it down
+        # (they are admitted when they fit their own deadline, not this one's).
+        estimated = _rounds(place, slots) * speed.seconds_for(slots)
     else:
         longest = longest_recent_answer_seconds()
         estimated = _rounds(place, slots) * (longest or 0.0)
@@ -65,11 +64,12 @@ def admission_for_new_request() -> Admission:
 
 
 def admission_at_pickup(ai_request: AiRequest, *, running: int) -> Admission:
-    """When the llm worker takes the request: its wait so far plus its own answer's time, beside
-    the `running` answers the engine runs now."""
+    """When the llm worker takes the request (the engine runs `running` others): its wait so
+    far plus its own answer's time."""
     waited = (timezone.now() - ai_request.created_at).total_seconds()
     speed = read_answer_speed()
-    own = speed.seconds_for(running + 1) if speed is not None else longest_recent_answer_seconds()
+    # As many may join it as there are slots, whatever runs now.
+    own = speed.seconds_for(speed.slots) if speed is not None else longest_recent_answer_seconds()
     if own is None:
         return Admission(None, running, True)
     estimated = waited + own
