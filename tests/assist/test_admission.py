@@ -137,6 +137,27 @@ def test_the_first_requests_of_a_burst_are_estimated_from_the_workers_measuremen
     assert not next_round.enqueued  # type: ignore[attr-defined]
 
 
+@override_settings(LLM_PARALLEL_REQUESTS=2, LLM_REQUEST_SECONDS=120)
+def test_when_nothing_finishes_the_oldest_running_answer_is_the_measure(
+    student: User, other_student: User, add_two: Exercise
+) -> None:
+    """A model falling behind finishes nothing to measure it by: what runs already took long."""
+    for _ in range(2):
+        AiRequest.objects.create(
+            student=other_student,
+            exercise=add_two,
+            kind=AiRequest.Kind.HINT,
+            status=AiRequest.Status.RUNNING,
+            started_at=timezone.now() - timedelta(seconds=70),
+        )
+    in_line(other_student, add_two, 1)
+
+    declined = ask(student, add_two, AiRequest.Kind.HINT)
+
+    assert declined.finish_reason == "declined"  # (3 + 1) / 2 -> 2 rounds of >= 70 s
+    assert declined.model_settings["estimated_seconds"] >= 140
+
+
 def test_declined_requests_do_not_shorten_the_wait_shown_in_the_queue(
     student: User, other_student: User, add_two: Exercise
 ) -> None:

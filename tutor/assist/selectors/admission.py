@@ -11,13 +11,14 @@ LLM_REQUEST_SECONDS of the student's asking, its wait for the llm worker include
 
 The estimate is conservative: every answer runs to its max_new_tokens, prompts are as long as
 the longest lately, and answers that run together share the CPU at the speed the llm worker
-measured for that many (answer_speed.py), which it measures when it starts: so the first
-request of a burst is estimated as well as the last. The LLM_PARALLEL_REQUESTS slots take
-answers in rounds: an answer with `ahead` unfinished before it starts when the rounds before
-its own have finished, and runs as slowly as a full batch (answers asked after it join its
-batch: an answer asked alone took 4 s on the demo model, one that seven joined 30 s). Without the worker's measurement (a model server, or a worker that has
-not started yet) the longest of the recent answers stands for one answer's time, and with
-nothing at all, only the first round is let in.
+measured (answer_speed.py), which it measures when it starts: so the first request of a burst
+is estimated as well as the last. The LLM_PARALLEL_REQUESTS slots take answers in rounds: an
+answer with `ahead` unfinished before it starts when the rounds before its own have finished,
+and runs as slowly as a full batch: answers asked after it join its batch (the demo model on
+2 cores: 4 s for an answer alone, 38 s for eight together; estimated by its own batch size,
+bench/loadtest.py's answers ran up to 26 s longer than estimated). Without the worker's measurement
+(a model server, or a worker that has not started yet) the longest of the recent answers
+stands in for one answer's time, and with nothing at all, only the first round is let in.
 """
 
 import math
