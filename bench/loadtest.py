@@ -674,10 +674,12 @@ def check_database(grace: float) -> Stored:
 def hint_outcomes(hints: Any) -> Counter[str]:
     """How the hints ended, from the database: written by the model, written from the Run's
     evidence (the demo model's level 2), declined at once or when the worker picked them up,
-    stopped at the deadline, failed otherwise, cancelled, or unfinished."""
+    stopped at the deadline, failed otherwise, cancelled, or unfinished. "empty": the model's
+    first token ended the answer (the demo model opening a code block, a stop string): the
+    student has the authored hint and "the tutor had nothing to add"."""
     outcomes: Counter[str] = Counter()
-    for status, reason, tokens, settings in hints.values_list(
-        "status", "finish_reason", "completion_tokens", "model_settings"
+    for status, reason, tokens, settings, reply in hints.values_list(
+        "status", "finish_reason", "completion_tokens", "model_settings", "reply"
     ):
         settings = settings or {}
         if reason == "declined":
@@ -688,6 +690,8 @@ def hint_outcomes(hints: Any) -> Counter[str]:
             outcome = "took too long"
         elif status == "done" and settings.get("written_from_evidence"):
             outcome = "written from the evidence"
+        elif status == "done" and tokens and not reply.strip():
+            outcome = "answered by the model, empty"
         elif status == "done" and tokens:
             outcome = "answered by the model"
         else:
@@ -831,6 +835,13 @@ def report(
     declined = [track for track in results.hints if track.declined]
     streamed = [track for track in answered if not track.declined and track.first_token is not None]
     held = [track for track in answered if not track.declined and track.first_token is None]
+    held_in_time = [
+        track
+        for track in held
+        if track.finished is not None
+        and track.finished - track.sent <= GOAL_DECLINED_SECONDS
+        and track.authored_hint_at_once
+    ]
     hint_at_once = [
         track
         for track in results.hints
@@ -877,8 +888,10 @@ def report(
     )
     lines.append(
         f"  streamed (>= 1 delta) {len(streamed)}, given whole at the end (no delta: held back "
-        f"by the guard, or empty) {len(held)}; declined {len(declined)}, of which within "
-        f"{GOAL_DECLINED_SECONDS:.0f} s with the authored hint {len(declined_in_time)}; the "
+        f"by the guard, or empty) {len(held)} ({len(held_in_time)} within "
+        f"{GOAL_DECLINED_SECONDS:.0f} s, with the authored hint); declined {len(declined)}, "
+        f"of which within {GOAL_DECLINED_SECONDS:.0f} s with the authored hint "
+        f"{len(declined_in_time)}; the "
         f"authored hint within {GOAL_DECLINED_SECONDS:.0f} s for {len(hint_at_once)}/{asked}"
     )
     errors = stored.estimate_errors
@@ -969,6 +982,7 @@ def report(
             "outcomes": dict(outcomes),
             "streamed": len(streamed),
             "given_whole_at_the_end": len(held),
+            "given_whole_within_2_s_with_authored_hint": len(held_in_time),
             "authored_hint_within_2_s": len(hint_at_once),
             "declined": len(declined),
             "declined_in_time_with_authored_hint": len(declined_in_time),
