@@ -94,6 +94,10 @@ def publish_answer_speed(speed: AnswerSpeed) -> None:
     redis_client().set(speed_key(), json.dumps(record), ex=FORGET_AFTER_SECONDS)
 
 
+def forget_answer_speed() -> None:
+    redis_client().delete(speed_key())
+
+
 def read_answer_speed() -> AnswerSpeed | None:
     raw = redis_client().get(speed_key())
     if not raw:

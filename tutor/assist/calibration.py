@@ -10,7 +10,11 @@ import logging
 
 from django.conf import settings
 
-from tutor.assist.answer_speed import answer_speed_from, publish_answer_speed
+from tutor.assist.answer_speed import (
+    answer_speed_from,
+    forget_answer_speed,
+    publish_answer_speed,
+)
 from tutor.assist.engine import ServingEngine, answer_limits
 from tutor.assist.selectors.admission import longest_recent_prompt_tokens
 from tutor.llm.engine import Engine
@@ -40,8 +44,10 @@ logger = logging.getLogger(__name__)
 
 
 def calibrate(engine: ServingEngine) -> None:
-    """Runs the short answers (a model server is not measured: its load is not ours alone)."""
+    """Runs the short answers. A model server is not measured (its load is not ours alone):
+    what a local model measured before must not stand for it either."""
     if not isinstance(engine, Engine):
+        forget_answer_speed()
         return
     slots = max(int(settings.LLM_PARALLEL_REQUESTS), 1)
     _run_together(engine, count=1, new_tokens=calibration_new_tokens(slots))
