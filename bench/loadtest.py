@@ -72,6 +72,8 @@ GOAL_PAGE_P95_MS = 200.0
 GOAL_GRADED_P95_MS = 2000.0
 # A burst of a class's hints (issue 15): every one answered, p95 wait for the whole answer.
 GOAL_HINT_BURST_P95_MS = 60_000.0
+# Issue 18: a hint the model cannot answer in time is answered at once, with the authored hint.
+GOAL_DECLINED_SECONDS = 2.0
 
 # Small deliberate bugs for the second attempt: the first one that applies is used.
 MUTATIONS = [
@@ -130,12 +132,19 @@ class HintTrack:
     student: str
     sent: float
     positions: list[int] = field(default_factory=list)
+    first_message: float | None = None  # the request's first message (with the authored hint)
     started: float | None = None  # first sign that it left the queue
     first_token: float | None = None
     finished: float | None = None
     status: str = "queued"
+    finish_reason: str = ""
     # The exercise's authored hint came with the request's first message (before any model text).
     authored_hint_at_once: bool = False
+
+    @property
+    def declined(self) -> bool:
+        """Answered without the model because it was busy (tutor/assist/selectors/admission.py)."""
+        return self.finish_reason == "declined"
 
 
 @dataclass
@@ -500,7 +509,8 @@ class Student:
             track.status = "refused"
             self.results.error(f"hint refused: {refusal}")
             return
-        first = workspace.inbox[position][1]["request"]
+        track.first_message, first_message = workspace.inbox[position]
+        first = first_message["request"]
         track.authored_hint_at_once = bool(first.get("authored_hint"))
         request_id = first["id"]
         self.hint = asyncio.create_task(self.follow_hint(workspace, request_id, track, position))
@@ -522,6 +532,7 @@ class Student:
                 track.first_token = track.first_token or arrived
             else:
                 track.status = message["request"]["status"]
+                track.finish_reason = message["request"].get("finish_reason") or ""
                 if track.status != "queued":
                     track.started = track.started or arrived
                 if track.status in FINISHED_AI:
@@ -618,6 +629,10 @@ class Stored:
     ai_by_finish: Counter[str] = field(default_factory=Counter)
     # Admitted answers: finished minus asked, less the admission's estimate (seconds).
     estimate_errors: list[float] = field(default_factory=list)
+    # Admitted answers the admission had no estimate for (nothing measured yet).
+    admitted_without_estimate: int = 0
+    # How each hint ended, by hint_outcomes' names.
+    hint_outcomes: Counter[str] = field(default_factory=Counter)
 
 
 def check_database(grace: float) -> Stored:
@@ -647,14 +662,48 @@ def check_database(grace: float) -> Stored:
         drained_after=drained_after,
         ai_by_finish=Counter(requests.values_list("finish_reason", flat=True)),
         estimate_errors=estimate_errors(requests),
+        admitted_without_estimate=sum(
+            1
+            for context, reason in requests.values_list("context", "finish_reason")
+            if reason != "declined" and (context or {}).get("estimated_seconds") is None
+        ),
+        hint_outcomes=hint_outcomes(requests.filter(kind="hint")),
     )
+
+
+def hint_outcomes(hints: Any) -> Counter[str]:
+    """How the hints ended, from the database: written by the model, written from the Run's
+    evidence (the demo model's level 2), declined at once or when the worker picked them up,
+    stopped at the deadline, failed otherwise, cancelled, or unfinished. "empty": the model's
+    first token ended the answer (the demo model opening a code block, a stop string): the
+    student has the authored hint and "the tutor had nothing to add"."""
+    outcomes: Counter[str] = Counter()
+    for status, reason, tokens, settings, reply in hints.values_list(
+        "status", "finish_reason", "completion_tokens", "model_settings", "reply"
+    ):
+        settings = settings or {}
+        if reason == "declined":
+            outcome = f"declined at {settings.get('declined_at', 'once')}"
+        elif status in ("queued", "running"):
+            outcome = "unfinished"
+        elif reason == "timeout":
+            outcome = "took too long"
+        elif status == "done" and settings.get("written_from_evidence"):
+            outcome = "written from the evidence"
+        elif status == "done" and tokens and not reply.strip():
+            outcome = "answered by the model, empty"
+        elif status == "done" and tokens:
+            outcome = "answered by the model"
+        else:
+            outcome = f"{status} ({reason or 'no reason'})"
+        outcomes[outcome] += 1
+    return outcomes
 
 
 def estimate_errors(requests: Any) -> list[float]:
     errors = []
-    for created, finished, context in requests.filter(finished_at__isnull=False).values_list(
-        "created_at", "finished_at", "context"
-    ):
+    ran = requests.filter(finished_at__isnull=False).exclude(finish_reason="declined")
+    for created, finished, context in ran.values_list("created_at", "finished_at", "context"):
         estimate = (context or {}).get("estimated_seconds")
         if estimate is not None:
             errors.append((finished - created).total_seconds() - float(estimate))
@@ -722,7 +771,9 @@ MEASURES = [
     ("graded result (run)", "graded result (run)"),
     ("graded result (submit)", "graded result (submit)"),
     ("graded result, all", "GRADED"),
-    ("AI queue wait", "AI queue wait"),
+    ("AI hint: first message", "AI first message"),
+    ("AI declined: the answer", "AI declined"),
+    ("AI queue wait (admitted)", "AI queue wait"),
     ("AI first token", "AI first token"),
     ("AI total", "AI total"),
 ]
@@ -746,6 +797,14 @@ def report(
         "graded result (submit)", []
     )
     for track in results.hints:
+        if track.first_message is not None:
+            samples.setdefault("AI first message", []).append(
+                (track.first_message - track.sent) * 1000
+            )
+        if track.declined:
+            if track.finished is not None:
+                samples.setdefault("AI declined", []).append((track.finished - track.sent) * 1000)
+            continue
         if track.started is not None:
             samples.setdefault("AI queue wait", []).append((track.started - track.sent) * 1000)
         if track.first_token is not None:
@@ -773,6 +832,30 @@ def report(
 
     asked = len(results.hints)
     answered = [track for track in results.hints if track.status == "done"]
+    declined = [track for track in results.hints if track.declined]
+    streamed = [track for track in answered if not track.declined and track.first_token is not None]
+    held = [track for track in answered if not track.declined and track.first_token is None]
+    held_in_time = [
+        track
+        for track in held
+        if track.finished is not None
+        and track.finished - track.sent <= GOAL_DECLINED_SECONDS
+        and track.authored_hint_at_once
+    ]
+    hint_at_once = [
+        track
+        for track in results.hints
+        if track.authored_hint_at_once
+        and track.first_message is not None
+        and track.first_message - track.sent <= GOAL_DECLINED_SECONDS
+    ]
+    declined_in_time = [
+        track
+        for track in declined
+        if track.finished is not None
+        and track.finished - track.sent <= GOAL_DECLINED_SECONDS
+        and track.authored_hint_at_once
+    ]
     waited = [
         track
         for track in results.hints
@@ -796,17 +879,33 @@ def report(
         lines.append(
             f"  the exercise's own hint came at once (with the first message) for {at_once}/{asked}"
         )
+    outcomes = stored.hint_outcomes
+    model_share = outcomes["answered by the model"] / asked if asked else 0.0
+    lines.append(
+        "  hints by outcome: "
+        + ", ".join(f"{outcome} {count}" for outcome, count in sorted(outcomes.items()))
+        + f"; answered by the model: {model_share:.0%}"
+    )
+    lines.append(
+        f"  streamed (>= 1 delta) {len(streamed)}, given whole at the end (no delta: held back "
+        f"by the guard, or empty) {len(held)} ({len(held_in_time)} within "
+        f"{GOAL_DECLINED_SECONDS:.0f} s, with the authored hint); declined {len(declined)}, "
+        f"of which within {GOAL_DECLINED_SECONDS:.0f} s with the authored hint "
+        f"{len(declined_in_time)}; the "
+        f"authored hint within {GOAL_DECLINED_SECONDS:.0f} s for {len(hint_at_once)}/{asked}"
+    )
     errors = stored.estimate_errors
     lines.append(
-        f"  admission: {stored.ai_by_finish.get('declined', 0)} declined at once, "
+        f"  admission: {stored.ai_by_finish.get('declined', 0)} declined, "
         f"{stored.ai_by_finish.get('timeout', 0)} took too long; estimate error (actual - "
         f"estimated) over {len(errors)} admitted: "
         + (
             f"p50 {percentile(errors, 50):+.0f} s, p95 {percentile(errors, 95):+.0f} s, "
-            f"min {min(errors):+.0f} s"
+            f"min {min(errors):+.0f} s, max {max(errors):+.0f} s"
             if errors
             else "-"
         )
+        + f"; {stored.admitted_without_estimate} admitted without an estimate"
     )
     drained = stored.drained_after is not None
     lines.append(
@@ -842,6 +941,15 @@ def report(
             f"waiting student saw a position ({len(saw)}/{len(waited)})",
         ),
     ]
+    timed_out = stored.ai_by_finish.get("timeout", 0)
+    goals.append(
+        (
+            timed_out == 0 and len(streamed) + len(declined_in_time) == asked > 0,
+            f"every hint streamed or declined within {GOAL_DECLINED_SECONDS:.0f} s with the "
+            f"authored hint ({len(streamed)} + {len(declined_in_time)} of {asked}), none took "
+            f"too long ({timed_out})",
+        )
+    )
     if hint_burst:
         totals = samples.get("AI total", [])
         total_p95 = percentile(totals, 95) if len(totals) == asked and totals else math.inf
@@ -871,6 +979,14 @@ def report(
         },
         "hints": {
             "asked": asked,
+            "outcomes": dict(outcomes),
+            "streamed": len(streamed),
+            "given_whole_at_the_end": len(held),
+            "given_whole_within_2_s_with_authored_hint": len(held_in_time),
+            "authored_hint_within_2_s": len(hint_at_once),
+            "declined": len(declined),
+            "declined_in_time_with_authored_hint": len(declined_in_time),
+            "estimate_error_seconds": {f"p{p}": percentile(errors, p) for p in (50, 95) if errors},
             "answered": len(answered),
             "waited": len(waited),
             "saw": len(saw),

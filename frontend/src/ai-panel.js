@@ -1,6 +1,7 @@
 // The AI help panel: the buttons for each kind of help the exercise allows, the conversation
 // (this student's history on the exercise plus new answers streaming in), Cancel and ratings.
 import { AiTurn, FINISHED } from "./ai-turn.js";
+import { waitingHelp } from "./busy-offer.js";
 import { h } from "./dom.js";
 
 // The server climbs a ladder of hint levels (concept, where to look, pseudo-code) and stays on
@@ -164,10 +165,25 @@ export class AiPanel {
       if (!this.failedRun) return;
       message.submission_id = this.failedRun.id;
     }
-    if (!this.send(message)) return;
-    this.errorLine.hidden = true;
+    if (!this.sendHelp(message, question)) return;
     if (kind === "ask") this.askInput.value = "";
+  }
+
+  // "Wait for the tutor's answer" on a declined request: the same help, queued anyway. A turn
+  // from an earlier visit has no message of its own: the code as it is now stands in.
+  waitFor(turn) {
+    if (!this.connected || this.busy) return false;
+    const message = turn.message || { type: "help", kind: turn.kind, code: this.editor.code() };
+    const question = turn.question ? turn.question.textContent : null;
+    return this.sendHelp(waitingHelp(message), question);
+  }
+
+  sendHelp(message, question) {
+    const kind = message.kind;
+    if (!this.send(message)) return false;
+    this.errorLine.hidden = true;
     const turn = this.addTurn(kind, question);
+    turn.message = message;
     this.sending = turn;
     this.log.scrollTop = this.log.scrollHeight;
     this.expectReply({
@@ -176,8 +192,9 @@ export class AiPanel {
       onAnswer: ({ request }) => {
         if (this.sending === turn) this.sending = null;
         if (question) this.questions.set(request.id, question);
-        if (kind === "hint" && Number.isInteger(this.hintsLeft))
-          this.hintsLeft = Math.max(this.hintsLeft - 1, 0);
+        // A declined hint used none of the budget (courses/policy.py).
+        const used = kind === "hint" && request.finish_reason !== "declined";
+        if (used && Number.isInteger(this.hintsLeft)) this.hintsLeft = Math.max(this.hintsLeft - 1, 0);
         this.turns.set(request.id, turn);
         turn.update(request);
         this.refreshButtons();
@@ -192,6 +209,7 @@ export class AiPanel {
       },
     });
     this.refreshButtons();
+    return true;
   }
 
   // `rate` and `resume` are answered with the request itself, or an `error`.
@@ -215,6 +233,7 @@ export class AiPanel {
       question,
       onCancel: (id) => this.send({ type: "cancel", request_id: id }),
       onRate: (id, rating) => this.sendAbout(id, { type: "rate", request_id: id, rating }),
+      onWait: (waiting) => this.waitFor(waiting),
     });
     this.log.append(turn.element);
     return turn;
@@ -242,7 +261,10 @@ export class AiPanel {
   // Counts the hint being written too: once it is done, the next one is a level higher.
   get nextHintLevel() {
     const given = [...this.turns.values()].filter(
-      (turn) => turn.kind === "hint" && ["done", "queued", "running"].includes(turn.request.status),
+      (turn) =>
+        turn.kind === "hint" &&
+        ["done", "queued", "running"].includes(turn.request.status) &&
+        turn.request.finish_reason !== "declined",
     ).length;
     return Math.min(given + 1, HINT_LEVELS);
   }

@@ -1,5 +1,6 @@
 // One exchange in the AI panel: what the student asked for, the streamed answer (Markdown,
 // re-rendered at most once per frame while it grows), its state, Cancel and the rating.
+import { busyOffer } from "./busy-offer.js";
 import { ICONS, h, icon } from "./dom.js";
 import { renderMarkdown } from "./markdown.js";
 import { StreamedText } from "./streamed-text.js";
@@ -24,9 +25,11 @@ function timeText(iso) {
 }
 
 export class AiTurn {
-  // question: the text of an `ask` (the server's history may not repeat it).
-  constructor({ kind, question, onCancel, onRate }) {
+  // question: the text of an `ask` (the server's history may not repeat it). onWait(turn):
+  // the student chose to wait for the model after the busy tutor declined this request.
+  constructor({ kind, question, onCancel, onRate, onWait }) {
     this.kind = kind;
+    this.message = null; // the `help` message that asked for it, when sent from this page
     this.request = null;
     this.stream = new StreamedText();
     this.queueText = "";
@@ -58,6 +61,16 @@ export class AiTurn {
       },
     });
     this.cancelButton.hidden = true;
+    this.busyText = h("span", { className: "turn-busy-text" });
+    this.waitButton = h("button", {
+      type: "button",
+      className: "small",
+      onclick: () => {
+        if (onWait(this)) this.waitButton.disabled = true;
+      },
+    });
+    this.busy = h("div", { className: "turn-busy", role: "status" }, this.busyText, this.waitButton);
+    this.busy.hidden = true;
     this.rateButtons = [
       this.rateButton(1, "Helpful", ICONS.thumbUp),
       this.rateButton(-1, "Not helpful", ICONS.thumbDown),
@@ -76,6 +89,7 @@ export class AiTurn {
       this.question,
       this.authored,
       this.answer,
+      this.busy,
       this.status,
       h("footer", { className: "turn-footer" }, this.cancelButton, this.rating),
     );
@@ -134,6 +148,7 @@ export class AiTurn {
     this.rating.hidden = request.status !== "done";
     this.showRating(request.rating);
     this.answer.setAttribute("aria-busy", String(!finished));
+    this.showBusyOffer(busyOffer(request));
     this.renderStatus();
     this.scheduleRender();
   }
@@ -159,6 +174,7 @@ export class AiTurn {
     else if (request.status === "queued") text = this.queueText || "Waiting for the tutor…";
     else if (request.status === "running")
       text = this.stream.text() ? "Answering…" : "The tutor is thinking…";
+    else if (request.finish_reason === "declined") text = "";
     else if (request.status === "done" && !this.stream.text().trim())
       text = "The tutor had nothing to add this time.";
     else if (request.status === "failed") {
@@ -169,6 +185,15 @@ export class AiTurn {
     this.status.textContent = text;
     this.status.className = className;
     this.status.hidden = text === "";
+  }
+
+  showBusyOffer(offer) {
+    this.busy.hidden = offer === null;
+    this.answer.hidden = offer !== null && !offer.showReply;
+    if (offer === null) return;
+    this.busyText.textContent = offer.text;
+    this.waitButton.textContent = offer.buttonLabel;
+    this.rating.hidden = true; // nothing from the model to rate
   }
 
   showRating(rating) {

@@ -8,16 +8,20 @@ from django.db import connection
 from django.test import override_settings
 
 from tutor.assist import streams
+from tutor.assist.answer_speed import speed_key
 from tutor.assist.engine import reset_engine
 from tutor.assist.services.generation import generate_reply
 
 
 @pytest.fixture(autouse=True)
 def fresh_live_state() -> Iterator[None]:
-    """Request ids restart in every test database; their live state in Redis must too."""
+    """Request ids restart in every test database; their live state in Redis must too, and so
+    must the model speed a worker measured (answer_speed.py)."""
     streams.forget_all()
+    streams.redis_client().delete(speed_key())
     yield
     streams.forget_all()
+    streams.redis_client().delete(speed_key())
 
 
 @pytest.fixture

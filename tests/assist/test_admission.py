@@ -11,8 +11,10 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from exercises.models import Exercise
+from tutor.assist.answer_speed import AnswerSpeed, publish_answer_speed
 from tutor.assist.models import AiRequest
 from tutor.assist.selectors.admission import admission_for_new_request
+from tutor.assist.selectors.requests import queue_place
 from tutor.assist.services.requests import next_hint_level, request_help
 from tutor.courses.policy import hints_used
 
@@ -88,20 +90,51 @@ def test_other_help_says_the_tutor_is_busy_and_how_long_and_the_student_may_wait
 
 
 @override_settings(LLM_PARALLEL_REQUESTS=2, LLM_REQUEST_SECONDS=120)
-def test_requests_that_fit_or_cannot_be_estimated_are_let_in(
+def test_requests_that_fit_are_let_in_and_with_nothing_measured_only_the_first_round(
     student: User, other_student: User, add_two: Exercise
 ) -> None:
-    in_line(other_student, add_two, 10)
-    nothing_to_go_by = admission_for_new_request()
+    in_line(other_student, add_two, 1)
+    first_round = admission_for_new_request()
+    in_line(other_student, add_two, 1)
+    beyond_it = admission_for_new_request()
     AiRequest.objects.filter(kind=AiRequest.Kind.REVIEW).delete()
     recent_answers(other_student, add_two, seconds=50)
     in_line(other_student, add_two, 2)  # (2 + 1) / 2 -> 2 rounds of 50 s: 100 s <= 120 s
 
     fits = ask(student, add_two, AiRequest.Kind.HINT)
 
-    assert nothing_to_go_by.admitted and nothing_to_go_by.estimated_seconds is None
+    assert first_round.admitted and first_round.estimated_seconds is None
+    assert not beyond_it.admitted and beyond_it.ahead == 2
     assert fits.status == AiRequest.Status.QUEUED
     assert fits.enqueued  # type: ignore[attr-defined]
+
+
+def measured(*seconds: float) -> None:
+    """What an llm worker publishes after measuring its model (calibration.py)."""
+    publish_answer_speed(AnswerSpeed(tuple(seconds), 300, 128, time.time()))
+
+
+@override_settings(LLM_PARALLEL_REQUESTS=3, LLM_REQUEST_SECONDS=120)
+def test_the_first_requests_of_a_burst_are_estimated_from_the_workers_measurement(
+    student: User, other_student: User, add_two: Exercise
+) -> None:
+    """No answer has finished yet and none has run long: the measured speed decides, every
+    unfinished answer counting as load before it, each answer as slow as a full batch (those
+    asked after it will join it)."""
+    measured(20.0, 50.0, 100.0)
+
+    alone = admission_for_new_request()
+    in_line(other_student, add_two, 2)
+    third = admission_for_new_request()
+    in_line(other_student, add_two, 1)
+    next_round = ask(student, add_two, AiRequest.Kind.HINT)
+
+    assert (alone.estimated_seconds, alone.admitted) == (100.0, True)
+    assert (third.estimated_seconds, third.admitted) == (100.0, True)
+    # Fourth in line with three slots: two rounds of three answers together.
+    assert next_round.finish_reason == "declined"
+    assert next_round.model_settings["estimated_seconds"] == 200.0
+    assert not next_round.enqueued  # type: ignore[attr-defined]
 
 
 @override_settings(LLM_PARALLEL_REQUESTS=2, LLM_REQUEST_SECONDS=120)
@@ -123,3 +156,20 @@ def test_when_nothing_finishes_the_oldest_running_answer_is_the_measure(
 
     assert declined.finish_reason == "declined"  # (3 + 1) / 2 -> 2 rounds of >= 70 s
     assert declined.model_settings["estimated_seconds"] >= 140
+
+
+def test_declined_requests_do_not_shorten_the_wait_shown_in_the_queue(
+    student: User, other_student: User, add_two: Exercise
+) -> None:
+    recent_answers(other_student, add_two, seconds=40, count=2)
+    measured(40.0, 40.0)
+    with override_settings(LLM_PARALLEL_REQUESTS=2, LLM_REQUEST_SECONDS=10):
+        for _ in range(3):  # a 40 s answer cannot finish in 10 s: declined, in no time
+            assert ask(other_student, add_two, AiRequest.Kind.REVIEW).finish_reason == "declined"
+    in_line(other_student, add_two, 2)
+    mine = ask(student, add_two, AiRequest.Kind.REVIEW, wait=True)
+
+    place = queue_place(mine, parallel_slots=2)
+
+    assert place.position == 2
+    assert place.estimated_wait_seconds == 40.0  # (2 ahead) / 2 slots x 40 s

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from tutor.assist.answer_speed import AnswerSpeed, publish_answer_speed
 from tutor.assist.model_status import publish_status, read_status, status_key
 from tutor.llm.engine import Engine
 from tutor.llm.loading import ModelSpec, load_model
@@ -40,6 +41,14 @@ def test_status_shows_what_the_worker_published(tiny_tutor_model: Path, capsys) 
     assert f"model:        {tiny_tutor_model}" in out
     assert "precision:    fp32" in out and "0 waiting, 0 running" in out
     assert "backend:      transformers (transformers: not a .gguf file)" in out
+    assert "admission:    no speed measured yet" in out
+
+    publish_answer_speed(AnswerSpeed((4.4, 9.7, 38.0), 361, 128, 0.0))
+    call_command("model", "status")
+    assert (
+        "admission:    an answer of 128 tokens after a 361-token prompt takes about 4 s alone, "
+        "38 s with 3 together"
+    ) in capsys.readouterr().out
 
 
 def test_install_copies_a_model_folder_and_says_how_to_use_it(

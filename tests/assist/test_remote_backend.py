@@ -13,7 +13,9 @@ from django.test import override_settings
 from exercises.models import Exercise
 from tests.model_server import model_server, smollm2_path
 from tutor.assist import streams
-from tutor.assist.engine import reset_engine
+from tutor.assist.answer_speed import AnswerSpeed, publish_answer_speed, read_answer_speed
+from tutor.assist.calibration import calibrate, publish_speed
+from tutor.assist.engine import get_engine, reset_engine
 from tutor.assist.models import AiRequest
 from tutor.assist.services.generation import generate_reply
 from tutor.assist.services.requests import request_help
@@ -163,3 +165,14 @@ def test_a_server_that_is_down_is_reported_unreachable_and_fails_requests(
     assert server is not None and not server["reachable"]
     assert ai_request.status == AiRequest.Status.FAILED
     assert ai_request.error_message == "The tutor failed while answering. Please ask again."
+
+
+def test_a_model_server_is_not_judged_by_what_a_local_model_measured(served: object) -> None:
+    """Admission then goes by the server's recent answers (selectors/admission.py)."""
+    publish_answer_speed(AnswerSpeed((4.0, 38.0), 361, 128, time.time()))
+    engine, _ = get_engine()
+
+    calibrate(engine)
+    publish_speed(engine)
+
+    assert read_answer_speed() is None

@@ -53,12 +53,27 @@ def _load_and_publish() -> None:
         logger.error("The llm worker has no model: %s", error)
         publish_load_error(str(error))
         return
+    # Measured before the worker says it is up, so that the first request is admitted on it.
+    _calibrate(engine)
     publish_engine_status(engine, loaded.info, ask_server=True)
     _keep_publishing()
 
 
+def _calibrate(engine: Any) -> None:
+    """Measures the model's speed before the first student asks (calibration.py)."""
+    from tutor.assist.calibration import calibrate, publish_speed
+
+    try:
+        calibrate(engine)
+        publish_speed(engine)
+    except Exception:
+        # Admission then falls back to recent answers (selectors/admission.py).
+        logger.exception("Could not measure the model's speed")
+
+
 def _keep_publishing() -> None:
     """Republish the status now and then: it tells the model page the worker is still up."""
+    from tutor.assist.calibration import publish_speed
     from tutor.assist.engine import get_engine
     from tutor.assist.model_status import publish_engine_status
 
@@ -67,6 +82,7 @@ def _keep_publishing() -> None:
         try:
             engine, loaded = get_engine()
             publish_engine_status(engine, loaded.info, ask_server=True)
+            publish_speed(engine)
         except Exception:
             # Redis restarting, say: try again next time rather than stop reporting for good.
             logger.exception("Could not publish the llm worker's status")

@@ -77,6 +77,9 @@ class EngineStats:
     running: int
     decode_steps_per_second: float
     prefill_tokens_per_second: float
+    # A decode step's seconds by how many answers it advanced: on a CPU, answers that run
+    # together each get slower (tutor/assist/answer_speed.py makes admission estimates of it).
+    step_seconds_by_batch: dict[int, float] = field(default_factory=dict)
 
 
 class RequestHandle:
@@ -213,6 +216,7 @@ class Engine:
         self._closing = False
         self._ids = itertools.count(1)
         self._step_seconds = _RunningAverage(_INITIAL_STEP_SECONDS)
+        self._step_seconds_by_batch: dict[int, _RunningAverage] = {}
         self._prefill_seconds_per_token = _RunningAverage(_INITIAL_PREFILL_SECONDS_PER_TOKEN)
 
         # Made by the scheduler thread (see the module's docstring); __init__ waits for it.
@@ -240,6 +244,10 @@ class Engine:
                 running=len(self._prefilling) + len(self._running),
                 decode_steps_per_second=1.0 / self._step_seconds.value,
                 prefill_tokens_per_second=1.0 / self._prefill_seconds_per_token.value,
+                step_seconds_by_batch={
+                    size: average.value
+                    for size, average in sorted(self._step_seconds_by_batch.items())
+                },
             )
 
     def submit(self, request: GenerationRequest) -> RequestHandle:
@@ -515,6 +523,7 @@ class Engine:
             return
         now = time.monotonic()
         self._step_seconds.add(now - started)
+        self._measure_step(len(tokens), now - started)
         picked = self._pick_tokens(logits, self._running)
         self._drop_rows(
             [
@@ -523,6 +532,11 @@ class Engine:
                 if not self._accept_token(sequence, token, now)
             ]
         )
+
+    def _measure_step(self, batch: int, seconds: float) -> None:
+        with self._lock:
+            average = self._step_seconds_by_batch.setdefault(batch, _RunningAverage(seconds))
+        average.add(seconds)
 
     def _drop_rows(self, rows: list[int]) -> None:
         if not rows:

@@ -1,26 +1,37 @@
-"""Whether an AI answer asked for now can finish before its deadline, from what is in line.
+"""Whether an AI answer can finish before its deadline, from what is in line and how fast the
+model is.
 
-Read in the web process when a student asks (services/requests.py), so a request the model
-cannot serve in time is answered at once rather than after minutes in a queue. The estimate:
-the answers queued or running now share the worker's LLM_PARALLEL_REQUESTS slots, and each
-takes about as long as the answers finished lately took (their duration_ms, measured under the
-same load), or as long as the oldest answer running now has already taken, if longer (when
-the model falls behind, nothing finishes to measure it by). Answers that ran out of time count
-with their full time. With no answer finished lately and none running, the request is let in.
+The rule (README.md, "When the tutor is busy"): an admitted answer is promised to finish within
+LLM_REQUEST_SECONDS of the student's asking, its wait for the llm worker included. Checked twice:
+- when the student asks (services/requests.py), in the web process: every answer asked and not
+  finished yet (queued or running, admitted but unfinished) is load committed before it;
+- when the llm worker picks it up (services/generation.py), with the time it has already waited:
+  one the queue has made too late is declined then, with the authored hint, rather than started
+  and stopped at its deadline.
+
+The estimate is conservative: every answer runs to its max_new_tokens, prompts are as long as
+the longest lately, and answers that run together share the CPU at the speed the llm worker
+measured (answer_speed.py), which it measures when it starts: so the first request of a burst
+is estimated as well as the last. The LLM_PARALLEL_REQUESTS slots take answers in rounds: an
+answer with `ahead` unfinished before it starts when the rounds before its own have finished,
+and runs as slowly as a full batch: answers asked after it join its batch (the demo model on
+2 cores: 4 s for an answer alone, 38 s for eight together; estimated by its own batch size,
+bench/loadtest.py's answers ran up to 26 s longer than estimated). Without the worker's measurement
+(a model server, or a worker that has not started yet) the longest of the recent answers
+stands in for one answer's time, and with nothing at all, only the first round is let in.
 """
 
 import math
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Avg, Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
+from tutor.assist.answer_speed import read_answer_speed
 from tutor.assist.models import AiRequest
 
-# The answers whose durations make the estimate: recent enough to reflect the load now.
-RECENT_MINUTES = 10
+# The model answers whose durations stand in when the worker has published no measurement.
 RECENT_ANSWERS = 20
 
 
@@ -35,13 +46,47 @@ def admission_for_new_request() -> Admission:
     ahead = AiRequest.objects.filter(
         status__in=(AiRequest.Status.QUEUED, AiRequest.Status.RUNNING)
     ).count()
-    seconds_each = max(recent_answer_seconds() or 0.0, oldest_running_seconds() or 0.0) or None
-    if seconds_each is None:
-        return Admission(None, ahead, True)
-    slots = max(int(settings.LLM_PARALLEL_REQUESTS), 1)
-    # Its turn comes when the answers ahead have left its slot: rounds of `slots` answers.
-    estimated = math.ceil((ahead + 1) / slots) * seconds_each
-    return Admission(estimated, ahead, estimated <= float(settings.LLM_REQUEST_SECONDS))
+    slots = _slots()
+    speed = read_answer_speed()
+    place = ahead + 1
+    if speed is not None:
+        # Full rounds: answers asked later join the batch while this one runs and slow it down
+        # (they are admitted when they fit their own deadline, not this one's).
+        estimated = _rounds(place, slots) * speed.seconds_for(slots)
+    else:
+        longest = longest_recent_answer_seconds()
+        estimated = _rounds(place, slots) * (longest or 0.0)
+    # An answer that has run longer than that shows the model is slower now than measured.
+    estimated = max(estimated, _rounds(place, slots) * (oldest_running_seconds() or 0.0))
+    if not estimated:
+        # Nothing measured yet: the first round can start at once, the rest must wait.
+        return Admission(None, ahead, ahead < slots)
+    return Admission(estimated, ahead, estimated <= _deadline())
+
+
+def admission_at_pickup(ai_request: AiRequest, *, running: int) -> Admission:
+    """When the llm worker takes the request (the engine runs `running` others): its wait so
+    far plus its own answer's time."""
+    waited = (timezone.now() - ai_request.created_at).total_seconds()
+    speed = read_answer_speed()
+    # As many may join it as there are slots, whatever runs now.
+    own = speed.seconds_for(speed.slots) if speed is not None else longest_recent_answer_seconds()
+    if own is None:
+        return Admission(None, running, True)
+    estimated = waited + own
+    return Admission(estimated, running, estimated <= _deadline())
+
+
+def _rounds(answers: int, slots: int) -> int:
+    return math.ceil(answers / slots)
+
+
+def _slots() -> int:
+    return max(int(settings.LLM_PARALLEL_REQUESTS), 1)
+
+
+def _deadline() -> float:
+    return float(settings.LLM_REQUEST_SECONDS)
 
 
 def oldest_running_seconds() -> float | None:
@@ -55,19 +100,29 @@ def oldest_running_seconds() -> float | None:
     return None if started is None else (timezone.now() - started).total_seconds()
 
 
-def recent_answer_seconds() -> float | None:
-    """Mean duration of the last model answers finished lately: written ones, and those that
-    ran out of time (not declined, screened, cancelled or failed otherwise)."""
-    since = timezone.now() - timedelta(minutes=RECENT_MINUTES)
+def _model_answers() -> Q:
+    """Answers the model wrote (and those that ran out of time), not the ones given without it."""
     written = Q(status=AiRequest.Status.DONE, completion_tokens__gt=0)
     timed_out = Q(status=AiRequest.Status.FAILED, finish_reason="timeout")
-    recent = (
-        AiRequest.objects.filter(written | timed_out, finished_at__gte=since)
-        .filter(duration_ms__isnull=False)
-        .exclude(kind=AiRequest.Kind.COMPLETE)
-        .exclude(finish_reason__in=("declined", "screened"))
-        .order_by("-finished_at")
-        .values_list("pk", flat=True)[:RECENT_ANSWERS]
-    )
-    mean = AiRequest.objects.filter(pk__in=list(recent)).aggregate(mean=Avg("duration_ms"))["mean"]
-    return None if mean is None else float(mean) / 1000
+    return (written | timed_out) & ~Q(kind=AiRequest.Kind.COMPLETE)
+
+
+def _recent_model_answers() -> list[int]:
+    answers = AiRequest.objects.filter(_model_answers(), duration_ms__isnull=False)
+    return list(answers.order_by("-finished_at").values_list("pk", flat=True)[:RECENT_ANSWERS])
+
+
+def longest_recent_answer_seconds() -> float | None:
+    """The longest of the last model answers, however long ago: an upper bound of one answer's
+    time under the load they ran in."""
+    longest = AiRequest.objects.filter(pk__in=_recent_model_answers()).aggregate(
+        longest=Max("duration_ms")
+    )["longest"]
+    return None if longest is None else float(longest) / 1000
+
+
+def longest_recent_prompt_tokens() -> int | None:
+    longest = AiRequest.objects.filter(pk__in=_recent_model_answers()).aggregate(
+        longest=Max("prompt_tokens")
+    )["longest"]
+    return int(longest) if longest else None

@@ -1,5 +1,6 @@
 """Read AI requests the way a student may see them, and where they stand in the queue."""
 
+import math
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -8,6 +9,7 @@ from django.db.models import Avg
 
 from tutor.assist import streams
 from tutor.assist.models import AiRequest
+from tutor.courses.policy import DECLINED
 
 RECENT_FOR_ESTIMATE = 20
 DEFAULT_SECONDS_PER_REQUEST = 20.0
@@ -29,7 +31,10 @@ def queue_place(ai_request: AiRequest, parallel_slots: int) -> QueuePlace:
     ).count()
     running = AiRequest.objects.filter(status=AiRequest.Status.RUNNING).count()
     average_ms = (
-        AiRequest.objects.filter(status=AiRequest.Status.DONE, duration_ms__isnull=False)
+        # Answers the model wrote: declined and screened ones took none of its time.
+        AiRequest.objects.filter(
+            status=AiRequest.Status.DONE, duration_ms__isnull=False, completion_tokens__gt=0
+        )
         .order_by("-finished_at")[:RECENT_FOR_ESTIMATE]
         .aggregate(average=Avg("duration_ms"))["average"]
     )
@@ -52,6 +57,7 @@ class RequestPayload(TypedDict):
     question: str
     error_message: str
     finish_reason: str
+    busy_seconds: int | None
     rating: int | None
     created_at: str
 
@@ -78,9 +84,19 @@ def request_payload(ai_request: AiRequest) -> RequestPayload:
         question=ai_request.context.get("question", ""),
         error_message=ai_request.error_message,
         finish_reason=ai_request.finish_reason,
+        # Declined ("the tutor is busy"): about how long an answer would have taken; the
+        # student may ask again with wait: true.
+        busy_seconds=_busy_seconds(ai_request),
         rating=ai_request.rating,
         created_at=ai_request.created_at.isoformat(),
     )
+
+
+def _busy_seconds(ai_request: AiRequest) -> int | None:
+    estimate = (ai_request.model_settings or {}).get("estimated_seconds")
+    if ai_request.finish_reason != DECLINED or not isinstance(estimate, int | float):
+        return None
+    return math.ceil(estimate)
 
 
 def history(student: User, exercise_id: int, limit: int = 50) -> list[RequestPayload]:

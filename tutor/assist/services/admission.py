@@ -1,4 +1,5 @@
-"""Answer at once a request the model cannot serve before its deadline (selectors/admission.py).
+"""Answer at once a request the model cannot serve before its deadline (selectors/admission.py):
+when the student asks (decline_request) or when the llm worker picks it up (decline_claimed).
 
 What the student gets is certainly right: the exercise's authored hint for the level, or a plain
 "the tutor is busy" with how long an answer would take and how to wait for one. The request is
@@ -13,9 +14,12 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from exercises.models import Exercise
+from tutor.assist import streams
 from tutor.assist.models import AiRequest
 from tutor.assist.selectors.admission import Admission
+from tutor.assist.services.notifications import notify_finished
 from tutor.courses.policy import DECLINED
+from tutor.live.services.notify import notify_student_changed
 
 
 def decline_request(
@@ -47,15 +51,39 @@ def decline_request(
     )
 
 
+def decline_claimed(ai_request: AiRequest, admission: Admission) -> None:
+    """A request the queue has made too late, declined as the worker takes it instead of
+    started and stopped at its deadline: the student gets the authored hint now."""
+    now = timezone.now()
+    ai_request.status = AiRequest.Status.DONE
+    ai_request.finish_reason = DECLINED
+    ai_request.reply = declined_reply(
+        ai_request.exercise, ai_request.kind, ai_request.hint_level, admission
+    )
+    ai_request.model_settings = {
+        **ai_request.model_settings,
+        "estimated_seconds": admission.estimated_seconds,
+        "answers_ahead": admission.ahead,
+        "declined_at": "pickup",
+    }
+    ai_request.finished_at = now
+    ai_request.duration_ms = 0
+    ai_request.save()
+    streams.forget(ai_request.pk)
+    notify_finished(ai_request)
+    notify_student_changed(ai_request.student_id)
+
+
 def declined_reply(
     exercise: Exercise, kind: str, hint_level: int | None, admission: Admission
 ) -> str:
     if kind == AiRequest.Kind.COMPLETE:
         return ""  # an inline suggestion simply does not appear
-    seconds = math.ceil(admission.estimated_seconds or 0)
     busy = (
-        f"The tutor is busy: an answer would take about {seconds} s "
+        f"The tutor is busy: an answer would take about {math.ceil(admission.estimated_seconds)} s "
         f"({admission.ahead} answers ahead)."
+        if admission.estimated_seconds is not None
+        else f"The tutor is busy ({admission.ahead} answers ahead)."
     )
     hint = exercise.authored_hint(hint_level) if kind == AiRequest.Kind.HINT else None
     if hint is not None:

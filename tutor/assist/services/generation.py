@@ -10,11 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from tutor.assist import streams
+from tutor.assist.calibration import publish_speed
 from tutor.assist.engine import AnswerLimits, ServedModel, ServingEngine, answer_limits, get_engine
 from tutor.assist.guarding import ReplyGuard, is_echo_block, safe_replacement, stream_guard
 from tutor.assist.model_status import publish_engine_status
 from tutor.assist.models import AiRequest
+from tutor.assist.selectors.admission import admission_at_pickup
 from tutor.assist.selectors.prompting import grounded_hint_for, prompt_context_for
+from tutor.assist.services.admission import decline_claimed
 from tutor.assist.services.notifications import notify_delta, notify_finished, notify_started
 from tutor.assist.services.requests import fail_request
 from tutor.guard import Verdict
@@ -51,6 +54,7 @@ def generate_reply(request_id: int) -> None:
     with streams.beating(request_id, settings.LLM_REQUEST_SECONDS + BEAT_MARGIN_SECONDS):
         _answer(ai_request, engine, loaded)
     publish_engine_status(engine, loaded.info, ask_server=False)
+    publish_speed(engine)
 
 
 def _answer(ai_request: AiRequest, engine: ServingEngine, loaded: ServedModel) -> None:
@@ -79,6 +83,14 @@ def _answer(ai_request: AiRequest, engine: ServingEngine, loaded: ServedModel) -
         if hint is not None:
             _store(ai_request, _answer_from_evidence(ai_request, hint, guard))
             return
+    if not ai_request.context.get("wait"):
+        # Its wait may have made it too late (selectors/admission.py): the authored hint now
+        # rather than an answer stopped at its deadline.
+        admission = admission_at_pickup(ai_request, running=engine.stats().running)
+        if not admission.admitted:
+            decline_claimed(ai_request, admission)
+            return
+    # A safety net for a stuck or misjudged answer: an admitted one ends well before it.
     handle = engine.submit(prompt.request(deadline_seconds=settings.LLM_REQUEST_SECONDS))
     answer = _stream(request_id, handle, guard)
     _store(ai_request, answer)

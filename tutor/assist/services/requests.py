@@ -133,6 +133,10 @@ def _clean_context(context: dict[str, Any]) -> dict[str, Any]:
         value = context.get(field)
         if value is None:
             continue
+        if field == "wait":
+            if value is True:
+                clean[field] = True
+            continue
         if isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
             raise HelpRefused(f"The {field} is too long for the tutor; send a shorter part.")
         if isinstance(value, str) and "\x00" in value:

@@ -69,6 +69,7 @@ class Command(BaseCommand):
                     f"context:      {status['context_window']} tokens",
                     f"queue:        {stats['waiting']} waiting, {stats['running']} running",
                     f"speed:        {stats['decode_steps_per_second']:.1f} decode steps/s",
+                    *_admission_lines(),
                     *_server_lines(status.get("server")),
                 ]
             )
@@ -136,4 +137,18 @@ def _server_lines(server: dict[str, Any] | None) -> list[str]:
     return [
         f"server:       reachable, {server.get('latency_ms', 0):.0f} ms{error}",
         f"serves:       {', '.join(server.get('models', [])) or '(no models listed)'}",
+    ]
+
+
+def _admission_lines() -> list[str]:
+    """What admission goes by (tutor/assist/answer_speed.py): a whole answer's seconds."""
+    from tutor.assist.answer_speed import read_answer_speed
+
+    speed = read_answer_speed()
+    if speed is None:
+        return ["admission:    no speed measured yet (recent answers stand in)"]
+    return [
+        f"admission:    an answer of {speed.max_new_tokens} tokens after a "
+        f"{speed.prompt_tokens}-token prompt takes about {speed.seconds_for(1):.0f} s alone, "
+        f"{speed.seconds_for(speed.slots):.0f} s with {speed.slots} together"
     ]

@@ -1,0 +1,116 @@
+"""How long one answer takes in the llm worker, by how many answers run at once.
+
+Measured in the llm worker and read wherever a request is admitted (selectors/admission.py),
+so that the first request of a burst already has a right estimate. On a CPU the answers that
+run together share its cores: each decode step advances every running answer by one token and
+takes longer the more there are, and prompts are prefilled one after another. The worker's
+engine measures a decode step's seconds for each batch size it has run and its prefill speed
+(tutor/llm/engine.py EngineStats); calibration.py measures them at start-up with a few short
+answers, and real answers keep them current. From those, and the answer's bounds (its prompt at
+the longest seen lately or the cap, every answer at its max_new_tokens), the worker publishes
+the seconds an answer takes when k answers run together, for k = 1 .. LLM_PARALLEL_REQUESTS.
+
+No torch or Django models here: the web process reads this.
+"""
+
+import json
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from tutor.redis_client import redis_client
+
+# The machine is shared: pages and grading run at a higher priority than the model
+# (tutor/assist/worker.py), so answers run slower under a class's load than when measured.
+SAFETY_FACTOR = 1.25
+# An estimate this old is still the best guess of the model's speed (the worker republishes it
+# every 30 s while it is up); after this, not even that.
+FORGET_AFTER_SECONDS = 7 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class AnswerSpeed:
+    # [k - 1]: seconds from submission to the end of an answer of max_new_tokens tokens, when k
+    # answers run together (its own prompt prefilled after the others').
+    seconds_by_batch: tuple[float, ...]
+    prompt_tokens: int
+    max_new_tokens: int
+    measured_at: float
+
+    def seconds_for(self, batch: int) -> float:
+        """An answer's seconds when `batch` answers run together (capped at the slots)."""
+        if not self.seconds_by_batch:
+            raise ValueError("no measurements")
+        index = min(max(batch, 1), len(self.seconds_by_batch)) - 1
+        return self.seconds_by_batch[index]
+
+    @property
+    def slots(self) -> int:
+        return len(self.seconds_by_batch)
+
+
+def answer_speed_from(
+    *,
+    step_seconds_by_batch: dict[int, float],
+    prefill_seconds_per_token: float,
+    slots: int,
+    prompt_tokens: int,
+    max_new_tokens: int,
+) -> AnswerSpeed:
+    """The table from the engine's measurements; batch sizes not yet measured are taken from
+    the next larger one measured, or scaled up from the largest (no batching gain assumed)."""
+    if not step_seconds_by_batch:
+        raise ValueError("no decode step measured yet")
+    seconds: list[float] = []
+    step = 0.0
+    for batch in range(1, max(slots, 1) + 1):
+        # Never less than for fewer answers: one more row in a step cannot make it faster.
+        step = max(step, step_seconds_for(step_seconds_by_batch, batch))
+        prefill = batch * prompt_tokens * prefill_seconds_per_token
+        seconds.append(SAFETY_FACTOR * (prefill + max_new_tokens * step))
+    return AnswerSpeed(tuple(seconds), prompt_tokens, max_new_tokens, time.time())
+
+
+def step_seconds_for(measured: dict[int, float], batch: int) -> float:
+    larger = [size for size in measured if size >= batch]
+    if larger:
+        return measured[min(larger)]
+    largest = max(measured)
+    return measured[largest] * batch / largest
+
+
+def speed_key() -> str:
+    return f"{settings.LIVE_STATE_PREFIX}:llm:answer_speed"
+
+
+def publish_answer_speed(speed: AnswerSpeed) -> None:
+    record = {
+        "seconds_by_batch": list(speed.seconds_by_batch),
+        "prompt_tokens": speed.prompt_tokens,
+        "max_new_tokens": speed.max_new_tokens,
+        "measured_at": speed.measured_at,
+    }
+    redis_client().set(speed_key(), json.dumps(record), ex=FORGET_AFTER_SECONDS)
+
+
+def forget_answer_speed() -> None:
+    redis_client().delete(speed_key())
+
+
+def read_answer_speed() -> AnswerSpeed | None:
+    raw = redis_client().get(speed_key())
+    if not raw:
+        return None
+    try:
+        record = json.loads(raw)
+        seconds = tuple(float(value) for value in record["seconds_by_batch"])
+        speed = AnswerSpeed(
+            seconds,
+            int(record["prompt_tokens"]),
+            int(record["max_new_tokens"]),
+            float(record["measured_at"]),
+        )
+    except (ValueError, KeyError, TypeError):
+        return None
+    return speed if seconds and all(value > 0 for value in seconds) else None
