@@ -23,6 +23,9 @@ from tutor.assist.services.requests import request_help
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BUGGY = "def add(a, b):\n    return a - b\n"
+LONG_ANSWER_QUESTION = (
+    "Can you show me ten different test cases for add, one per line, each explained?"
+)
 
 
 @pytest.fixture
@@ -49,9 +52,11 @@ def page_kept_open() -> Iterator[None]:
         yield
 
 
-def ask(student: User, exercise: Exercise) -> AiRequest:
+def ask(student: User, exercise: Exercise, question: str | None = None) -> AiRequest:
+    kind = AiRequest.Kind.HINT if question is None else AiRequest.Kind.ASK
+    context = {"code": BUGGY} if question is None else {"code": BUGGY, "question": question}
     with mock.patch("tutor.assist.services.requests._enqueue_generation"):
-        return request_help(student, exercise, AiRequest.Kind.HINT, {"code": BUGGY})
+        return request_help(student, exercise, kind, context)
 
 
 def test_a_hint_streams_from_the_server_through_the_guard(
@@ -79,7 +84,8 @@ def test_a_hint_streams_from_the_server_through_the_guard(
 def test_cancel_frees_the_servers_request_within_a_second(
     served: object, student: User, add_two: Exercise
 ) -> None:
-    ai_request = ask(student, add_two)
+    # A question whose answer is long: a hint may end before the cancel is looked at.
+    ai_request = ask(student, add_two, LONG_ANSWER_QUESTION)
     cancelled_at: list[float] = []
 
     def cancel_after_first_chunk(request_id: int, seq: int, _text: str) -> None:
@@ -96,7 +102,7 @@ def test_cancel_frees_the_servers_request_within_a_second(
         generate_reply(ai_request.pk)
     stopped_after = time.monotonic() - cancelled_at[0]
     ai_request.refresh_from_db()
-    assert ai_request.status == AiRequest.Status.CANCELLED
+    assert ai_request.status == AiRequest.Status.CANCELLED, ai_request.reply
     assert stopped_after < 1.0
 
 
@@ -104,7 +110,7 @@ def test_a_server_killed_mid_answer_tells_the_student(
     served: tuple[str, object], student: User, add_two: Exercise
 ) -> None:
     _, process = served
-    ai_request = ask(student, add_two)
+    ai_request = ask(student, add_two, LONG_ANSWER_QUESTION)
 
     def kill_after_first_chunk(_id: int, seq: int, _text: str) -> None:
         if seq == 1:

@@ -17,6 +17,7 @@ from exercises.models import Exercise
 from tutor.assist import streams
 from tutor.assist.models import AiRequest
 from tutor.assist.selectors.admission import Admission
+from tutor.assist.services.instant import answered_at_once
 from tutor.assist.services.notifications import notify_finished
 from tutor.courses.policy import DECLINED
 from tutor.live.services.notify import notify_student_changed
@@ -30,24 +31,18 @@ def decline_request(
     hint_level: int | None,
     admission: Admission,
 ) -> AiRequest:
-    now = timezone.now()
-    return AiRequest.objects.create(
+    return answered_at_once(
         student=student,
         exercise=exercise,
         kind=kind,
         context=context,
-        hint_level=hint_level,
-        status=AiRequest.Status.DONE,
         reply=declined_reply(exercise, kind, hint_level, admission),
         finish_reason=DECLINED,
+        hint_level=hint_level,
         model_settings={
             "estimated_seconds": admission.estimated_seconds,
             "answers_ahead": admission.ahead,
         },
-        started_at=now,
-        finished_at=now,
-        queue_wait_ms=0,
-        duration_ms=0,
     )
 
 

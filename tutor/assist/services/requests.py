@@ -14,6 +14,7 @@ from tutor.assist.models import AiRequest
 from tutor.assist.question_screen import Screened, screen_question
 from tutor.assist.selectors.admission import admission_for_new_request
 from tutor.assist.services.admission import decline_request
+from tutor.assist.services.instant import answered_at_once
 from tutor.assist.services.notifications import notify_finished
 from tutor.courses.policy import DECLINED, effective_ai_policy
 
@@ -94,21 +95,15 @@ def _answer_without_model(
     screened: Screened,
 ) -> AiRequest:
     """A finished request whose reply is the screen's refusal; the AI log lists it as blocked."""
-    now = timezone.now()
-    return AiRequest.objects.create(
+    return answered_at_once(
         student=student,
         exercise=exercise,
         kind=kind,
         context=context,
-        status=AiRequest.Status.DONE,
         reply=screened.reply,
         finish_reason="screened",
         guard_verdict="block",
         guard_reason=screened.reason,
-        started_at=now,
-        finished_at=now,
-        queue_wait_ms=0,
-        duration_ms=0,
     )
 
 
