@@ -20,6 +20,7 @@ from dataclasses import replace
 
 from tutor.guard.models import GuardContext, RunCode
 from tutor.guard.normalise import strip_prompts
+from tutor.guard.run_outcome import RunOutcome, shows_a_solution
 from tutor.sandbox import Limits, SandboxConfig, SandboxError, SourceFile, run_tests
 from tutor.sandbox.languages.programs import looks_like_a_whole_program, source_suffix
 
@@ -424,12 +425,15 @@ def sandbox_runner(
 ) -> RunCode:
     """A run_code for the guard: the code as the student's file against all the tests.
 
+    True when the run shows the code to be a solution (run_outcome.shows_a_solution: every
+    test passed, or the guard's shorter time limit cut off a slow one after nearly all passed).
     A sandbox that can't run (busy, unavailable) counts as a fail: the similarity checks still
     stand, and a reply is not held up for a verification that can't happen.
     """
     tests = [
         SourceFile(name, code) for name, code in (*context.visible_tests, *context.hidden_tests)
     ]
+    hidden_files = frozenset(name for name, _code in context.hidden_tests)
     base = limits or Limits()
 
     def run_code(code: str, seconds: float | None = None) -> bool:
@@ -447,7 +451,8 @@ def sandbox_runner(
         except SandboxError as error:
             logger.warning("guard: the sandbox could not check a code block: %s", error)
             return False
-        return result.passed
+        cut_short = run_limits.time_seconds < base.time_seconds
+        return shows_a_solution(RunOutcome.of(result), hidden_files, cut_short)
 
     return run_code
 
