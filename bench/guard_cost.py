@@ -32,7 +32,7 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -189,6 +189,7 @@ class Timings:
     # solution's lines released before a block.
     whole_solution_shown: int = 0
     most_shown_before_block: float = 0.0
+    notes: list[str] = field(default_factory=list)  # solutions allowed or shown, and where
 
 
 def stream_all(
@@ -231,6 +232,12 @@ def stream_all(
             timings.whole_solution_shown += bool(lines) and shown == 1
             if verdict == "block":
                 timings.most_shown_before_block = max(timings.most_shown_before_block, shown)
+            if code and (verdict != "block" or shown > 0.5):
+                number = solutions[spec.slug].index(code) + 1 if code in solutions[spec.slug] else 0
+                timings.notes.append(
+                    f"{spec.slug} {kind} (solution #{number}, 0: the reference): {verdict}, "
+                    f"{shown:.0%} of its lines shown while streaming, {reply_us / 1e6:.2f} s"
+                )
     return timings
 
 
@@ -342,6 +349,8 @@ def main() -> None:
         f" most of a blocked solution's lines shown before its block: "
         f"{timings.most_shown_before_block:.0%}"
     )
+    for note in timings.notes:
+        print(f"  {note}")
     for kind, counts in timings.verdicts.items():
         print(f"  verdicts for {kind:16} {dict(sorted(counts.items()))}")
     print("the guard's whole time per reply (all chunks and finish, sandbox runs included):")

@@ -212,3 +212,25 @@ def test_the_students_own_unfinished_function_quoted_back_is_not_held(
     assert final.verdict.verdict == "allow"
     assert own in released
     assert released + final.rest == reply
+
+
+def test_a_split_inside_a_line_continued_with_a_backslash_is_joined_and_run(
+    runner_for: Callable[[GuardContext], CountingRunner],
+) -> None:
+    context = context_for(exercises()["tick-tock-boom"])
+    reply = (
+        "Start with:\n\n```python\ndef tick_tock_boom(limit):\n    result = []\n"
+        "    for n in range(1, limit + 1):\n"
+        '        word = ("Tick" if n % 3 == 0 else "") + ("Tock" if n % 5 == 0 else "") \\\n'
+        "```\n\nThen go on inside it:\n\n"
+        '>             + ("Boom" if n % 7 == 0 else "")\n'
+        ">         result.append(word if word else str(n))\n>     return result\n"
+    )
+
+    released, final = stream_lines(reply, context, runner_for(context))
+
+    assert final.verdict.verdict == "block"
+    assert final.verdict.reason == (
+        "code block 2 passes the exercise's tests joined with the code just before it"
+    )
+    assert released == "Start with:\n\n"

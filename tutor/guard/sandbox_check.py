@@ -284,6 +284,12 @@ def defines_code(code: str) -> bool:
     )
 
 
+def joined_blocks(blocks: Sequence[str]) -> str:
+    """Blocks one after the other, as one piece of code: no blank line slipped in between (it
+    would end a line continued with a backslash)."""
+    return "\n".join(block.rstrip("\n") for block in blocks)
+
+
 def as_module(code: str) -> str:
     """A code segment as the student's file: dedented, without >>> prompts."""
     return strip_prompts(textwrap.dedent(code))
@@ -363,7 +369,7 @@ class SolutionCheck:
             yield "by itself", alone
         if joinable and not _whole(segment):
             for count in range(1, min(len(earlier), MAX_JOINED_BLOCKS - 1) + 1):
-                joined = as_module("\n".join([*earlier[-count:], segment]))
+                joined = as_module(joined_blocks([*earlier[-count:], segment]))
                 if fresh(joined):
                     yield "joined with the code just before it", joined
         if joinable and self._student_code.strip() and not _whole(segment):

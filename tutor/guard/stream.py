@@ -50,7 +50,7 @@ from tutor.guard.models import (
     Verdict,
 )
 from tutor.guard.prepared import prepare
-from tutor.guard.sandbox_check import SolutionCheck, as_module
+from tutor.guard.sandbox_check import SolutionCheck, as_module, joined_blocks
 from tutor.guard.similarity import CodeMatch, ReplyCoverage, compare, is_significant
 from tutor.guard.verdict import decide
 
@@ -365,7 +365,7 @@ class StreamGuard:
         it make valid code (they were judged together just now) or the reply ends."""
         if self._held_from is not None:
             self._held_code.append(code)
-            if _compiles("\n".join(self._held_code)):
+            if _compiles(joined_blocks(self._held_code)):
                 self._held_from, self._held_code = None, []
         elif not only_public and self._starts_unfinished_definition(code):
             self._held_from, self._held_code = start, [code]
