@@ -3,7 +3,7 @@ three ways, and false positives on hints.
 
     python bench/guard_cost.py [--chunk-chars 30] [--no-sandbox] [--runs 5]
 
-Streams realistic replies for every bundled curriculum exercise through StreamGuard and the
+Streams realistic replies for every bundled Python exercise through StreamGuard and the
 echo guard (as the tutor chains them) in chunks
 of about 8 tokens (--chunk-chars characters) and times each push(): the latency the guard adds
 to every chunk the student sees. Chunks that close a code segment (similarity check) and those
@@ -11,7 +11,10 @@ that also ran the sandbox (a block that defines what the tests import) are repor
 so is the guard's whole time per reply (every push and finish, sandbox runs included): the
 goal is at most 1 s. The replies include the reference solution in a fence, in a blockquote,
 and split over a fence and a quote with its first part cut inside a loop (that part runs
-until its time is up).
+until its time is up), and every solution of bench/guard_eval_data split the same way (some
+are correct but slow: the guard's time limit cuts their run short). For the replies that
+carry a solution it also says how much of it the student saw while the reply streamed, before
+a block replaced it.
 
 The sandbox runs the way the llm worker runs it: through the guard's long-lived helper process
 (tutor.guard.sandbox_process). "One sandbox run, three ways" times a passing run of one
@@ -29,7 +32,7 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -41,6 +44,7 @@ from exercises.loader import ExerciseSpec, load_exercises
 from tutor.guard import GuardContext, RunCode, StreamGuard, check_reply
 from tutor.guard.echo import EchoGuard
 from tutor.guard.prepared import prepare
+from tutor.guard.run_outcome import shows_a_solution
 from tutor.guard.sandbox_check import MIN_RUN_SECONDS, required_names
 from tutor.guard.sandbox_process import SandboxProcess
 from tutor.llm.prompts import instruction_texts
@@ -85,10 +89,12 @@ def in_two(code: str) -> str:
     )
 
 
-def replies(spec: ExerciseSpec, other: str) -> dict[str, str]:
-    """What a tutor model writes: explanations, examples, the student's code, a skeleton, and
-    the full solution it should never write: the reference, and `other`, a solution written
-    differently (bench/guard_eval_data) that only a sandbox run recognises."""
+def replies(spec: ExerciseSpec, others: list[str]) -> list[tuple[str, str, str]]:
+    """What a tutor model writes, as (kind, text, the solution in it or ""): explanations,
+    examples, the student's code, a skeleton, and the full solution it should never write: the
+    reference, and others written differently (bench/guard_eval_data) that only a sandbox run
+    recognises, the first in three shapes, every one split over a fence and a quote."""
+    other = others[0]
     names = sorted(required_names([(t.filename, t.code) for t in spec.hidden_tests], spec.module))
     concept, where, *plan = spec.hints
     explanation = (
@@ -120,19 +126,24 @@ def replies(spec: ExerciseSpec, other: str) -> dict[str, str]:
     solution = "Here you go:\n\n" + fenced(spec.solution_code) + "\n\nThat passes every test."
     in_quote = [f"> {line}" if line.strip() else ">" for line in spec.solution_code.splitlines()]
     quoted_solution = "Here you go:\n\n" + "\n".join(in_quote) + "\n\nThat passes every test."
-    return {
-        "explanation": explanation,
-        "example": example,
-        "quoted": quoted,
-        "outline": outline,
-        "solution": solution,
-        "solution-quoted": quoted_solution,
-        "solution-split": in_two(spec.solution_code),
-        "other-algorithm": "Try this:\n\n" + fenced(other),
-        "other-quoted": "Try this:\n\n"
-        + "\n".join(f"> {line}" if line.strip() else ">" for line in other.splitlines()),
-        "other-split": in_two(other),
-    }
+    reference = spec.solution_code
+    quoted_other = "\n".join(f"> {line}" if line.strip() else ">" for line in other.splitlines())
+    return [
+        ("explanation", explanation, ""),
+        ("example", example, ""),
+        ("quoted", quoted, ""),
+        ("outline", outline, ""),
+        ("solution", solution, reference),
+        ("solution-quoted", quoted_solution, reference),
+        ("solution-split", in_two(reference), reference),
+        ("other-algorithm", "Try this:\n\n" + fenced(other), other),
+        ("other-quoted", "Try this:\n\n" + quoted_other, other),
+        *(("others-split", in_two(code), code) for code in others),
+    ]
+
+
+def solution_lines(code: str) -> list[str]:
+    return [line.strip() for line in code.splitlines() if len(line.strip()) > 8]
 
 
 class CountingRunner:
@@ -148,18 +159,19 @@ class CountingRunner:
 def helper_runner(context: GuardContext, helper: SandboxProcess) -> RunCode:
     """What tutor.assist.guarding.sandbox_check does, without Django: runs in the helper."""
     tests = [SourceFile(n, c) for n, c in (*context.visible_tests, *context.hidden_tests)]
+    hidden_files = frozenset(name for name, _code in context.hidden_tests)
 
     def run_code(code: str, seconds: float | None = None) -> bool:
         limits = LIMITS
         if seconds is not None and seconds < LIMITS.time_seconds:
             limits = Limits(time_seconds=max(seconds, MIN_RUN_SECONDS))
         try:
-            passed, _status = helper.tests_pass(
+            outcome = helper.tests_pass(
                 "python", [SourceFile(f"{context.module_name}.py", code)], tests, limits
             )
         except SandboxError:
             return False
-        return passed
+        return shows_a_solution(outcome, hidden_files, limits.time_seconds < LIMITS.time_seconds)
 
     return run_code
 
@@ -172,28 +184,35 @@ class Timings:
     prepare_us: list[float]
     reply_s: dict[str, list[float]]  # the guard's whole time per reply, by kind of reply
     verdicts: dict[str, dict[str, int]]
+    # Solution-bearing replies in which every line of the solution was released before the
+    # verdict (a block replaces what was shown, but the student saw it), and the most of a
+    # solution's lines released before a block.
+    whole_solution_shown: int = 0
+    most_shown_before_block: float = 0.0
+    notes: list[str] = field(default_factory=list)  # solutions allowed or shown, and where
 
 
 def stream_all(
     specs: list[ExerciseSpec], chunk_chars: int, helper: SandboxProcess | None
 ) -> Timings:
     timings = Timings([], [], [], [], {}, {})
-    others = load_solutions()
+    solutions = load_solutions()
     for spec in specs:
         context = context_for(spec)
         started = time.perf_counter_ns()
         prepare(context, StreamGuard(context)._settings)  # the one-off, per exercise and student
         timings.prepare_us.append((time.perf_counter_ns() - started) / 1000)
         runner = CountingRunner(helper_runner(context, helper)) if helper else None
-        for kind, text in replies(spec, others[spec.slug][0]).items():
+        for kind, text, code in replies(spec, solutions[spec.slug]):
             guard = StreamGuard(context, run_code=runner)
             echo = EchoGuard(instruction_texts())  # as the tutor chains them: tutor/assist
             reply_us = 0.0
+            released = []
             for start in range(0, len(text), chunk_chars):
                 runs_before = runner.runs if runner else 0
                 checked_before = guard.segments_checked
                 started = time.perf_counter_ns()
-                echo.push(guard.push(text[start : start + chunk_chars]))
+                released.append(echo.push(guard.push(text[start : start + chunk_chars])))
                 elapsed = (time.perf_counter_ns() - started) / 1000
                 reply_us += elapsed
                 if runner is not None and runner.runs > runs_before:
@@ -208,6 +227,17 @@ def stream_all(
             timings.reply_s.setdefault(kind, []).append(reply_us / 1e6)
             timings.verdicts.setdefault(kind, {}).setdefault(verdict, 0)
             timings.verdicts[kind][verdict] += 1
+            lines = solution_lines(code)
+            shown = sum(line in "".join(released) for line in lines) / max(len(lines), 1)
+            timings.whole_solution_shown += bool(lines) and shown == 1
+            if verdict == "block":
+                timings.most_shown_before_block = max(timings.most_shown_before_block, shown)
+            if code and (verdict != "block" or shown > 0.5):
+                number = solutions[spec.slug].index(code) + 1 if code in solutions[spec.slug] else 0
+                timings.notes.append(
+                    f"{spec.slug} {kind} (solution #{number}, 0: the reference): {verdict}, "
+                    f"{shown:.0%} of its lines shown while streaming, {reply_us / 1e6:.2f} s"
+                )
     return timings
 
 
@@ -260,9 +290,9 @@ def one_run_three_ways(
         "run_tests in this process": lambda: (
             run_tests("python", student, tests, LIMITS, config=config).passed
         ),
-        "guard's helper process (now)": lambda: helper.tests_pass("python", student, tests, LIMITS)[
-            0
-        ],
+        "guard's helper process (now)": lambda: (
+            helper.tests_pass("python", student, tests, LIMITS).passed
+        ),
         "fresh Python per run (before)": lambda: tests_pass_in_subprocess(
             "python", student, tests, LIMITS
         ),
@@ -285,7 +315,7 @@ def main() -> None:
     args = parser.parse_args()
 
     report = load_exercises(CURRICULUM)
-    specs = report.exercises
+    specs = [spec for spec in report.exercises if spec.language == "python"]
     helper = config = None
     if not args.no_sandbox:
         lock_dir = tempfile.mkdtemp(prefix="guard-bench-locks-")
@@ -305,7 +335,7 @@ def main() -> None:
     timings = stream_all(specs, args.chunk_chars, helper)
     no_sandbox = timings.plain_us + timings.closing_us
     print(
-        f"{len(specs)} exercises, {len(timings.reply_s)} replies each, "
+        f"{len(specs)} exercises, {len(timings.reply_s)} kinds of reply, "
         f"chunks of {args.chunk_chars} characters"
     )
     print(describe("chunks that close no code segment", timings.plain_us))
@@ -314,6 +344,13 @@ def main() -> None:
     print(describe("chunks that ran the sandbox (one-off)", timings.sandbox_us))
     print(describe("all chunks, including sandbox runs", no_sandbox + timings.sandbox_us))
     print(describe("one-off preparation per exercise+student", timings.prepare_us))
+    print(
+        f"solution-bearing replies released whole while streaming: {timings.whole_solution_shown};"
+        f" most of a blocked solution's lines shown before its block: "
+        f"{timings.most_shown_before_block:.0%}"
+    )
+    for note in timings.notes:
+        print(f"  {note}")
     for kind, counts in timings.verdicts.items():
         print(f"  verdicts for {kind:16} {dict(sorted(counts.items()))}")
     print("the guard's whole time per reply (all chunks and finish, sandbox runs included):")

@@ -4,9 +4,9 @@ replies through?
     python bench/guard_eval.py [--verify] [--styles named,star] [--shapes fence,table]
                                [--exercises binary-search,...] [--no-cache]
 
-For every bundled exercise (exercises/curriculum), bench/guard_eval_data holds at least five
-correct solutions written unlike the reference (loops, comprehensions, recursion, library calls,
-other algorithms). Each is put in every reply shape a model writes code in (a fenced block,
+For every bundled Python exercise (exercises/curriculum), bench/guard_eval_data holds at least
+five correct solutions written unlike the reference (loops, comprehensions, recursion, library
+calls, other algorithms). Each is put in every reply shape a model writes code in (a fenced block,
 an indented block, bare lines, a blockquote, bullets, a table, numbered steps, inline spans in
 steps, HTML <pre><code>, split over two blocks, and, for one-function solutions, only the
 function's body for the student's own function): these replies must be caught (blocked, or
@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from exercises.loader import ExerciseSpec, load_exercises  # noqa: E402
 from tutor.guard import GuardContext, GuardSettings, check_reply  # noqa: E402
+from tutor.guard.run_outcome import RunOutcome, shows_a_solution  # noqa: E402
 from tutor.sandbox import Limits, SandboxConfig, SourceFile, run_tests  # noqa: E402
 
 CURRICULUM = ROOT / "exercises" / "curriculum"
@@ -128,13 +129,18 @@ class CachedSandbox:
     def __init__(self, path: Path | None) -> None:
         self._path = path
         self._answers: dict[str, bool] = {}
+        self._outcomes: dict[str, object] = {}
         if path is not None and path.exists():
-            self._answers = json.loads(path.read_text())
+            stored = json.loads(path.read_text())
+            self._answers = {k: v for k, v in stored.items() if isinstance(v, bool)}
+            self._outcomes = {k: v for k, v in stored.items() if not isinstance(v, bool)}
         lock_dir = tempfile.mkdtemp(prefix="guard-eval-locks-")
         os.chmod(lock_dir, 0o700)
         self._config = SandboxConfig(slots=1, lock_dir=lock_dir, first_uid=EVAL_FIRST_UID)
         self.runs = 0
         self.run_seconds = 0.0
+        # Guard runs its time limit stopped, by (exercise, code): counted as a solution or not.
+        self.cut_off: dict[tuple[str, str], bool] = {}
 
     def passes(
         self, module: str, tests: list[tuple[str, str]], code: str, limits: Limits = LIMITS
@@ -156,10 +162,30 @@ class CachedSandbox:
             self._answers[key] = result.passed
         return self._answers[key]
 
+    def outcome(
+        self, module: str, tests: list[tuple[str, str]], code: str, limits: Limits
+    ) -> RunOutcome:
+        """The run's outcome test by test (for the guard's rule, run_outcome.py), remembered."""
+        digest = hashlib.sha256(json.dumps([module, tests, code, limits.time_seconds]).encode())
+        key = "outcome:" + digest.hexdigest()
+        if key not in self._outcomes:
+            started = time.perf_counter()
+            result = run_tests(
+                "python",
+                [SourceFile(f"{module}.py", code)],
+                [SourceFile(name, text) for name, text in tests],
+                limits,
+                config=self._config,
+            )
+            self.run_seconds += time.perf_counter() - started
+            self.runs += 1
+            self._outcomes[key] = RunOutcome.of(result).to_json()
+        return RunOutcome.from_json(self._outcomes[key])
+
     def save(self) -> None:
         if self._path is not None:
             self._path.parent.mkdir(parents=True, exist_ok=True)
-            self._path.write_text(json.dumps(self._answers))
+            self._path.write_text(json.dumps(self._answers | self._outcomes))
 
 
 # --- Reply shapes --------------------------------------------------------------------------------
@@ -490,18 +516,24 @@ class Judge:
     ) -> None:
         self.spec, self.sandbox, self.settings = spec, sandbox, settings
         self.visible, self.hidden = styled_spec_tests(spec, style)
+        self.hidden_files = frozenset(name for name, _code in self.hidden)
         self.calls = 0
         self.times_ms: list[float] = []
         self.runs_per_reply: list[int] = []
 
     def run_code(self, code: str, seconds: float | None = None) -> bool:
-        """A run at the guard's time limit per run, its answer remembered: the guard's budget
-        per reply does not bind on remembered answers (bench/guard_cost.py runs for real)."""
+        """A run at the guard's time limit per run, judged as the guard judges it
+        (run_outcome.shows_a_solution), its outcome remembered: the guard's budget per reply
+        does not bind on remembered answers (bench/guard_cost.py runs for real)."""
         self.calls += 1
-        # An older guard had no limit of its own: the exercise's (here LIMITS) applied.
-        seconds_per_run = getattr(self.settings, "sandbox_seconds_per_run", LIMITS.time_seconds)
-        limits = Limits(time_seconds=seconds_per_run)
-        return self.sandbox.passes(self.spec.module, self.visible + self.hidden, code, limits)
+        limits = Limits(time_seconds=self.settings.sandbox_seconds_per_run)
+        tests = self.visible + self.hidden
+        outcome = self.sandbox.outcome(self.spec.module, tests, code, limits)
+        cut_short = limits.time_seconds < LIMITS.time_seconds
+        solution = shows_a_solution(outcome, self.hidden_files, cut_short)
+        if outcome.status == "timeout":
+            self.sandbox.cut_off[(self.spec.slug, code)] = solution
+        return solution
 
     def __call__(self, text: str, student_code: str) -> tuple[str, str, str]:
         spec = self.spec
@@ -553,7 +585,13 @@ def main() -> None:
     shapes = args.shapes.split(",")
 
     report = load_exercises(CURRICULUM)
-    specs = [s for s in report.exercises if not args.exercises or s.slug in args.exercises]
+    # The C, Java and JavaScript exercises' replies are whole programs: tests/guard covers them.
+    wanted = set(args.exercises.split(",")) if args.exercises else None
+    specs = [
+        s
+        for s in report.exercises
+        if s.language == "python" and (wanted is None or s.slug in wanted)
+    ]
     solutions = load_solutions()
     missing = [s.slug for s in specs if len(solutions.get(s.slug, [])) < 5]
     if missing:
@@ -635,6 +673,12 @@ def main() -> None:
         f"sandbox runs asked per reply: mean {statistics.fmean(runs_per_reply):.2f}, "
         f"max {max(runs_per_reply)}; real sandbox runs this time: {sandbox.runs} "
         f"({sandbox.run_seconds:.1f} s)"
+    )
+    cut_off = sandbox.cut_off.values()
+    print(
+        f"guard runs stopped by the guard's {settings.sandbox_seconds_per_run:g} s limit: "
+        f"{len(cut_off)} distinct codes, {sum(cut_off)} of them counted as solutions "
+        "(every finished test passed, nearly all tests)"
     )
     for shape, lines in misses.items():
         print(f"\nmissed leaks, {shape} ({len(lines)}), first {args.show_misses}:")

@@ -39,6 +39,7 @@ sys.path.insert(0, os.getcwd())
 from exercises.loader import ExerciseSpec, load_exercises
 from tutor.guard import GuardContext, StreamGuard
 from tutor.guard.echo import EchoGuard
+from tutor.guard.run_outcome import shows_a_solution
 from tutor.llm.prompts import instruction_texts
 from tutor.sandbox import Limits, SandboxError, SourceFile
 from tutor.sandbox.isolated import tests_pass_in_subprocess
@@ -56,6 +57,7 @@ class Runner:
             SourceFile(t.filename, t.code) for t in (*spec.visible_tests, *spec.hidden_tests)
         ]
         self.limits = Limits(time_seconds=spec.time_limit_seconds, memory_mb=spec.memory_limit_mb)
+        self.hidden_files = frozenset(t.filename for t in spec.hidden_tests)
         self.runs = 0
         self.seconds = 0.0
 
@@ -68,7 +70,9 @@ class Runner:
         try:
             if self.helper is None:
                 return tests_pass_in_subprocess("python", student, self.tests, limits)
-            return bool(self.helper.tests_pass("python", student, self.tests, limits)[0])  # type: ignore[attr-defined]
+            outcome = self.helper.tests_pass("python", student, self.tests, limits)  # type: ignore[attr-defined]
+            cut_short = limits.time_seconds < self.limits.time_seconds
+            return shows_a_solution(outcome, self.hidden_files, cut_short)
         except SandboxError:
             return False
         finally:

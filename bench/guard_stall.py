@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from exercises.loader import ExerciseSpec, load_exercises
 from tutor.guard import GuardContext, GuardSettings, StreamGuard
 from tutor.guard.echo import EchoGuard
+from tutor.guard.run_outcome import shows_a_solution
 from tutor.guard.sandbox_check import MIN_RUN_SECONDS
 from tutor.guard.sandbox_process import SandboxProcess
 from tutor.llm.embedded import embedded_model_path
@@ -70,6 +71,7 @@ class TimedRunner:
             SourceFile(t.filename, t.code) for t in (*spec.visible_tests, *spec.hidden_tests)
         ]
         self.limits = Limits(time_seconds=spec.time_limit_seconds, memory_mb=spec.memory_limit_mb)
+        self.hidden_files = frozenset(t.filename for t in spec.hidden_tests)
 
     def __call__(self, code: str, seconds: float | None = None) -> bool:
         limits = self.limits
@@ -80,7 +82,9 @@ class TimedRunner:
         try:
             if self.helper is None:
                 return tests_pass_in_subprocess("python", student, self.tests, self.limits)
-            return self.helper.tests_pass("python", student, self.tests, limits)[0]
+            outcome = self.helper.tests_pass("python", student, self.tests, limits)
+            cut_short = limits.time_seconds < self.limits.time_seconds
+            return shows_a_solution(outcome, self.hidden_files, cut_short)
         except SandboxError:
             return False
         finally:

@@ -33,26 +33,27 @@ def helper(guard_sandbox_config: SandboxConfig) -> Iterator[SandboxProcess]:
 
 
 def test_the_helper_runs_the_tests_and_serves_run_after_run(helper: SandboxProcess) -> None:
-    assert helper.tests_pass("python", RIGHT, TESTS, LIMITS) == (True, "completed")
-    assert not helper.tests_pass("python", WRONG, TESTS, LIMITS)[0]
-    assert helper.tests_pass("python", RIGHT, TESTS, LIMITS)[0]
+    outcome = helper.tests_pass("python", RIGHT, TESTS, LIMITS)
+    assert (outcome.passed, outcome.status) == (True, "completed")
+    assert not helper.tests_pass("python", WRONG, TESTS, LIMITS).passed
+    assert helper.tests_pass("python", RIGHT, TESTS, LIMITS).passed
 
 
 def test_a_helper_that_died_is_started_again(helper: SandboxProcess) -> None:
-    assert helper.tests_pass("python", RIGHT, TESTS, LIMITS)[0]
+    assert helper.tests_pass("python", RIGHT, TESTS, LIMITS).passed
     process = helper._process
     assert process is not None
     process.kill()
     process.wait()
 
-    assert helper.tests_pass("python", RIGHT, TESTS, LIMITS)[0]
+    assert helper.tests_pass("python", RIGHT, TESTS, LIMITS).passed
     assert helper._process is not process
 
 
 def test_a_run_the_sandbox_refuses_is_a_sandbox_error(helper: SandboxProcess) -> None:
     with pytest.raises(SandboxError, match="ValueError"):
         helper.tests_pass("python", [SourceFile("../adder.py", "x = 1\n")], TESTS, LIMITS)
-    assert helper.tests_pass("python", RIGHT, TESTS, LIMITS)[0]  # and it serves on
+    assert helper.tests_pass("python", RIGHT, TESTS, LIMITS).passed  # and it serves on
 
 
 def test_a_helper_that_does_not_answer_in_time_is_stopped() -> None:
@@ -82,4 +83,4 @@ def test_a_run_that_finds_every_slot_busy_gives_up_quickly(
         with pytest.raises(SandboxError, match="busy"):
             helper.tests_pass("python", RIGHT, TESTS, LIMITS, slot_wait_seconds=0.3)
         assert time.monotonic() - started < 3
-    assert helper.tests_pass("python", RIGHT, TESTS, LIMITS)[0]
+    assert helper.tests_pass("python", RIGHT, TESTS, LIMITS).passed

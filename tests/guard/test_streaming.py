@@ -147,3 +147,90 @@ def test_pushing_after_finish_is_a_mistake() -> None:
         guard.push("more")
     with pytest.raises(RuntimeError):
         guard.finish()
+
+
+def stream_lines(
+    text: str, context: GuardContext, run_code: RunCode | None
+) -> tuple[str, FinalVerdict]:
+    guard = StreamGuard(context, run_code=run_code)
+    released = "".join(guard.push(line) for line in text.splitlines(keepends=True))
+    return released, guard.finish()
+
+
+def test_a_function_cut_halfway_is_held_back_until_the_block_that_completes_it_is_judged(
+    runner_for: Callable[[GuardContext], CountingRunner],
+) -> None:
+    context = context_for(exercises()["remove-duplicates"])
+    reply = (
+        "Start like this:\n\n```python\ndef remove_duplicates(items):\n    first_seen = {}\n"
+        "    for position, item in enumerate(items):\n```\n\nThen carry on inside it:\n\n"
+        ">         first_seen.setdefault(item, position)\n"
+        ">     return sorted(first_seen, key=first_seen.get)\n\nRun the tests again.\n"
+    )
+
+    released, final = stream_lines(reply, context, runner_for(context))
+
+    assert final.verdict.verdict == "block"
+    assert final.verdict.reason == (
+        "code block 2 passes the exercise's tests joined with the code just before it"
+    )
+    assert released == "Start like this:\n\n"
+
+
+def test_a_cut_function_completed_into_no_solution_is_shown_once_it_is_judged(
+    runner_for: Callable[[GuardContext], CountingRunner],
+) -> None:
+    context = context_for(exercises()["remove-duplicates"])
+    reply = (
+        "Start like this:\n\n```python\ndef remove_duplicates(items):\n    result = []\n"
+        "    for item in items:\n```\n\nand inside the loop:\n\n"
+        ">         pass  # decide here whether item goes into result\n"
+        ">     return result\n\nWhat goes in place of `pass`? Think about it before you "
+        "type anything, and run the visible tests after each change you make.\n"
+    )
+
+    released, final = stream_lines(reply, context, runner_for(context))
+
+    assert final.verdict.verdict == "allow"
+    assert "for item in items:" in released  # before finish(): the hold ended with block 2
+    assert "return result" in released
+    assert released + final.rest == reply
+
+
+def test_the_students_own_unfinished_function_quoted_back_is_not_held(
+    runner_for: Callable[[GuardContext], CountingRunner],
+) -> None:
+    own = "def remove_duplicates(items):\n    result = []\n    for item in items\n"
+    context = context_for(exercises()["remove-duplicates"], own)
+    reply = (
+        f"Your code:\n\n```python\n{own}```\n\nLine 3 needs a colon at its end. Add it and "
+        "run the tests again: what do they say now?\n"
+    )
+
+    released, final = stream_lines(reply, context, runner_for(context))
+
+    assert final.verdict.verdict == "allow"
+    assert own in released
+    assert released + final.rest == reply
+
+
+def test_a_split_inside_a_line_continued_with_a_backslash_is_joined_and_run(
+    runner_for: Callable[[GuardContext], CountingRunner],
+) -> None:
+    context = context_for(exercises()["tick-tock-boom"])
+    reply = (
+        "Start with:\n\n```python\ndef tick_tock_boom(limit):\n    result = []\n"
+        "    for n in range(1, limit + 1):\n"
+        '        word = ("Tick" if n % 3 == 0 else "") + ("Tock" if n % 5 == 0 else "") \\\n'
+        "```\n\nThen go on inside it:\n\n"
+        '>             + ("Boom" if n % 7 == 0 else "")\n'
+        ">         result.append(word if word else str(n))\n>     return result\n"
+    )
+
+    released, final = stream_lines(reply, context, runner_for(context))
+
+    assert final.verdict.verdict == "block"
+    assert final.verdict.reason == (
+        "code block 2 passes the exercise's tests joined with the code just before it"
+    )
+    assert released == "Start with:\n\n"

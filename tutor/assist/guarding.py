@@ -19,6 +19,7 @@ from tutor.guard import (
     check_reply,
 )
 from tutor.guard.echo import EchoGuard
+from tutor.guard.run_outcome import shows_a_solution
 from tutor.guard.sandbox_check import MIN_RUN_SECONDS
 from tutor.guard.sandbox_process import shared_process
 from tutor.llm.prompts import instruction_texts
@@ -66,6 +67,7 @@ def sandbox_check(exercise: Exercise, context: GuardContext) -> RunCode:
     ]
     limits = Limits(time_seconds=exercise.time_limit_seconds, memory_mb=exercise.memory_limit_mb)
     tests_key = hashlib.sha256(repr((exercise.language, tests, limits)).encode()).hexdigest()
+    hidden_files = frozenset(name for name, _code in context.hidden_tests)
 
     def run_code(code: str, seconds: float | None = None) -> bool:
         key = (tests_key, code)
@@ -76,15 +78,17 @@ def sandbox_check(exercise: Exercise, context: GuardContext) -> RunCode:
         if seconds is not None and seconds < limits.time_seconds:
             run_limits = replace(limits, time_seconds=max(seconds, MIN_RUN_SECONDS))
         try:
-            passed, status = shared_process().tests_pass(
+            outcome = shared_process().tests_pass(
                 exercise.language, [SourceFile(exercise.student_filename, code)], tests, run_limits
             )
         except SandboxError:
             # Similarity still applies; an unverifiable block is not held up forever.
             return False
-        if status != "timeout":  # with more time it might have passed
-            _answers.put(key, passed)
-        return passed
+        cut_short = run_limits.time_seconds < limits.time_seconds
+        solution = shows_a_solution(outcome, hidden_files, cut_short)
+        if solution or outcome.status != "timeout":  # with more time it might have passed
+            _answers.put(key, solution)
+        return solution
 
     return run_code
 

@@ -11,7 +11,9 @@ FindingKind = Literal["similar_code", "passes_tests", "hidden_value", "prompt_ec
 class RunCode(Protocol):
     """run_code(code, seconds) -> True when `code`, saved as the student's file, passes every
     test of the exercise (visible and hidden) within `seconds` (None: the exercise's own time
-    limit). See sandbox_check.sandbox_runner for the real one."""
+    limit), or when `seconds`, shorter than the exercise's limit, cut it off in a test after
+    it passed nearly all of them (run_outcome.shows_a_solution). See
+    sandbox_check.sandbox_runner for the real one."""
 
     def __call__(self, code: str, seconds: float | None = None, /) -> bool: ...
 
@@ -75,8 +77,11 @@ class GuardSettings:
         in 0.05 to 0.3 s here; a solution in one block needs one run (and one of the student's
         own code, remembered across replies), one split over three blocks up to four. A piece
         cut off inside a loop runs until its time is up: half the budget, so that the pieces
-        joined still get their run. Code still unverified when the budget is spent is judged
-        by similarity alone.
+        joined still get their run. A correct but slow solution (a quadratic one on the
+        exercise's long input: 0.7 to 1.2 s here) is cut off in its heaviest test; a run cut
+        off by this limit after every finished test passed, at least 3/4 of the tests and a
+        hidden one among them, counts as a pass (tutor/guard/run_outcome.py). Code still
+        unverified when the budget is spent is judged by similarity alone.
     kgram_size (5): length of the normalised token runs compared between reply and solution;
         shorter runs match generic code (`for ID in ID :`), longer ones miss small edits.
     min_value_digits (3): a hidden test number needs this many significant digits to count as

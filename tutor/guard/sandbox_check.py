@@ -20,6 +20,7 @@ from dataclasses import replace
 
 from tutor.guard.models import GuardContext, RunCode
 from tutor.guard.normalise import strip_prompts
+from tutor.guard.run_outcome import RunOutcome, shows_a_solution
 from tutor.sandbox import Limits, SandboxConfig, SandboxError, SourceFile, run_tests
 from tutor.sandbox.languages.programs import looks_like_a_whole_program, source_suffix
 
@@ -283,6 +284,12 @@ def defines_code(code: str) -> bool:
     )
 
 
+def joined_blocks(blocks: Sequence[str]) -> str:
+    """Blocks one after the other, as one piece of code: no blank line slipped in between (it
+    would end a line continued with a backslash)."""
+    return "\n".join(block.rstrip("\n") for block in blocks)
+
+
 def as_module(code: str) -> str:
     """A code segment as the student's file: dedented, without >>> prompts."""
     return strip_prompts(textwrap.dedent(code))
@@ -362,7 +369,7 @@ class SolutionCheck:
             yield "by itself", alone
         if joinable and not _whole(segment):
             for count in range(1, min(len(earlier), MAX_JOINED_BLOCKS - 1) + 1):
-                joined = as_module("\n".join([*earlier[-count:], segment]))
+                joined = as_module(joined_blocks([*earlier[-count:], segment]))
                 if fresh(joined):
                     yield "joined with the code just before it", joined
         if joinable and self._student_code.strip() and not _whole(segment):
@@ -424,12 +431,15 @@ def sandbox_runner(
 ) -> RunCode:
     """A run_code for the guard: the code as the student's file against all the tests.
 
+    True when the run shows the code to be a solution (run_outcome.shows_a_solution: every
+    test passed, or the guard's shorter time limit cut off a slow one after nearly all passed).
     A sandbox that can't run (busy, unavailable) counts as a fail: the similarity checks still
     stand, and a reply is not held up for a verification that can't happen.
     """
     tests = [
         SourceFile(name, code) for name, code in (*context.visible_tests, *context.hidden_tests)
     ]
+    hidden_files = frozenset(name for name, _code in context.hidden_tests)
     base = limits or Limits()
 
     def run_code(code: str, seconds: float | None = None) -> bool:
@@ -447,7 +457,8 @@ def sandbox_runner(
         except SandboxError as error:
             logger.warning("guard: the sandbox could not check a code block: %s", error)
             return False
-        return result.passed
+        cut_short = run_limits.time_seconds < base.time_seconds
+        return shows_a_solution(RunOutcome.of(result), hidden_files, cut_short)
 
     return run_code
 

@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, replace
 from typing import IO
 
+from tutor.guard.run_outcome import RunOutcome
 from tutor.sandbox import Limits, SandboxConfig, SandboxError, SourceFile, run_tests
 
 logger = logging.getLogger(__name__)
@@ -59,8 +60,8 @@ class SandboxProcess:
         test_files: Sequence[SourceFile],
         limits: Limits,
         slot_wait_seconds: float = SLOT_WAIT_SECONDS,
-    ) -> tuple[bool, str]:
-        """(whether every test passed, the run's status); SandboxError when it couldn't run
+    ) -> RunOutcome:
+        """The run's status and each test's outcome; SandboxError when it couldn't run
         (SandboxBusy's message when no slot freed up within slot_wait_seconds)."""
         job = {
             "language": language,
@@ -82,11 +83,11 @@ class SandboxProcess:
                 raise
         try:
             reply = json.loads(line)
+            if isinstance(reply, dict) and "error" in reply:
+                raise SandboxError(str(reply["error"])[:500])
+            return RunOutcome.from_json(reply)
         except ValueError as error:
             raise SandboxError("the guard's sandbox process answered nonsense") from error
-        if "error" in reply:
-            raise SandboxError(str(reply["error"])[:500])
-        return bool(reply["passed"]), str(reply.get("status", ""))
 
     def start(self) -> None:
         """Start the helper now (it takes a moment to import), so that the first run of a
@@ -178,7 +179,7 @@ def serve(requests: IO[str], replies: IO[str]) -> None:
                 Limits(**job["limits"]),
                 config=config,
             )
-            answer: dict[str, object] = {"passed": result.passed, "status": result.status}
+            answer = RunOutcome.of(result).to_json()
         except Exception as error:  # the helper reports it and serves on
             answer = {"error": f"{type(error).__name__}: {error}"}
         replies.write(json.dumps(answer) + "\n")

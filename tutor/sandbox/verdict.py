@@ -12,6 +12,10 @@ from tutor.sandbox.report import HarnessReport, Payload
 from tutor.sandbox.supervisor import Execution
 
 OUTCOMES: dict[object, Outcome] = {outcome: outcome for outcome in get_args(Outcome)}
+# How the error entry of a test whose result never came back starts: the run was stopped (time,
+# memory, output, a crash) during it, or before it started.
+STOPPED_DURING = "stopped: "
+NOT_RUN = "not run: "
 
 
 def judge(
@@ -103,10 +107,20 @@ def _test_result(test: TestId, report: HarnessReport, why_stopped: str) -> TestR
     if report.done:
         message = "this test did not run: the test file did not define it when it was loaded"
     elif test == report.running:
-        message = f"stopped: {why_stopped} during this test"
+        message = f"{STOPPED_DURING}{why_stopped} during this test"
     else:
-        message = f"not run: {why_stopped} before this test started"
+        message = f"{NOT_RUN}{why_stopped} before this test started"
     return TestResult(file=test.file, name=test.name, outcome="error", message=message)
+
+
+def cut_off_by_stop(test: TestResult) -> bool:
+    """Whether a test is one the run's stop cut off (no result of its own came back), not one
+    that finished with an error: those always carry the error's traceback."""
+    return (
+        test.outcome == "error"
+        and not test.traceback
+        and test.message.startswith((STOPPED_DURING, NOT_RUN))
+    )
 
 
 def _from_payload(test: TestId, payload: Payload) -> TestResult:
