@@ -177,7 +177,7 @@ def test_a_function_cut_halfway_is_held_back_until_the_block_that_completes_it_i
     assert released == "Start like this:\n\n"
 
 
-def test_a_cut_function_completed_into_no_solution_is_shown_once_it_is_judged(
+def test_a_cut_function_completed_into_no_solution_is_shown_when_the_reply_ends(
     runner_for: Callable[[GuardContext], CountingRunner],
 ) -> None:
     context = context_for(exercises()["remove-duplicates"])
@@ -192,9 +192,27 @@ def test_a_cut_function_completed_into_no_solution_is_shown_once_it_is_judged(
     released, final = stream_lines(reply, context, runner_for(context))
 
     assert final.verdict.verdict == "allow"
-    assert "for item in items:" in released  # before finish(): the hold ended with block 2
-    assert "return result" in released
+    assert released == "Start like this:\n\n"
     assert released + final.rest == reply
+
+
+def test_a_complete_function_that_a_later_block_makes_a_solution_is_never_shown(
+    runner_for: Callable[[GuardContext], CountingRunner],
+) -> None:
+    """Valid alone and failing alone (no return), then completed by one line."""
+    context = context_for(exercises()["remove-duplicates"])
+    reply = (
+        "Here is most of it:\n\n```python\ndef remove_duplicates(items):\n    first = {}\n"
+        "    for item in items:\n        first.setdefault(item, len(first))\n"
+        "    ordered = sorted(first, key=first.get)\n```\n\n"
+        "and finally:\n\n```python\n    return ordered\n```\n"
+    )
+
+    released, final = stream_lines(reply, context, runner_for(context))
+
+    assert final.verdict.verdict == "block"
+    assert "setdefault" not in released
+    assert released == "Here is most of it:\n\n"
 
 
 def test_the_students_own_unfinished_function_quoted_back_is_not_held(

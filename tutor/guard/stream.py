@@ -8,12 +8,12 @@ sandbox run. A segment that blocks the reply stops the stream; one that is too c
 replaced by a placeholder; hidden test values are replaced wherever they appear.
 
 A solution split over several blocks is judged as a whole when its last block closes, so that
-block never reaches the student. What came before it may have: the first half of a function
-is shown while the reply goes on. A block that starts writing a function the tests need and
-stops halfway (it is not valid Python) is therefore held back with everything after it, until
-the code that follows completes it (and is judged with it) or the reply ends. Any other block
-goes out as soon as it is judged: a fair reply's snippets are complete, or define nothing the
-tests take.
+block never reaches the student; but what came before it must not have either. A block that
+defines a function or class the tests need is therefore held back, with everything after it,
+until the reply ends and the whole reply has been judged: that it fails the tests alone says
+nothing of what a later block adds to it (a missing return, a loop's body). Only the student's
+own code quoted back is not held. Any other block goes out as soon as it is judged: a fair
+reply's snippets define nothing the tests take, and a skeleton that does arrives at the end.
 
 Every decision depends on complete lines or complete spans only, never on where the chunks
 were cut, so check_reply() (one chunk) and a stream of the same text give the same verdict.
@@ -50,7 +50,7 @@ from tutor.guard.models import (
     Verdict,
 )
 from tutor.guard.prepared import prepare
-from tutor.guard.sandbox_check import SolutionCheck, as_module, joined_blocks
+from tutor.guard.sandbox_check import SolutionCheck, as_module
 from tutor.guard.similarity import CodeMatch, ReplyCoverage, compare, is_significant
 from tutor.guard.verdict import decide
 
@@ -145,9 +145,8 @@ class StreamGuard:
         self._redactions: list[_Redaction] = []
         self._findings: list[Finding] = []
         self._code_blocks = 0
-        # An unfinished definition of what the tests need, held back with what follows it.
+        # A definition of what the tests need, held back with what follows it to the end.
         self._held_from: int | None = None
-        self._held_code: list[str] = []
         self._segments_checked = 0
         self._blocked = False
         self._finished = False
@@ -357,25 +356,19 @@ class StreamGuard:
             if how is not None:
                 message = f"{label} passes the exercise's tests {how}"
                 self._add(Finding("passes_tests", "block", message, start, end))
-        if not self._blocked and not inline:
-            self._hold_unfinished(start, code, only_public)
+        if (
+            not (self._blocked or inline or only_public)
+            and self._held_from is None
+            and self._defines_required_name(code)
+        ):
+            self._held_from = start
 
-    def _hold_unfinished(self, start: int, code: str, only_public: bool) -> None:
-        """Hold back from an unfinished definition of a required name until the blocks after
-        it make valid code (they were judged together just now) or the reply ends."""
-        if self._held_from is not None:
-            self._held_code.append(code)
-            if _compiles(joined_blocks(self._held_code)):
-                self._held_from, self._held_code = None, []
-        elif not only_public and self._starts_unfinished_definition(code):
-            self._held_from, self._held_code = start, [code]
-
-    def _starts_unfinished_definition(self, code: str) -> bool:
+    def _defines_required_name(self, code: str) -> bool:
         if self._exercise.context.language != "python":
             return False
         names = self._exercise.required_names
         defined = _DEFINITION.findall(as_module(code))
-        return any(not names or name in names for name in defined) and not _compiles(code)
+        return any(not names or name in names for name in defined)
 
     def _judge_similarity(self, label: str, start: int, end: int, match: CodeMatch) -> None:
         """Block a copy of the solution; redact a copy of one of its functions, or of half."""
@@ -476,14 +469,6 @@ class StreamGuard:
 
 # A definition at the top level of a code block.
 _DEFINITION = re.compile(r"^(?:async\s+def|def|class)\s+([A-Za-z_]\w*)", re.MULTILINE)
-
-
-def _compiles(code: str) -> bool:
-    try:
-        compile(as_module(code), "<reply>", "exec", dont_inherit=True)
-    except (SyntaxError, ValueError):
-        return False
-    return True
 
 
 def check_reply(
