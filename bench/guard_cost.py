@@ -52,8 +52,9 @@ from tutor.sandbox import Limits, SandboxConfig, SandboxError, SourceFile, run_t
 from tutor.sandbox.isolated import tests_pass_in_subprocess
 
 CURRICULUM = Path(__file__).resolve().parents[1] / "exercises" / "curriculum"
-# Away from the server's default uids and the test suites', so nothing running is disturbed.
-BENCH_FIRST_UID = 62500
+# Away from the server's default uids and the test suites' (tests/sandbox_uids.py: 62100-63700),
+# so nothing running is disturbed.
+BENCH_FIRST_UID = 64000
 LIMITS = Limits(time_seconds=5)
 
 

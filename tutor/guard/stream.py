@@ -9,11 +9,12 @@ replaced by a placeholder; hidden test values are replaced wherever they appear.
 
 A solution split over several blocks is judged as a whole when its last block closes, so that
 block never reaches the student; but what came before it must not have either. A block that
-defines a function or class the tests need is therefore held back, with everything after it,
-until the reply ends and the whole reply has been judged: that it fails the tests alone says
-nothing of what a later block adds to it (a missing return, a loop's body). Only the student's
-own code quoted back is not held. Any other block goes out as soon as it is judged: a fair
-reply's snippets define nothing the tests take, and a skeleton that does arrives at the end.
+defines a function or class (the one the tests need, or a helper of it) is therefore held back,
+with everything after it, until the reply ends and the whole reply has been judged: that it
+fails the tests alone says nothing of what a later block adds to it (a missing return, a loop's
+body, the function that calls the helper). Only the student's own code quoted back is not
+held. Any other block goes out as soon as it is judged; a fair reply's example function or
+skeleton arrives when the reply ends.
 
 Every decision depends on complete lines or complete spans only, never on where the chunks
 were cut, so check_reply() (one chunk) and a stream of the same text give the same verdict.
@@ -359,16 +360,10 @@ class StreamGuard:
         if (
             not (self._blocked or inline or only_public)
             and self._held_from is None
-            and self._defines_required_name(code)
+            and self._exercise.context.language == "python"
+            and _DEFINITION.search(as_module(code))
         ):
             self._held_from = start
-
-    def _defines_required_name(self, code: str) -> bool:
-        if self._exercise.context.language != "python":
-            return False
-        names = self._exercise.required_names
-        defined = _DEFINITION.findall(as_module(code))
-        return any(not names or name in names for name in defined)
 
     def _judge_similarity(self, label: str, start: int, end: int, match: CodeMatch) -> None:
         """Block a copy of the solution; redact a copy of one of its functions, or of half."""
