@@ -48,9 +48,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import httpx
 
 import tutor.llm  # noqa: F401  (offline environment first)
+from tests.model_server import wait_until_serving
 from tutor.llm.embedded import embedded_model_path
 from tutor.llm.engine import Engine
 from tutor.llm.loading import LoadedModel, ModelSpec, load_model
@@ -286,18 +286,7 @@ def demo_server(threads: int) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}/v1"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the model server exited with {process.returncode}")
-            try:
-                if httpx.get(f"{url}/models", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the model server did not start in time")
-            time.sleep(0.25)
+        wait_until_serving(url, process, 120)
         yield url
     finally:
         process.terminate()

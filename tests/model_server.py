@@ -33,6 +33,22 @@ def smollm2_path(tmp_path: Path) -> Path:
         pytest.skip(str(error))
 
 
+def wait_until_serving(url: str, process: subprocess.Popen[bytes], seconds: float) -> None:
+    """Returns once the server at url lists its models; RuntimeError if it exits or is late."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"the model server exited with {process.returncode}")
+        try:
+            if httpx.get(f"{url}/models", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError("the model server did not start in time")
+        time.sleep(0.25)
+
+
 @contextmanager
 def model_server(
     model: Path, *, startup_seconds: float = 120
@@ -64,18 +80,7 @@ def model_server(
     )
     url = f"http://127.0.0.1:{port}/v1"
     try:
-        deadline = time.monotonic() + startup_seconds
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the model server exited with {process.returncode}")
-            try:
-                if httpx.get(f"{url}/models", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the model server did not start in time")
-            time.sleep(0.25)
+        wait_until_serving(url, process, startup_seconds)
         yield url, process
     finally:
         if process.poll() is None:
