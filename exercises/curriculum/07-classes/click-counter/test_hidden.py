@@ -24,10 +24,12 @@ class HiddenClickCounterTests(unittest.TestCase):
             ClickCounter(start=-1)
 
     def test_many_clicks_are_all_counted(self):
+        # Each click crosses from the tests' process to the student's (~0.1 ms, more on a busy
+        # lab server): 10,000 of them once ran past the time limit under load.
         door = ClickCounter()
-        for _ in range(10_000):
+        for _ in range(1_000):
             door.click()
-        self.assertEqual(door.count, 10_000)
+        self.assertEqual(door.count, 1_000)
 
 
 if __name__ == "__main__":
