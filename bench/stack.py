@@ -113,7 +113,7 @@ def private_stack(
             )
         processes.append(
             _start(
-                env,
+                {**env, "LABTUTOR_DB_POOL": "10"},  # as scripts/run.sh starts it
                 "-m",
                 "daphne",
                 "-b",

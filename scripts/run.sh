@@ -41,7 +41,9 @@ trap stop_all INT TERM EXIT
 pids+=($!)
 "$VENV/bin/celery" -A tutor worker -Q llm -n "llm@%h" --pool threads --concurrency 8 --loglevel INFO &
 pids+=($!)
-"$VENV/bin/daphne" -b "${LABTUTOR_BIND:-0.0.0.0}" -p "${LABTUTOR_PORT:-8000}" tutor.asgi:application &
+# A pool of database connections for the web process only, when the database is PostgreSQL
+# (tutor/settings.py); the workers fork and keep their own.
+LABTUTOR_DB_POOL="${LABTUTOR_DB_POOL:-10}" "$VENV/bin/daphne" -b "${LABTUTOR_BIND:-0.0.0.0}" -p "${LABTUTOR_PORT:-8000}" tutor.asgi:application &
 pids+=($!)
 
 say "LabTutor is running: http://$(hostname -I 2>/dev/null | cut -d' ' -f1 || echo localhost):${LABTUTOR_PORT:-8000}/  (Ctrl-C stops it)"

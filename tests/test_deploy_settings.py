@@ -49,3 +49,27 @@ def test_a_plain_http_lab_is_warned_about_https_only(tmp_path: Path) -> None:
     # Redirect to HTTPS, HSTS, secure session and CSRF cookies: nothing a LAN without TLS has.
     https_only = {f"(security.W{code})" for code in ("004", "008", "012", "016")}
     assert warnings <= https_only, result.stderr
+
+
+def test_the_web_process_pools_its_postgresql_connections(tmp_path: Path) -> None:
+    """LABTUTOR_DB_POOL (daphne's, scripts/run.sh): Django's pool, no persistent connections."""
+    code = (
+        "import django; django.setup(); from django.db import connection; "
+        "print(connection.settings_dict['CONN_MAX_AGE'], connection.pool is not None)"
+    )
+
+    def settings_with(**extra: str) -> str:
+        env = {
+            "PATH": os.environ["PATH"],
+            "HOME": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "tutor.settings",
+            "LABTUTOR_VAR_DIR": str(tmp_path / "var"),
+            "LABTUTOR_DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+            **extra,
+        }
+        return subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+        ).stdout.strip()
+
+    assert settings_with(LABTUTOR_DB_POOL="4") == "0 True"
+    assert settings_with() == "0 False"

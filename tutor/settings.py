@@ -111,6 +111,17 @@ DATABASES = {
         conn_max_age=int(os.environ.get("LABTUTOR_DB_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get(
+    "LABTUTOR_DB_POOL"
+):
+    # The web process (daphne) only: under ASGI each request runs in a thread of its own, so
+    # persistent connections would pile up, and without them every socket message and page
+    # opened a connection (44% of the consumers' thread in a class's burst of hints). The
+    # workers fork (prefork) and keep their own connections; they leave this unset.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {"min_size": 2, "max_size": int(os.environ["LABTUTOR_DB_POOL"]), "timeout": 20}
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let daphne and two Celery workers share the embedded database.
     DATABASES["default"]["OPTIONS"] = {
