@@ -70,7 +70,7 @@ FINISHED_SUBMISSION = {"done", "error"}
 
 GOAL_PAGE_P95_MS = 200.0
 GOAL_GRADED_P95_MS = 2000.0
-# A burst of a class's hints (issue 15): every one answered, p95 wait for the whole answer.
+# A burst of a class's hints (issue 15): p95 wait for the whole answer, of those admitted.
 GOAL_HINT_BURST_P95_MS = 60_000.0
 # Issue 18: a hint the model cannot answer in time is answered at once, with the authored hint.
 GOAL_DECLINED_SECONDS = 2.0
@@ -633,6 +633,9 @@ class Stored:
     admitted_without_estimate: int = 0
     # How each hint ended, by hint_outcomes' names.
     hint_outcomes: Counter[str] = field(default_factory=Counter)
+    # Tokens of each answer the model wrote, and the cap it ran under (admission's length).
+    answer_lengths: list[int] = field(default_factory=list)
+    answer_cap: int | None = None
 
 
 def check_database(grace: float) -> Stored:
@@ -654,6 +657,8 @@ def check_database(grace: float) -> Stored:
             drained_after = time.monotonic() - started
             break
         time.sleep(1)
+    written = requests.filter(status="done", completion_tokens__gt=0).exclude(kind="complete")
+    caps = written.values_list("model_settings", flat=True)
     return Stored(
         submissions=submissions.count(),
         submission_ids=set(submissions.values_list("pk", flat=True)),
@@ -668,6 +673,10 @@ def check_database(grace: float) -> Stored:
             if reason != "declined" and (context or {}).get("estimated_seconds") is None
         ),
         hint_outcomes=hint_outcomes(requests.filter(kind="hint")),
+        answer_lengths=list(written.values_list("completion_tokens", flat=True)),
+        answer_cap=max(
+            (settings.get("max_new_tokens", 0) for settings in caps if settings), default=None
+        ),
     )
 
 
@@ -907,6 +916,12 @@ def report(
         )
         + f"; {stored.admitted_without_estimate} admitted without an estimate"
     )
+    lengths = [float(tokens) for tokens in stored.answer_lengths]
+    if lengths:
+        lines.append(
+            f"  answers the model wrote: {len(lengths)}, tokens p50 {percentile(lengths, 50):.0f}, "
+            f"p90 {percentile(lengths, 90):.0f}, max {max(lengths):.0f} (cap {stored.answer_cap})"
+        )
     drained = stored.drained_after is not None
     lines.append(
         f"queues drained: {'yes' if drained else 'NO'}"
@@ -951,13 +966,16 @@ def report(
         )
     )
     if hint_burst:
+        # Issue 15's goal, for the hints admission let in (issue 18 declines the others at once).
         totals = samples.get("AI total", [])
-        total_p95 = percentile(totals, 95) if len(totals) == asked and totals else math.inf
+        admitted = asked - len(declined)
+        total_p95 = percentile(totals, 95) if len(totals) == admitted and totals else math.inf
         goals.append(
             (
                 total_p95 <= GOAL_HINT_BURST_P95_MS,
-                f"p95 wait for a whole hint <= {GOAL_HINT_BURST_P95_MS / 1000:.0f} s, every hint "
-                f"answered ({total_p95 / 1000:.1f} s)",
+                f"p95 wait for a whole admitted hint <= {GOAL_HINT_BURST_P95_MS / 1000:.0f} s, "
+                f"every admitted hint answered ({len(totals)}/{admitted}, p95 "
+                f"{total_p95 / 1000:.1f} s)",
             )
         )
     lines.append("goals:")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from exercises.models import Exercise
 from tutor.assist.answer_speed import AnswerSpeed, publish_answer_speed
 from tutor.assist.models import AiRequest
-from tutor.assist.selectors.admission import admission_for_new_request
+from tutor.assist.selectors.admission import admission_for_new_request, typical_answer_tokens
 from tutor.assist.selectors.requests import queue_place
 from tutor.assist.services.requests import next_hint_level, request_help
 from tutor.courses.policy import hints_used
@@ -173,3 +173,48 @@ def test_declined_requests_do_not_shorten_the_wait_shown_in_the_queue(
 
     assert place.position == 2
     assert place.estimated_wait_seconds == 40.0  # (2 ahead) / 2 slots x 40 s
+
+
+def answers_of(student: User, exercise: Exercise, *lengths: int, reason: str = "stop") -> None:
+    for tokens in lengths:
+        AiRequest.objects.create(
+            student=student,
+            exercise=exercise,
+            kind=AiRequest.Kind.HINT,
+            status=AiRequest.Status.FAILED if reason == "timeout" else AiRequest.Status.DONE,
+            finish_reason=reason,
+            completion_tokens=tokens,
+            duration_ms=1000,
+            finished_at=timezone.now(),
+        )
+
+
+def test_an_answer_counts_at_its_cap_until_enough_answers_tell_how_long_they_are(
+    student: User, add_two: Exercise
+) -> None:
+    answers_of(student, add_two, 10, 20, 30, 40)
+    four = typical_answer_tokens(cap=128)
+    answers_of(student, add_two, 50, 60, 70, 80, 90, 100)
+
+    assert four == 128
+    # Nine in ten of the ten answers were at most 90 tokens long.
+    assert typical_answer_tokens(cap=128) == 90
+    assert typical_answer_tokens(cap=64) == 64
+
+
+def test_an_answer_that_ran_out_of_time_counts_at_the_cap(student: User, add_two: Exercise) -> None:
+    answers_of(student, add_two, 10, 10, 10, 10, 10, 10, 10, 10)
+    answers_of(student, add_two, 5, 5, reason="timeout")
+
+    assert typical_answer_tokens(cap=128) == 128
+
+
+def test_declined_and_completion_answers_do_not_count(student: User, add_two: Exercise) -> None:
+    answers_of(student, add_two, 10, 10, 10, 10, 10)
+    answers_of(student, add_two, 0, 0, 0, 0, 0, reason="declined")
+    AiRequest.objects.filter(completion_tokens=10).update(kind=AiRequest.Kind.COMPLETE)
+    answers_of(student, add_two, 12, 12, 12, 12)
+
+    assert typical_answer_tokens(cap=128) == 128  # four answers that count: too few
+    answers_of(student, add_two, 30)
+    assert typical_answer_tokens(cap=128) == 30

@@ -108,7 +108,7 @@ def test_the_worker_measures_its_model_at_start_so_the_first_request_has_an_esti
     assert {1, 3} <= set(measured_steps)
     assert speed.slots == 3
     assert list(speed.seconds_by_batch) == sorted(speed.seconds_by_batch)
-    assert speed.max_new_tokens == 24  # every answer counted at its cap
+    assert speed.answer_tokens == 24  # no answers yet: each counted at its cap
     first = admission_for_new_request()
     assert first.admitted
     assert first.estimated_seconds == speed.seconds_for(3) > 0  # a full batch

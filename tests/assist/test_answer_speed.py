@@ -13,7 +13,7 @@ def test_each_batch_size_costs_its_prompts_prefilled_in_turn_and_every_token_at_
         prefill_seconds_per_token=0.001,
         slots=2,
         prompt_tokens=300,
-        max_new_tokens=128,
+        answer_tokens=128,
     )
     assert speed.seconds_by_batch == pytest.approx(
         (SAFETY_FACTOR * (0.3 + 128 * 0.05), SAFETY_FACTOR * (0.6 + 128 * 0.08))
@@ -27,7 +27,7 @@ def test_sizes_not_measured_borrow_from_a_larger_one_or_scale_up_without_batchin
         prefill_seconds_per_token=0.0,
         slots=6,
         prompt_tokens=0,
-        max_new_tokens=10,
+        answer_tokens=10,
     )
     steps = [seconds / SAFETY_FACTOR / 10 for seconds in speed.seconds_by_batch]
     assert steps == pytest.approx([0.1, 0.1, 0.1, 0.12, 0.15, 0.18])
@@ -40,5 +40,5 @@ def test_nothing_measured_gives_no_table() -> None:
             prefill_seconds_per_token=0.001,
             slots=8,
             prompt_tokens=300,
-            max_new_tokens=128,
+            answer_tokens=128,
         )

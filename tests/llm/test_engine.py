@@ -222,6 +222,41 @@ def test_a_stop_token_ends_the_reply(chat_model: LoadedModel) -> None:
     assert finished.completion_tokens == generated.index(generated[3])
 
 
+def test_a_tutors_answer_passes_over_a_stop_string_it_would_open_with(engine: Engine) -> None:
+    reference = engine.submit(GenerationRequest(PROMPTS[1], max_new_tokens=12)).result().text
+    # The greedy answer's first visible characters as a stop string: it would end at once.
+    stop = reference.lstrip()[:2]
+    assert stop.strip()
+
+    silent = engine.submit(GenerationRequest(PROMPTS[1], max_new_tokens=12, stop=(stop,)))
+    answer = engine.submit(
+        GenerationRequest(PROMPTS[1], max_new_tokens=12, stop=(stop,), nonempty=True)
+    )
+
+    assert silent.result().text.strip() == ""
+    text = answer.result().text
+    assert text.strip()
+    assert not text.lstrip().startswith(stop)
+
+
+def test_a_tutors_answer_passes_over_a_stop_token_it_would_open_with(
+    chat_model: LoadedModel,
+) -> None:
+    prompt_ids = chat_model.tokenizer(PROMPTS[1])["input_ids"]
+    generated = transformers_greedy(chat_model, PROMPTS[1], 4)
+    # Pretend the greedy first token is this model's end of turn.
+    eos_model = dataclasses.replace(chat_model, stop_token_ids=frozenset({generated[0]}))
+    with Engine(eos_model, max_batch_size=1) as engine:
+        silent = engine.submit(GenerationRequest(prompt_ids, max_new_tokens=4)).result()
+        answer = engine.submit(
+            GenerationRequest(prompt_ids, max_new_tokens=4, nonempty=True)
+        ).result()
+
+    assert (silent.reason, silent.completion_tokens) == ("stop", 0)
+    assert answer.completion_tokens > 0
+    assert answer.text != silent.text
+
+
 def test_sampling_is_reproducible_with_a_seed(engine: Engine) -> None:
     def sample(seed: int) -> str:
         request = GenerationRequest(

@@ -376,6 +376,18 @@ def test_a_compact_completion_is_the_same_completion(chat_model: LoadedModel) ->
     assert compact.token_ids == full.token_ids and compact.stop == full.stop
 
 
+def test_a_tutors_answer_must_say_something_and_a_completion_need_not(
+    chat_model: LoadedModel,
+) -> None:
+    context = dataclasses.replace(CONTEXT, cursor_offset=len("def add(a, b):\n    total = "))
+    for task in (Task.HINT, Task.EXPLAIN_ERROR, Task.ASK):
+        for style in ("full", "compact"):
+            prompt = build_prompt(chat_model, task, context, max_new_tokens=16, style=style)
+            assert prompt.request().nonempty, (task, style)
+    completion = build_prompt(chat_model, Task.COMPLETE, context, max_new_tokens=16)
+    assert not completion.request().nonempty
+
+
 def test_prompts_name_the_exercises_language(chat_model: LoadedModel) -> None:
     context = dataclasses.replace(
         CONTEXT, language="java", student_filename="Main.java", hint_level=3

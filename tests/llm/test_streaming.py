@@ -24,6 +24,16 @@ def test_incremental_decoding_never_splits_a_character(chat_model: LoadedModel) 
     assert "" in deltas
 
 
+def test_peek_tells_what_push_would_release_and_changes_nothing(chat_model: LoadedModel) -> None:
+    token_ids = chat_model.tokenizer(MULTI_BYTE, add_special_tokens=False)["input_ids"]
+    decoder = IncrementalDecoder(chat_model.tokenizer)
+
+    for token in token_ids:
+        peeked = decoder.peek(token)
+        assert decoder.peek(token) == peeked
+        assert decoder.push(token) == peeked
+
+
 def test_token_by_token_decode_would_break_the_text(chat_model: LoadedModel) -> None:
     token_ids = chat_model.tokenizer(MULTI_BYTE, add_special_tokens=False)["input_ids"]
 

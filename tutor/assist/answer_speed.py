@@ -6,9 +6,10 @@ run together share its cores: each decode step advances every running answer by 
 takes longer the more there are, and prompts are prefilled one after another. The worker's
 engine measures a decode step's seconds for each batch size it has run and its prefill speed
 (tutor/llm/engine.py EngineStats); calibration.py measures them at start-up with a few short
-answers, and real answers keep them current. From those, and the answer's bounds (its prompt at
-the longest seen lately or the cap, every answer at its max_new_tokens), the worker publishes
-the seconds an answer takes when k answers run together, for k = 1 .. LLM_PARALLEL_REQUESTS.
+answers, and real answers keep them current. From those, and the answer's size (its prompt at
+the longest seen lately or the cap; its length as long as 9 in 10 recent answers, or the cap
+before there are enough: selectors/admission.py typical_answer_tokens), the worker publishes the
+seconds an answer takes when k answers run together, for k = 1 .. LLM_PARALLEL_REQUESTS.
 
 No torch or Django models here: the web process reads this.
 """
@@ -31,11 +32,11 @@ FORGET_AFTER_SECONDS = 7 * 24 * 3600
 
 @dataclass(frozen=True)
 class AnswerSpeed:
-    # [k - 1]: seconds from submission to the end of an answer of max_new_tokens tokens, when k
+    # [k - 1]: seconds from submission to the end of an answer of answer_tokens tokens, when k
     # answers run together (its own prompt prefilled after the others').
     seconds_by_batch: tuple[float, ...]
     prompt_tokens: int
-    max_new_tokens: int
+    answer_tokens: int
     measured_at: float
 
     def seconds_for(self, batch: int) -> float:
@@ -56,7 +57,7 @@ def answer_speed_from(
     prefill_seconds_per_token: float,
     slots: int,
     prompt_tokens: int,
-    max_new_tokens: int,
+    answer_tokens: int,
 ) -> AnswerSpeed:
     """The table from the engine's measurements; batch sizes not yet measured are taken from
     the next larger one measured, or scaled up from the largest (no batching gain assumed)."""
@@ -68,8 +69,8 @@ def answer_speed_from(
         # Never less than for fewer answers: one more row in a step cannot make it faster.
         step = max(step, step_seconds_for(step_seconds_by_batch, batch))
         prefill = batch * prompt_tokens * prefill_seconds_per_token
-        seconds.append(SAFETY_FACTOR * (prefill + max_new_tokens * step))
-    return AnswerSpeed(tuple(seconds), prompt_tokens, max_new_tokens, time.time())
+        seconds.append(SAFETY_FACTOR * (prefill + answer_tokens * step))
+    return AnswerSpeed(tuple(seconds), prompt_tokens, answer_tokens, time.time())
 
 
 def step_seconds_for(measured: dict[int, float], batch: int) -> float:
@@ -88,7 +89,7 @@ def publish_answer_speed(speed: AnswerSpeed) -> None:
     record = {
         "seconds_by_batch": list(speed.seconds_by_batch),
         "prompt_tokens": speed.prompt_tokens,
-        "max_new_tokens": speed.max_new_tokens,
+        "answer_tokens": speed.answer_tokens,
         "measured_at": speed.measured_at,
     }
     redis_client().set(speed_key(), json.dumps(record), ex=FORGET_AFTER_SECONDS)
@@ -108,7 +109,7 @@ def read_answer_speed() -> AnswerSpeed | None:
         speed = AnswerSpeed(
             seconds,
             int(record["prompt_tokens"]),
-            int(record["max_new_tokens"]),
+            int(record["answer_tokens"]),
             float(record["measured_at"]),
         )
     except (ValueError, KeyError, TypeError):

@@ -16,7 +16,7 @@ from tutor.assist.answer_speed import (
     publish_answer_speed,
 )
 from tutor.assist.engine import ServingEngine, answer_limits
-from tutor.assist.selectors.admission import longest_recent_prompt_tokens
+from tutor.assist.selectors.admission import longest_recent_prompt_tokens, typical_answer_tokens
 from tutor.llm.engine import Engine
 from tutor.llm.requests import GenerationRequest
 
@@ -86,6 +86,6 @@ def publish_speed(engine: ServingEngine) -> None:
             prefill_seconds_per_token=1.0 / stats.prefill_tokens_per_second,
             slots=int(settings.LLM_PARALLEL_REQUESTS),
             prompt_tokens=prompt_tokens,
-            max_new_tokens=limits.max_new_tokens,
+            answer_tokens=typical_answer_tokens(cap=limits.max_new_tokens),
         )
     )

@@ -31,6 +31,7 @@ different moments, which is the normal case in a lab.
 import heapq
 import itertools
 import logging
+import math
 import queue
 import secrets
 import threading
@@ -62,6 +63,8 @@ _SMOOTHING = 0.2
 # Below ~64 rows a CPU matmul is bound by reading the weights, like a decode step, so smaller
 # chunks would multiply prefill time; a big model's chunk may then take over the target.
 _MIN_PREFILL_CHUNK = 64
+# The likeliest tokens looked at for one that would end an answer before it said anything.
+_OPENING_CANDIDATES = 16
 _MAX_PREFILL_CHUNK = 2048
 # How often a caller waiting for events checks that the scheduler is still alive.
 _LIVENESS_POLL_SECONDS = 1.0
@@ -162,6 +165,8 @@ class _Sequence:
     completion_tokens: int = 0
     first_token_at: float | None = None
     text_parts: list[str] = field(default_factory=list)
+    # Whether visible (not only blank) text has been released.
+    said_something: bool = False
 
     @property
     def remaining_tokens(self) -> int:
@@ -550,8 +555,12 @@ class Engine:
     def _pick_tokens(self, logits: torch.Tensor, sequences: list[_Sequence]) -> list[int]:
         picked = logits.argmax(dim=-1).tolist()
         for row, sequence in enumerate(sequences):
+            row_logits = logits[row]
+            if sequence.request.nonempty and not sequence.said_something:
+                row_logits = _without_silent_endings(row_logits, sequence)
+                picked[row] = row_logits.argmax().item()
             if sequence.generator is not None:
-                picked[row] = _sample(logits[row], sequence.request, sequence.generator)
+                picked[row] = _sample(row_logits, sequence.request, sequence.generator)
         return [int(token) for token in picked]
 
     def _accept_token(self, sequence: _Sequence, token: int, now: float) -> bool:
@@ -566,6 +575,7 @@ class Engine:
         text, reached_stop = sequence.stop_strings.push(sequence.decoder.push(token))
         if text:
             sequence.text_parts.append(text)
+            sequence.said_something = sequence.said_something or not text.isspace()
             sequence.handle._send(TokenDelta(text))
         if reached_stop:
             self._finish(sequence, "stop")
@@ -638,6 +648,30 @@ class _RunningAverage:
             self.value = (1 - _SMOOTHING) * self.value + _SMOOTHING * sample
         else:
             self.value, self._measured = sample, True
+
+
+def _without_silent_endings(logits: torch.Tensor, sequence: _Sequence) -> torch.Tensor:
+    """The logits with the likeliest tokens that would end the answer before it said anything
+    masked out (a small model often opens a code block where a stop string cuts the answer)."""
+    candidates = torch.topk(logits, min(_OPENING_CANDIDATES, logits.shape[-1])).indices.tolist()
+    silent = [token for token in candidates if _ends_before_any_text(sequence, token)]
+    if not silent or len(silent) == len(candidates):
+        return logits
+    masked = logits.clone()
+    masked[silent] = -math.inf
+    return masked
+
+
+def _ends_before_any_text(sequence: _Sequence, token: int) -> bool:
+    if token in sequence.stop_token_ids:
+        return True
+    so_far = "".join(sequence.text_parts) + sequence.stop_strings.pending
+    opening = so_far + sequence.decoder.peek(token)
+    for stop in sequence.stop_strings.stops:
+        found = opening.find(stop)
+        if found >= 0 and not opening[:found].strip():
+            return True
+    return False
 
 
 def _sample(logits: torch.Tensor, request: GenerationRequest, generator: torch.Generator) -> int:

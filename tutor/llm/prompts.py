@@ -8,7 +8,7 @@ tags the system prompt declares to be data.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Literal, cast
 
@@ -108,6 +108,8 @@ class BuiltPrompt:
     uses_fim_tokens: bool
     # Fields cut to fit the budget, e.g. ("code", "test_output").
     trimmed_fields: tuple[str, ...]
+    # A tutor's answer must say something (GenerationRequest.nonempty); a completion need not.
+    nonempty: bool = False
 
     def request(
         self, *, deadline_seconds: float = 60.0, temperature: float = 0.0, seed: int | None = None
@@ -119,6 +121,7 @@ class BuiltPrompt:
             deadline_seconds=deadline_seconds,
             temperature=temperature,
             seed=seed,
+            nonempty=self.nonempty,
         )
 
 
@@ -375,7 +378,8 @@ class _Builder:
                 stop: tuple[str, ...] = () if self.info.has_chat_template else _PLAIN_STOPS
                 if self.compact:
                     stop = (*stop, *_COMPACT_STOPS)
-                return self.built(token_ids, stop, self.info.has_chat_template, False, cut)
+                built = self.built(token_ids, stop, self.info.has_chat_template, False, cut)
+                return replace(built, nonempty=True)
             # Tokens merge differently across field boundaries; take the difference from the
             # code, or from the biggest field if the code is gone.
             victim = (

@@ -26,6 +26,10 @@ class GenerationRequest:
     # (role, text) turns for a model server's chat endpoint (remote.py), which applies the
     # model's chat template itself; `prompt` then only describes them for logs.
     messages: tuple[tuple[str, str], ...] = ()
+    # A tutor's answer must say something: until its first visible text, a token that would end
+    # it (a stop token, the start of a stop string) is passed over for the next likeliest. A
+    # completion may rightly be empty.
+    nonempty: bool = False
 
     def __post_init__(self) -> None:
         if self.max_new_tokens < 1:

@@ -30,22 +30,27 @@ class IncrementalDecoder:
         self._read_offset = 0
 
     def push(self, token_id: int) -> str:
+        text = self.peek(token_id)
         self._token_ids.append(token_id)
-        already_shown = self._decode(self._prefix_offset, self._read_offset)
-        with_new_token = self._decode(self._prefix_offset, len(self._token_ids))
+        if text:
+            self._prefix_offset = self._read_offset
+            self._read_offset = len(self._token_ids)
+        return text
+
+    def peek(self, token_id: int) -> str:
+        """The text push(token_id) would release, without pushing it."""
+        window = self._token_ids[self._prefix_offset :]
+        already_shown = self._decode(window[: self._read_offset - self._prefix_offset])
+        with_new_token = self._decode([*window, token_id])
         if len(with_new_token) <= len(already_shown) or with_new_token.endswith(
             _REPLACEMENT_CHARACTER
         ):
             return ""
-        self._prefix_offset = self._read_offset
-        self._read_offset = len(self._token_ids)
         return with_new_token[len(already_shown) :]
 
-    def _decode(self, start: int, end: int) -> str:
+    def _decode(self, token_ids: list[int]) -> str:
         # One list of ids in, one string out (a batch of lists would give a list).
-        return cast(
-            str, self._tokenizer.decode(self._token_ids[start:end], skip_special_tokens=True)
-        )
+        return cast(str, self._tokenizer.decode(token_ids, skip_special_tokens=True))
 
 
 class StopStringMatcher:
@@ -69,6 +74,15 @@ class StopStringMatcher:
         cut = len(self._pending) - held
         safe, self._pending = self._pending[:cut], self._pending[cut:]
         return safe, False
+
+    @property
+    def stops(self) -> tuple[str, ...]:
+        return self._stops
+
+    @property
+    def pending(self) -> str:
+        """Text held back because it might begin a stop string."""
+        return self._pending
 
     def flush(self) -> str:
         """The held-back text, once the stream ends without reaching a stop string."""

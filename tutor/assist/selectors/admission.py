@@ -9,16 +9,18 @@ LLM_REQUEST_SECONDS of the student's asking, its wait for the llm worker include
   one the queue has made too late is declined then, with the authored hint, rather than started
   and stopped at its deadline.
 
-The estimate is conservative: every answer runs to its max_new_tokens, prompts are as long as
-the longest lately, and answers that run together share the CPU at the speed the llm worker
-measured (answer_speed.py), which it measures when it starts: so the first request of a burst
-is estimated as well as the last. The LLM_PARALLEL_REQUESTS slots take answers in rounds: an
-answer with `ahead` unfinished before it starts when the rounds before its own have finished,
-and runs as slowly as a full batch: answers asked after it join its batch (the demo model on
-2 cores: 4 s for an answer alone, 38 s for eight together; estimated by its own batch size,
-bench/loadtest.py's answers ran up to 26 s longer than estimated). Without the worker's measurement
-(a model server, or a worker that has not started yet) the longest of the recent answers
-stands in for one answer's time, and with nothing at all, only the first round is let in.
+The estimate is conservative: every answer is as long as 9 in 10 recent answers (its cap until
+there are enough of them: counting every answer at its cap declined most of a class's burst that
+the model could have answered), prompts are as long as the longest lately, and answers that run
+together share the CPU at the speed the llm worker measured (answer_speed.py), which it measures
+when it starts: so the first request of a burst is estimated as well as the last. The
+LLM_PARALLEL_REQUESTS slots take answers in rounds: an answer with `ahead` unfinished before it
+starts when the rounds before its own have finished, and runs as slowly as a full batch: answers
+asked after it join its batch (the demo model on 2 cores: 4 s for an answer alone, 38 s for eight
+together; estimated by its own batch size, bench/loadtest.py's answers ran up to 26 s longer
+than estimated). Without the worker's measurement (a model server, or a worker that has not
+started yet) the longest of the recent answers stands in for one answer's time, and with nothing
+at all, only the first round is let in.
 """
 
 import math
@@ -31,8 +33,13 @@ from django.utils import timezone
 from tutor.assist.answer_speed import read_answer_speed
 from tutor.assist.models import AiRequest
 
-# The model answers whose durations stand in when the worker has published no measurement.
+# The model answers whose durations stand in when the worker has published no measurement,
+# and whose lengths give an answer's length.
 RECENT_ANSWERS = 20
+# An answer counts as long as this share of recent answers were (at most)...
+ANSWER_LENGTH_QUANTILE = 0.9
+# ...once there are this many; before, as long as its cap.
+MIN_ANSWERS_FOR_LENGTH = 5
 
 
 @dataclass(frozen=True)
@@ -119,6 +126,21 @@ def longest_recent_answer_seconds() -> float | None:
         longest=Max("duration_ms")
     )["longest"]
     return None if longest is None else float(longest) / 1000
+
+
+def typical_answer_tokens(*, cap: int) -> int:
+    """How long an answer is, for an estimate: the ANSWER_LENGTH_QUANTILE of the recent model
+    answers' lengths (one that ran out of time counts at the cap), never over the cap."""
+    lengths = sorted(
+        cap if reason == "timeout" else min(tokens, cap)
+        for tokens, reason in AiRequest.objects.filter(pk__in=_recent_model_answers()).values_list(
+            "completion_tokens", "finish_reason"
+        )
+    )
+    if len(lengths) < MIN_ANSWERS_FOR_LENGTH:
+        return cap
+    index = math.ceil(ANSWER_LENGTH_QUANTILE * len(lengths)) - 1
+    return max(lengths[index], 1)
 
 
 def longest_recent_prompt_tokens() -> int | None:

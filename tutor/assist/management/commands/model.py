@@ -148,7 +148,7 @@ def _admission_lines() -> list[str]:
     if speed is None:
         return ["admission:    no speed measured yet (recent answers stand in)"]
     return [
-        f"admission:    an answer of {speed.max_new_tokens} tokens after a "
+        f"admission:    an answer of {speed.answer_tokens} tokens after a "
         f"{speed.prompt_tokens}-token prompt takes about {speed.seconds_for(1):.0f} s alone, "
         f"{speed.seconds_for(speed.slots):.0f} s with {speed.slots} together"
     ]
