@@ -13,7 +13,11 @@ from django.utils import timezone
 from exercises.models import Exercise
 from tutor.assist.answer_speed import AnswerSpeed, publish_answer_speed
 from tutor.assist.models import AiRequest
-from tutor.assist.selectors.admission import admission_for_new_request, typical_answer_tokens
+from tutor.assist.selectors.admission import (
+    AnswerLengths,
+    admission_for_new_request,
+    recent_answer_lengths,
+)
 from tutor.assist.selectors.requests import queue_place
 from tutor.assist.services.requests import next_hint_level, request_help
 from tutor.courses.policy import hints_used
@@ -189,24 +193,24 @@ def answers_of(student: User, exercise: Exercise, *lengths: int, reason: str = "
         )
 
 
-def test_an_answer_counts_at_its_cap_until_enough_answers_tell_how_long_they_are(
+def test_answers_count_at_the_cap_until_enough_answers_tell_how_long_they_are(
     student: User, add_two: Exercise
 ) -> None:
     answers_of(student, add_two, 10, 20, 30, 40)
-    four = typical_answer_tokens(cap=128)
+    four = recent_answer_lengths(cap=128)
     answers_of(student, add_two, 50, 60, 70, 80, 90, 100)
 
-    assert four == 128
-    # Nine in ten of the ten answers were at most 90 tokens long.
-    assert typical_answer_tokens(cap=128) == 90
-    assert typical_answer_tokens(cap=64) == 64
+    assert four == AnswerLengths(long=128, mean=128)
+    # Nine in ten of the ten answers were at most 90 tokens long; their mean is 55.
+    assert recent_answer_lengths(cap=128) == AnswerLengths(long=90, mean=55)
+    assert recent_answer_lengths(cap=64) == AnswerLengths(long=64, mean=47)  # 70.. count as 64
 
 
 def test_an_answer_that_ran_out_of_time_counts_at_the_cap(student: User, add_two: Exercise) -> None:
     answers_of(student, add_two, 10, 10, 10, 10, 10, 10, 10, 10)
     answers_of(student, add_two, 5, 5, reason="timeout")
 
-    assert typical_answer_tokens(cap=128) == 128
+    assert recent_answer_lengths(cap=128) == AnswerLengths(long=128, mean=34)
 
 
 def test_declined_and_completion_answers_do_not_count(student: User, add_two: Exercise) -> None:
@@ -215,6 +219,21 @@ def test_declined_and_completion_answers_do_not_count(student: User, add_two: Ex
     AiRequest.objects.filter(completion_tokens=10).update(kind=AiRequest.Kind.COMPLETE)
     answers_of(student, add_two, 12, 12, 12, 12)
 
-    assert typical_answer_tokens(cap=128) == 128  # four answers that count: too few
+    assert recent_answer_lengths(cap=128).long == 128  # four answers that count: too few
     answers_of(student, add_two, 30)
-    assert typical_answer_tokens(cap=128) == 30
+    assert recent_answer_lengths(cap=128) == AnswerLengths(long=30, mean=16)
+
+
+@override_settings(LLM_PARALLEL_REQUESTS=2, LLM_REQUEST_SECONDS=120)
+def test_the_answers_in_line_before_count_as_typical_ones_and_its_own_as_a_long_one(
+    other_student: User, add_two: Exercise
+) -> None:
+    publish_answer_speed(
+        AnswerSpeed((20.0, 50.0), 300, 128, time.time(), typical_seconds_by_batch=(8.0, 20.0))
+    )
+    in_line(other_student, add_two, 4)  # fifth in line with two slots: two rounds before it
+
+    admission = admission_for_new_request()
+
+    assert admission.estimated_seconds == 2 * 20.0 + 50.0
+    assert admission.admitted

@@ -43,12 +43,18 @@ def test_status_shows_what_the_worker_published(tiny_tutor_model: Path, capsys) 
     assert "backend:      transformers (transformers: not a .gguf file)" in out
     assert "admission:    no speed measured yet" in out
 
-    publish_answer_speed(AnswerSpeed((4.4, 9.7, 38.0), 361, 128, 0.0))
+    publish_answer_speed(
+        AnswerSpeed(
+            (4.4, 9.7, 38.0), 361, 128, 0.0, typical_seconds_by_batch=(2, 5, 19), typical_tokens=64
+        )
+    )
     call_command("model", "status")
+    out = capsys.readouterr().out
     assert (
         "admission:    an answer of 128 tokens after a 361-token prompt takes about 4 s alone, "
         "38 s with 3 together"
-    ) in capsys.readouterr().out
+    ) in out
+    assert "answers in line count as 64 tokens, 19 s with 3 together" in out
 
 
 def test_install_copies_a_model_folder_and_says_how_to_use_it(

@@ -16,7 +16,7 @@ from tutor.assist.answer_speed import (
     publish_answer_speed,
 )
 from tutor.assist.engine import ServingEngine, answer_limits
-from tutor.assist.selectors.admission import longest_recent_prompt_tokens, typical_answer_tokens
+from tutor.assist.selectors.admission import longest_recent_prompt_tokens, recent_answer_lengths
 from tutor.llm.engine import Engine
 from tutor.llm.requests import GenerationRequest
 
@@ -80,12 +80,14 @@ def publish_speed(engine: ServingEngine) -> None:
     prompt_tokens = (
         longest_recent_prompt_tokens() or limits.max_prompt_tokens or DEFAULT_PROMPT_TOKENS
     )
+    lengths = recent_answer_lengths(cap=limits.max_new_tokens)
     publish_answer_speed(
         answer_speed_from(
             step_seconds_by_batch=stats.step_seconds_by_batch,
             prefill_seconds_per_token=1.0 / stats.prefill_tokens_per_second,
             slots=int(settings.LLM_PARALLEL_REQUESTS),
             prompt_tokens=prompt_tokens,
-            answer_tokens=typical_answer_tokens(cap=limits.max_new_tokens),
+            answer_tokens=lengths.long,
+            typical_tokens=lengths.mean,
         )
     )

@@ -9,9 +9,10 @@ LLM_REQUEST_SECONDS of the student's asking, its wait for the llm worker include
   one the queue has made too late is declined then, with the authored hint, rather than started
   and stopped at its deadline.
 
-The estimate is conservative: every answer is as long as 9 in 10 recent answers (its cap until
-there are enough of them: counting every answer at its cap declined most of a class's burst that
-the model could have answered), prompts are as long as the longest lately, and answers that run
+The estimate is conservative: the answer is as long as 9 in 10 recent answers, and those in
+line before it as long as the recent answers' mean (both at the cap until there are enough of
+them: counting every answer at its cap declined most of a class's burst that the model could
+have answered), prompts are as long as the longest lately, and answers that run
 together share the CPU at the speed the llm worker measured (answer_speed.py), which it measures
 when it starts: so the first request of a burst is estimated as well as the last. The
 LLM_PARALLEL_REQUESTS slots take answers in rounds: an answer with `ahead` unfinished before it
@@ -58,8 +59,10 @@ def admission_for_new_request() -> Admission:
     place = ahead + 1
     if speed is not None:
         # Full rounds: answers asked later join the batch while this one runs and slow it down
-        # (they are admitted when they fit their own deadline, not this one's).
-        estimated = _rounds(place, slots) * speed.seconds_for(slots)
+        # (they are admitted when they fit their own deadline, not this one's). The rounds
+        # before its own take what typical answers take together; its own may be a long one.
+        before = _rounds(place, slots) - 1
+        estimated = before * speed.typical_seconds_for(slots) + speed.seconds_for(slots)
     else:
         longest = longest_recent_answer_seconds()
         estimated = _rounds(place, slots) * (longest or 0.0)
@@ -128,9 +131,15 @@ def longest_recent_answer_seconds() -> float | None:
     return None if longest is None else float(longest) / 1000
 
 
-def typical_answer_tokens(*, cap: int) -> int:
-    """How long an answer is, for an estimate: the ANSWER_LENGTH_QUANTILE of the recent model
-    answers' lengths (one that ran out of time counts at the cap), never over the cap."""
+@dataclass(frozen=True)
+class AnswerLengths:
+    long: int  # as long as ANSWER_LENGTH_QUANTILE of recent answers: an answer's own
+    mean: int  # the recent answers' mean: those in line before it, together
+
+
+def recent_answer_lengths(*, cap: int) -> AnswerLengths:
+    """How long answers are, for an estimate, from the recent model answers (one that ran out
+    of time counts at the cap); both at the cap until there are MIN_ANSWERS_FOR_LENGTH."""
     lengths = sorted(
         cap if reason == "timeout" else min(tokens, cap)
         for tokens, reason in AiRequest.objects.filter(pk__in=_recent_model_answers()).values_list(
@@ -138,9 +147,10 @@ def typical_answer_tokens(*, cap: int) -> int:
         )
     )
     if len(lengths) < MIN_ANSWERS_FOR_LENGTH:
-        return cap
+        return AnswerLengths(long=cap, mean=cap)
     index = math.ceil(ANSWER_LENGTH_QUANTILE * len(lengths)) - 1
-    return max(lengths[index], 1)
+    mean = math.ceil(sum(lengths) / len(lengths))
+    return AnswerLengths(long=max(lengths[index], 1), mean=max(mean, 1))
 
 
 def longest_recent_prompt_tokens() -> int | None:

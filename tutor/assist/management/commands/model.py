@@ -150,5 +150,8 @@ def _admission_lines() -> list[str]:
     return [
         f"admission:    an answer of {speed.answer_tokens} tokens after a "
         f"{speed.prompt_tokens}-token prompt takes about {speed.seconds_for(1):.0f} s alone, "
-        f"{speed.seconds_for(speed.slots):.0f} s with {speed.slots} together"
+        f"{speed.seconds_for(speed.slots):.0f} s with {speed.slots} together",
+        f"              (a long answer: 9 in 10 recent ones were shorter; answers in line count "
+        f"as {speed.typical_tokens or speed.answer_tokens} tokens, "
+        f"{speed.typical_seconds_for(speed.slots):.0f} s with {speed.slots} together)",
     ]
