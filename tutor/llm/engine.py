@@ -63,9 +63,9 @@ _SMOOTHING = 0.2
 # Below ~64 rows a CPU matmul is bound by reading the weights, like a decode step, so smaller
 # chunks would multiply prefill time; a big model's chunk may then take over the target.
 _MIN_PREFILL_CHUNK = 64
+_MAX_PREFILL_CHUNK = 2048
 # The likeliest tokens looked at for one that would end an answer before it said anything.
 _OPENING_CANDIDATES = 16
-_MAX_PREFILL_CHUNK = 2048
 # How often a caller waiting for events checks that the scheduler is still alive.
 _LIVENESS_POLL_SECONDS = 1.0
 # How long past its deadline a caller waits before declaring the engine stuck.
