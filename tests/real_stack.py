@@ -97,7 +97,8 @@ def start_daphne(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
             "tutor.asgi:application",
         ],
         cwd=ROOT,
-        env=env,
+        # As scripts/run.sh starts it: on PostgreSQL, a pool of connections (tutor/settings.py).
+        env={**env, "LABTUTOR_DB_POOL": "4"},
     )
     wait_for_port(port)
     return process
