@@ -72,4 +72,6 @@ def test_the_web_process_pools_its_postgresql_connections(tmp_path: Path) -> Non
         ).stdout.strip()
 
     assert settings_with(LABTUTOR_DB_POOL="4") == "0 True"
+    assert settings_with(LABTUTOR_DB_POOL="1") == "0 True"
+    assert settings_with(LABTUTOR_DB_POOL="0") == "0 False"
     assert settings_with() == "0 False"

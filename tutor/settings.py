@@ -111,16 +111,15 @@ DATABASES = {
         conn_max_age=int(os.environ.get("LABTUTOR_DB_CONN_MAX_AGE", "0")),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get(
-    "LABTUTOR_DB_POOL"
-):
+DB_POOL_SIZE = int(os.environ.get("LABTUTOR_DB_POOL") or 0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL_SIZE > 0:
     # The web process (daphne) only: under ASGI each request runs in a thread of its own, so
     # persistent connections would pile up, and without them every socket message and page
     # opened a connection (44% of the consumers' thread in a class's burst of hints). The
     # workers fork (prefork) and keep their own connections; they leave this unset.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
-        "pool": {"min_size": 2, "max_size": int(os.environ["LABTUTOR_DB_POOL"]), "timeout": 20}
+        "pool": {"min_size": min(2, DB_POOL_SIZE), "max_size": DB_POOL_SIZE, "timeout": 20}
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let daphne and two Celery workers share the embedded database.

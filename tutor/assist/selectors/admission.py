@@ -12,16 +12,16 @@ LLM_REQUEST_SECONDS of the student's asking, its wait for the llm worker include
 The estimate is conservative: the answer is as long as 9 in 10 recent answers, and those in
 line before it as long as the recent answers' mean (both at the cap until there are enough of
 them: counting every answer at its cap declined most of a class's burst that the model could
-have answered), prompts are as long as the longest lately, and answers that run
-together share the CPU at the speed the llm worker measured (answer_speed.py), which it measures
-when it starts: so the first request of a burst is estimated as well as the last. The
-LLM_PARALLEL_REQUESTS slots take answers in rounds: an answer with `ahead` unfinished before it
-starts when the rounds before its own have finished, and runs as slowly as a full batch: answers
-asked after it join its batch (the demo model on 2 cores: 4 s for an answer alone, 38 s for eight
-together; estimated by its own batch size, bench/loadtest.py's answers ran up to 26 s longer
-than estimated). Without the worker's measurement (a model server, or a worker that has not
-started yet) the longest of the recent answers stands in for one answer's time, and with nothing
-at all, only the first round is let in.
+have answered); prompts are as long as the longest lately; answers that run together share the
+CPU at the speed the llm worker measured (answer_speed.py), which it measures when it starts: so
+the first request of a burst is estimated as well as the last. The LLM_PARALLEL_REQUESTS slots
+take answers in rounds: an answer with `ahead` unfinished before it starts when the rounds before
+its own have finished, and runs as slowly as a full batch: answers asked after it join its batch
+(the demo model on 2 cores: 4 s for an answer alone, 38 s for eight together; estimated by its
+own batch size, bench/loadtest.py's answers ran up to 26 s longer than estimated). Without the
+worker's measurement (a model server, or a worker that has not started yet) the longest of the
+recent answers stands in for one answer's time, and with nothing at all, only the first round is
+let in.
 """
 
 import math
