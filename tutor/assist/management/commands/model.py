@@ -143,6 +143,7 @@ def _server_lines(server: dict[str, Any] | None) -> list[str]:
 def _admission_lines() -> list[str]:
     """What admission goes by (tutor/assist/answer_speed.py): a whole answer's seconds."""
     from tutor.assist.answer_speed import read_answer_speed
+    from tutor.assist.selectors.admission import ANSWER_LENGTH_QUANTILE, MIN_ANSWERS_FOR_LENGTH
 
     speed = read_answer_speed()
     if speed is None:
@@ -151,7 +152,8 @@ def _admission_lines() -> list[str]:
         f"admission:    an answer of {speed.answer_tokens} tokens after a "
         f"{speed.prompt_tokens}-token prompt takes about {speed.seconds_for(1):.0f} s alone, "
         f"{speed.seconds_for(speed.slots):.0f} s with {speed.slots} together",
-        f"              (a long answer: 9 in 10 recent ones were shorter; answers in line count "
-        f"as {speed.typical_tokens or speed.answer_tokens} tokens, "
+        f"              (the longest of {ANSWER_LENGTH_QUANTILE:.0%} of the recent answers, or the "
+        f"cap before there are {MIN_ANSWERS_FOR_LENGTH}; answers in line count as "
+        f"{speed.typical_tokens or speed.answer_tokens} tokens, "
         f"{speed.typical_seconds_for(speed.slots):.0f} s with {speed.slots} together)",
     ]
