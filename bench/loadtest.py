@@ -844,13 +844,15 @@ def report(
     declined = [track for track in results.hints if track.declined]
     streamed = [track for track in answered if not track.declined and track.first_token is not None]
     held = [track for track in answered if not track.declined and track.first_token is None]
-    held_in_time = [
-        track
-        for track in held
-        if track.finished is not None
-        and track.finished - track.sent <= GOAL_DECLINED_SECONDS
-        and track.authored_hint_at_once
-    ]
+
+    def ended_in_time_with_hint(track: HintTrack) -> bool:
+        return (
+            track.finished is not None
+            and track.finished - track.sent <= GOAL_DECLINED_SECONDS
+            and track.authored_hint_at_once
+        )
+
+    held_in_time = [track for track in held if ended_in_time_with_hint(track)]
     hint_at_once = [
         track
         for track in results.hints
@@ -858,13 +860,7 @@ def report(
         and track.first_message is not None
         and track.first_message - track.sent <= GOAL_DECLINED_SECONDS
     ]
-    declined_in_time = [
-        track
-        for track in declined
-        if track.finished is not None
-        and track.finished - track.sent <= GOAL_DECLINED_SECONDS
-        and track.authored_hint_at_once
-    ]
+    declined_in_time = [track for track in declined if ended_in_time_with_hint(track)]
     waited = [
         track
         for track in results.hints
