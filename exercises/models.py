@@ -3,8 +3,14 @@ from django.db import models
 
 from exercises.loader import LANGUAGE_SUFFIXES
 
+# The permission that lets an instructor change the shared library (administrators have it all).
+LIBRARY_PERMISSION = "exercises.change_library"
+
 
 class Exercise(models.Model):
+    """An exercise of one course, or of the shared library (course empty) that every course may
+    use read-only. Who may change which: tutor/courses/access.py."""
+
     class Difficulty(models.TextChoices):
         EASY = "easy"
         MEDIUM = "medium"
@@ -38,14 +44,29 @@ class Exercise(models.Model):
     source_path = models.CharField(max_length=500, blank=True)
     content_hash = models.CharField(max_length=64)
     is_hidden = models.BooleanField(default=False, help_text="Hidden exercises are not listed")
+    # Empty: the shared library. PROTECT: deleting a course never deletes students' work
+    # silently; its exercises are moved or deleted first.
+    course = models.ForeignKey(
+        "courses.Course",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="own_exercises",
+        help_text="The course that owns the exercise; empty: the shared library.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["order", "slug"]
+        permissions = [("change_library", "Can change the shared exercise library")]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def in_library(self) -> bool:
+        return self.course_id is None
 
     @property
     def student_filename(self) -> str:

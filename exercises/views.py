@@ -3,12 +3,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from exercises.models import Exercise
 from exercises.selectors.exercises import (
     exercise_facets,
     exercise_filter_from,
     exercises_by_topic,
     suggested_exercise,
+    visible_exercises,
 )
 from tutor.accounts.roles import signed_in_user
 
@@ -22,6 +22,6 @@ def exercise_list(request: HttpRequest) -> HttpResponse:
         "topics": exercises_by_topic(student, chosen),
         "suggested": suggested_exercise(student),
         "filter": chosen,
-        "facets": exercise_facets(Exercise.objects.filter(is_hidden=False)),
+        "facets": exercise_facets(visible_exercises(student)),
     }
     return render(request, "exercises/list.html", context)

@@ -1,5 +1,6 @@
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -7,14 +8,16 @@ import pytest
 from asgiref.testing import ApplicationCommunicator
 from channels.layers import channel_layers
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 from pytest_django.plugin import DjangoDbBlocker
 
 from exercises.models import Exercise
 from exercises.services.importing import import_exercises_from
 from tutor.accounts.roles import make_instructor
-from tutor.courses.models import AccountOrigin, Course
+from tutor.courses.models import AccountOrigin, Course, Enrollment
 from tutor.courses.services import create_course, enrol
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -90,6 +93,21 @@ def instructor(db: None) -> User:
     return user
 
 
+def can_log_in(username: str, password: str) -> bool:
+    """Through the login page, as a browser signs in (django-axes counts what fails there)."""
+    response = Client().post(reverse("login"), {"username": username, "password": password})
+    return response.status_code == 302
+
+
+@pytest.fixture
+def library_editor(instructor: User) -> User:
+    """`instructor`, given the right to change the shared library (and teaching no course)."""
+    instructor.user_permissions.add(
+        Permission.objects.get(codename="change_library", content_type__app_label="exercises")
+    )
+    return User.objects.get(pk=instructor.pk)  # a fresh object: permissions are cached
+
+
 @pytest.fixture
 def exercism_exercises(db: None) -> Iterator[dict[str, Exercise]]:
     report = import_exercises_from(EXERCISM_SAMPLES)
@@ -158,6 +176,17 @@ def course(instructor: User, student: User, add_two: Exercise) -> Course:
     """A course taught by `instructor` with `student` enrolled, AI fully on; the course's roster
     created `student`'s account, so `instructor` manages it (tutor/courses/access.py)."""
     course = create_course("Python 1", "python-1", instructors=[instructor])
-    enrol(course, student)
+    enrol_since_term_start(course, student)
     AccountOrigin.objects.create(account=student, course=course)
     return course
+
+
+# Tests date work back by minutes, or to fixed days of 2026; the students joined before any of it.
+TERM_START = datetime(2025, 9, 1, tzinfo=UTC)
+
+
+def enrol_since_term_start(course: Course, student: User) -> None:
+    """Enrols `student` as if at the start of term: what they did in the tests' past is their
+    work in the course (tutor/courses/records.py counts work from the day a student joined)."""
+    enrol(course, student)
+    Enrollment.objects.filter(course=course, student=student).update(joined_at=TERM_START)

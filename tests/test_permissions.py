@@ -22,13 +22,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from exercises.models import Exercise, Submission
+from tests.conftest import enrol_since_term_start
 from tests.sockets import end_closed
 from tests.workspace.conftest import open_workspace, receive_until
 from tutor.accounts.roles import make_instructor
 from tutor.asgi import application
 from tutor.assist.models import AiRequest
 from tutor.courses.models import AccountOrigin, Course
-from tutor.courses.services import create_course, enrol
+from tutor.courses.services import create_course
 from tutor.groups import live_group
 from tutor.review.models import LineComment
 from tutor.routing import websocket_urlpatterns
@@ -36,7 +37,15 @@ from tutor.routing import websocket_urlpatterns
 # Anyone may open these ("" is / , a redirect to the exercise list).
 PUBLIC = {"", "login", "logout", "admin:login", "admin:logout"}
 # A signed-in student may open these; each one only ever shows the student's own work.
-STUDENT = {"exercises:list", "exercises:detail", "exercises:draft", "courses:join"}
+STUDENT = {
+    "exercises:list",
+    "exercises:detail",
+    "exercises:draft",
+    "courses:join",
+    # Their own password: the page asks for the current one first.
+    "password_change",
+    "password_change_done",
+}
 STUDENT_SOCKETS = {"ws/workspace/<slug:slug>/"}
 
 # What each kind of URL parameter is filled with; see `url_for`.
@@ -67,9 +76,8 @@ INSTRUCTOR_URLS = [
 @pytest.fixture
 def world(course: Course, student: User, other_student: User, add_two: Exercise) -> dict[str, Any]:
     """A course with both students, some work by `student`, and a second course elsewhere."""
-    from tutor.courses.services import enrol
 
-    enrol(course, other_student)
+    enrol_since_term_start(course, other_student)
     submission = Submission.objects.create(
         student=student, exercise=add_two, kind="run", code="def add(a, b):\n    return 0\n"
     )
@@ -291,7 +299,7 @@ def classroom(instructor: User, course: Course, student: User, exercise: Exercis
         reply=SECRET.format(name=student.username),
     )
     comment = LineComment.objects.create(
-        submission=submission, line=1, body="look here", author=instructor
+        submission=submission, course=course, line=1, body="look here", author=instructor
     )
     return Classroom(instructor, course, student, submission, ai_request, comment)
 
@@ -305,7 +313,7 @@ def two_classrooms(
     make_instructor(teacher_b)
     course_b = create_course("Python 2", "python-2", instructors=[teacher_b])
     carol = User.objects.create_user("carol", password="carol-password")
-    enrol(course_b, carol)
+    enrol_since_term_start(course_b, carol)
     AccountOrigin.objects.create(account=carol, course=course_b)
     return (
         classroom(instructor, course, student, add_two),

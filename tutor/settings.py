@@ -6,6 +6,7 @@ docs/deployment.md lists them. Nothing here reaches the internet.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "channels",
+    # django-axes: counts failed logins and locks out password guessing (AXES_* below).
+    "axes",
     "tutor.accounts",
     "exercises",
     "tutor.assist",
@@ -82,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A full disk or a stopped database: a 503 page that says so (tutor/outages.py).
     "tutor.outages.DatabaseOutageMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tutor.urls"
@@ -137,6 +142,26 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "exercises:list"
 LOGOUT_REDIRECT_URL = "login"
+
+# Password guessing (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account from
+# one address, that pair is refused (429) for AXES_COOLOFF_TIME, while the account's owner still
+# signs in from any other machine; a right password resets the count. Axes' backend comes first
+# so that a locked pair never reaches the password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LABTUTOR_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("LABTUTOR_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# The address students type, printed on credentials sheets and course pages. Empty: this
+# server's LAN address and LABTUTOR_PORT (tutor/accounts/public_url.py), never 127.0.0.1, which
+# means the student's own machine.
+PUBLIC_URL = os.environ.get("LABTUTOR_PUBLIC_URL", "").strip()
+PUBLIC_PORT = int(os.environ.get("LABTUTOR_PORT", "8000"))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("LABTUTOR_TIME_ZONE", "UTC")
@@ -266,6 +291,8 @@ LLM_RATE_LIMIT_REQUESTS, LLM_RATE_LIMIT_SECONDS = env_rate("LABTUTOR_AI_RATE_LIM
 LLM_COMPLETION_RATE_LIMIT_REQUESTS, LLM_COMPLETION_RATE_LIMIT_SECONDS = env_rate(
     "LABTUTOR_AI_COMPLETION_RATE_LIMIT", "30/60"
 )
+# Wrong join codes one account may try in a window (tutor/courses/services.py: join_by_code).
+JOIN_CODE_GUESSES, JOIN_CODE_GUESS_SECONDS = env_rate("LABTUTOR_JOIN_CODE_LIMIT", "10/3600")
 # Messages one WebSocket may send in a window before further ones are dropped (tutor/sockets.py).
 SOCKET_FLOOD_MESSAGES, SOCKET_FLOOD_SECONDS = env_rate("LABTUTOR_SOCKET_FLOOD_LIMIT", "30/10")
 

@@ -7,6 +7,13 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="exercises:list", permanent=False)),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Everyone changes their own password (students too: their first one came on a printed sheet).
+    path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("exercises/", include("exercises.urls")),
     path("courses/", include("tutor.analytics.urls")),
     path("courses/", include("tutor.courses.urls")),

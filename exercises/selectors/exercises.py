@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from exercises.models import Draft, Exercise, Submission
+from tutor.courses.models import Enrollment, HiddenLibraryExercise
 
 
 class Progress(StrEnum):
@@ -45,6 +46,27 @@ class ExerciseFilter:
 
 
 VISIBILITIES = {"shown": False, "hidden": True}
+
+
+def visible_exercises(user: User) -> QuerySet[Exercise]:
+    """The exercises `user` may open and is offered: never hidden ones.
+
+    A course's own exercises go to its students and instructors only. The library goes to
+    everyone, except that a student whose every course hides a library exercise does not see it
+    (a student in no course sees the whole library).
+    """
+    enrollments = Enrollment.objects.filter(student=user)
+    hides = HiddenLibraryExercise.objects.filter(
+        course_id=OuterRef("course_id"), exercise_id=OuterRef(OuterRef("pk"))
+    )
+    used_by_a_course = Exists(enrollments.filter(~Exists(hides)))
+    library = Q(course__isnull=True) & (used_by_a_course | ~Exists(enrollments))
+    own = Q(course__in=enrollments.values("course_id")) | Q(
+        course__in=user.taught_courses.values("pk")
+    )
+    if user.is_superuser:
+        own = Q(course__isnull=False)
+    return Exercise.objects.filter(library | own, is_hidden=False)
 
 
 def exercise_filter_from(query: Mapping[str, str]) -> ExerciseFilter:
@@ -99,7 +121,7 @@ def exercise_facets(exercises: QuerySet[Exercise]) -> ExerciseFacets:
 def exercises_by_topic(student: User, chosen: ExerciseFilter | None = None) -> list[TopicGroup]:
     """Exercises grouped by topic in curriculum order, each with this student's progress."""
     mine = Submission.objects.filter(student=student, exercise=OuterRef("pk"))
-    listed = filter_exercises(Exercise.objects.filter(is_hidden=False), chosen or ExerciseFilter())
+    listed = filter_exercises(visible_exercises(student), chosen or ExerciseFilter())
     exercises = listed.annotate(
         attempted=Exists(mine),
         solved=Exists(mine.filter(kind=Submission.Kind.SUBMIT, passed=True)),
@@ -140,7 +162,8 @@ def next_exercise(student: User, exercise: Exercise) -> Exercise | None:
         student=student, kind=Submission.Kind.SUBMIT, passed=True
     ).values("exercise_id")
     return (
-        Exercise.objects.filter(is_hidden=False, order__gt=exercise.order)
+        visible_exercises(student)
+        .filter(order__gt=exercise.order)
         .exclude(pk__in=solved)
         .order_by("order", "slug")
         .first()
@@ -152,7 +175,7 @@ def suggested_exercise(student: User) -> Exercise | None:
     solved = Submission.objects.filter(
         student=student, kind=Submission.Kind.SUBMIT, passed=True
     ).values("exercise_id")
-    unsolved = Exercise.objects.filter(is_hidden=False).exclude(pk__in=solved)
+    unsolved = visible_exercises(student).exclude(pk__in=solved)
     recent = (
         Draft.objects.filter(student=student, exercise__in=unsolved)
         .order_by("-saved_at")

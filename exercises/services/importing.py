@@ -1,10 +1,17 @@
-"""Write exercises read from disk into the database: create new ones, update changed ones."""
+"""Write exercises read from disk into the database: create new ones, update changed ones.
+
+An import goes into one owner: a course, or the shared library (course None). It changes only
+that owner's exercises. A slug that belongs to someone else never replaces their exercise:
+into a course it becomes the course's own copy under the slug `<slug>-<course slug>`; into the
+library it is refused. The report says which (ImportOutcome.COPIED, REFUSED).
+"""
 
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -12,11 +19,24 @@ from exercises.loader import ExerciseFormatError, ExerciseSpec, load_exercises
 from exercises.models import Exercise
 from exercises.rendering import remote_images
 
+if TYPE_CHECKING:
+    from tutor.courses.models import Course
+
 
 class ImportOutcome(StrEnum):
     CREATED = "created"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
+    # The slug was another course's or the library's: created as this course's own copy.
+    COPIED = "copied"
+    # The slug is a course's own exercise: the library import leaves it alone.
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class Imported:
+    slug: str  # as stored: a copy's slug differs from the exercise's own
+    outcome: ImportOutcome
 
 
 @dataclass(frozen=True)
@@ -33,6 +53,8 @@ class ImportWarning:
 @dataclass
 class ImportReport:
     outcomes: dict[str, ImportOutcome] = field(default_factory=dict)
+    # An exercise's slug -> the slug it is stored under, where they differ (copies).
+    stored_as: dict[str, str] = field(default_factory=dict)
     errors: list[ExerciseFormatError] = field(default_factory=list)
     warnings: list[ImportWarning] = field(default_factory=list)
 
@@ -40,12 +62,16 @@ class ImportReport:
         return sum(1 for value in self.outcomes.values() if value is outcome)
 
 
-def import_exercises_from(path: Path) -> ImportReport:
-    """Import every well-formed exercise under path; malformed ones are reported, not imported."""
+def import_exercises_from(path: Path, *, course: "Course | None" = None) -> ImportReport:
+    """Import every well-formed exercise under path into `course` (None: the library);
+    malformed ones are reported, not imported."""
     loaded = load_exercises(path)
     report = ImportReport(errors=list(loaded.errors))
     for spec in loaded.exercises:
-        report.outcomes[spec.slug] = upsert_exercise(spec)
+        imported = upsert_exercise(spec, course=course)
+        report.outcomes[spec.slug] = imported.outcome
+        if imported.slug != spec.slug:
+            report.stored_as[spec.slug] = imported.slug
         report.warnings.extend(statement_warnings(spec))
     return report
 
@@ -62,19 +88,37 @@ def statement_warnings(spec: ExerciseSpec) -> list[ImportWarning]:
     ]
 
 
-def upsert_exercise(spec: ExerciseSpec) -> ImportOutcome:
+def copy_slug(slug: str, course: "Course") -> str:
+    """The slug of a course's own copy of an exercise whose slug is taken elsewhere."""
+    limit = Exercise._meta.get_field("slug").max_length or 100
+    suffix = f"-{course.slug}"
+    return slug[: limit - len(suffix)] + suffix
+
+
+def upsert_exercise(spec: ExerciseSpec, *, course: "Course | None" = None) -> Imported:
+    """Create or update the exercise in `course` (None: the library); see the module's rule."""
     fields = _fields_from_spec(spec)
+    owner_id = course.pk if course is not None else None
     with transaction.atomic():
-        existing = Exercise.objects.select_for_update().filter(slug=spec.slug).first()
+        slug = spec.slug
+        existing = Exercise.objects.select_for_update().filter(slug=slug).first()
+        copied = False
+        if existing is not None and existing.course_id != owner_id:
+            if course is None:
+                return Imported(slug, ImportOutcome.REFUSED)
+            slug, copied = copy_slug(spec.slug, course), True
+            existing = Exercise.objects.select_for_update().filter(slug=slug).first()
+            if existing is not None and existing.course_id != owner_id:
+                return Imported(slug, ImportOutcome.REFUSED)
         if existing is None:
-            Exercise.objects.create(slug=spec.slug, **fields)
-            return ImportOutcome.CREATED
+            Exercise.objects.create(slug=slug, course=course, **fields)
+            return Imported(slug, ImportOutcome.COPIED if copied else ImportOutcome.CREATED)
         if existing.content_hash == fields["content_hash"]:
-            return ImportOutcome.UNCHANGED
+            return Imported(slug, ImportOutcome.UNCHANGED)
         for name, value in fields.items():
             setattr(existing, name, value)
         existing.save()
-        return ImportOutcome.UPDATED
+        return Imported(slug, ImportOutcome.UPDATED)
 
 
 def _fields_from_spec(spec: ExerciseSpec) -> dict[str, object]:

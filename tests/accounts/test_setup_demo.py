@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client, override_settings
 
+from tests.conftest import can_log_in
 from tutor.accounts.roles import is_instructor
 from tutor.accounts.services import ADMIN_USERNAME, ensure_admin_account
 from tutor.courses.models import Course
@@ -36,10 +37,6 @@ def printed_password(output: str, username: str) -> str:
     match = re.search(rf"username: {username}\s+password: (\S+)", output)
     assert match, output
     return match.group(1)
-
-
-def can_log_in(username: str, password: str) -> bool:
-    return Client().login(username=username, password=password)
 
 
 def test_it_makes_a_classroom_and_prints_working_logins(

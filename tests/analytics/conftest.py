@@ -23,9 +23,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 
 from exercises.models import Exercise, Submission
+from tests.conftest import enrol_since_term_start
 from tutor.assist.models import AiRequest
 from tutor.courses.models import Course
-from tutor.courses.services import enrol
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -149,7 +149,7 @@ def classroom(course: Course, student: User, other_student: User, add_two: Exerc
     carol = users.create_user("carol", first_name='=HYPERLINK("http://evil")', last_name="C")
     dave = users.create_user("dave")
     for pupil in (bob, carol):
-        enrol(course, pupil)
+        enrol_since_term_start(course, pupil)
     course.hint_penalty_percent = 10
     course.save(update_fields=["hint_penalty_percent"])
     a, b = add_two, make_exercise("loops", 20)

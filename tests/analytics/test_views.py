@@ -12,10 +12,11 @@ from django.test.utils import CaptureQueriesContext
 
 from exercises.models import Exercise
 from tests.analytics.conftest import ai_request, make_exercise, result_of, submission
+from tests.conftest import enrol_since_term_start
 from tutor.accounts.roles import make_instructor
 from tutor.analytics.charts import LABEL_WIDTH, VALUE_WIDTH, WIDTH, bar_chart
 from tutor.courses.models import Course
-from tutor.courses.services import create_course, enrol
+from tutor.courses.services import create_course
 
 
 def signed_in(user: User) -> Client:
@@ -121,7 +122,7 @@ def class_of(size: int, exercises: list[Exercise], instructor: User) -> Course:
     course = create_course(f"Class {size}", f"class-{size}", instructors=[instructor])
     for number in range(size):
         pupil = get_user_model().objects.create_user(f"pupil-{size}-{number}")
-        enrol(course, pupil)
+        enrol_since_term_start(course, pupil)
         for exercise in exercises:
             failing = result_of("test_a", "failed", "AssertionError: 1 != 2")
             submission(pupil, exercise, "run", number, [failing, result_of("test_b")])

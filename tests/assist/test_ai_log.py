@@ -6,9 +6,10 @@ from django.test import Client
 from django.urls import reverse
 
 from exercises.models import Exercise
+from tests.conftest import enrol_since_term_start
 from tutor.accounts.roles import make_instructor
 from tutor.assist.models import AiRequest
-from tutor.courses.services import create_course, enrol
+from tutor.courses.services import create_course
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def logged(instructor: User, student: User, other_student: User, add_two: Exercise) -> dict:
     course = create_course("Python 1", "python-1", instructors=[instructor])
-    enrol(course, student)
+    enrol_since_term_start(course, student)
     mine = AiRequest.objects.create(
         student=student,
         exercise=add_two,
@@ -152,7 +153,7 @@ def test_the_log_sorts_on_the_server_by_any_sortable_column(
     client: Client, instructor: User, student: User, other_student: User, logged: dict
 ) -> None:
     course = create_course("Python 2", "python-2", instructors=[instructor])
-    enrol(course, other_student)
+    enrol_since_term_start(course, other_student)
     mine, blocked, outsider = logged["mine"].pk, logged["blocked"].pk, logged["outsider"].pk
     client.force_login(instructor)
     assert rows(client) == [outsider, blocked, mine]  # newest first by default

@@ -14,12 +14,12 @@ from playwright.sync_api import Browser, Page, expect
 from exercises.models import Exercise, Submission
 from exercises.services.importing import import_exercises_from
 from tests.browser.conftest import SCREENSHOTS, OffsiteRequests, log_in, open_page, screenshot
-from tests.conftest import EXERCISM_SAMPLES, FIXTURES
+from tests.conftest import EXERCISM_SAMPLES, FIXTURES, enrol_since_term_start
 from tests.real_stack import free_port, stack_environment, start_daphne, stop
 from tutor.accounts.roles import make_instructor
 from tutor.assist.models import AiRequest
 from tutor.courses.models import Course
-from tutor.courses.services import create_course, enrol
+from tutor.courses.services import create_course
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -93,7 +93,7 @@ def site() -> Iterator[str]:
     for number in range(1, STUDENTS + 1):
         password = "student-password-1" if number == 1 else None
         student = users.create_user(f"student{number:02d}", password=password)
-        enrol(course, student)
+        enrol_since_term_start(course, student)
         if number <= 3:
             failed_submit(student, add_two, passed=number)
         if number == 1:

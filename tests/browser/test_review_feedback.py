@@ -10,10 +10,10 @@ from playwright.sync_api import Browser, expect
 from exercises.models import Exercise, Submission
 from exercises.services.importing import import_exercises_from
 from tests.browser.conftest import OffsiteRequests, log_in, open_page, screenshot
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, enrol_since_term_start
 from tests.real_stack import free_port, stack_environment, start_daphne, stop
 from tutor.accounts.roles import make_instructor
-from tutor.courses.services import create_course, enrol
+from tutor.courses.services import create_course
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,7 +28,7 @@ def site() -> Iterator[str]:
     teacher = users.create_user("tess", password="tess-password-1", first_name="Tess")
     make_instructor(teacher)
     student = users.create_user("carol", password="carol-password-1")
-    enrol(create_course("Python 1", "python-1", instructors=[teacher]), student)
+    enrol_since_term_start(create_course("Python 1", "python-1", instructors=[teacher]), student)
     Submission.objects.create(
         student=student, exercise=Exercise.objects.get(slug="add-two"), code=WRONG, kind="run"
     )

@@ -13,11 +13,11 @@ from playwright.sync_api import Browser, Page, expect
 from exercises.models import Exercise, Submission
 from exercises.services.importing import import_exercises_from
 from tests.browser.conftest import SCREENSHOTS, OffsiteRequests, log_in, open_page
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, enrol_since_term_start
 from tests.real_stack import free_port, stack_environment, start_daphne, stop
 from tutor.accounts.roles import make_instructor
 from tutor.assist.models import AiRequest
-from tutor.courses.services import create_course, enrol
+from tutor.courses.services import create_course
 from tutor.review.models import LineComment
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -61,7 +61,8 @@ def make_student_scene(*, with_feedback: bool) -> None:
     teacher = users.create_user("tess", password="tess-password-1", first_name="Tess")
     make_instructor(teacher)
     student = users.create_user("carol", password="carol-password-1")
-    enrol(create_course("Python 1", "python-1", instructors=[teacher]), student)
+    course = create_course("Python 1", "python-1", instructors=[teacher])
+    enrol_since_term_start(course, student)
     submission = Submission.objects.create(
         student=student,
         exercise=exercise,
@@ -79,7 +80,9 @@ def make_student_scene(*, with_feedback: bool) -> None:
             (1, "Good name for the function."),
             (2, "Look at what `return` gives back."),
         ]:
-            LineComment.objects.create(submission=submission, line=line, body=body, author=teacher)
+            LineComment.objects.create(
+                submission=submission, course=course, line=line, body=body, author=teacher
+            )
     add_answers(student, exercise)
 
 

@@ -10,7 +10,8 @@ from exercises.models import Exercise, Submission
 from exercises.selectors.exercises import exercises_by_topic, next_exercise, suggested_exercise
 from tests.sockets import refused_code
 from tests.workspace.conftest import workspace_socket
-from tutor.content.services import set_exercise_hidden
+from tutor.content.scope import ContentScope
+from tutor.content.services import set_hidden_in_scope
 
 
 def listed_slugs(student: User) -> list[str]:
@@ -19,11 +20,11 @@ def listed_slugs(student: User) -> list[str]:
 
 @pytest.mark.django_db
 def test_instructors_see_every_exercise_hidden_ones_too(
-    client: Client, instructor: User, student: User, add_two: Exercise, exercism_exercises
+    client: Client, library_editor: User, student: User, add_two: Exercise, exercism_exercises
 ) -> None:
     Exercise.objects.filter(slug="matrix").update(is_hidden=True)
     Submission.objects.create(student=student, exercise=add_two, kind="run", code="x = 1")
-    client.force_login(instructor)
+    client.force_login(library_editor)
     response = client.get(reverse("content:exercises"))
     assert response.status_code == 200
     rows = {row.exercise.slug: row for row in response.context["rows"]}
@@ -36,14 +37,14 @@ def test_instructors_see_every_exercise_hidden_ones_too(
 
 @pytest.mark.django_db
 def test_hiding_takes_an_exercise_away_from_students_and_showing_brings_it_back(
-    client: Client, instructor: User, student: User, add_two: Exercise, exercism_exercises
+    client: Client, library_editor: User, student: User, add_two: Exercise, exercism_exercises
 ) -> None:
     assert "add-two" in listed_slugs(student)
     updated_before = Exercise.objects.get(slug="add-two").updated_at
-    client.force_login(instructor)
+    client.force_login(library_editor)
     url = reverse("content:visibility", args=["add-two"])
     response = client.post(url, {"hidden": "1"}, follow=True)
-    assert response.redirect_chain == [(reverse("content:exercises"), 302)]
+    assert response.redirect_chain == [(reverse("content:exercises") + "?in=library", 302)]
     assert "Add two numbers is hidden from students now." in response.content.decode()
     hidden = Exercise.objects.get(slug="add-two")
     assert hidden.is_hidden
@@ -59,7 +60,7 @@ def test_hiding_takes_an_exercise_away_from_students_and_showing_brings_it_back(
     assert client.get(reverse("exercises:detail", args=["add-two"])).status_code == 404
     assert client.get(reverse("exercises:list")).content.decode().count("Add two numbers") == 0
 
-    client.force_login(instructor)
+    client.force_login(library_editor)
     client.post(url, {"hidden": "0"}, follow=True)
     assert "add-two" in listed_slugs(student)
     client.force_login(student)
@@ -68,9 +69,9 @@ def test_hiding_takes_an_exercise_away_from_students_and_showing_brings_it_back(
 
 @pytest.mark.django_db
 def test_a_bad_visibility_request_changes_nothing(
-    client: Client, instructor: User, add_two: Exercise
+    client: Client, library_editor: User, add_two: Exercise
 ) -> None:
-    client.force_login(instructor)
+    client.force_login(library_editor)
     url = reverse("content:visibility", args=["add-two"])
     assert client.post(url, {"hidden": "maybe"}).status_code == 400
     assert client.post(url).status_code == 400
@@ -81,9 +82,9 @@ def test_a_bad_visibility_request_changes_nothing(
 
 
 @pytest.mark.django_db
-def test_hide_show_needs_the_csrf_token(instructor: User, add_two: Exercise) -> None:
+def test_hide_show_needs_the_csrf_token(library_editor: User, add_two: Exercise) -> None:
     client = Client(enforce_csrf_checks=True)
-    client.force_login(instructor)
+    client.force_login(library_editor)
     response = client.post(reverse("content:visibility", args=["add-two"]), {"hidden": "1"})
     assert response.status_code == 403
     assert not Exercise.objects.get(slug="add-two").is_hidden
@@ -93,9 +94,10 @@ def test_hide_show_needs_the_csrf_token(instructor: User, add_two: Exercise) -> 
 async def test_a_hidden_exercise_refuses_new_workspace_sockets(
     student: User, add_two: Exercise
 ) -> None:
-    await database_sync_to_async(set_exercise_hidden)(add_two, True)
+    library, only_add_two = ContentScope(None), Exercise.objects.filter(pk=add_two.pk)
+    await database_sync_to_async(set_hidden_in_scope)(library, only_add_two, True)
     assert await refused_code(workspace_socket(student)) == 4403
-    await database_sync_to_async(set_exercise_hidden)(add_two, False)
+    await database_sync_to_async(set_hidden_in_scope)(library, only_add_two, False)
     communicator = workspace_socket(student)
     connected, _ = await communicator.connect(timeout=10)
     assert connected
@@ -110,10 +112,10 @@ def listed_on_manage_page(client: Client, query: dict[str, str]) -> list[str]:
 
 @pytest.mark.django_db
 def test_the_manage_list_filters_by_words_topic_difficulty_source_and_visibility(
-    client: Client, instructor: User, add_two: Exercise, exercism_exercises
+    client: Client, library_editor: User, add_two: Exercise, exercism_exercises
 ) -> None:
     Exercise.objects.filter(slug="matrix").update(is_hidden=True)
-    client.force_login(instructor)
+    client.force_login(library_editor)
     assert listed_on_manage_page(client, {"source": "labtutor"}) == ["add-two"]
     assert listed_on_manage_page(client, {"topic": "Functions"}) == ["add-two"]
     assert sorted(listed_on_manage_page(client, {"source": "exercism"})) == [
@@ -130,9 +132,9 @@ def test_the_manage_list_filters_by_words_topic_difficulty_source_and_visibility
 
 @pytest.mark.django_db
 def test_bulk_hide_and_show_by_selection_and_by_filter(
-    client: Client, instructor: User, student: User, add_two: Exercise, exercism_exercises
+    client: Client, library_editor: User, student: User, add_two: Exercise, exercism_exercises
 ) -> None:
-    client.force_login(instructor)
+    client.force_login(library_editor)
     url = reverse("content:bulk-visibility")
     updated_before = Exercise.objects.get(slug="two-fer").updated_at
 
@@ -149,7 +151,7 @@ def test_bulk_hide_and_show_by_selection_and_by_filter(
     # Every Exercism exercise at once, and the list comes back with the same filter.
     response = client.post(url, {"action": "hide-matching", "source": "exercism"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("content:exercises") + "?source=exercism"
+    assert response["Location"] == reverse("content:exercises") + "?in=library&source=exercism"
     assert listed_slugs(student) == ["add-two"]
 
     client.post(url, {"action": "show-matching", "source": "exercism", "q": "matrix"})
@@ -158,9 +160,9 @@ def test_bulk_hide_and_show_by_selection_and_by_filter(
 
 @pytest.mark.django_db
 def test_a_bulk_action_without_a_target_changes_nothing(
-    client: Client, instructor: User, add_two: Exercise, exercism_exercises
+    client: Client, library_editor: User, add_two: Exercise, exercism_exercises
 ) -> None:
-    client.force_login(instructor)
+    client.force_login(library_editor)
     url = reverse("content:bulk-visibility")
     assert client.post(url, {"action": "hide-everything"}).status_code == 400
     response = client.post(url, {"action": "hide-selected"}, follow=True)
@@ -195,9 +197,9 @@ def test_students_filter_their_list_by_topic_difficulty_source_and_words(
 
 @pytest.mark.django_db
 def test_an_in_process_exercise_is_marked_as_forgeable(
-    client: Client, instructor: User, add_two: Exercise
+    client: Client, library_editor: User, add_two: Exercise
 ) -> None:
-    client.force_login(instructor)
+    client.force_login(library_editor)
     assert "verdict can be forged" not in client.get(reverse("content:exercises")).content.decode()
     Exercise.objects.filter(pk=add_two.pk).update(in_process=True)
     assert "verdict can be forged" in client.get(reverse("content:exercises")).content.decode()

@@ -31,15 +31,17 @@ def outcomes(report: ContentImportReport) -> dict[str, str]:
 
 @pytest.mark.parametrize(("build", "name"), [(zip_of, "week3.zip"), (tar_gz_of, "week3.tar.gz")])
 def test_an_uploaded_archive_imports_its_exercises(
-    client: Client, instructor: User, tmp_path: Path, build, name: str
+    client: Client, library_editor: User, tmp_path: Path, build, name: str
 ) -> None:
-    client.force_login(instructor)
+    client.force_login(library_editor)
     response = upload(client, name, build(exercise_tree(tmp_path / "src")))
     assert response.status_code == 200
     report = response.context["report"]
     assert outcomes(report) == {"add-two": "created", "two-fer": "created"}
     assert report.errors == []
-    assert b"2 created, 0 updated, 0 unchanged, 0 with errors" in response.content
+    assert (
+        b"2 created, 0 updated, 0 unchanged, 0 copied, 0 refused, 0 with errors" in response.content
+    )
     add_two = Exercise.objects.get(slug="add-two")
     assert add_two.title == "Add two numbers" and add_two.hidden_tests
     # Where it came from, in words that outlive the temporary folder it was unpacked into.
@@ -47,9 +49,9 @@ def test_an_uploaded_archive_imports_its_exercises(
 
 
 def test_sending_the_same_archive_again_changes_nothing(
-    client: Client, instructor: User, tmp_path: Path
+    client: Client, library_editor: User, tmp_path: Path
 ) -> None:
-    client.force_login(instructor)
+    client.force_login(library_editor)
     data = zip_of(exercise_tree(tmp_path / "src"))
     upload(client, "week3.zip", data)
     Exercise.objects.filter(slug="two-fer").update(is_hidden=True)
@@ -59,9 +61,9 @@ def test_sending_the_same_archive_again_changes_nothing(
 
 
 def test_a_malformed_exercise_is_reported_and_the_good_ones_import(
-    client: Client, instructor: User, tmp_path: Path
+    client: Client, library_editor: User, tmp_path: Path
 ) -> None:
-    client.force_login(instructor)
+    client.force_login(library_editor)
     response = upload(client, "week3.zip", zip_of(exercise_tree(tmp_path / "s", broken=True)))
     assert response.status_code == 200
     report = response.context["report"]
@@ -76,9 +78,9 @@ def test_a_malformed_exercise_is_reported_and_the_good_ones_import(
 
 
 def test_an_archive_with_path_traversal_imports_nothing(
-    client: Client, instructor: User, tmp_path: Path
+    client: Client, library_editor: User, tmp_path: Path
 ) -> None:
-    client.force_login(instructor)
+    client.force_login(library_editor)
     good = zip_of(exercise_tree(tmp_path / "src"))
     buffer = io.BytesIO(good)
     with zipfile.ZipFile(buffer, "a") as archive:
@@ -93,24 +95,24 @@ def test_an_archive_with_path_traversal_imports_nothing(
 
 
 def test_an_archive_over_the_size_limit_is_refused(
-    client: Client, instructor: User, settings
+    client: Client, library_editor: User, settings
 ) -> None:
     settings.CONTENT_ARCHIVE_MAX_BYTES = 1000
-    client.force_login(instructor)
+    client.force_login(library_editor)
     response = upload(client, "big.zip", zip_with({"a.txt": os.urandom(3000)}))
     assert response.status_code == 400
     assert "archives may be at most" in response.context["refused"]
 
 
-def test_an_archive_without_exercises_says_so(client: Client, instructor: User) -> None:
-    client.force_login(instructor)
+def test_an_archive_without_exercises_says_so(client: Client, library_editor: User) -> None:
+    client.force_login(library_editor)
     response = upload(client, "notes.zip", zip_with({"notes/readme.md": b"# hello\n"}))
     [error] = response.context["report"].errors
     assert error.file == "notes.zip" and "holds no exercise" in error.problem
 
 
-def test_a_post_without_a_file_is_refused_clearly(client: Client, instructor: User) -> None:
-    client.force_login(instructor)
+def test_a_post_without_a_file_is_refused_clearly(client: Client, library_editor: User) -> None:
+    client.force_login(library_editor)
     response = client.post(reverse("content:import"), {"source": "archive"})
     assert response.status_code == 400
     assert "Choose a .zip or .tar.gz file" in response.context["refused"]
@@ -124,9 +126,9 @@ def import_folder(client: Client, folder: str):
 
 
 def test_a_folder_inside_the_import_roots_imports(
-    client: Client, instructor: User, import_root: Path
+    client: Client, library_editor: User, import_root: Path
 ) -> None:
-    client.force_login(instructor)
+    client.force_login(library_editor)
     exercise_tree(import_root / "term1", broken=True)
     response = import_folder(client, str(import_root / "term1"))
     assert response.status_code == 200
@@ -141,9 +143,9 @@ def test_a_folder_inside_the_import_roots_imports(
 
 @pytest.mark.parametrize("where", ["/etc", "{root}/../elsewhere", "{root}/../../"])
 def test_a_folder_outside_the_import_roots_is_refused(
-    client: Client, instructor: User, import_root: Path, where: str
+    client: Client, library_editor: User, import_root: Path, where: str
 ) -> None:
-    client.force_login(instructor)
+    client.force_login(library_editor)
     elsewhere = import_root.parent / "elsewhere"
     exercise_tree(elsewhere)
     response = import_folder(client, where.format(root=import_root))
@@ -154,9 +156,9 @@ def test_a_folder_outside_the_import_roots_is_refused(
 
 
 def test_a_link_out_of_the_import_roots_is_refused(
-    client: Client, instructor: User, import_root: Path, tmp_path: Path
+    client: Client, library_editor: User, import_root: Path, tmp_path: Path
 ) -> None:
-    client.force_login(instructor)
+    client.force_login(library_editor)
     exercise_tree(tmp_path / "private")
     (import_root / "sneaky").symlink_to(tmp_path / "private", target_is_directory=True)
     refused = import_folder(client, str(import_root / "sneaky")).context["refused"]
@@ -175,27 +177,27 @@ def test_a_link_out_of_the_import_roots_is_refused(
     [("", "Give the folder"), ("week3", "full path"), ("{root}/missing", "no such folder")],
 )
 def test_unclear_folders_get_clear_messages(
-    client: Client, instructor: User, import_root: Path, folder: str, problem: str
+    client: Client, library_editor: User, import_root: Path, folder: str, problem: str
 ) -> None:
-    client.force_login(instructor)
+    client.force_login(library_editor)
     response = import_folder(client, folder.format(root=import_root))
     assert response.status_code == 400
     assert problem in response.context["refused"]
 
 
 def test_the_form_suggests_the_allowed_folders(
-    client: Client, instructor: User, import_root: Path
+    client: Client, library_editor: User, import_root: Path
 ) -> None:
     (import_root / "term1").mkdir()
-    client.force_login(instructor)
+    client.force_login(library_editor)
     page = client.get(reverse("content:import")).content.decode()
     assert f'<option value="{import_root.resolve() / "term1"}">' in page
 
 
 def test_a_deep_archive_keeps_the_end_of_the_source_path(
-    client: Client, instructor: User, tmp_path: Path
+    client: Client, library_editor: User, tmp_path: Path
 ) -> None:
-    client.force_login(instructor)
+    client.force_login(library_editor)
     deep = tmp_path / "src" / ("a" * 200) / ("c" * 100) / ("b" * 200)
     exercise_tree(deep)
     response = upload(client, "deep.zip", zip_of(tmp_path / "src"))
@@ -206,12 +208,12 @@ def test_a_deep_archive_keeps_the_end_of_the_source_path(
 
 
 def test_remote_statement_images_are_imported_with_a_warning(
-    client: Client, instructor: User, tmp_path: Path
+    client: Client, library_editor: User, tmp_path: Path
 ) -> None:
     source = exercise_tree(tmp_path / "src")
     statement = source / "week3" / "add-two" / "statement.md"
     statement.write_text(statement.read_text() + "\n![diagram](https://cdn.example.com/d.png)\n")
-    client.force_login(instructor)
+    client.force_login(library_editor)
     response = upload(client, "week3.zip", zip_of(source))
     report = response.context["report"]
     assert outcomes(report) == {"add-two": "created", "two-fer": "created"}

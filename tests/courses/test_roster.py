@@ -8,6 +8,8 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from tests.conftest import can_log_in
+from tutor.accounts.public_url import public_url
 from tutor.accounts.roles import make_instructor
 from tutor.courses.models import AccountOrigin, Course, Enrollment
 from tutor.courses.roster import (
@@ -44,10 +46,6 @@ def passwords_on(html: str) -> dict[str, str]:
 
 def enrolled_usernames(course: Course) -> set[str]:
     return set(Enrollment.objects.filter(course=course).values_list("student__username", flat=True))
-
-
-def can_log_in(username: str, password: str) -> bool:
-    return Client().login(username=username, password=password)
 
 
 # ---- Parsing ---------------------------------------------------------------------------------
@@ -103,7 +101,8 @@ def test_a_pasted_list_creates_accounts_and_shows_each_password_once(
         assert password not in user.password  # hashed, not stored in plain text
     assert User.objects.get(username="grace").get_full_name() == "Grace Hopper"
     assert {"ada.lovelace", "grace", "zoe.muller"} <= enrolled_usernames(course)
-    assert course.join_code in html and "http://testserver/" in html
+    # The server's public address, never the one the instructor's browser used.
+    assert course.join_code in html and public_url() in html and "testserver" not in html
 
     # The course page lists them; the sheet is not shown again anywhere.
     page = client.get(BASE).content.decode()

@@ -58,7 +58,10 @@ def test_a_malformed_exercise_is_reported_and_nothing_of_it_is_imported(tmp_path
 
 def test_command_reports_counts_and_fails_on_errors(tmp_path: Path, capsys) -> None:
     call_command("import_exercises", str(EXERCISM_SAMPLES))
-    assert "3 created, 0 updated, 0 unchanged, 0 with errors" in capsys.readouterr().out
+    assert (
+        "3 created, 0 updated, 0 unchanged, 0 copied, 0 refused, 0 with errors"
+        in capsys.readouterr().out
+    )
 
     broken = tmp_path / "bad-toml"
     shutil.copytree(FIXTURES / "native" / "add-two", broken)

@@ -17,11 +17,11 @@ from django.utils import timezone
 
 from exercises.models import Draft, Exercise, Submission
 from exercises.services.importing import import_exercises_from
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, enrol_since_term_start
 from tutor.accounts.roles import make_instructor
 from tutor.assist.models import AiRequest
 from tutor.courses.models import Course
-from tutor.courses.services import create_course, enrol
+from tutor.courses.services import create_course
 from tutor.live.selectors import StuckRule, live_row, live_rows, stuck_reasons
 from tutor.live.services import presence
 
@@ -183,7 +183,7 @@ def class_of(size: int, exercise: Exercise) -> Course:
     course = create_course(f"Class {size}", f"class-{size}")
     for number in range(size):
         pupil = get_user_model().objects.create_user(f"pupil-{size}-{number}")
-        enrol(course, pupil)
+        enrol_since_term_start(course, pupil)
         run(pupil, exercise, passed=False, minutes_ago=3)
         run(pupil, exercise, passed=number % 2 == 0, minutes_ago=1)
         Draft.objects.create(student=pupil, exercise=exercise, code="x = 1\n")

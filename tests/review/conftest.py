@@ -10,11 +10,21 @@ from exercises.models import Exercise, Submission
 from tutor.accounts.roles import make_instructor
 from tutor.courses.models import Course
 from tutor.courses.services import create_course
+from tutor.review.models import LineComment
+from tutor.review.services import add_comment
 
 FIRST = "def add(a, b):\n    pass\n"
 SECOND = "def add(a, b):\n    return a - b\n"
 # Passes the visible tests, fails the hidden one (add(4141, 1) == 4142).
 THIRD = "def add(a, b):\n    if a > 1000:\n        return 0\n    return a + b\n"
+
+
+def comment_on(instructor: User, submission: Submission, line: int, body: str) -> LineComment:
+    """A comment in the course `instructor` teaches (one in these tests)."""
+    course = Course.objects.get(instructors=instructor)
+    return add_comment(
+        author=instructor, course=course, submission=submission, line=line, body=body
+    )
 
 
 def logged_in(user: User) -> Client:

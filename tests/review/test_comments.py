@@ -5,8 +5,9 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
 from exercises.models import Submission
+from tests.review.conftest import comment_on
 from tutor.review.models import LineComment, ReviewMark
-from tutor.review.services import NotYourComment, add_comment, delete_comment, set_reviewed
+from tutor.review.services import NotYourComment, delete_comment, set_reviewed
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_a_comment_on_a_line_of_the_code_is_stored_trimmed(
     attempts: list[Submission], instructor: User
 ) -> None:
-    comment = add_comment(instructor, attempts[1], 2, "  Subtracting? The task says add.\n")
+    comment = comment_on(instructor, attempts[1], 2, "  Subtracting? The task says add.\n")
     comment.refresh_from_db()
     assert (comment.line, comment.body, comment.author) == (
         2,
@@ -35,7 +36,7 @@ def test_a_line_outside_the_code_is_refused_with_the_range(
     attempts: list[Submission], instructor: User, line: int, field: str, message: str
 ) -> None:
     with pytest.raises(ValidationError) as refused:
-        add_comment(instructor, attempts[1], line, "Look here.")
+        comment_on(instructor, attempts[1], line, "Look here.")
     assert refused.value.message_dict == {field: [message]}
     assert not LineComment.objects.exists()
 
@@ -45,7 +46,7 @@ def test_an_empty_comment_is_refused(
     attempts: list[Submission], instructor: User, body: str
 ) -> None:
     with pytest.raises(ValidationError) as refused:
-        add_comment(instructor, attempts[1], 1, body)
+        comment_on(instructor, attempts[1], 1, body)
     assert refused.value.message_dict == {"body": ["Write a comment first: it is empty."]}
     assert not LineComment.objects.exists()
 
@@ -62,15 +63,15 @@ def test_empty_code_has_one_line_to_comment_on(
 ) -> None:
     attempts[0].code = ""
     attempts[0].save()
-    assert add_comment(instructor, attempts[0], 1, "Start with def add(a, b):").line_text == ""
+    assert comment_on(instructor, attempts[0], 1, "Start with def add(a, b):").line_text == ""
     with pytest.raises(ValidationError, match="it has only line 1"):
-        add_comment(instructor, attempts[0], 2, "x")
+        comment_on(instructor, attempts[0], 2, "x")
 
 
 def test_only_the_author_deletes_a_comment(
     attempts: list[Submission], instructor: User, other_instructor: User
 ) -> None:
-    comment = add_comment(instructor, attempts[1], 2, "Why minus?")
+    comment = comment_on(instructor, attempts[1], 2, "Why minus?")
     with pytest.raises(NotYourComment):
         delete_comment(other_instructor, comment)
     assert LineComment.objects.filter(pk=comment.pk).exists()

@@ -6,10 +6,10 @@ from channels.layers import get_channel_layer
 from django.contrib.auth.models import User
 
 from exercises.models import Exercise, Submission
-from tests.review.conftest import SECOND, make_submission
+from tests.review.conftest import SECOND, comment_on, make_submission
 from tests.workspace.conftest import open_workspace, receive_until
 from tutor.groups import workspace_group
-from tutor.review.services import add_comment, delete_comment
+from tutor.review.services import delete_comment
 from tutor.workspace.selectors import workspace_state
 
 
@@ -28,12 +28,12 @@ def test_the_workspace_state_has_the_students_comments_and_nobody_elses(
     exercism_exercises: dict[str, Exercise],
 ) -> None:
     name_instructor(instructor)
-    on_first = add_comment(instructor, attempts[0], 2, "pass does nothing.")
-    on_third = add_comment(instructor, attempts[2], 3, "Why 0?")
+    on_first = comment_on(instructor, attempts[0], 2, "pass does nothing.")
+    on_third = comment_on(instructor, attempts[2], 3, "Why 0?")
     bobs = make_submission(other_student, add_two, SECOND, 5)
-    add_comment(instructor, bobs, 2, "Bob: subtracting?")
+    comment_on(instructor, bobs, 2, "Bob: subtracting?")
     elsewhere = make_submission(student, exercism_exercises["two-fer"], "x = 1\n", 5)
-    add_comment(instructor, elsewhere, 1, "On another exercise.")
+    comment_on(instructor, elsewhere, 1, "On another exercise.")
 
     feedback = workspace_state(student, add_two).hello["feedback"]
     # Newest submission first.
@@ -57,7 +57,7 @@ def test_the_workspace_state_has_the_students_comments_and_nobody_elses(
 def test_an_instructor_without_a_name_shows_as_their_username(
     attempts: list[Submission], instructor: User, student: User, add_two: Exercise
 ) -> None:
-    add_comment(instructor, attempts[0], 1, "Hello.")
+    comment_on(instructor, attempts[0], 1, "Hello.")
     assert workspace_state(student, add_two).hello["feedback"][0]["author"] == "teacher"
     instructor.delete()  # the comment stays, with a neutral author
     assert workspace_state(student, add_two).hello["feedback"][0]["author"] == "Your instructor"
@@ -73,7 +73,7 @@ async def test_a_new_comment_reaches_the_students_open_workspace_only(
     bob, bobs_hello = await open_workspace(other_student)
     assert hello["feedback"] == [] and bobs_hello["feedback"] == []
 
-    comment = await database_sync_to_async(add_comment)(instructor, attempts[1], 2, "Minus?")
+    comment = await database_sync_to_async(comment_on)(instructor, attempts[1], 2, "Minus?")
     messages = await receive_until(alice, lambda message: message["type"] == "feedback")
     pushed = messages[-1]["comment"]
     assert (pushed["id"], pushed["line"], pushed["body"], pushed["author"]) == (
@@ -109,7 +109,7 @@ async def test_an_event_naming_another_students_comment_shows_nothing(
     add_two: Exercise,
 ) -> None:
     bobs = await database_sync_to_async(make_submission)(other_student, add_two, SECOND, 5)
-    comment = await database_sync_to_async(add_comment)(instructor, bobs, 2, "For Bob only.")
+    comment = await database_sync_to_async(comment_on)(instructor, bobs, 2, "For Bob only.")
     alice, _ = await open_workspace(student)
     # The page follows the latest attempt, still queued: that message comes first.
     await receive_until(alice, lambda message: message["type"] == "submission")

@@ -8,10 +8,10 @@ from django.test import Client
 
 from exercises.models import Exercise, Submission
 from exercises.services.grading import grade_submission
-from tests.review.conftest import THIRD, logged_in, make_submission
+from tests.conftest import enrol_since_term_start
+from tests.review.conftest import THIRD, comment_on, logged_in, make_submission
 from tutor.courses.models import Course
 from tutor.review.models import LineComment, ReviewMark
-from tutor.review.services import add_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_students_and_other_courses_instructors_get_403_and_change_nothing(
     attempts: list[Submission], instructor: User, who: str, request: pytest.FixtureRequest
 ) -> None:
     user = request.getfixturevalue(who)
-    comment = add_comment(instructor, attempts[1], 2, "Why minus?")
+    comment = comment_on(instructor, attempts[1], 2, "Why minus?")
     client = logged_in(user)
     assert client.get(LIST).status_code == 403
     assert client.get(page_of(attempts[1])).status_code == 403
@@ -82,7 +82,7 @@ def test_only_a_comments_author_may_delete_it(
     attempts: list[Submission], course: Course, instructor: User, other_instructor: User
 ) -> None:
     course.instructors.add(other_instructor)
-    comment = add_comment(instructor, attempts[1], 2, "Why minus?")
+    comment = comment_on(instructor, attempts[1], 2, "Why minus?")
     url = f"{page_of(attempts[1])}comments/{comment.pk}/delete/"
     assert logged_in(other_instructor).post(url).status_code == 403
     page = text(logged_in(other_instructor).get(page_of(attempts[1])))
@@ -127,7 +127,7 @@ def test_the_list_filters_by_review_state_student_exercise_and_kind(
     other_student: User,
     exercism_exercises: dict[str, Exercise],
 ) -> None:
-    course.enrollments.create(student=other_student)
+    enrol_since_term_start(course, other_student)
     bobs = make_submission(other_student, exercism_exercises["two-fer"], "x = 1\n", 2)
     client = logged_in(instructor)
     client.post(f"{page_of(attempts[1])}reviewed/", {"reviewed": "1"})
@@ -216,7 +216,7 @@ def test_the_diff_is_against_the_previous_attempt_or_the_chosen_one(
 
 
 def test_comments_are_shown_under_their_line(attempts: list[Submission], instructor: User) -> None:
-    add_comment(instructor, attempts[1], 2, "Subtracting?\nRead the task again.")
+    comment_on(instructor, attempts[1], 2, "Subtracting?\nRead the task again.")
     page = text(logged_in(instructor).get(page_of(attempts[1])))
     line_two = page.index('<tr id="L2"')
     comment = page.index("Subtracting?<br>")
@@ -228,7 +228,7 @@ def test_comments_render_markdown_and_nothing_that_runs(
     attempts: list[Submission], instructor: User
 ) -> None:
     body = "Use `a + b`, not `a - b`.\n\n- **read** the task\n<script>alert(1)</script>"
-    add_comment(instructor, attempts[1], 2, body)
+    comment_on(instructor, attempts[1], 2, body)
     page = text(logged_in(instructor).get(page_of(attempts[1])))
     assert "<code>a + b</code>" in page and "<strong>read</strong>" in page
     assert "<script>alert(1)" not in page and "`a + b`" not in page
@@ -286,7 +286,7 @@ def test_the_list_sorts_on_the_server_and_keeps_its_filters(
     newest_first = [submission.pk for submission in client.get(LIST).context["page"]]
     oldest_first = [s.pk for s in client.get(LIST, {"sort": "when"}).context["page"]]
     assert oldest_first == list(reversed(newest_first))
-    add_comment(instructor, attempts[0], 1, "Look here.")
+    comment_on(instructor, attempts[0], 1, "Look here.")
     by_comments = client.get(LIST, {"sort": "-comments"}).context["page"]
     assert by_comments[0].pk == attempts[0].pk
     page = text(client.get(LIST, {"sort": "-comments", "state": "unreviewed"}))

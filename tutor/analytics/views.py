@@ -9,7 +9,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from exercises.models import Exercise
 from tutor.analytics import tables
 from tutor.analytics.charts import bar_chart
 from tutor.analytics.csv_export import Table, csv_response
@@ -18,6 +17,7 @@ from tutor.analytics.selectors.gradebook import gradebook
 from tutor.analytics.selectors.overview import course_overview
 from tutor.analytics.selectors.timeline import TIMELINE_LIMIT, student_report
 from tutor.courses.access import enrolled_student, taught_course
+from tutor.courses.records import course_exercises
 
 # The first table of each page is what ?format=csv gives without &table=.
 TableMakers = dict[str, Callable[[], Table]]
@@ -54,7 +54,7 @@ def overview_view(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def exercise_view(request: HttpRequest, slug: str, exercise_slug: str) -> HttpResponse:
     course = taught_course(request.user, slug)
-    exercise = get_object_or_404(Exercise, slug=exercise_slug)
+    exercise = get_object_or_404(course_exercises(course), slug=exercise_slug)
     report = exercise_report(course, exercise)
     if _wants_csv(request):
         return _csv(
@@ -83,7 +83,9 @@ def student_view(request: HttpRequest, slug: str, student_id: int) -> HttpRespon
     if student is None:
         raise Http404("No such student in this course.")
     exercise_slug = request.GET.get("exercise")
-    exercise = get_object_or_404(Exercise, slug=exercise_slug) if exercise_slug else None
+    exercise = (
+        get_object_or_404(course_exercises(course), slug=exercise_slug) if exercise_slug else None
+    )
     csv_wanted = _wants_csv(request)
     # The page shows the latest events; the download has them all.
     limit = None if csv_wanted else TIMELINE_LIMIT

@@ -1,38 +1,11 @@
-"""Per-student rate limits on AI requests, kept in Redis so every process counts together.
-
-A sliding window: each request is a member of a sorted set scored by its time; a request is
-allowed while fewer than `limit` members are younger than `window` seconds. The check and the
-count are one Lua script, so two requests at once cannot both take the last place.
-"""
-
-import time
-import uuid
-from dataclasses import dataclass
+"""Per-student rate limits on AI requests, on the shared sliding window (tutor/rate_limits.py)."""
 
 from django.conf import settings
 
+from tutor.rate_limits import Limit, hit_key
 from tutor.redis_client import redis_client
 
-_SLIDING_WINDOW = """
-local key = KEYS[1]
-local now = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-if redis.call('ZCARD', key) >= limit then
-    local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-    return tostring(tonumber(oldest[2]) + window - now)
-end
-redis.call('ZADD', key, now, ARGV[4])
-redis.call('EXPIRE', key, math.ceil(window))
-return '0'
-"""
-
-
-@dataclass(frozen=True)
-class Limit:
-    requests: int  # 0 or less: no limit (settings: LABTUTOR_AI_RATE_LIMIT="0")
-    seconds: float
+__all__ = ["Limit", "hit", "hit_ai_request", "reset"]
 
 
 def _key(bucket: str, user_id: int) -> str:
@@ -42,19 +15,7 @@ def _key(bucket: str, user_id: int) -> str:
 
 def hit(bucket: str, user_id: int, limit: Limit) -> float | None:
     """Counts one request; None if allowed, else the seconds until one would be."""
-    if limit.requests <= 0:
-        return None
-    retry_after = redis_client().eval(
-        _SLIDING_WINDOW,
-        1,
-        _key(bucket, user_id),
-        repr(time.time()),
-        repr(limit.seconds),
-        str(limit.requests),
-        uuid.uuid4().hex,
-    )
-    seconds = float(retry_after)
-    return None if seconds <= 0 else max(seconds, 0.1)
+    return hit_key(_key(bucket, user_id), limit)
 
 
 def hit_ai_request(user_id: int, kind: str) -> float | None:

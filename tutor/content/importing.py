@@ -25,6 +25,7 @@ from exercises.services.importing import (
 )
 from tutor.content.archives import ArchiveLimits, extract_archive
 from tutor.content.folders import allowed_folder
+from tutor.courses.models import Course
 
 NOTHING_FOUND = (
     "holds no exercise: no folder with exercise.toml (LabTutor's format) or .meta/config.json "
@@ -36,6 +37,7 @@ NOTHING_FOUND = (
 class ExerciseResult:
     slug: str
     outcome: ImportOutcome
+    stored_as: str = ""  # a copy's own slug, when the exercise's was taken elsewhere
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,14 @@ class ContentImportReport:
     def unchanged(self) -> int:
         return self.count(ImportOutcome.UNCHANGED)
 
+    @property
+    def copied(self) -> int:
+        return self.count(ImportOutcome.COPIED)
+
+    @property
+    def refused(self) -> int:
+        return self.count(ImportOutcome.REFUSED)
+
 
 def archive_limits() -> ArchiveLimits:
     return ArchiveLimits(
@@ -79,13 +89,15 @@ def import_roots() -> list[Path]:
     return [Path(root) for root in settings.CONTENT_IMPORT_ROOTS]
 
 
-def import_folder(path_text: str) -> ContentImportReport:
-    """Import from a folder on the server; FolderRefused if it is outside the import roots."""
+def import_folder(path_text: str, *, course: Course | None) -> ContentImportReport:
+    """Import from a folder on the server into `course` (None: the library); FolderRefused if
+    it is outside the import roots."""
     folder = allowed_folder(path_text, import_roots())
-    imported = import_exercises_from(folder)
+    imported = import_exercises_from(folder, course=course)
     report = ContentImportReport(source=str(folder))
     report.results = [
-        ExerciseResult(slug, outcome) for slug, outcome in sorted(imported.outcomes.items())
+        ExerciseResult(slug, outcome, imported.stored_as.get(slug, ""))
+        for slug, outcome in sorted(imported.outcomes.items())
     ]
     report.errors = [_report_error(error, folder, str(folder)) for error in imported.errors]
     report.warnings = [_report_warning(item, folder, str(folder)) for item in imported.warnings]
@@ -93,8 +105,9 @@ def import_folder(path_text: str) -> ContentImportReport:
     return report
 
 
-def import_archive(data: IO[bytes], filename: str) -> ContentImportReport:
-    """Import from an uploaded .zip or .tar.gz; ArchiveRefused if it is unsafe or unreadable.
+def import_archive(data: IO[bytes], filename: str, *, course: Course | None) -> ContentImportReport:
+    """Import from an uploaded .zip or .tar.gz into `course` (None: the library); ArchiveRefused
+    if it is unsafe or unreadable.
 
     An archive that is refused imports nothing: every member is checked while unpacking, before
     the loader reads any exercise.
@@ -111,8 +124,9 @@ def import_archive(data: IO[bytes], filename: str) -> ContentImportReport:
             # content hash covers this field, so a re-upload reports "unchanged").
             where = Path(spec.source_path).relative_to(root).as_posix()
             source = _fit_source_path(f"{name}/{where}")
-            outcome = upsert_exercise(replace(spec, source_path=source))
-            report.results.append(ExerciseResult(spec.slug, outcome))
+            imported = upsert_exercise(replace(spec, source_path=source), course=course)
+            stored_as = imported.slug if imported.slug != spec.slug else ""
+            report.results.append(ExerciseResult(spec.slug, imported.outcome, stored_as))
             report.warnings.extend(
                 _report_warning(item, root, name) for item in statement_warnings(spec)
             )

@@ -11,6 +11,10 @@ Every instructor view and socket that acts on a course or on a student asks here
   (AccountOrigin): never by an instructor whose course the student merely joined, so that
   enrolling someone cannot hand their account to another course. Staff, superuser and
   instructor accounts are managed by administrators only.
+- An exercise is changed (edited, hidden for everyone, imported over) by whoever manages its
+  course; a library exercise (no course) by administrators and by instructors given the
+  library permission (exercises.change_library). A course hides a library exercise for itself
+  only (tutor/courses/records.py).
 
 Imports only models and roles: live, review, analytics, content and assist import this module,
 never the other way round.
@@ -21,8 +25,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from exercises.models import LIBRARY_PERMISSION, Exercise
 from tutor.accounts.roles import INSTRUCTORS_GROUP
-from tutor.courses.models import Course, Enrollment
+from tutor.courses.models import Course
 
 Someone = User | AnonymousUser | None
 
@@ -64,12 +69,28 @@ def enrolled_student(course: Course, student_id: int) -> User | None:
     return User.objects.filter(pk=student_id, enrollments__course=course).first()
 
 
-def students_taught_by(user: User) -> QuerySet[Enrollment, int]:
-    """The ids of the students whose course work `user` may see, as a subquery."""
-    enrollments = Enrollment.objects.all()
-    if not is_administrator(user):
-        enrollments = enrollments.filter(course__instructors=user)
-    return enrollments.values_list("student_id", flat=True)
+# ---- Exercises -------------------------------------------------------------------------------
+
+
+def may_change_library(user: Someone) -> bool:
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    return user.is_superuser or user.has_perm(LIBRARY_PERMISSION)
+
+
+def may_change_exercise(user: Someone, exercise: Exercise) -> bool:
+    if exercise.course is None:
+        return may_change_library(user)
+    return is_course_instructor(user, exercise.course)
+
+
+def readable_exercises(user: Someone) -> QuerySet[Exercise]:
+    """The exercises an instructor's pages show `user`: the library and their courses' own."""
+    if is_administrator(user):
+        return Exercise.objects.all()
+    if not isinstance(user, User) or not user.is_active:
+        return Exercise.objects.none()
+    return Exercise.objects.filter(Q(course__isnull=True) | Q(course__instructors=user)).distinct()
 
 
 # ---- Accounts --------------------------------------------------------------------------------

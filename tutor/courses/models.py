@@ -119,3 +119,21 @@ class AccountOrigin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} (created by {self.course})"
+
+
+class HiddenLibraryExercise(models.Model):
+    """A library exercise a course does not use: its students do not see it through this course,
+    and its gradebook leaves it out. Hiding is the course's own choice, never the library's."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="hidden_library")
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="hidden_in")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "exercise"], name="one_hidden_library_exercise_per_course"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exercise} hidden in {self.course}"

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tutor.accounts.decorators import instructor_required
+from tutor.accounts.public_url import public_url
 from tutor.accounts.roles import is_instructor, signed_in_user
 from tutor.courses.access import enrolled_student, taught_course
 from tutor.courses.models import Course
@@ -152,7 +153,7 @@ def add_students_view(request: HttpRequest, slug: str) -> HttpResponse:
     context.update(
         {
             "result": result,
-            "site_url": request.build_absolute_uri("/"),
+            "site_url": public_url(),
         }
     )
     return _shown_once(render(request, "courses/credentials.html", context))
@@ -178,7 +179,7 @@ def reset_password_view(request: HttpRequest, slug: str, student_id: int) -> Htt
         "course": course,
         "student": student,
         "password": password,
-        "site_url": request.build_absolute_uri("/"),
+        "site_url": public_url(),
     }
     return _shown_once(render(request, "courses/password_reset.html", context))
 

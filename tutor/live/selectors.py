@@ -29,6 +29,7 @@ from exercises.models import Draft, Exercise, Submission
 from tutor.assist.models import AiRequest
 from tutor.courses.models import Course, Enrollment
 from tutor.courses.policy import counted_hint_flag
+from tutor.courses.records import course_ai_requests, course_exercises, course_submissions
 from tutor.live.services.presence import open_exercises
 
 FINISHED = {Submission.Status.DONE, Submission.Status.ERROR}
@@ -99,12 +100,22 @@ def live_rows(
         enrollment.student_id: pages.get(enrollment.student_id) or _latest_exercise(enrollment)
         for enrollment in enrollments
     }
+    # Another course's exercise is none of this course's business (tutor/courses/records.py).
+    exercises = (
+        course_exercises(course)
+        .only("id", "slug", "title")
+        .in_bulk({exercise_id for exercise_id in current.values() if exercise_id is not None})
+    )
+    current = {
+        student_id: exercise_id if exercise_id in exercises else None
+        for student_id, exercise_id in current.items()
+    }
     ids = list(current)
-    exercise_ids = {exercise_id for exercise_id in current.values() if exercise_id is not None}
-    exercises = Exercise.objects.only("id", "slug", "title").in_bulk(exercise_ids)
+    exercise_ids = set(exercises)
     submissions = _on_current(
         current,
-        Submission.objects.filter(student_id__in=ids, exercise_id__in=exercise_ids)
+        course_submissions(course)
+        .filter(student_id__in=ids, exercise_id__in=exercise_ids)
         .order_by("-created_at")
         .values(
             "student_id",
@@ -127,7 +138,8 @@ def live_rows(
     )
     requests = _on_current(
         current,
-        AiRequest.objects.filter(student_id__in=ids, exercise_id__in=exercise_ids)
+        course_ai_requests(course)
+        .filter(student_id__in=ids, exercise_id__in=exercise_ids)
         .order_by("created_at")
         .annotate(counted_hint=counted_hint_flag())
         .values("student_id", "exercise_id", "kind", "status", "created_at", "counted_hint"),

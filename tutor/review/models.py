@@ -28,6 +28,12 @@ class LineComment(models.Model):
     submission = models.ForeignKey(
         Submission, on_delete=models.CASCADE, related_name="line_comments"
     )
+    # The course the reviewer wrote it in: only that course's instructors see it (the student
+    # sees all their comments). Empty only for comments older than courses' own records that
+    # the upgrade could not place (review migration 0002).
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.CASCADE, null=True, related_name="line_comments"
+    )
     line = models.PositiveIntegerField(
         validators=[MinValueValidator(1, message="Lines are numbered from 1.")]
     )

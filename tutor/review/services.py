@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from exercises.models import Submission
+from tutor.courses.models import Course
 from tutor.review.models import LineComment, ReviewMark
 from tutor.review.notifications import notify_feedback_added, notify_feedback_removed
 
@@ -16,9 +17,14 @@ class NotYourComment(Exception):
     """Only a comment's author may delete it."""
 
 
-def add_comment(author: User, submission: Submission, line: int, body: str) -> LineComment:
-    """Saves the comment; ValidationError (by field) when the line or the body is wrong."""
-    comment = LineComment(submission=submission, line=line, body=body.strip(), author=author)
+def add_comment(
+    *, author: User, course: Course, submission: Submission, line: int, body: str
+) -> LineComment:
+    """Saves the comment in `course`; ValidationError (by field) when the line or the body is
+    wrong."""
+    comment = LineComment(
+        submission=submission, course=course, line=line, body=body.strip(), author=author
+    )
     comment.full_clean()
     with transaction.atomic():
         comment.save()

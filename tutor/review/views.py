@@ -81,7 +81,7 @@ def _render_review(
     status: int = 200,
 ) -> HttpResponse:
     against = request.GET.get("against", "")
-    review = submission_review(submission, int(against) if against.isdecimal() else None)
+    review = submission_review(course, submission, int(against) if against.isdecimal() else None)
     next_unreviewed = (
         review_queue(course, QueueFilters(state="unreviewed")).exclude(pk=submission.pk).first()
     )
@@ -105,10 +105,11 @@ def add_comment_view(request: HttpRequest, slug: str, submission_id: int) -> Htt
     if form.is_valid():
         try:
             comment = add_comment(
-                signed_in_user(request),
-                submission,
-                form.cleaned_data["line"],
-                form.cleaned_data["body"],
+                author=signed_in_user(request),
+                course=course,
+                submission=submission,
+                line=form.cleaned_data["line"],
+                body=form.cleaned_data["body"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -125,7 +126,7 @@ def delete_comment_view(
 ) -> HttpResponse:
     course = taught_course(request.user, slug)
     submission = _course_submission(course, submission_id)
-    comment = get_object_or_404(LineComment, pk=comment_id, submission=submission)
+    comment = get_object_or_404(LineComment, pk=comment_id, submission=submission, course=course)
     try:
         delete_comment(signed_in_user(request), comment)
     except NotYourComment as error:

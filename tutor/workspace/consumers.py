@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 
 from exercises.consumers import SubmissionFeed
 from exercises.models import Exercise
+from exercises.selectors.exercises import visible_exercises
 from tutor.assist.consumers import AnswerFeed
 from tutor.courses.selectors import courses_of_student
 from tutor.groups import (
@@ -75,7 +76,9 @@ class WorkspaceConsumer(JsonSocket):
     async def connect(self) -> None:
         user = self.scope["user"]
         slug = self.scope["url_route"]["kwargs"]["slug"]
-        exercise = await database_sync_to_async(_visible_exercise)(slug)
+        exercise = None
+        if isinstance(user, User) and user.is_active:
+            exercise = await database_sync_to_async(_visible_exercise)(user, slug)
         if not isinstance(user, User) or not user.is_active or exercise is None:
             await self.close(code=4403)
             return
@@ -148,8 +151,8 @@ class WorkspaceConsumer(JsonSocket):
             await self.policy.on_changed(event)
 
 
-def _visible_exercise(slug: str) -> Exercise | None:
-    return Exercise.objects.filter(slug=slug, is_hidden=False).first()
+def _visible_exercise(user: User, slug: str) -> Exercise | None:
+    return visible_exercises(user).filter(slug=slug).first()
 
 
 def _course_ids(student: User) -> list[int]:

@@ -5,9 +5,8 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from exercises.models import Exercise
 from exercises.rendering import render_markdown
-from exercises.selectors.exercises import latest_code, next_exercise
+from exercises.selectors.exercises import latest_code, next_exercise, visible_exercises
 from exercises.services.drafts import save_draft
 from exercises.services.grading import CodeRejected
 from tutor.accounts.roles import signed_in_user
@@ -17,7 +16,7 @@ from tutor.accounts.roles import signed_in_user
 @require_GET
 def workspace(request: HttpRequest, slug: str) -> HttpResponse:
     student = signed_in_user(request)
-    exercise = get_object_or_404(Exercise, slug=slug, is_hidden=False)
+    exercise = get_object_or_404(visible_exercises(signed_in_user(request)), slug=slug)
     context = {
         "exercise": exercise,
         # Sanitised by nh3 inside render_markdown, so it is safe to mark.
@@ -36,7 +35,7 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def save_draft_view(request: HttpRequest, slug: str) -> JsonResponse:
     """The page's last save when it closes (sendBeacon), for when its socket is already down."""
-    exercise = get_object_or_404(Exercise, slug=slug, is_hidden=False)
+    exercise = get_object_or_404(visible_exercises(signed_in_user(request)), slug=slug)
     code = request.POST.get("code")
     if code is None:
         return JsonResponse({"error": "Send the code in the form field 'code'."}, status=400)

@@ -22,9 +22,9 @@ from django.db.models import Count
 from exercises.models import Exercise, Submission
 from tutor.analytics.failures import error_type
 from tutor.analytics.selectors.overview import ExerciseSummary, summarize
-from tutor.analytics.selectors.progress import COUNTED_HINT, Progress, course_progress, enrolled_ids
-from tutor.assist.models import AiRequest
+from tutor.analytics.selectors.progress import COUNTED_HINT, Progress, course_progress
 from tutor.courses.models import Course, Enrollment
+from tutor.courses.records import course_ai_requests, course_submissions
 
 FAILING_OUTCOMES = frozenset({"failed", "error"})
 
@@ -97,8 +97,8 @@ def exercise_report(course: Course, exercise: Exercise) -> ExerciseReport:
 
 def _failures(course: Course, exercise: Exercise) -> tuple[list[FailingTest], list[ErrorTypeCount]]:
     runs = (
-        Submission.objects.filter(
-            student_id__in=enrolled_ids(course),
+        course_submissions(course)
+        .filter(
             exercise=exercise,
             status=Submission.Status.DONE,
             passed=False,
@@ -145,9 +145,8 @@ def _most_first(counter: Counter[Any]) -> list[tuple[Any, int]]:
 
 def _hint_levels(course: Course, exercise: Exercise) -> list[HintLevelCount]:
     rows = (
-        AiRequest.objects.filter(
-            COUNTED_HINT, student_id__in=enrolled_ids(course), exercise=exercise
-        )
+        course_ai_requests(course)
+        .filter(COUNTED_HINT, exercise=exercise)
         .order_by()
         .values("hint_level")
         .annotate(hints=Count("id"), students=Count("student_id", distinct=True))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 
 from exercises.models import Exercise
-from tutor.analytics.selectors.overview import course_exercises
+from tutor.analytics.selectors.overview import table_exercises
 from tutor.analytics.selectors.progress import course_progress
 from tutor.courses.models import Course, Enrollment
 
@@ -91,7 +91,7 @@ def grade(best_submit: float | None, hints: int, penalty_percent: int) -> Grade:
 
 def gradebook(course: Course) -> Gradebook:
     progress = course_progress(course, attempts=False)
-    exercises = course_exercises({exercise_id for _, exercise_id in progress})
+    exercises = table_exercises(course, {exercise_id for _, exercise_id in progress})
     enrollments = (
         Enrollment.objects.filter(course=course)
         .select_related("student")

@@ -14,6 +14,7 @@ from django.db.models import Q
 from exercises.models import Exercise
 from tutor.analytics.selectors.progress import Progress, course_progress
 from tutor.courses.models import Course, Enrollment
+from tutor.courses.records import course_exercises
 
 # What the tables show of an exercise; the statements and tests stay in the database.
 EXERCISE_FIELDS = ("id", "slug", "title", "topic", "order", "is_hidden")
@@ -69,11 +70,12 @@ def summarize(exercise: Exercise, progress: Iterable[Progress]) -> ExerciseSumma
     )
 
 
-def course_exercises(active_ids: Collection[int]) -> list[Exercise]:
-    """The exercises of course-wide tables, in curriculum order: every listed exercise, and the
-    hidden ones a student of the course worked on."""
+def table_exercises(course: Course, active_ids: Collection[int]) -> list[Exercise]:
+    """The exercises of course-wide tables, in curriculum order: every exercise the course
+    lists, and the hidden ones a student of the course worked on in it."""
     return list(
-        Exercise.objects.filter(Q(is_hidden=False) | Q(pk__in=list(active_ids)))
+        course_exercises(course)
+        .filter(Q(is_hidden=False) | Q(pk__in=list(active_ids)))
         .only(*EXERCISE_FIELDS)
         .order_by("order", "slug")
     )
@@ -89,6 +91,6 @@ def course_overview(course: Course) -> Overview:
         enrolled=Enrollment.objects.filter(course=course).count(),
         exercises=[
             summarize(exercise, by_exercise.get(exercise.pk, []))
-            for exercise in course_exercises(by_exercise)
+            for exercise in table_exercises(course, by_exercise)
         ],
     )

@@ -39,8 +39,9 @@ from django.db.models.functions import Cast, NullIf, RowNumber
 
 from exercises.models import Submission
 from tutor.assist.models import AiRequest
-from tutor.courses.models import Course, Enrollment
+from tutor.courses.models import Course
 from tutor.courses.policy import COUNTED_HINT
+from tutor.courses.records import course_ai_requests, course_submissions
 
 Pair = tuple[int, int]  # (student id, exercise id)
 
@@ -101,11 +102,6 @@ class Progress:
         return "attempted" if self.attempted else "not started"
 
 
-def enrolled_ids(course: Course) -> QuerySet[Enrollment, Any]:
-    """The course's student ids, as a subquery (no query of its own)."""
-    return Enrollment.objects.filter(course=course).values("student_id")
-
-
 def course_progress(
     course: Course,
     *,
@@ -116,8 +112,9 @@ def course_progress(
     """Progress of the course's students on every exercise they touched (or on one exercise, or
     of one student), keyed by (student id, exercise id). Three queries; two without `attempts`
     (attempts_to_solve is then None)."""
-    submissions = Submission.objects.filter(student_id__in=enrolled_ids(course))
-    requests = AiRequest.objects.filter(student_id__in=enrolled_ids(course))
+    # The students' work in this course only (tutor/courses/records.py).
+    submissions = course_submissions(course)
+    requests = course_ai_requests(course)
     if exercise_id is not None:
         submissions = submissions.filter(exercise_id=exercise_id)
         requests = requests.filter(exercise_id=exercise_id)

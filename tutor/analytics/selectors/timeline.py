@@ -16,6 +16,7 @@ from tutor.analytics.selectors.overview import EXERCISE_FIELDS
 from tutor.analytics.selectors.progress import Progress, course_progress
 from tutor.assist.models import AiRequest
 from tutor.courses.models import Course
+from tutor.courses.records import course_ai_requests, course_submissions
 
 TIMELINE_LIMIT = 300
 
@@ -77,8 +78,8 @@ def student_report(
     exercises = Exercise.objects.only(*EXERCISE_FIELDS).in_bulk(
         {exercise_id for _, exercise_id in progress}
     )
-    submissions = Submission.objects.filter(student=student)
-    requests = AiRequest.objects.filter(student=student)
+    submissions = course_submissions(course).filter(student=student)
+    requests = course_ai_requests(course).filter(student=student)
     if exercise is not None:
         submissions = submissions.filter(exercise=exercise)
         requests = requests.filter(exercise=exercise)

@@ -7,7 +7,9 @@ from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
 from tutor.assist.models import AiRequest
-from tutor.courses.access import is_administrator, students_taught_by
+from tutor.courses.access import is_administrator
+from tutor.courses.models import Course
+from tutor.courses.records import in_course
 from tutor.sorting import Sorting, sorting_from
 
 
@@ -23,11 +25,15 @@ class LogFilter:
 
 
 def visible_ai_requests(instructor: User) -> QuerySet[AiRequest]:
-    """Requests of students in the instructor's courses; administrators see every request."""
+    """Requests that are a student's work in one of the instructor's courses
+    (tutor/courses/records.py); administrators see every request."""
     requests = AiRequest.objects.select_related("student", "exercise")
     if is_administrator(instructor):
         return requests
-    return requests.filter(student_id__in=students_taught_by(instructor))
+    in_taught_courses = Q(pk__in=[])
+    for course in Course.objects.filter(instructors=instructor):
+        in_taught_courses |= in_course(course)
+    return requests.filter(in_taught_courses)
 
 
 # ?sort= keys of the AI log's columns -> the fields they order by; the id breaks ties.

@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 
 from exercises.models import Exercise, Submission
 from tutor.courses.models import Course
+from tutor.courses.records import course_submissions
 from tutor.sorting import Sorting, sorting_from
 
 REVIEW_STATES = {"unreviewed", "reviewed"}
@@ -33,11 +34,6 @@ class QueueFilters:
             exercise_slug=query.get("exercise", "").strip(),
             kind=kind if kind in Submission.Kind.values else "",
         )
-
-
-def course_submissions(course: Course) -> QuerySet[Submission]:
-    """Every submission by a student enrolled in the course (one enrolment each: no repeats)."""
-    return Submission.objects.filter(student__enrollments__course=course)
 
 
 def course_submission(course: Course, submission_id: int) -> Submission | None:
@@ -68,7 +64,7 @@ def review_queue(
     submissions = (
         course_submissions(course)
         .select_related("student", "exercise", "review_mark", "review_mark__reviewed_by")
-        .annotate(comment_count=Count("line_comments"))
+        .annotate(comment_count=Count("line_comments", filter=Q(line_comments__course=course)))
     )
     if filters.state == "unreviewed":
         submissions = submissions.filter(review_mark__isnull=True)

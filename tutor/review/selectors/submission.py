@@ -7,6 +7,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from exercises.models import Submission
+from tutor.courses.models import Course
+from tutor.courses.records import course_submissions
 from tutor.review.diff import AttemptDiff, diff_code
 from tutor.review.models import LineComment, ReviewMark, code_lines
 
@@ -49,18 +51,23 @@ class SubmissionReview:
     comment_count: int
 
 
-def attempts_of(submission: Submission) -> list[Attempt]:
-    """Every run and submit of this student on this exercise, oldest first."""
-    same_exercise: QuerySet[Submission] = Submission.objects.filter(
-        student_id=submission.student_id, exercise_id=submission.exercise_id
-    ).order_by("created_at", "pk")
+def attempts_of(course: Course, submission: Submission) -> list[Attempt]:
+    """Every run and submit of this student on this exercise in the course, oldest first."""
+    same_exercise: QuerySet[Submission] = (
+        course_submissions(course)
+        .filter(student_id=submission.student_id, exercise_id=submission.exercise_id)
+        .order_by("created_at", "pk")
+    )
     return [Attempt(number, row) for number, row in enumerate(same_exercise, start=1)]
 
 
-def submission_review(submission: Submission, against_id: int | None = None) -> SubmissionReview:
-    """Everything the review page shows; the diff starts from `against_id` if it is one of the
-    student's attempts at the exercise, else from the attempt before this one."""
-    attempts = attempts_of(submission)
+def submission_review(
+    course: Course, submission: Submission, against_id: int | None = None
+) -> SubmissionReview:
+    """Everything the review page shows of a submission in `course` (the caller checks that it
+    is the course's work), with that course's comments only; the diff starts from `against_id`
+    if it is one of the student's attempts at the exercise, else from the attempt before."""
+    attempts = attempts_of(course, submission)
     index = next(i for i, attempt in enumerate(attempts) if attempt.submission.pk == submission.pk)
     previous = attempts[index - 1] if index > 0 else None
     following = attempts[index + 1] if index + 1 < len(attempts) else None
@@ -72,7 +79,9 @@ def submission_review(submission: Submission, against_id: int | None = None) -> 
     against = chosen[0] if chosen else previous
     diff = diff_code(against.submission.code, submission.code) if against else None
     comments = list(
-        LineComment.objects.filter(submission=submission).select_related("author", "submission")
+        LineComment.objects.filter(submission=submission, course=course).select_related(
+            "author", "submission"
+        )
     )
     tests = test_rows(submission.result)
     return SubmissionReview(
