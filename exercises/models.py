@@ -43,6 +43,9 @@ class Exercise(models.Model):
     source_format = models.CharField(max_length=20)
     source_path = models.CharField(max_length=500, blank=True)
     content_hash = models.CharField(max_length=64)
+    # Goes up by one when an import changes what decides a verdict (VERDICT_FIELDS): each
+    # graded submission records the version whose tests graded it.
+    version = models.PositiveIntegerField(default=1)
     is_hidden = models.BooleanField(default=False, help_text="Hidden exercises are not listed")
     # Empty: the shared library. PROTECT: deleting a course never deletes students' work
     # silently; its exercises are moved or deleted first.
@@ -80,6 +83,42 @@ class Exercise(models.Model):
         return hints[min(max(level or 1, 1), len(hints)) - 1]
 
 
+# What decides a submission's verdict: a change to any of them makes a new version.
+VERDICT_FIELDS = (
+    "visible_tests",
+    "hidden_tests",
+    "support_files",
+    "data_files",
+    "in_process",
+    "language",
+    "module",
+    "time_limit_seconds",
+    "memory_limit_mb",
+)
+
+
+class Regrade(models.Model):
+    """A course's instructor had an exercise's graded Submits run again on its current tests.
+
+    Its submissions (Submission.regrade) are graded in place, one task each: the progress is how
+    many of them are finished (exercises/services/regrading.py)."""
+
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="regrades")
+    exercise = models.ForeignKey("Exercise", on_delete=models.CASCADE, related_name="regrades")
+    version = models.PositiveIntegerField(help_text="The exercise's version it grades with")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    total = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"regrade of {self.exercise_id} in {self.course_id} (v{self.version})"
+
+
 class Submission(models.Model):
     """One press of Run or Submit. Saved before grading so that no student's work is lost."""
 
@@ -109,6 +148,12 @@ class Submission(models.Model):
     tests_total = models.PositiveIntegerField(default=0)
     error_message = models.TextField(blank=True)
     grading_attempts = models.PositiveSmallIntegerField(default=0)
+    # The exercise's version whose tests gave `result`; empty until graded.
+    exercise_version = models.PositiveIntegerField(null=True, blank=True)
+    # The regrade that is grading it again, or last did.
+    regrade = models.ForeignKey(
+        Regrade, on_delete=models.SET_NULL, null=True, blank=True, related_name="submissions"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

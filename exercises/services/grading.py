@@ -2,7 +2,7 @@
 
 import contextlib
 import logging
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -10,12 +10,14 @@ import kombu.exceptions
 import redis
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from exercises.models import Exercise, Submission
+from exercises.models import Exercise, Regrade, Submission
 from exercises.services import heartbeats
 from exercises.services.notifications import notify_submission_changed
 from exercises.services.results import storable_result
+from tutor.courses.models import Course
 from tutor.live.services.notify import notify_student_changed
 from tutor.sandbox import (
     Limits,
@@ -123,12 +125,69 @@ def submit_code(student: User, exercise: Exercise, code: str, kind: Submission.K
     return submission
 
 
+@dataclass(frozen=True)
+class RegradeProgress:
+    total: int
+    finished: int  # graded again (or failed: the sandbox was down)
+    failed: int
+
+    @property
+    def done(self) -> bool:
+        return self.finished >= self.total
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else round(100 * self.finished / self.total)
+
+
+def regrade(
+    *, course: Course, exercise: Exercise, submissions: QuerySet[Submission], by: User
+) -> Regrade:
+    """Grades the given graded Submits again, in place, on the exercise's current tests: each
+    one is queued again and enqueued once committed, and records the new version when done.
+
+    The caller chooses the submissions (a course's work on the exercise) and checks the right.
+    A regraded submission is never superseded by the student's next Run (_supersede_queued).
+    """
+    with transaction.atomic():
+        chosen = list(
+            submissions.select_for_update().filter(
+                exercise=exercise, kind=Submission.Kind.SUBMIT, status__in=FINISHED_STATUSES
+            )
+        )
+        job = Regrade.objects.create(
+            course=course, exercise=exercise, version=exercise.version, requested_by=by,
+            total=len(chosen),
+        )  # fmt: skip
+        Submission.objects.filter(pk__in=[row.pk for row in chosen]).update(
+            regrade=job,
+            status=Submission.Status.QUEUED,
+            grading_attempts=0,
+            error_message="",
+            started_at=None,
+            finished_at=None,
+        )
+        for row in chosen:
+            transaction.on_commit(lambda pk=row.pk: _enqueue_grading(pk))  # type: ignore[misc]
+    return job
+
+
+def regrade_progress(job: Regrade) -> RegradeProgress:
+    rows = job.submissions.values_list("status", flat=True)
+    statuses = list(rows)
+    return RegradeProgress(
+        total=job.total,
+        finished=sum(status in FINISHED_STATUSES for status in statuses),
+        failed=sum(status == Submission.Status.ERROR for status in statuses),
+    )
+
+
 def _supersede_queued(student: User) -> list[Submission]:
     """Fair share of the runners: a student has at most one Run or Submit waiting. A new one
     replaces the one still queued (one being graded finishes); its task then finds it done."""
     queued = list(
         Submission.objects.select_for_update().filter(
-            student=student, status=Submission.Status.QUEUED
+            student=student, status=Submission.Status.QUEUED, regrade__isnull=True
         )
     )
     now = timezone.now()
@@ -238,7 +297,12 @@ def _finish_with_result(submission: Submission, result: dict[str, Any]) -> None:
     submission.tests_total = len(tests)
     submission.tests_passed = sum(1 for test in tests if test.get("outcome") == "passed")
     submission.status = Submission.Status.DONE
-    _finish(submission, ["result", "passed", "tests_total", "tests_passed", "status"])
+    # The version of the exercise read when the grading was claimed: its tests gave the result.
+    submission.exercise_version = submission.exercise.version
+    _finish(
+        submission,
+        ["result", "passed", "tests_total", "tests_passed", "status", "exercise_version"],
+    )
 
 
 def _finish_with_error(submission: Submission, message: str) -> None:

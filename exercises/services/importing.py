@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from exercises.loader import ExerciseFormatError, ExerciseSpec, load_exercises
-from exercises.models import Exercise
+from exercises.models import VERDICT_FIELDS, Exercise
 from exercises.rendering import remote_images
 
 if TYPE_CHECKING:
@@ -115,6 +115,8 @@ def upsert_exercise(spec: ExerciseSpec, *, course: "Course | None" = None) -> Im
             return Imported(slug, ImportOutcome.COPIED if copied else ImportOutcome.CREATED)
         if existing.content_hash == fields["content_hash"]:
             return Imported(slug, ImportOutcome.UNCHANGED)
+        if any(getattr(existing, name) != fields[name] for name in VERDICT_FIELDS):
+            existing.version += 1
         for name, value in fields.items():
             setattr(existing, name, value)
         existing.save()

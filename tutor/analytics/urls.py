@@ -19,4 +19,14 @@ urlpatterns = [
         name="student",
     ),
     path("<slug:slug>/gradebook/", views.gradebook_view, name="gradebook"),
+    path(
+        "<slug:slug>/analytics/exercises/<slug:exercise_slug>/regrade/",
+        views.regrade_view,
+        name="regrade",
+    ),
+    path(
+        "<slug:slug>/regrades/<int:regrade_id>/",
+        views.regrade_progress_view,
+        name="regrade-progress",
+    ),
 ]

@@ -6,9 +6,12 @@ from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
+from exercises.models import Regrade
+from exercises.services.grading import regrade, regrade_progress
+from tutor.accounts.roles import signed_in_user
 from tutor.analytics import tables
 from tutor.analytics.charts import bar_chart
 from tutor.analytics.csv_export import Table, csv_response
@@ -17,7 +20,7 @@ from tutor.analytics.selectors.gradebook import gradebook
 from tutor.analytics.selectors.overview import course_overview
 from tutor.analytics.selectors.timeline import TIMELINE_LIMIT, student_report
 from tutor.courses.access import enrolled_student, taught_course
-from tutor.courses.records import course_exercises
+from tutor.courses.records import course_exercises, course_submissions
 
 # The first table of each page is what ?format=csv gives without &table=.
 TableMakers = dict[str, Callable[[], Table]]
@@ -100,6 +103,33 @@ def student_view(request: HttpRequest, slug: str, student_id: int) -> HttpRespon
             },
         )
     return render(request, "analytics/student.html", {"report": report})
+
+
+@login_required
+@require_POST
+def regrade_view(request: HttpRequest, slug: str, exercise_slug: str) -> HttpResponse:
+    """Runs the course's graded Submits of the exercise again on its current tests (queued)."""
+    course = taught_course(request.user, slug)
+    exercise = get_object_or_404(course_exercises(course), slug=exercise_slug)
+    job = regrade(
+        course=course,
+        exercise=exercise,
+        submissions=course_submissions(course),
+        by=signed_in_user(request),
+    )
+    return redirect("analytics:regrade-progress", slug=course.slug, regrade_id=job.pk)
+
+
+@login_required
+@require_GET
+def regrade_progress_view(request: HttpRequest, slug: str, regrade_id: int) -> HttpResponse:
+    """How far a regrade is; the page reloads itself every 2 s until it is done."""
+    course = taught_course(request.user, slug)
+    job = get_object_or_404(
+        Regrade.objects.select_related("exercise"), pk=regrade_id, course=course
+    )
+    context = {"course": course, "job": job, "progress": regrade_progress(job)}
+    return render(request, "analytics/regrade.html", context)
 
 
 @login_required

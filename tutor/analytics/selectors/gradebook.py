@@ -7,17 +7,22 @@ hint budget counts them; never below 0. No graded Submit: no score, which counts
 total. The total is the sum over the course's exercises (every listed exercise, and the hidden
 ones a student of the course worked on), out of 100 per exercise.
 
-Four queries whatever the size of the class.
+A grade is marked `older_tests` when a graded Submit behind it ran an older version of the
+exercise's tests than the current one (a regrade brings it up to date).
+
+Five queries whatever the size of the class.
 """
 
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
+from django.db.models import F
 
-from exercises.models import Exercise
+from exercises.models import Exercise, Submission
 from tutor.analytics.selectors.overview import table_exercises
 from tutor.analytics.selectors.progress import course_progress
 from tutor.courses.models import Course, Enrollment
+from tutor.courses.records import course_submissions
 
 FULL_SCORE = 100
 
@@ -28,6 +33,7 @@ class Grade:
     hints: int
     score: float | None  # None: no graded Submit
     penalty: float  # the points the hints took off
+    older_tests: bool = False  # some graded Submit ran an older version of the tests
 
     # Text for the page, written here once: a template filter per cell is most of the time
     # of a 40 x 30 gradebook.
@@ -66,6 +72,14 @@ class Gradebook:
     rows: list[GradebookRow]  # by username
 
     @property
+    def older_by_exercise(self) -> list[tuple[Exercise, int]]:
+        """Each exercise with how many students' grades ran older tests (a regrade's worth)."""
+        return [
+            (exercise, sum(row.grades[index].older_tests for row in self.rows))
+            for index, exercise in enumerate(self.exercises)
+        ]
+
+    @property
     def penalty_percent(self) -> int:
         return self.course.hint_penalty_percent
 
@@ -81,12 +95,26 @@ def exercise_score(best_submit: float | None, hints: int, penalty_percent: int) 
     return round(max(best_submit * FULL_SCORE - penalty_percent * hints, 0.0), 1)
 
 
-def grade(best_submit: float | None, hints: int, penalty_percent: int) -> Grade:
+def grade(
+    best_submit: float | None, hints: int, penalty_percent: int, *, older_tests: bool = False
+) -> Grade:
     score = exercise_score(best_submit, hints, penalty_percent)
     penalty = 0.0
     if score is not None and best_submit is not None:
         penalty = round(best_submit * FULL_SCORE - score, 1)
-    return Grade(best_submit=best_submit, hints=hints, score=score, penalty=penalty)
+    return Grade(
+        best_submit=best_submit, hints=hints, score=score, penalty=penalty, older_tests=older_tests
+    )
+
+
+def graded_on_older_tests(course: Course) -> set[tuple[int, int]]:
+    """(student id, exercise id) of the course's work with a graded Submit on an older version."""
+    older = course_submissions(course).filter(
+        kind=Submission.Kind.SUBMIT,
+        status=Submission.Status.DONE,
+        exercise_version__lt=F("exercise__version"),
+    )
+    return set(older.order_by().values_list("student_id", "exercise_id").distinct())
 
 
 def gradebook(course: Course) -> Gradebook:
@@ -97,12 +125,16 @@ def gradebook(course: Course) -> Gradebook:
         .select_related("student")
         .order_by("student__username")
     )
+    older = graded_on_older_tests(course)
     rows = []
     for enrollment in enrollments:
         grades = []
         for exercise in exercises:
-            found = progress.get((enrollment.student_id, exercise.pk))
+            pair = (enrollment.student_id, exercise.pk)
+            found = progress.get(pair)
             best, hints = (found.best_submit, found.hints) if found else (None, 0)
-            grades.append(grade(best, hints, course.hint_penalty_percent))
+            grades.append(
+                grade(best, hints, course.hint_penalty_percent, older_tests=pair in older)
+            )
         rows.append(GradebookRow(student=enrollment.student, grades=grades))
     return Gradebook(course=course, exercises=exercises, rows=rows)

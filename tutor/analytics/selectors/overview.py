@@ -17,7 +17,7 @@ from tutor.courses.models import Course, Enrollment
 from tutor.courses.records import course_exercises
 
 # What the tables show of an exercise; the statements and tests stay in the database.
-EXERCISE_FIELDS = ("id", "slug", "title", "topic", "order", "is_hidden")
+EXERCISE_FIELDS = ("id", "slug", "title", "topic", "order", "is_hidden", "version")
 
 
 @dataclass(frozen=True)
