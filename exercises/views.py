@@ -11,6 +11,7 @@ from exercises.selectors.exercises import (
     visible_exercises,
 )
 from tutor.accounts.roles import signed_in_user
+from tutor.courses.assignments import assignments_for_student
 
 
 @login_required
@@ -21,6 +22,7 @@ def exercise_list(request: HttpRequest) -> HttpResponse:
     context = {
         "topics": exercises_by_topic(student, chosen),
         "suggested": suggested_exercise(student),
+        "due": assignments_for_student(student),
         "filter": chosen,
         "facets": exercise_facets(visible_exercises(student)),
     }

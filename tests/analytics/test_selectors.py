@@ -167,5 +167,5 @@ def test_each_table_costs_the_queries_its_module_says(
         exercise_report(course, classroom["a"])
     with django_assert_num_queries(6):
         student_report(course, classroom["alice"])
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         gradebook(course)

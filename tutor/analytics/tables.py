@@ -154,20 +154,25 @@ def timeline_table(report: StudentReport) -> Table:
 
 
 def gradebook_table(book: Gradebook) -> Table:
-    return Table(
-        headers=[
-            "username",
-            "name",
-            *(exercise.slug for exercise in book.exercises),
-            f"total (of {book.max_total})",
-        ],
-        rows=[
-            [
-                row.student.username,
-                row.student.get_full_name(),
-                *(grade.score for grade in row.grades),
-                row.total,
-            ]
-            for row in book.rows
-        ],
-    )
+    """One column per exercise, named "<assignment>: <slug>" inside an assignment, each
+    assignment followed by the count of its late grades; then the total."""
+    headers = ["username", "name"]
+    for section in book.sections:
+        prefix = f"{section.assignment.title}: " if section.assignment is not None else ""
+        headers += [f"{prefix}{exercise.slug}" for exercise in section.exercises]
+        if section.assignment is not None:
+            headers.append(f"{section.assignment.title}: late")
+    headers.append(f"total (of {book.max_total})")
+    rows = []
+    for row in book.rows:
+        cells: list[Cell] = [row.student.username, row.student.get_full_name()]
+        start = 0
+        for section in book.sections:
+            grades = row.grades[start : start + len(section.exercises)]
+            start += len(section.exercises)
+            cells += [grade.score for grade in grades]
+            if section.assignment is not None:
+                cells.append(sum(grade.late for grade in grades))
+        cells.append(row.total)
+        rows.append(cells)
+    return Table(headers=headers, rows=rows)

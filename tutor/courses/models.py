@@ -137,3 +137,29 @@ class HiddenLibraryExercise(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exercise} hidden in {self.course}"
+
+
+class Assignment(models.Model):
+    """A set of a course's exercises with an opening and a due date.
+
+    Students see it from its opening; a Submit after the due date still counts, marked late
+    (tutor/courses/assignments.py)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="assignments")
+    title = models.CharField(max_length=200)
+    exercises = models.ManyToManyField(Exercise, related_name="assignments")
+    opens_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at", "title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(due_at__gt=models.F("opens_at")),
+                name="assignment_due_after_opening",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.course})"

@@ -20,4 +20,5 @@ urlpatterns = [
     path("<slug:slug>/exam-mode/", views.exam_mode_view, name="exam-mode"),
     path("<slug:slug>/live/", views.live_view, name="live"),
     path("<slug:slug>/policy/", course_policy_view, name="policy"),
+    path("<slug:slug>/assignments/", views.assignments_view, name="assignments"),
 ]

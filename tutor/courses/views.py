@@ -12,6 +12,7 @@ from tutor.accounts.decorators import instructor_required
 from tutor.accounts.public_url import public_url
 from tutor.accounts.roles import is_instructor, signed_in_user
 from tutor.courses.access import enrolled_student, taught_course
+from tutor.courses.assignments import AssignmentForm, create_assignment
 from tutor.courses.models import Course
 from tutor.courses.roster import (
     MAX_CSV_BYTES,
@@ -182,6 +183,35 @@ def reset_password_view(request: HttpRequest, slug: str, student_id: int) -> Htt
         "site_url": public_url(),
     }
     return _shown_once(render(request, "courses/password_reset.html", context))
+
+
+# ---- Assignments ---------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignments_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """The course's assignments, and a form for a new one."""
+    course = taught_course(request.user, slug)
+    form = AssignmentForm(course, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        assignment = create_assignment(
+            course=course,
+            title=form.cleaned_data["title"],
+            opens_at=form.cleaned_data["opens_at"],
+            due_at=form.cleaned_data["due_at"],
+            exercises=form.cleaned_data["exercises"],
+        )
+        messages.success(
+            request, f"{assignment.title} is set: due {assignment.due_at:%Y-%m-%d %H:%M}."
+        )
+        return redirect("courses:assignments", slug=course.slug)
+    context = {
+        "course": course,
+        "form": form,
+        "assignments": course.assignments.prefetch_related("exercises"),
+    }
+    return render(request, "courses/assignments.html", context, status=400 if form.errors else 200)
 
 
 # ---- Students ------------------------------------------------------------------------------

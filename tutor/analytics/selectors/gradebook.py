@@ -7,21 +7,26 @@ hint budget counts them; never below 0. No graded Submit: no score, which counts
 total. The total is the sum over the course's exercises (every listed exercise, and the hidden
 ones a student of the course worked on), out of 100 per exercise.
 
+The columns follow the course's assignments (soonest due first), then the exercises in none. A
+grade of an assignment's exercise is marked `late` when its best Submit came after the due date:
+the score counts, the mark says so.
+
 A grade is marked `older_tests` when a graded Submit behind it ran an older version of the
 exercise's tests than the current one (a regrade brings it up to date).
 
-Five queries whatever the size of the class.
+Six queries whatever the size of the class; with assignments, one more for their exercises and
+one per assignment.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
-from django.db.models import F
+from django.db.models import F, Max, Q
 
 from exercises.models import Exercise, Submission
 from tutor.analytics.selectors.overview import table_exercises
-from tutor.analytics.selectors.progress import course_progress
-from tutor.courses.models import Course, Enrollment
+from tutor.analytics.selectors.progress import TESTS_FRACTION, course_progress
+from tutor.courses.models import Assignment, Course, Enrollment
 from tutor.courses.records import course_submissions
 
 FULL_SCORE = 100
@@ -34,6 +39,7 @@ class Grade:
     score: float | None  # None: no graded Submit
     penalty: float  # the points the hints took off
     older_tests: bool = False  # some graded Submit ran an older version of the tests
+    late: bool = False  # the best Submit came after its assignment's due date
 
     # Text for the page, written here once: a template filter per cell is most of the time
     # of a 40 x 30 gradebook.
@@ -66,10 +72,27 @@ class GradebookRow:
 
 
 @dataclass(frozen=True)
+class GradebookSection:
+    """A run of columns: one assignment's exercises, or (assignment None) those in none."""
+
+    assignment: Assignment | None
+    exercises: list[Exercise]
+
+    @property
+    def title(self) -> str:
+        return self.assignment.title if self.assignment is not None else "Other exercises"
+
+
+@dataclass(frozen=True)
 class Gradebook:
     course: Course
-    exercises: list[Exercise]
+    exercises: list[Exercise]  # the columns, section after section
     rows: list[GradebookRow]  # by username
+    sections: list[GradebookSection] = field(default_factory=list)
+
+    @property
+    def has_assignments(self) -> bool:
+        return any(section.assignment is not None for section in self.sections)
 
     @property
     def older_by_exercise(self) -> list[tuple[Exercise, int]]:
@@ -96,15 +119,64 @@ def exercise_score(best_submit: float | None, hints: int, penalty_percent: int) 
 
 
 def grade(
-    best_submit: float | None, hints: int, penalty_percent: int, *, older_tests: bool = False
+    best_submit: float | None,
+    hints: int,
+    penalty_percent: int,
+    *,
+    older_tests: bool = False,
+    late: bool = False,
 ) -> Grade:
     score = exercise_score(best_submit, hints, penalty_percent)
     penalty = 0.0
     if score is not None and best_submit is not None:
         penalty = round(best_submit * FULL_SCORE - score, 1)
     return Grade(
-        best_submit=best_submit, hints=hints, score=score, penalty=penalty, older_tests=older_tests
+        best_submit=best_submit,
+        hints=hints,
+        score=score,
+        penalty=penalty,
+        older_tests=older_tests,
+        late=late,
     )
+
+
+def sections_of(assignments: list[Assignment], exercises: list[Exercise]) -> list[GradebookSection]:
+    """The columns grouped by assignment, each in curriculum order; the rest last."""
+    placed: set[int] = set()
+    sections = []
+    for assignment in assignments:
+        members = {exercise.pk for exercise in assignment.exercises.all()}
+        columns = [exercise for exercise in exercises if exercise.pk in members]
+        placed.update(members)
+        sections.append(GradebookSection(assignment, columns))
+    rest = [exercise for exercise in exercises if exercise.pk not in placed]
+    if rest:
+        sections.append(GradebookSection(None, rest))
+    return [section for section in sections if section.exercises]
+
+
+def late_grades(course: Course, assignments: list[Assignment]) -> set[tuple[int, int]]:
+    """(student id, exercise id) whose best graded Submit came after the assignment's due date."""
+    late: set[tuple[int, int]] = set()
+    graded_submits = course_submissions(course).filter(
+        kind=Submission.Kind.SUBMIT, status=Submission.Status.DONE
+    )
+    for assignment in assignments:
+        due = assignment.due_at
+        rows = (
+            graded_submits.filter(exercise__in=[e.pk for e in assignment.exercises.all()])
+            .order_by()
+            .values("student_id", "exercise_id")
+            .annotate(
+                on_time=Max(TESTS_FRACTION, filter=Q(created_at__lte=due)),
+                after=Max(TESTS_FRACTION, filter=Q(created_at__gt=due)),
+            )
+        )
+        for row in rows:
+            on_time, after = row["on_time"], row["after"]
+            if after is not None and (on_time is None or after > on_time):
+                late.add((row["student_id"], row["exercise_id"]))
+    return late
 
 
 def graded_on_older_tests(course: Course) -> set[tuple[int, int]]:
@@ -119,7 +191,14 @@ def graded_on_older_tests(course: Course) -> set[tuple[int, int]]:
 
 def gradebook(course: Course) -> Gradebook:
     progress = course_progress(course, attempts=False)
-    exercises = table_exercises(course, {exercise_id for _, exercise_id in progress})
+    assignments = list(
+        Assignment.objects.filter(course=course).prefetch_related("exercises").order_by("due_at")
+    )
+    sections = sections_of(
+        assignments, table_exercises(course, {exercise_id for _, exercise_id in progress})
+    )
+    exercises = [exercise for section in sections for exercise in section.exercises]
+    late = late_grades(course, assignments)
     enrollments = (
         Enrollment.objects.filter(course=course)
         .select_related("student")
@@ -134,7 +213,13 @@ def gradebook(course: Course) -> Gradebook:
             found = progress.get(pair)
             best, hints = (found.best_submit, found.hints) if found else (None, 0)
             grades.append(
-                grade(best, hints, course.hint_penalty_percent, older_tests=pair in older)
+                grade(
+                    best,
+                    hints,
+                    course.hint_penalty_percent,
+                    older_tests=pair in older,
+                    late=pair in late,
+                )
             )
         rows.append(GradebookRow(student=enrollment.student, grades=grades))
-    return Gradebook(course=course, exercises=exercises, rows=rows)
+    return Gradebook(course=course, exercises=exercises, rows=rows, sections=sections)
