@@ -93,6 +93,12 @@ def instructor(db: None) -> User:
     return user
 
 
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def can_log_in(username: str, password: str) -> bool:
     """Through the login page, as a browser signs in (django-axes counts what fails there)."""
     response = Client().post(reverse("login"), {"username": username, "password": password})

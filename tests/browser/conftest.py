@@ -3,11 +3,20 @@
 import json
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from playwright.sync_api import Browser, Page, Route, WebSocket, expect, sync_playwright
+
+from exercises.services.importing import import_exercises_from
+from tests.conftest import FIXTURES, enrol_since_term_start
+from tutor.accounts.roles import make_instructor
+from tutor.courses.models import Course
+from tutor.courses.services import create_course
 
 # Workers share two cores with the browser and the server: give assertions room to wait.
 expect.set_options(timeout=30_000)
@@ -93,3 +102,22 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@dataclass(frozen=True)
+class PythonOne:
+    teacher: User
+    student: User
+    course: Course
+
+
+def python_one_class() -> PythonOne:
+    """add-two imported; tess teaches Python 1, where carol is a student (both can log in)."""
+    import_exercises_from(FIXTURES / "native")
+    users = get_user_model().objects
+    teacher = users.create_user("tess", password="tess-password-1", first_name="Tess")
+    make_instructor(teacher)
+    student = users.create_user("carol", password="carol-password-1")
+    course = create_course("Python 1", "python-1", instructors=[teacher])
+    enrol_since_term_start(course, student)
+    return PythonOne(teacher, student, course)

@@ -5,17 +5,12 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
-from exercises.services.importing import import_exercises_from
-from tests.browser.conftest import OffsiteRequests, log_in, open_page, screenshot
-from tests.conftest import FIXTURES, enrol_since_term_start
+from tests.browser.conftest import OffsiteRequests, log_in, open_page, python_one_class, screenshot
 from tests.real_stack import running_site
-from tutor.accounts.roles import make_instructor
 from tutor.celery import app as celery_app
-from tutor.courses.services import create_course
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,12 +20,7 @@ LOCAL_MINUTE = "%Y-%m-%dT%H:%M"  # how a datetime-local field is filled
 @pytest.fixture
 def site() -> Iterator[str]:
     """Daphne and a runner: the student's Submit is graded for real."""
-    import_exercises_from(FIXTURES / "native")
-    users = get_user_model().objects
-    teacher = users.create_user("tess", password="tess-password-1", first_name="Tess")
-    make_instructor(teacher)
-    student = users.create_user("carol", password="carol-password-1")
-    enrol_since_term_start(create_course("Python 1", "python-1", instructors=[teacher]), student)
+    python_one_class()
     celery_app.control.purge()
     with running_site() as base_url:
         yield base_url

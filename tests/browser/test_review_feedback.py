@@ -4,16 +4,11 @@ the review page, and the student's open workspace shows it at once, beside that 
 from collections.abc import Iterator
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import Browser, expect
 
 from exercises.models import Exercise, Submission
-from exercises.services.importing import import_exercises_from
-from tests.browser.conftest import OffsiteRequests, log_in, open_page, screenshot
-from tests.conftest import FIXTURES, enrol_since_term_start
+from tests.browser.conftest import OffsiteRequests, log_in, open_page, python_one_class, screenshot
 from tests.real_stack import free_port, stack_environment, start_daphne, stop
-from tutor.accounts.roles import make_instructor
-from tutor.courses.services import create_course
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,12 +18,7 @@ WRONG = "def add(a, b):\n    return a - b\n"
 @pytest.fixture
 def site() -> Iterator[str]:
     """Daphne alone: nothing here is graded or asks the model."""
-    import_exercises_from(FIXTURES / "native")
-    users = get_user_model().objects
-    teacher = users.create_user("tess", password="tess-password-1", first_name="Tess")
-    make_instructor(teacher)
-    student = users.create_user("carol", password="carol-password-1")
-    enrol_since_term_start(create_course("Python 1", "python-1", instructors=[teacher]), student)
+    student = python_one_class().student
     Submission.objects.create(
         student=student, exercise=Exercise.objects.get(slug="add-two"), code=WRONG, kind="run"
     )

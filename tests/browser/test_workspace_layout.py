@@ -6,18 +6,13 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from playwright.sync_api import Browser, Page, expect
 
 from exercises.models import Exercise, Submission
-from exercises.services.importing import import_exercises_from
-from tests.browser.conftest import SCREENSHOTS, OffsiteRequests, log_in, open_page
-from tests.conftest import FIXTURES, enrol_since_term_start
+from tests.browser.conftest import SCREENSHOTS, OffsiteRequests, log_in, open_page, python_one_class
 from tests.real_stack import free_port, stack_environment, start_daphne, stop
-from tutor.accounts.roles import make_instructor
 from tutor.assist.models import AiRequest
-from tutor.courses.services import create_course
 from tutor.review.models import LineComment
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -55,14 +50,9 @@ def failed_result(test_count: int) -> dict[str, object]:
 
 
 def make_student_scene(*, with_feedback: bool) -> None:
-    import_exercises_from(FIXTURES / "native")
+    scene = python_one_class()
+    teacher, student, course = scene.teacher, scene.student, scene.course
     exercise = Exercise.objects.get(slug="add-two")
-    users = get_user_model().objects
-    teacher = users.create_user("tess", password="tess-password-1", first_name="Tess")
-    make_instructor(teacher)
-    student = users.create_user("carol", password="carol-password-1")
-    course = create_course("Python 1", "python-1", instructors=[teacher])
-    enrol_since_term_start(course, student)
     submission = Submission.objects.create(
         student=student,
         exercise=exercise,

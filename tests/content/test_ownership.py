@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
 from exercises.models import Exercise
 from exercises.selectors.exercises import visible_exercises
 from exercises.services.importing import import_exercises_from
-from tests.conftest import EXERCISM_SAMPLES, FIXTURES, enrol_since_term_start
+from tests.conftest import EXERCISM_SAMPLES, FIXTURES, enrol_since_term_start, signed_in
 from tests.content.conftest import zip_of
 from tutor.accounts.roles import make_instructor
 from tutor.analytics.selectors.gradebook import gradebook
@@ -59,12 +58,6 @@ def server(tmp_path: Path, django_user_model) -> Server:
     enrol_since_term_start(course_a, people["alice"])
     enrol_since_term_start(course_b, people["bob"])
     return Server(course_a=course_a, course_b=course_b, **people)
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def import_as(user: User, folder: Path) -> None:

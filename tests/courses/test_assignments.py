@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 from django.utils import timezone
 
 from exercises.models import Exercise, Submission
+from tests.conftest import signed_in
 from tutor.accounts.roles import make_instructor
 from tutor.courses.assignments import assignments_for_student, create_assignment
 from tutor.courses.models import Assignment, Course
@@ -19,12 +19,6 @@ from tutor.courses.services import create_course
 pytestmark = pytest.mark.django_db
 
 FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def form(title: str, opens: timedelta, due: timedelta, *slugs: str) -> dict[str, object]:

@@ -3,11 +3,10 @@ course's instructors see what the student does there, and its own review comment
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 from django.urls import reverse
 
 from exercises.models import Exercise, Submission
-from tests.conftest import enrol_since_term_start
+from tests.conftest import enrol_since_term_start, signed_in
 from tutor.accounts.roles import make_instructor
 from tutor.assist.models import AiRequest
 from tutor.courses.models import Course
@@ -19,12 +18,6 @@ pytestmark = pytest.mark.django_db
 B_CODE = "def add(a, b):\n    return 'written for course B'\n"
 B_QUESTION = "asked in course B"
 B_COMMENT = "private remark of course B"
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def work(student: User, exercise: Exercise, code: str) -> Submission:
