@@ -1,4 +1,4 @@
-'''Held-out bugs for bench/localise_eval.py: written by hand, in the shapes novices write them,
+"""Held-out bugs for bench/localise_eval.py: written by hand, in the shapes novices write them,
 BEFORE any tuning of tutor/grounding/localise.py on this branch, and never tuned on.
 
 Each program is a whole student file for a bundled curriculum exercise, written unlike the
@@ -12,7 +12,7 @@ it, or the line after which it is missing). Written for this project (the same l
 Public sets of real novice bugs (e.g. the ones the issue's figures came from) need their own
 exercises and tests and could not be fetched here (no network at run time); a deployment can
 add its own students' bugs in this same shape.
-'''
+"""
 
 KINDS = (
     "wrong_bound",
@@ -27,15 +27,22 @@ KINDS = (
 # (slug, kind, program with the marker)
 BUGS: list[tuple[str, str, str]] = [
     # --- wrong loop bounds -------------------------------------------------------------------
-    ("rocket-countdown", "wrong_bound", """def countdown(start):
+    (
+        "rocket-countdown",
+        "wrong_bound",
+        """def countdown(start):
     if start < 0:
         raise ValueError("no negative starts")
     out = ""
     for i in range(start, 1, -1):  # <-bug
         out = out + str(i) + "... "
     return out + "Liftoff!"
-"""),
-    ("tick-tock-boom", "wrong_bound", """def tick_tock_boom(limit):
+""",
+    ),
+    (
+        "tick-tock-boom",
+        "wrong_bound",
+        """def tick_tock_boom(limit):
     result = []
     for n in range(1, limit):  # <-bug
         s = ""
@@ -49,8 +56,12 @@ BUGS: list[tuple[str, str, str]] = [
             s = str(n)
         result.append(s)
     return result
-"""),
-    ("binary-search", "wrong_bound", """def find_index(items, target):
+""",
+    ),
+    (
+        "binary-search",
+        "wrong_bound",
+        """def find_index(items, target):
     lo = 0
     hi = len(items) - 1
     while lo < hi:  # <-bug
@@ -62,8 +73,12 @@ BUGS: list[tuple[str, str, str]] = [
         else:
             hi = mid - 1
     return -1
-"""),
-    ("digit-sum", "wrong_bound", """def digit_sum(n):
+""",
+    ),
+    (
+        "digit-sum",
+        "wrong_bound",
+        """def digit_sum(n):
     n = abs(n)
     s = 0
     for ch in str(n)[1:]:  # <-bug
@@ -76,8 +91,12 @@ def digital_root(n):
     while n > 9:
         n = digit_sum(n)
     return n
-"""),
-    ("run-length", "wrong_bound", """def compress(text):
+""",
+    ),
+    (
+        "run-length",
+        "wrong_bound",
+        """def compress(text):
     if text == "":
         return ""
     result = ""
@@ -106,9 +125,13 @@ def expand(code):
         out += ch * int(code[i + 1:j])
         i = j
     return out
-"""),
+""",
+    ),
     # --- missing cases -----------------------------------------------------------------------
-    ("letter-grade", "missing_case", """def letter_grade(score):
+    (
+        "letter-grade",
+        "missing_case",
+        """def letter_grade(score):
     if score < 0 or score > 100:
         raise ValueError("bad score")
     if score >= 90:
@@ -122,8 +145,12 @@ def expand(code):
     if score % 10 >= 7:
         grade = grade + "+"
     return grade
-"""),
-    ("password-strength", "missing_case", """def password_strength(password):
+""",
+    ),
+    (
+        "password-strength",
+        "missing_case",
+        """def password_strength(password):
     if len(password) < 8:
         return "weak"
     lower = upper = digit = other = 0
@@ -140,8 +167,12 @@ def expand(code):
     elif kinds >= 2:
         return "medium"
     return "weak"
-"""),
-    ("ticket-price", "missing_case", """def ticket_price(age, is_student):
+""",
+    ),
+    (
+        "ticket-price",
+        "missing_case",
+        """def ticket_price(age, is_student):
     if age < 0:
         raise ValueError("negative age")
     if age <= 3:
@@ -152,8 +183,12 @@ def expand(code):
         return 9
     else:
         return 12
-"""),
-    ("ramp-robot", "missing_case", """def minutes_to_top(length, climb, slip):
+""",
+    ),
+    (
+        "ramp-robot",
+        "missing_case",
+        """def minutes_to_top(length, climb, slip):
     if length <= 0:
         return 0
     if climb <= slip and climb < length:
@@ -164,8 +199,12 @@ def expand(code):
         t += 1
         pos = pos + climb - slip  # <-bug
     return t
-"""),
-    ("balanced-brackets", "missing_case", """def is_balanced(text):
+""",
+    ),
+    (
+        "balanced-brackets",
+        "missing_case",
+        """def is_balanced(text):
     pairs = {")": "(", "]": "[", "}": "{"}
     stack = []
     for ch in text:
@@ -175,9 +214,13 @@ def expand(code):
             if stack.pop() != pairs[ch]:  # <-bug
                 return False
     return len(stack) == 0
-"""),
+""",
+    ),
     # --- wrong variable ----------------------------------------------------------------------
-    ("remove-duplicates", "wrong_variable", """def remove_duplicates(items):
+    (
+        "remove-duplicates",
+        "wrong_variable",
+        """def remove_duplicates(items):
     seen = []
     unique = []
     for x in items:
@@ -185,8 +228,12 @@ def expand(code):
             seen.append(x)
             unique.append(seen)  # <-bug
     return unique
-"""),
-    ("count-matching", "wrong_variable", """def count_matching(items, predicate=None):
+""",
+    ),
+    (
+        "count-matching",
+        "wrong_variable",
+        """def count_matching(items, predicate=None):
     total = 0
     for thing in items:
         if predicate is None:
@@ -196,8 +243,12 @@ def expand(code):
         if ok:
             total += 1
     return total
-"""),
-    ("digit-sum", "wrong_variable", """def digit_sum(n):
+""",
+    ),
+    (
+        "digit-sum",
+        "wrong_variable",
+        """def digit_sum(n):
     n = abs(n)
     total = 0
     while n > 0:
@@ -212,8 +263,12 @@ def digital_root(n):
     while n >= 10:
         n = digit_sum(n)
     return n
-"""),
-    ("roman-numerals", "wrong_variable", """def to_roman(number):
+""",
+    ),
+    (
+        "roman-numerals",
+        "wrong_variable",
+        """def to_roman(number):
     if number < 1 or number > 3999:
         raise ValueError("out of range")
     values = [1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1]
@@ -224,8 +279,12 @@ def digital_root(n):
             answer += letters[i]
             number -= values[0]  # <-bug
     return answer
-"""),
-    ("group-by-length", "wrong_variable", """def group_by_length(words):
+""",
+    ),
+    (
+        "group-by-length",
+        "wrong_variable",
+        """def group_by_length(words):
     groups = {}
     for w in words:
         size = len(w)
@@ -233,9 +292,13 @@ def digital_root(n):
             groups[size] = []
         groups[size].append(size)  # <-bug
     return groups
-"""),
+""",
+    ),
     # --- mis-indentation ---------------------------------------------------------------------
-    ("tick-tock-boom", "mis_indentation", """def tick_tock_boom(limit):
+    (
+        "tick-tock-boom",
+        "mis_indentation",
+        """def tick_tock_boom(limit):
     said = []
     for number in range(1, limit + 1):
         word = ""
@@ -244,8 +307,12 @@ def digital_root(n):
                 word += sound
             said.append(word or str(number))  # <-bug
     return said
-"""),
-    ("remove-duplicates", "mis_indentation", """def remove_duplicates(items):
+""",
+    ),
+    (
+        "remove-duplicates",
+        "mis_indentation",
+        """def remove_duplicates(items):
     seen = set()
     result = []
     for item in items:
@@ -253,8 +320,12 @@ def digital_root(n):
             seen.add(item)
         result.append(item)  # <-bug
     return result
-"""),
-    ("count-matching", "mis_indentation", """def count_matching(items, predicate=None):
+""",
+    ),
+    (
+        "count-matching",
+        "mis_indentation",
+        """def count_matching(items, predicate=None):
     if predicate is None:
         predicate = bool
     count = 0
@@ -262,8 +333,12 @@ def digital_root(n):
         if predicate(item):
             count += 1
         return count  # <-bug
-"""),
-    ("digit-sum", "mis_indentation", """def digit_sum(n):
+""",
+    ),
+    (
+        "digit-sum",
+        "mis_indentation",
+        """def digit_sum(n):
     n = abs(n)
     total = 0
     while n > 0:
@@ -277,8 +352,12 @@ def digital_root(n):
     while n >= 10:
         n = digit_sum(n)
     return n
-"""),
-    ("password-strength", "mis_indentation", """def password_strength(password):
+""",
+    ),
+    (
+        "password-strength",
+        "mis_indentation",
+        """def password_strength(password):
     if len(password) < 8:
         return "weak"
     kinds = set()
@@ -296,17 +375,25 @@ def digital_root(n):
     if len(kinds) >= 2:
         return "medium"
     return "weak"
-"""),
+""",
+    ),
     # --- early return ------------------------------------------------------------------------
-    ("remove-duplicates", "early_return", """def remove_duplicates(items):
+    (
+        "remove-duplicates",
+        "early_return",
+        """def remove_duplicates(items):
     result = []
     for item in items:
         if item in result:
             return result  # <-bug
         result.append(item)
     return result
-"""),
-    ("balanced-brackets", "early_return", """def is_balanced(text):
+""",
+    ),
+    (
+        "balanced-brackets",
+        "early_return",
+        """def is_balanced(text):
     stack = []
     for ch in text:
         if ch in "([{":
@@ -319,8 +406,12 @@ def digital_root(n):
                 return True  # <-bug
             return False
     return not stack
-"""),
-    ("count-matching", "early_return", """def count_matching(items, predicate=None):
+""",
+    ),
+    (
+        "count-matching",
+        "early_return",
+        """def count_matching(items, predicate=None):
     if predicate is None:
         predicate = bool
     n = 0
@@ -329,8 +420,12 @@ def digital_root(n):
             return n  # <-bug
         n += 1
     return n
-"""),
-    ("tick-tock-boom", "early_return", """def tick_tock_boom(limit):
+""",
+    ),
+    (
+        "tick-tock-boom",
+        "early_return",
+        """def tick_tock_boom(limit):
     out = []
     for number in range(1, limit + 1):
         if number % 3 == 0:
@@ -343,9 +438,13 @@ def digital_root(n):
             word += "Boom"
         out.append(word or str(number))
     return out
-"""),
+""",
+    ),
     # --- loops that never end ----------------------------------------------------------------
-    ("digit-sum", "infinite_loop", """def digit_sum(n):
+    (
+        "digit-sum",
+        "infinite_loop",
+        """def digit_sum(n):
     n = abs(n)
     total = 0
     while n > 0:
@@ -359,8 +458,12 @@ def digital_root(n):
     while n >= 10:
         n = digit_sum(n)
     return n
-"""),
-    ("binary-search", "infinite_loop", """def find_index(items, target):
+""",
+    ),
+    (
+        "binary-search",
+        "infinite_loop",
+        """def find_index(items, target):
     low, high = 0, len(items) - 1
     while low <= high:
         middle = (low + high) // 2
@@ -371,8 +474,12 @@ def digital_root(n):
         else:
             high = middle - 1
     return -1
-"""),
-    ("ramp-robot", "infinite_loop", """def minutes_to_top(length, climb, slip):
+""",
+    ),
+    (
+        "ramp-robot",
+        "infinite_loop",
+        """def minutes_to_top(length, climb, slip):
     if length <= 0:
         return 0
     position = 0
@@ -384,8 +491,12 @@ def digital_root(n):
             break
         position -= slip
     return minutes
-"""),
-    ("run-length", "infinite_loop", """def compress(text):
+""",
+    ),
+    (
+        "run-length",
+        "infinite_loop",
+        """def compress(text):
     if not text:
         return ""
     pieces = []
@@ -410,9 +521,13 @@ def expand(code):
             end += 1
         pieces.append(char * int(code[position + 1:end]))  # <-bug
     return "".join(pieces)
-"""),
+""",
+    ),
     # --- syntax slips ------------------------------------------------------------------------
-    ("count-matching", "syntax_slip", """def count_matching(items, predicate=None):
+    (
+        "count-matching",
+        "syntax_slip",
+        """def count_matching(items, predicate=None):
     if predicate is None:
         predicate = bool
     count = 0
@@ -420,8 +535,12 @@ def expand(code):
         if predicate(item):
             count++  # <-bug
     return count
-"""),
-    ("letter-grade", "syntax_slip", """def letter_grade(score):
+""",
+    ),
+    (
+        "letter-grade",
+        "syntax_slip",
+        """def letter_grade(score):
     if score < 0 or score > 100:
         raise ValueError("bad score")
     if score >= 90:
@@ -437,8 +556,12 @@ def expand(code):
     if score % 10 >= 7:
         letter += "+"
     return letter
-"""),
-    ("digit-sum", "syntax_slip", """def digit_sum(n):
+""",
+    ),
+    (
+        "digit-sum",
+        "syntax_slip",
+        """def digit_sum(n):
     n = abs(n)
     total = 0
     while n > 0:
@@ -452,8 +575,12 @@ def digital_root(n):
     while n >= 10:
         n = digit_sum(n)
     return n
-"""),
-    ("remove-duplicates", "syntax_slip", """def remove_duplicates(items):
+""",
+    ),
+    (
+        "remove-duplicates",
+        "syntax_slip",
+        """def remove_duplicates(items):
     seen = set()
     result = []
     for item in items:
@@ -461,13 +588,18 @@ def digital_root(n):
             seen.add(item)
             result.append(item)
       return result  # <-bug
-"""),
-    ("rocket-countdown", "syntax_slip", """def countdown(start):
+""",
+    ),
+    (
+        "rocket-countdown",
+        "syntax_slip",
+        """def countdown(start):
     if start < 0:
         raise ValueError("negative")
     text = ""
     for number in range(start, 0, -1):
         text += f"{number}... "
     return text + "Liftoff!  # <-bug
-"""),
+""",
+    ),
 ]

@@ -1,4 +1,10 @@
-"""Which lines of the student's file most likely hold the bug, from a run's evidence.
+"""Which lines of the student's file most likely hold the bug, from everything a run shows.
+
+localise() is the entry point: a file that does not compile is located by its syntax slip
+(syntax_slips.py); else the failing visible tests' evidence ranks the lines, a test the time
+limit stopped included (the loop that did not end: its lines and how often each ran); else,
+for a program that fails hidden tests only, the hidden tests' evidence does, on the server,
+and what it says is only that a hidden case reaches the line (never inputs or values).
 
 Spectrum-based: a line run by every failing test and by few passing ones is suspicious (Ochiai:
 failed(line) / sqrt(all failed * run(line))). On top of that, measured on the seeded bugs of
@@ -9,14 +15,25 @@ comparison, a computed return) rather than by position.
 """
 
 import ast
+import keyword
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tutor.grounding.syntax_slips import syntax_slips
+
 FAILING = ("failed", "error")
 EXCEPTION_BOOST = 0.5
 RETURN_BOOST = 0.1
+# A test stopped by the time limit: the lines of the loop that did not end (those it ran at
+# least ENDLESS_SHARE as often as its busiest line) are where to look.
+ENDLESS_BOOST = 0.3
+ENDLESS_SHARE = 0.25
+# A statement whose value is thrown away (`n / 10`, `count + 1`, `x == 0`) does nothing.
+NO_EFFECT_BOOST = 0.3
+HIDDEN_REASON = "a hidden test reaches this line and fails"
 PRIOR_WEIGHT = 0.15
 # A condition that decides whether a suspicious line runs shares most of its suspicion: a wrong
 # or missing case shows as a branch body that only failing tests run.
@@ -31,6 +48,40 @@ class SuspiciousLine:
 
     def to_dict(self) -> dict[str, object]:
         return {"line": self.line, "score": round(self.score, 3), "why": self.why}
+
+
+@dataclass(frozen=True)
+class Localised:
+    """Best first; evidence: what located them ("syntax", "visible", "hidden", or "")."""
+
+    lines: list[SuspiciousLine]
+    evidence: str
+
+
+def localise(
+    tests: Sequence[Mapping[str, Any]],
+    file: str,
+    *,
+    source: str,
+    hidden_tests: Sequence[Mapping[str, Any]] = (),
+    limit: int = 10,
+) -> Localised:
+    """The likeliest lines of the bug from all a run shows. tests: the visible tests of a
+    result; hidden_tests: the hidden tests' results with their evidence (server side only: the
+    lines come back with HIDDEN_REASON as their only why)."""
+    if file.endswith(".py"):
+        slips = syntax_slips(source, file)
+        if slips:
+            return Localised([SuspiciousLine(s.line, 1.0, s.why) for s in slips][:limit], "syntax")
+    visible = rank_suspicious_lines(tests, file, source=source, limit=limit)
+    if visible:
+        return Localised(visible, "visible")
+    if not any(test.get("outcome") in FAILING for test in hidden_tests):
+        return Localised([], "")
+    ranked = rank_suspicious_lines(
+        [{**test, "hidden": False} for test in hidden_tests], file, source=source, limit=limit
+    )
+    return Localised([SuspiciousLine(i.line, i.score, HIDDEN_REASON) for i in ranked], "hidden")
 
 
 @dataclass(frozen=True)
@@ -49,6 +100,8 @@ def rank_suspicious_lines(
     spectrum = _spectrum(tests, file)
     exception_lines = _exception_lines(tests)
     return_lines = _wrong_return_lines(tests)
+    endless = endless_loop_lines(tests, file)
+    idle = no_effect_lines(source)
     prior = decision_weights(source)
     candidates = set(spectrum.failing_runs) | set(exception_lines)
     ranked = []
@@ -62,10 +115,82 @@ def rank_suspicious_lines(
         if line in return_lines:
             score += RETURN_BOOST
             reasons.append(return_lines[line])
+        if line in endless:
+            score += ENDLESS_BOOST
+            reasons.insert(0, endless[line])
+        if line in idle and line in spectrum.failing_runs:
+            score += NO_EFFECT_BOOST
+            reasons.insert(0, "its value is computed and thrown away: it changes nothing")
         ranked.append(SuspiciousLine(line, score, "; ".join(reasons)))
     ranked = _share_with_conditions(ranked, controlling_lines(source))
-    ranked.sort(key=lambda item: (-item.score, item.line))
+    named = failure_names(tests)
+    source_lines = source.splitlines()
+    # Equal scores: the line that uses what the failure names, then the more decisive line.
+    ranked.sort(
+        key=lambda item: (
+            -round(item.score, 9),
+            -_mentions(source_lines, item.line, named),
+            -prior.get(item.line, 0.0),
+            item.line,
+        )
+    )
     return ranked[:limit]
+
+
+def endless_loop_lines(tests: Sequence[Mapping[str, Any]], file: str) -> dict[int, str]:
+    """The lines a test ran over and over until the time limit stopped it, with how often."""
+    lines: dict[int, str] = {}
+    for test in tests:
+        if test.get("hidden") or not _stopped_by_time(test):
+            continue
+        covered = _covered(test, file)
+        busiest = max(covered.values(), default=0)
+        for line, count in covered.items():
+            if count >= busiest * ENDLESS_SHARE and count > 1:
+                lines.setdefault(
+                    line,
+                    f"ran {count}+ times in {test.get('name')} before the time limit stopped it "
+                    "(a loop that did not end)",
+                )
+    return lines
+
+
+def _stopped_by_time(test: Mapping[str, Any]) -> bool:
+    message = str(test.get("message") or "")
+    return test.get("outcome") == "error" and "time limit" in message and "stopped" in message
+
+
+def no_effect_lines(source: str) -> set[int]:
+    """Lines of statements whose value is thrown away: an operation or comparison alone."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return set()
+    return {
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.BinOp | ast.Compare | ast.BoolOp | ast.UnaryOp)
+    }
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+
+
+def failure_names(tests: Sequence[Mapping[str, Any]]) -> set[str]:
+    """The names the failing tests' messages and errors mention ("name 'totl' is not defined",
+    "'int' object is not iterable", "list index out of range")."""
+    names: set[str] = set()
+    for test in tests:
+        if test.get("outcome") in FAILING and not test.get("hidden"):
+            names |= set(_IDENTIFIER.findall(str(test.get("message") or "")[:300]))
+    return {name for name in names if not keyword.iskeyword(name)}
+
+
+def _mentions(source_lines: Sequence[str], line: int, names: set[str]) -> int:
+    if not names or not 0 < line <= len(source_lines):
+        return 0
+    return len(names & set(_IDENTIFIER.findall(source_lines[line - 1])))
 
 
 def _share_with_conditions(
