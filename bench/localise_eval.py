@@ -147,6 +147,7 @@ def evaluate(
             f"{exercise.module}.py",
             source=case.source,
             hidden_tests=hidden_tests,
+            reference=exercise.solution_code,
             limit=50,
         )
         lines = [item.line for item in located.lines]

@@ -63,7 +63,12 @@ def run_exercise_tests(
         locate_hidden = evidence and visible.passed and exercise.hidden_test_hints
         hidden = _run_in_sandbox(exercise, code, exercise.hidden_tests, evidence=locate_hidden)
         if locate_hidden and not hidden.passed:
-            line = hidden_test_line(hidden, file=exercise.student_filename, source=code)
+            line = hidden_test_line(
+                hidden,
+                file=exercise.student_filename,
+                source=code,
+                reference=exercise.solution_code,
+            )
             if line is not None:
                 data["hidden_line"] = line
         hidden = replace(hidden, tests=[replace(test, evidence=None) for test in hidden.tests])
@@ -77,11 +82,18 @@ def run_exercise_tests(
     return data
 
 
-def hidden_test_line(hidden: RunResult, *, file: str, source: str) -> int | None:
+def hidden_test_line(
+    hidden: RunResult, *, file: str, source: str, reference: str = ""
+) -> int | None:
     """The likeliest line of the bug from the hidden tests' evidence: the only thing of it a
     student may learn (with the fact that a hidden case reaches it)."""
     located = localise(
-        [], file, source=source, hidden_tests=[asdict(test) for test in hidden.tests], limit=1
+        [],
+        file,
+        source=source,
+        hidden_tests=[asdict(test) for test in hidden.tests],
+        reference=reference,
+        limit=1,
     )
     return located.lines[0].line if located.lines and located.evidence == "hidden" else None
 

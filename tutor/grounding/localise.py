@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tutor.grounding.syntax_slips import syntax_slips
+from tutor.grounding.witness import divergence_line
 
 FAILING = ("failed", "error")
 EXCEPTION_BOOST = 0.5
@@ -34,6 +35,8 @@ ENDLESS_SHARE = 0.25
 # A statement whose value is thrown away (`n / 10`, `count + 1`, `x == 0`) does nothing.
 NO_EFFECT_BOOST = 0.3
 HIDDEN_REASON = "a hidden test reaches this line and fails"
+# The first line after which the student's values part from the reference solution's.
+DIVERGENCE_BOOST = 0.2
 PRIOR_WEIGHT = 0.15
 # A condition that decides whether a suspicious line runs shares most of its suspicion: a wrong
 # or missing case shows as a branch body that only failing tests run.
@@ -64,22 +67,28 @@ def localise(
     *,
     source: str,
     hidden_tests: Sequence[Mapping[str, Any]] = (),
+    reference: str = "",
     limit: int = 10,
 ) -> Localised:
     """The likeliest lines of the bug from all a run shows. tests: the visible tests of a
     result; hidden_tests: the hidden tests' results with their evidence (server side only: the
-    lines come back with HIDDEN_REASON as their only why)."""
+    lines come back with HIDDEN_REASON as their only why); reference: the exercise's reference
+    solution, the second witness (witness.py)."""
     if file.endswith(".py"):
         slips = syntax_slips(source, file)
         if slips:
             return Localised([SuspiciousLine(s.line, 1.0, s.why) for s in slips][:limit], "syntax")
-    visible = rank_suspicious_lines(tests, file, source=source, limit=limit)
+    visible = rank_suspicious_lines(tests, file, source=source, reference=reference, limit=limit)
     if visible:
         return Localised(visible, "visible")
     if not any(test.get("outcome") in FAILING for test in hidden_tests):
         return Localised([], "")
     ranked = rank_suspicious_lines(
-        [{**test, "hidden": False} for test in hidden_tests], file, source=source, limit=limit
+        [{**test, "hidden": False} for test in hidden_tests],
+        file,
+        source=source,
+        reference=reference,
+        limit=limit,
     )
     return Localised([SuspiciousLine(i.line, i.score, HIDDEN_REASON) for i in ranked], "hidden")
 
@@ -93,15 +102,22 @@ class _Spectrum:
 
 
 def rank_suspicious_lines(
-    tests: Sequence[Mapping[str, Any]], file: str, *, source: str = "", limit: int = 10
+    tests: Sequence[Mapping[str, Any]],
+    file: str,
+    *,
+    source: str = "",
+    reference: str = "",
+    limit: int = 10,
 ) -> list[SuspiciousLine]:
     """Best first. tests: the visible tests of one stored result (dicts with outcome, line,
-    actual, expected and evidence). source: the student's file, for ordering equal spectra."""
+    actual, expected and evidence). source: the student's file, for ordering equal spectra.
+    reference: the exercise's reference solution, replayed on the first traced failing call."""
     spectrum = _spectrum(tests, file)
     exception_lines = _exception_lines(tests)
     return_lines = _wrong_return_lines(tests)
     endless = endless_loop_lines(tests, file)
     idle = no_effect_lines(source)
+    divergence = _divergence(tests, file, reference)
     prior = decision_weights(source)
     candidates = set(spectrum.failing_runs) | set(exception_lines)
     ranked = []
@@ -118,6 +134,9 @@ def rank_suspicious_lines(
         if line in endless:
             score += ENDLESS_BOOST
             reasons.insert(0, endless[line])
+        if divergence is not None and line == divergence[0]:
+            score += DIVERGENCE_BOOST
+            reasons.insert(0, divergence[1])
         if line in idle and line in spectrum.failing_runs:
             score += NO_EFFECT_BOOST
             reasons.insert(0, "its value is computed and thrown away: it changes nothing")
@@ -135,6 +154,18 @@ def rank_suspicious_lines(
         )
     )
     return ranked[:limit]
+
+
+def _divergence(
+    tests: Sequence[Mapping[str, Any]], file: str, reference: str
+) -> tuple[int, str] | None:
+    """Where the first traced failing test's values part from the reference solution's."""
+    for test in tests:
+        if test.get("outcome") == "failed" and not test.get("hidden"):
+            evidence = test.get("evidence")
+            if isinstance(evidence, Mapping) and evidence.get("steps"):
+                return divergence_line(test, failing_call(test), file, reference)
+    return None
 
 
 def endless_loop_lines(tests: Sequence[Mapping[str, Any]], file: str) -> dict[int, str]:

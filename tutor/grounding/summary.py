@@ -43,11 +43,15 @@ def visible_tests(result: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     ]
 
 
-def evidence_section(result: Mapping[str, Any], *, file: str, source: str) -> str:
+def evidence_section(
+    result: Mapping[str, Any], *, file: str, source: str, reference: str = ""
+) -> str:
     """What the code did in its failing visible tests: the call, returned vs expected, the top
     suspicious lines with why, and a few trace steps around the top one. "" without evidence."""
     source_lines = source.splitlines()
-    located = localise(visible_tests(result), file, source=source, limit=MAX_LINES)
+    located = localise(
+        visible_tests(result), file, source=source, reference=reference, limit=MAX_LINES
+    )
     if located.evidence == "syntax":
         return "\n".join(
             f"The file does not compile: line {item.line}: {_code(source_lines, item.line)}  "
@@ -84,12 +88,14 @@ def evidence_section(result: Mapping[str, Any], *, file: str, source: str) -> st
     return text if len(text) <= MAX_SECTION_CHARS else text[: MAX_SECTION_CHARS - 4] + "\n..."
 
 
-def grounded_hint(result: Mapping[str, Any], *, file: str, source: str) -> str | None:
+def grounded_hint(
+    result: Mapping[str, Any], *, file: str, source: str, reference: str = ""
+) -> str | None:
     """A level 2 hint ("where to look") from the evidence alone, every statement in it a fact
     recorded by running the code; None when there is no evidence to ground one on. It names the
     likeliest line and why it is the likeliest."""
     source_lines = source.splitlines()
-    located = localise(visible_tests(result), file, source=source, limit=1)
+    located = localise(visible_tests(result), file, source=source, reference=reference, limit=1)
     if located.evidence == "syntax" and located.lines:
         slip = located.lines[0]
         return (

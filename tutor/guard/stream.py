@@ -24,6 +24,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from tutor.guard.decoded import decoded_code
 from tutor.guard.extract import (
     INLINE_SPAN,
     Fence,
@@ -124,6 +125,7 @@ class StreamGuard:
                 self._exercise.required_names,
                 context.student_code,
                 language=context.language,
+                reference_code=context.solution_code,
                 max_runs=self._settings.max_sandbox_runs,
                 seconds_per_reply=self._settings.sandbox_seconds_per_reply,
                 seconds_per_run=self._settings.sandbox_seconds_per_run,
@@ -329,10 +331,18 @@ class StreamGuard:
     # --- Judging ------------------------------------------------------------------------------
 
     def _check_code(
-        self, start: int, end: int, code: str, inline: bool = False, spans: bool = False
+        self,
+        start: int,
+        end: int,
+        code: str,
+        inline: bool = False,
+        spans: bool = False,
+        hidden_in: str = "",
     ) -> None:
         self._segments_checked += 1
-        if inline:
+        if hidden_in:
+            label = f"code hidden in a string of {hidden_in}"
+        elif inline:
             shown = code if len(code) <= _QUOTED_CODE_CHARS else code[:_QUOTED_CODE_CHARS] + "…"
             label = f"inline code `{shown}`"
         elif spans:
@@ -353,12 +363,18 @@ class StreamGuard:
                     message = f"the reply's code together reproduces {together:.0%} of the solution"
                     self._add(Finding("similar_code", "block", message, start, end, together))
         if not self._blocked and self._solution_check is not None:
-            how = self._solution_check.passing_file(code, only_public, joinable=not inline)
+            joinable = not (inline or hidden_in)
+            how = self._solution_check.passing_file(code, only_public, joinable=joinable)
             if how is not None:
                 message = f"{label} passes the exercise's tests {how}"
                 self._add(Finding("passes_tests", "block", message, start, end))
+        if not self._blocked and not hidden_in and self._exercise.context.language == "python":
+            for hidden in decoded_code(as_module(code)):
+                self._check_code(start, end, hidden, hidden_in=label)
+                if self._blocked:
+                    return
         if (
-            not (self._blocked or inline or only_public)
+            not (self._blocked or inline or only_public or hidden_in)
             and self._held_from is None
             and self._exercise.context.language == "python"
             and _DEFINITION.search(as_module(code))
