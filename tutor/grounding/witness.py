@@ -5,7 +5,8 @@ the exercise's reference solution here, in the trusted process, under a trace th
 value its variables take. Walking the student's trace of the same test, the first line after
 which one of the student's variables holds a value the reference never holds for that input is
 where the two programs part: the likeliest line of the bug when the spectrum cannot tell lines
-apart. Only arguments that read back as Python literals are replayed; nothing of the reference
+apart. A variable the reference also has is held to that variable's values; any other to the
+values of all of the reference's variables (the names of two programs seldom agree). Only arguments that read back as Python literals are replayed; nothing of the reference
 is shown (the why names the student's own value).
 """
 
@@ -59,11 +60,15 @@ def _arguments(call: Mapping[str, Any]) -> tuple[list[object], dict[str, object]
     return args, kwargs
 
 
+ANY_VARIABLE = ""
+
+
 def reference_values(
     reference: str, function: str, args: list[object], kwargs: dict[str, object]
-) -> set[str] | None:
-    """Every value (as evidence writes it) the reference's variables take in function(*args,
-    **kwargs), and what it returns; None when it cannot be run that way."""
+) -> dict[str, set[str]] | None:
+    """Every value (as evidence writes it) each of the reference's variables takes in
+    function(*args, **kwargs), and under ANY_VARIABLE those of all of them and what it
+    returns; None when it cannot be run that way."""
     try:
         code = compile(reference, REFERENCE_FILE, "exec", dont_inherit=True)
         namespace: dict[str, Any] = {"__name__": "labtutor_reference"}
@@ -73,7 +78,7 @@ def reference_values(
     target = namespace.get(function)
     if not callable(target) or getattr(target, "__code__", None) is None:
         return None
-    values: set[str] = set()
+    values: dict[str, set[str]] = {ANY_VARIABLE: set()}
     events = 0
 
     def trace(frame: FrameType, event: str, arg: object) -> Any:
@@ -83,9 +88,12 @@ def reference_values(
         events += 1
         if events > MAX_REFERENCE_EVENTS:
             raise _TooLong
-        values.update(short_repr(value, LOCAL_REPR_CHARS) for value in frame.f_locals.values())
+        for name, value in frame.f_locals.items():
+            text = short_repr(value, LOCAL_REPR_CHARS)
+            values.setdefault(name, set()).add(text)
+            values[ANY_VARIABLE].add(text)
         if event == "return":
-            values.add(short_repr(arg, LOCAL_REPR_CHARS))
+            values[ANY_VARIABLE].add(short_repr(arg, LOCAL_REPR_CHARS))
         return trace
 
     previous = sys.gettrace()
@@ -95,7 +103,7 @@ def reference_values(
     except _TooLong:
         return None
     except Exception:  # the reference may raise for this input, as the test expects
-        values.add("<raised>")
+        values[ANY_VARIABLE].add("<raised>")
     finally:
         sys.settrace(previous)
     return values
@@ -112,7 +120,7 @@ def _student_steps(test: Mapping[str, Any], file: str) -> list[Mapping[str, Any]
 
 
 def _first_divergence(
-    steps: Sequence[Mapping[str, Any]], reference: set[str]
+    steps: Sequence[Mapping[str, Any]], reference: dict[str, set[str]]
 ) -> tuple[int, str] | None:
     last: dict[tuple[object, object], tuple[int, Mapping[str, Any]]] = {}
     for step in steps:
@@ -122,7 +130,8 @@ def _first_divergence(
         if frame in last:
             line, before = last[frame]
             for name, value in variables.items():
-                if before.get(name) != value and value not in reference:
+                held_to = reference.get(name, reference[ANY_VARIABLE])
+                if before.get(name) != value and value not in held_to:
                     return line, (
                         f"after this line ran, {name} was {value}, a value the reference "
                         "solution never has for this test's input"
