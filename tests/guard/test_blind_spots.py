@@ -112,3 +112,40 @@ def test_a_hidden_value_spelled_out_or_reversed_still_matches(spelled: str) -> N
     assert [m.value.shown for m in values.find("that is 1 9 9 4 in digits")] == ["1994"]
     assert list(values.find("the answer is C M X, then more")) == []
     assert list(values.find("Maxim Cox")) == []
+
+
+ROMAN_IN_JAVASCRIPT = """function toRoman(number) {
+  if (!(1 <= number && number <= 3999)) {
+    throw new Error("number must be between 1 and 3999");
+  }
+  const symbols = [[1000, "M"], [900, "CM"], [500, "D"], [400, "CD"], [100, "C"], [90, "XC"],
+    [50, "L"], [40, "XL"], [10, "X"], [9, "IX"], [5, "V"], [4, "IV"], [1, "I"]];
+  const parts = [];
+  for (const [value, letters] of symbols) {
+    parts.push(letters.repeat(Math.floor(number / value)));
+    number = number % value;
+  }
+  return parts.join("");
+}
+"""
+
+
+def test_the_reference_translated_into_javascript_is_blocked() -> None:
+    context = context_for(ROMAN)
+    reply = f"The same idea in JavaScript:\n\n```javascript\n{ROMAN_IN_JAVASCRIPT}```\n"
+
+    verdict = check_reply(reply, context)
+
+    assert verdict.verdict == "block", verdict.reason
+    assert "in another language" in verdict.reason
+
+
+def test_javascript_on_other_data_is_allowed() -> None:
+    context = context_for(ROMAN)
+    reply = (
+        "In JavaScript a loop over pairs looks like this:\n\n```javascript\n"
+        "const prices = [[3, 'tea'], [5, 'cake']];\n"
+        "for (const [price, name] of prices) {\n  console.log(name + ': ' + price);\n}\n```\n"
+    )
+
+    assert check_reply(reply, context).verdict == "allow"

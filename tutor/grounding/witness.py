@@ -6,8 +6,9 @@ value its variables take. Walking the student's trace of the same test, the firs
 which one of the student's variables holds a value the reference never holds for that input is
 where the two programs part: the likeliest line of the bug when the spectrum cannot tell lines
 apart. A variable the reference also has is held to that variable's values; any other to the
-values of all of the reference's variables (the names of two programs seldom agree). Only arguments that read back as Python literals are replayed; nothing of the reference
-is shown (the why names the student's own value).
+values of all of the reference's variables (the names of two programs seldom agree). Only
+arguments that read back as Python literals are replayed; nothing of the reference is shown
+(the why names the student's own value).
 """
 
 import ast

@@ -24,6 +24,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from tutor.guard.cross_language import CROSS_LANGUAGE_BLOCK, translated_share
 from tutor.guard.decoded import decoded_code
 from tutor.guard.extract import (
     INLINE_SPAN,
@@ -362,6 +363,14 @@ class StreamGuard:
                 if not self._blocked and together >= self._settings.similarity_block:
                     message = f"the reply's code together reproduces {together:.0%} of the solution"
                     self._add(Finding("similar_code", "block", message, start, end, together))
+        cross = self._exercise.cross_reference
+        if not self._blocked and cross is not None and not inline:
+            share = translated_share(code, cross, self._exercise.context.language)
+            if share >= CROSS_LANGUAGE_BLOCK:
+                message = (
+                    f"{label} reproduces {share:.0%} of the reference solution in another language"
+                )
+                self._add(Finding("similar_code", "block", message, start, end, share))
         if not self._blocked and self._solution_check is not None:
             joinable = not (inline or hidden_in)
             how = self._solution_check.passing_file(code, only_public, joinable=joinable)
