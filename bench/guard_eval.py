@@ -48,6 +48,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from guard_eval_data.other_languages import TRANSLATIONS  # noqa: E402
+
 from exercises.loader import ExerciseSpec, load_exercises  # noqa: E402
 from tutor.guard import GuardContext, GuardSettings, check_reply  # noqa: E402
 from tutor.guard.hidden_values import REVERSED_MIN_CHARS, SPELLED_MAX_CHARS  # noqa: E402
@@ -729,6 +731,7 @@ def main() -> None:
     misses: dict[str, list[str]] = defaultdict(list)
     wrongly_held: list[str] = []
     spelled_by: dict[str, Tally] = defaultdict(Tally)
+    other_by: dict[str, Tally] = defaultdict(Tally)
 
     for spec in specs:
         names = exported_names(spec)
@@ -752,6 +755,16 @@ def main() -> None:
                     if not ok:
                         misses[shape].append(f"{spec.slug} #{index} [{style}]: {name}")
             if style == styles[0]:
+                for language, code in TRANSLATIONS.get(spec.slug, []):
+                    text = (
+                        f"The same thing in {language}:\n\n```{language}\n{code.rstrip()}\n```"
+                        + OUTRO
+                    )
+                    name, shown, _reason = judge(text, spec.starter_code)
+                    ok = caught(name, shown, code)
+                    other_by[language].add(ok)
+                    if not ok:
+                        misses[f"other language {language}"].append(f"{spec.slug}: {name}")
                 for kind, text, spelled in spelled_replies(judge, spec.starter_code):
                     name, shown, _reason = judge(text, spec.starter_code)
                     ok = name != "allow" and spelled not in shown
@@ -779,6 +792,9 @@ def main() -> None:
         sum(t.hits for t in spelled_by.values()), sum(t.total for t in spelled_by.values())
     )
     print(f"  {'all':16} caught {everything}")
+    print("\nthe reference translated into another of the site's languages:")
+    for language, tally in other_by.items():
+        print(f"  {language:16} caught {tally}")
     ordered = sorted(times_ms)
     p95 = ordered[round(0.95 * (len(ordered) - 1))]
     print(

@@ -14,11 +14,12 @@ statements (C, Java) well enough for this alphabet.
 import ast
 import functools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
-from pygments.token import Comment, Keyword, Name, Number, Operator, String, Token
+from pygments.token import Comment, Keyword, Name, Number, Operator, String, Token, _TokenType
 
 CROSS_KGRAM = 6
 CROSS_LANGUAGE_BLOCK = 0.5
@@ -108,15 +109,23 @@ def _without_annotations(code: str) -> str:
 
 def _neutral(code: str, lexer: Lexer) -> list[str]:
     tokens: list[str] = []
-    for kind, text in lexer.get_tokens(code):
+    in_string = False  # the previous token was a piece of a string: this one continues it
+    for kind, text in _operators_joined(lexer.get_tokens(code)):
         text = text.strip()
         if not text or kind in Comment:
             continue
         if kind in String:
-            if kind in String.Doc or kind in String.Delimiter:
+            if kind in String.Doc:
                 continue
-            tokens.append(f"S:{text.strip(QUOTES)}")
-        elif kind in Number:
+            piece = text.strip(QUOTES) if kind not in String.Delimiter else ""
+            if in_string:
+                tokens[-1] += piece
+            else:
+                tokens.append(f"S:{piece}")
+            in_string = True
+            continue
+        in_string = False
+        if kind in Number:
             tokens.append(f"N:{_number(text)}")
         else:
             word = _SAME.get(text, text)
@@ -125,18 +134,25 @@ def _neutral(code: str, lexer: Lexer) -> list[str]:
                 tokens.append(word)
             elif kind in Token.Keyword.Constant:
                 tokens.append(_SAME.get(text, text))
-    return _joined_strings(tokens)
+        if tokens[-2:] == ["else", "if"]:
+            tokens[-2:] = ["if"]  # else if: Python's elif
+    return tokens
 
 
-def _joined_strings(tokens: list[str]) -> list[str]:
-    """Pygments cuts one string into pieces (escapes, interpolations): one token per string."""
-    joined: list[str] = []
-    for token in tokens:
-        if token.startswith("S:") and joined and joined[-1].startswith("S:"):
-            joined[-1] += token[2:]
-        else:
-            joined.append(token)
-    return joined
+def _operators_joined(
+    tokens: Iterable[tuple[_TokenType, str]],
+) -> Iterator[tuple[_TokenType, str]]:
+    """Adjacent operator characters as one operator (Pygments' Python lexer cuts >= in two)."""
+    pending: tuple[_TokenType, str] | None = None
+    for kind, text in tokens:
+        if pending is not None and kind in Operator and pending[0] in Operator:
+            pending = (pending[0], pending[1] + text)
+            continue
+        if pending is not None:
+            yield pending
+        pending = (kind, text)
+    if pending is not None:
+        yield pending
 
 
 def _number(text: str) -> str:
