@@ -32,6 +32,8 @@ RETURN_BOOST = 0.1
 # least ENDLESS_SHARE as often as its busiest line) are where to look.
 ENDLESS_BOOST = 0.3
 ENDLESS_SHARE = 0.25
+# In that loop, the lines that should bring it to an end (or where the update is missing).
+PROGRESS_BOOST = 0.2
 # A statement whose value is thrown away (`n / 10`, `count + 1`, `x == 0`) does nothing.
 NO_EFFECT_BOOST = 0.3
 HIDDEN_REASON = "a hidden test reaches this line and fails"
@@ -41,6 +43,7 @@ PRIOR_WEIGHT = 0.15
 # A condition that decides whether a suspicious line runs shares most of its suspicion: a wrong
 # or missing case shows as a branch body that only failing tests run.
 CONTROL_SHARE = 0.95
+EMPTY_BODY_SHARE = 1.01
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,7 @@ def rank_suspicious_lines(
     exception_lines = _exception_lines(tests)
     return_lines = _wrong_return_lines(tests)
     endless = endless_loop_lines(tests, file)
+    progress = unfinished_updates(source, endless)
     idle = no_effect_lines(source)
     divergence = _divergence(tests, file, reference)
     prior = decision_weights(source)
@@ -134,14 +138,17 @@ def rank_suspicious_lines(
         if line in endless:
             score += ENDLESS_BOOST
             reasons.insert(0, endless[line])
+        if line in progress:
+            score += PROGRESS_BOOST
+            reasons.insert(0, progress[line])
         if divergence is not None and line == divergence[0]:
             score += DIVERGENCE_BOOST
             reasons.insert(0, divergence[1])
         if line in idle and line in spectrum.failing_runs:
             score += NO_EFFECT_BOOST
-            reasons.insert(0, "its value is computed and thrown away: it changes nothing")
+            reasons.insert(0, "it does nothing: a value computed and thrown away, or a pass")
         ranked.append(SuspiciousLine(line, score, "; ".join(reasons)))
-    ranked = _share_with_conditions(ranked, controlling_lines(source))
+    ranked = _share_with_conditions(ranked, controlling_lines(source), empty_bodies(source))
     named = failure_names(tests)
     source_lines = source.splitlines()
     # Equal scores: the line that uses what the failure names, then the more decisive line.
@@ -186,6 +193,45 @@ def endless_loop_lines(tests: Sequence[Mapping[str, Any]], file: str) -> dict[in
     return lines
 
 
+def unfinished_updates(source: str, endless: Mapping[int, str]) -> dict[int, str]:
+    """In a while loop that did not end, where its progress goes wrong: the lines that update
+    what its condition reads (they do not bring it to an end), or, when none does, the body's
+    last line (the update is missing after it)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return {}
+    found: dict[int, str] = {}
+    for loop in ast.walk(tree):
+        if not isinstance(loop, ast.While) or loop.lineno not in endless:
+            continue
+        read = sorted({n.id for n in ast.walk(loop.test) if isinstance(n, ast.Name)})
+        updates = [
+            statement.lineno
+            for statement in ast.walk(loop)
+            if isinstance(statement, ast.Assign | ast.AugAssign | ast.AnnAssign)
+            and statement is not loop
+            and read_names_written(statement) & set(read)
+        ]
+        names = ", ".join(read) or "its condition"
+        for line in updates:
+            found[line] = (
+                f"it changes {names}, which the loop's condition reads, yet the loop never ends"
+            )
+        if not updates and read and loop.body:
+            last = loop.body[-1].end_lineno or loop.body[-1].lineno
+            found[last] = (
+                f"the loop's body ends here and nothing in it changes {names}, which its "
+                "condition reads: the loop never ends"
+            )
+    return found
+
+
+def read_names_written(statement: ast.Assign | ast.AugAssign | ast.AnnAssign) -> set[str]:
+    targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+    return {n.id for target in targets for n in ast.walk(target) if isinstance(n, ast.Name)}
+
+
 def _stopped_by_time(test: Mapping[str, Any]) -> bool:
     message = str(test.get("message") or "")
     return test.get("outcome") == "error" and "time limit" in message and "stopped" in message
@@ -197,12 +243,18 @@ def no_effect_lines(source: str) -> set[int]:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return set()
-    return {
+    lines = {
         node.lineno
         for node in ast.walk(tree)
         if isinstance(node, ast.Expr)
         and isinstance(node.value, ast.BinOp | ast.Compare | ast.BoolOp | ast.UnaryOp)
     }
+    # A `pass` among other statements stands where something was meant to be done.
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and len(body) > 1:
+            lines |= {statement.lineno for statement in body if isinstance(statement, ast.Pass)}
+    return lines
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
@@ -225,18 +277,36 @@ def _mentions(source_lines: Sequence[str], line: int, names: set[str]) -> int:
 
 
 def _share_with_conditions(
-    ranked: list[SuspiciousLine], controllers: dict[int, int]
+    ranked: list[SuspiciousLine], controllers: dict[int, int], empty_bodies: set[int]
 ) -> list[SuspiciousLine]:
     by_line = {item.line: item for item in ranked}
     for item in ranked:
         header = controllers.get(item.line)
         if header is None or header not in by_line:
             continue
-        shared = item.score * CONTROL_SHARE
+        # A branch that does nothing (`pass` alone) is its condition's case, not a line of its
+        # own: the condition takes all of its suspicion and goes before it.
+        share = EMPTY_BODY_SHARE if item.line in empty_bodies else CONTROL_SHARE
+        shared = item.score * share
         if shared > by_line[header].score:
             why = f"decides whether line {item.line} runs ({by_line[header].why})"
             by_line[header] = SuspiciousLine(header, shared, why)
     return list(by_line.values())
+
+
+def empty_bodies(source: str) -> set[int]:
+    """Lines of a `pass` that is a branch's or a loop's whole body."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return set()
+    return {
+        node.body[0].lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If | ast.While | ast.For)
+        and len(node.body) == 1
+        and isinstance(node.body[0], ast.Pass)
+    }
 
 
 def controlling_lines(source: str) -> dict[int, int]:

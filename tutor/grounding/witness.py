@@ -132,7 +132,9 @@ def _first_divergence(
             line, before = last[frame]
             for name, value in variables.items():
                 held_to = reference.get(name, reference[ANY_VARIABLE])
-                if before.get(name) != value and value not in held_to:
+                # A variable's first value is how the student chose to start it ([] or set()):
+                # only a change to it can part from what the reference computes.
+                if name in before and before[name] != value and value not in held_to:
                     return line, (
                         f"after this line ran, {name} was {value}, a value the reference "
                         "solution never has for this test's input"
