@@ -2,9 +2,7 @@
 
 import contextlib
 import logging
-from dataclasses import asdict
 from datetime import timedelta
-from typing import Any
 
 import kombu.exceptions
 import redis
@@ -15,7 +13,7 @@ from django.utils import timezone
 from exercises.models import Exercise, Submission
 from exercises.services import heartbeats
 from exercises.services.notifications import notify_submission_changed
-from exercises.services.results import storable_result
+from exercises.services.results import StoredResult, storable_result, stored_result
 from tutor.live.services.notify import notify_student_changed
 from tutor.sandbox import (
     Limits,
@@ -45,7 +43,7 @@ class CodeRejected(ValueError):
 
 def run_exercise_tests(
     exercise: Exercise, code: str, *, include_hidden: bool, evidence: bool = True
-) -> dict[str, Any]:
+) -> StoredResult:
     """Run code against an exercise's tests in the sandbox; the one grading path for all callers.
 
     Hidden tests run in a sandbox of their own: the student's code can read every file beside
@@ -54,28 +52,12 @@ def run_exercise_tests(
     visible tests only: it shows the values the tests pass.
     """
     visible = _run_in_sandbox(exercise, code, exercise.visible_tests, evidence=evidence)
-    data = visible.to_dict()
-    data["hidden_files"] = [test["filename"] for test in exercise.hidden_tests]
+    hidden = None
     if include_hidden and exercise.hidden_tests:
         hidden = _run_in_sandbox(exercise, code, exercise.hidden_tests)
-        data["tests"] += [asdict(test) for test in hidden.tests]
-        data["passed"] = visible.passed and hidden.passed
-        data["message"] = _combined_message(visible, hidden)
-        # Only instructors see this: it may quote the hidden tests.
-        data["hidden_run"] = {
-            key: value for key, value in hidden.to_dict().items() if key not in {"tests"}
-        }
-    return data
-
-
-def _combined_message(visible: RunResult, hidden: RunResult) -> str:
-    if not visible.passed:
-        return visible.message
-    total = len(visible.tests) + len(hidden.tests)
-    if hidden.passed:
-        return f"All {total} tests passed."
-    failing = sum(1 for test in hidden.tests if test.outcome in {"failed", "error"})
-    return f"Your code passes the visible tests but fails {failing} hidden test(s)."
+    return stored_result(
+        visible, hidden, hidden_files=[test["filename"] for test in exercise.hidden_tests]
+    )
 
 
 def _run_in_sandbox(
@@ -230,7 +212,7 @@ def _release_claim(submission: Submission) -> None:
     notify_submission_changed(submission)
 
 
-def _finish_with_result(submission: Submission, result: dict[str, Any]) -> None:
+def _finish_with_result(submission: Submission, result: StoredResult) -> None:
     result = storable_result(result)
     tests = result.get("tests", [])
     submission.result = result

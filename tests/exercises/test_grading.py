@@ -98,7 +98,6 @@ def test_submit_runs_hidden_tests_and_students_never_see_their_details(
             "file": "test_hidden.py",
             "name": "test_adds_secret_numbers",
             "outcome": "failed",
-            "duration_ms": hidden[0]["duration_ms"],
             "hidden": True,
         }
     ]
@@ -262,7 +261,7 @@ def test_evidence_goes_first_when_a_result_is_over_the_cap() -> None:
     result = {"status": "completed", "tests": [{**test, "evidence": evidence}] * 20}
     assert len(json.dumps(result)) > MAX_STORED_RESULT_BYTES
 
-    stored = storable_result(result)
+    stored = storable_result(result)  # type: ignore[arg-type]  # a stand-in's evidence
 
     assert all("evidence" not in t for t in stored["tests"])
     assert all(t["stdout"] == "out" * 100 for t in stored["tests"])
