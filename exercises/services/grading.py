@@ -2,6 +2,7 @@
 
 import contextlib
 import logging
+import math
 from datetime import timedelta
 
 import kombu.exceptions
@@ -14,6 +15,7 @@ from exercises.models import Exercise, Submission
 from exercises.services import heartbeats
 from exercises.services.notifications import notify_submission_changed
 from exercises.services.results import StoredResult, storable_result, stored_result
+from tutor import ratelimit
 from tutor.live.services.notify import notify_student_changed
 from tutor.sandbox import (
     Limits,
@@ -39,6 +41,11 @@ SUPERSEDED_MESSAGE = (
 
 class CodeRejected(ValueError):
     """The code cannot be accepted for grading; the message is meant for the student."""
+
+    def __init__(self, message: str, retry_after_seconds: float | None = None) -> None:
+        super().__init__(message)
+        # Set when it is the student's rate limit: the code may be sent again after this long.
+        self.retry_after_seconds = retry_after_seconds
 
 
 def run_exercise_tests(
@@ -89,12 +96,17 @@ def check_code(code: str) -> None:
 
 
 def submit_code(student: User, exercise: Exercise, code: str, kind: Submission.Kind) -> Submission:
-    """Save the code, then enqueue its grading once the row is committed."""
+    """Save the code, then enqueue its grading once the row is committed.
+
+    Every Run and Submit goes through here, so here the student's rate limit is enforced
+    (LABTUTOR_SUBMISSION_RATE_LIMIT): CodeRejected with retry_after_seconds says how long to wait.
+    """
     check_code(code)
     with transaction.atomic():
         duplicate = _recent_identical_submission(student, exercise, code, kind)
         if duplicate is not None:
             return duplicate
+        _check_rate(student)
         superseded = _supersede_queued(student)
         submission = Submission.objects.create(
             student=student, exercise=exercise, code=code, kind=kind
@@ -103,6 +115,20 @@ def submit_code(student: User, exercise: Exercise, code: str, kind: Submission.K
         for old in superseded:
             transaction.on_commit(lambda old=old: notify_submission_changed(old))  # type: ignore[misc]
     return submission
+
+
+def _check_rate(student: User) -> None:
+    try:
+        wait = ratelimit.hit_submission(student.pk)
+    except redis.RedisError as error:
+        # Grading goes on without Redis (the watchdog enqueues what was saved): so does this.
+        logger.warning("No submission rate limit for user %s: %s", student.pk, error)
+        return
+    if wait is not None:
+        raise CodeRejected(
+            f"You are running your code too often; wait {math.ceil(wait)} s and try again.",
+            retry_after_seconds=wait,
+        )
 
 
 def _supersede_queued(student: User) -> list[Submission]:

@@ -1,4 +1,5 @@
 import json
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -265,3 +266,32 @@ def test_evidence_goes_first_when_a_result_is_over_the_cap() -> None:
 
     assert all("evidence" not in t for t in stored["tests"])
     assert all(t["stdout"] == "out" * 100 for t in stored["tests"])
+
+
+def test_runs_and_submits_are_rate_limited_per_student(
+    student: User, other_student: User, add_two: Exercise, settings: Any
+) -> None:
+    from tutor import ratelimit
+
+    settings.SUBMISSION_RATE_LIMIT_REQUESTS, settings.SUBMISSION_RATE_LIMIT_SECONDS = 3, 60
+    ratelimit.reset(student.pk)
+    ratelimit.reset(other_student.pk)
+    try:
+        with mock.patch("exercises.services.grading._enqueue_grading"):
+            for number in range(3):
+                kind = Submission.Kind.RUN if number % 2 else Submission.Kind.SUBMIT
+                submit_code(student, add_two, SOLUTION + "\n" * number, kind)
+            # A resend of the same code (a double click) returns the same row, uncounted.
+            again = submit_code(student, add_two, SOLUTION + "\n\n", Submission.Kind.SUBMIT)
+            assert again.code == SOLUTION + "\n\n"
+            with pytest.raises(CodeRejected, match="running your code too often") as refused:
+                submit_code(student, add_two, SOLUTION + "# four\n", Submission.Kind.RUN)
+            # Another student has a bucket of their own.
+            submit_code(other_student, add_two, SOLUTION, Submission.Kind.RUN)
+    finally:
+        ratelimit.reset(student.pk)
+        ratelimit.reset(other_student.pk)
+    wait = refused.value.retry_after_seconds
+    assert wait is not None and 0 < wait <= 60
+    # The refused code was not saved.
+    assert Submission.objects.filter(student=student).count() == 3
