@@ -66,3 +66,24 @@ def test_folders_that_make_no_cgroups_are_no_cgroup_support(proc: Path) -> None:
     assert support.host is None
     assert support.description.startswith("cgroup v1:")
     assert "is not in a cgroup file system" in support.description
+
+
+def test_v2_comes_first_where_it_has_memory_and_pids(proc: Path) -> None:
+    # A "unified hierarchy" that says it has both controllers, in a plain folder: v2 is tried
+    # first (and fails here, for it makes no cgroups), then v1, which fails the same way.
+    unified = proc / "no" / "unified"
+    unified.mkdir(parents=True)
+    (unified / "cgroup.controllers").write_text("cpu memory pids\n")
+    (proc / "mountinfo").write_text(V1_AND_EMPTY_V2.replace("/sys/fs/cgroup", str(proc / "no")))
+    cgroups._cgroup_support.cache_clear()
+    try:
+        support = cgroups._cgroup_support("")
+    finally:
+        cgroups._cgroup_support.cache_clear()
+    assert support.host is None
+    v2, v1 = support.description.split("; ")
+    assert v2.startswith("cgroup v2:") and "is not in a cgroup file system" in v2
+    assert v1.startswith("cgroup v1:")
+    # It asked the root of the hierarchy (the server's own v2 cgroup is "/") to hand both
+    # controllers to its children.
+    assert (unified / "cgroup.subtree_control").read_text() == "+memory +pids"

@@ -46,7 +46,7 @@ class CgroupHost:
 @dataclass(frozen=True)
 class CgroupSupport:
     host: CgroupHost | None
-    # What is used, or why nothing is: for the log, `manage.py check` and the docs.
+    # What is used, or why nothing is (logged once).
     description: str
 
 
@@ -70,7 +70,7 @@ def _cgroup_support(parent: str) -> CgroupSupport:
     v2_mount = mounts.get("cgroup2")
     if v2_mount is not None and set(CONTROLLERS) <= _v2_controllers(v2_mount):
         try:
-            folder = _make_v2_parent(v2_mount, parent or own.get("", "/"), configured=bool(parent))
+            folder = _make_v2_parent(v2_mount, own.get("", "/"), parent)
             return CgroupSupport(CgroupHost(2, (folder,)), f"cgroup v2 under {folder}")
         except OSError as error:
             reasons.append(f"cgroup v2: {error}")
@@ -146,18 +146,29 @@ def _v2_controllers(folder: str) -> set[str]:
         return set()
 
 
-def _make_v2_parent(mount: str, path: str, *, configured: bool) -> str:
+def _make_v2_parent(mount: str, own: str, configured: str) -> str:
     """A folder whose children get memory and pids. v2 lets a cgroup hand controllers to its
-    children only while it holds no process itself: the root, or a delegated, empty folder."""
-    above = os.path.join(mount, path.lstrip("/"))
+    children only while it holds no process itself: a delegated, empty folder (configured), else
+    the server's own cgroup if it is empty, else the root (which a root server may use)."""
     if configured:
-        folder = _make_folder(above)
-    else:
-        # The server's own cgroup: fails (EBUSY) unless it is the root, which holds no process.
-        _write(os.path.join(above, "cgroup.subtree_control"), "+memory +pids")
-        folder = _make_folder(os.path.join(above, PARENT_NAME))
-    _write(os.path.join(folder, "cgroup.subtree_control"), "+memory +pids")
-    return folder
+        folder = _make_folder(os.path.join(mount, configured.lstrip("/")))
+        _enable_controllers(folder)
+        return folder
+    failure = OSError("no cgroup to make sandboxes under")
+    for above in dict.fromkeys([own, "/"]):
+        try:
+            above_folder = os.path.join(mount, above.lstrip("/"))
+            _enable_controllers(above_folder)
+            folder = _make_folder(os.path.join(above_folder, PARENT_NAME))
+            _enable_controllers(folder)
+            return folder
+        except OSError as error:
+            failure = error
+    raise failure
+
+
+def _enable_controllers(folder: str) -> None:
+    _write(os.path.join(folder, "cgroup.subtree_control"), " ".join(f"+{c}" for c in CONTROLLERS))
 
 
 def _make_folder(folder: str) -> str:
