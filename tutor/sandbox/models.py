@@ -84,6 +84,9 @@ class RunResult:
     stderr: str = ""
     duration_ms: float = 0.0
     exit_code: int | None = None
+    # The most memory one sandbox of the run held at once, as the host's cgroup counted it
+    # (tmpfs and memfd pages included); None without cgroups.
+    memory_peak_bytes: int | None = None
 
     @property
     def passed(self) -> bool:

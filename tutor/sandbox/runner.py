@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from tutor.sandbox.bwrap import SANDBOX_LAYOUT, bwrap_argv, bwrap_features, explain_start_failure
+from tutor.sandbox.cgroups import cgroup_support
 from tutor.sandbox.config import SandboxConfig
 from tutor.sandbox.errors import SandboxUnavailable
 from tutor.sandbox.io_cases import is_io_case_file
@@ -227,6 +228,7 @@ def _bwrap_spawn(
         info_fd=info_read,
         uid=uid,
         max_processes=_process_limit(slot, limits),
+        cgroups=cgroup_support(config.cgroup_parent).host,
     )
 
 

@@ -40,6 +40,7 @@ def judge(
         stderr=_output_text(execution.stderr, execution.flooded == "stderr", limits),
         duration_ms=execution.duration_ms,
         exit_code=execution.exit_code,
+        memory_peak_bytes=execution.memory_peak_bytes,
     )
 
 
@@ -57,6 +58,10 @@ def _expected_tests(
 
 
 def _status(report: HarnessReport, execution: Execution, expected: list[TestId]) -> RunStatus:
+    # The kernel killed a process at the sandbox's memory cap: whatever followed (a test's
+    # error, a timeout while the rest went on) comes from that.
+    if execution.out_of_memory:
+        return "memory_limit"
     if execution.stopped is not None:
         return execution.stopped
     errors = [*report.results.values(), *report.collect_errors.values()]
