@@ -124,14 +124,14 @@ class Channel:
         self.fd = fd
         self.buffer = bytearray()
 
-    def send(self, message: dict[str, object]) -> None:
+    def send(self, message: dict[str, object], limit: int = MAX_MESSAGE_BYTES) -> None:
         try:
             text = _dumps(message)
         except (ValueError, TypeError, RecursionError) as error:
             raise WireError(f"cannot encode the message: {error}") from None
         # ASCII JSON: as many bytes as characters, so the cap is checked before copying it.
-        if len(text) > MAX_MESSAGE_BYTES:
-            raise WireError(f"a value over {MAX_MESSAGE_BYTES // (1024 * 1024)} MiB")
+        if len(text) > limit:
+            raise WireError(f"a value over {limit / (1024 * 1024):g} MiB")
         data = text.encode()
         del text
         try:

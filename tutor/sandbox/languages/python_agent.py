@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from labtutor_wire import Channel
 
 MAX_TRACEBACK_CHARS = 8000
+EVIDENCE_LIMIT_BYTES = 1024 * 1024
 
 
 class CappedText(io.StringIO):
@@ -214,7 +215,7 @@ class Agent:
     # Requests
 
     def serve(self) -> None:
-        from labtutor_wire import WireClosed, WireError
+        from labtutor_wire import MAX_MESSAGE_BYTES, WireClosed, WireError
 
         while True:
             try:
@@ -225,8 +226,11 @@ class Agent:
                 self.channel.send({"broken": str(error)})
                 continue
             reply = self.answer(request)
+            # Evidence is the student's side's word, re-capped far smaller by the tests' side:
+            # an oversized record (stuffed by the student's code) is dropped here, not carried.
+            limit = EVIDENCE_LIMIT_BYTES if request.get("op") == "evidence" else MAX_MESSAGE_BYTES
             try:
-                self.channel.send(reply)
+                self.channel.send(reply, limit)
             except WireClosed:
                 return
             except WireError as error:  # too big to send: nothing of it was written
