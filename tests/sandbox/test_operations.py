@@ -335,3 +335,48 @@ def subclass_forger_result(tmp_path_factory: pytest.TempPathFactory) -> RunResul
         unsafe=False,
         config=SandboxConfig(slots=1, lock_dir=str(lock_dir), first_uid=FIRST_UID),
     )
+
+
+def test_kinds_that_stand_for_one_another_pass(grade: Grade) -> None:
+    """Honest answers of a kind close to the reference's: a dict for a Counter, a list for a
+    generator, an int for a float."""
+    reference = """\
+    from collections import Counter
+
+    def count_words(text):
+        return Counter(text.split())
+
+    def evens(limit):
+        yield from range(0, limit, 2)
+
+    def half(number):
+        return number / 2
+    """
+    student = """\
+    def count_words(text):
+        counts = {}
+        for word in text.split():
+            counts[word] = counts.get(word, 0) + 1
+        return counts
+
+    def evens(limit):
+        return list(range(0, limit, 2))
+
+    def half(number):
+        return number // 2
+    """
+    tests = """\
+    from solution import count_words, evens, half
+
+    def test_counts():
+        assert count_words("a b a") == {"a": 2, "b": 1}
+
+    def test_evens():
+        assert list(evens(5)) == [0, 2, 4]
+
+    def test_half():
+        assert half(4) == 2
+    """
+    result = grade(student, {"test_kinds.py": tests}, limits=LIMITS, reference=reference)
+
+    assert result.passed, [(t.name, t.message) for t in result.tests]

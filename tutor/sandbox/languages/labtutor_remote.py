@@ -83,8 +83,15 @@ UNNAMED = "your code"
 MAX_PATH = 200
 # Places whose kinds one run records; past this a run's record stops growing.
 MAX_PLACES = 2000
-# One kind of value: a student's int where the reference gave a float is no other kind.
-NUMBER_KINDS = frozenset({"int", "float"})
+# Kinds that stand for one another: a student's int where the reference gave a float, a dict
+# where it gave a Counter (they compare equal), a list where it gave a generator (iterated alike).
+KIND_FAMILIES = {
+    **dict.fromkeys(("int", "float", "Fraction", "Decimal"), "number"),
+    **dict.fromkeys(("dict", "Counter", "OrderedDict", "defaultdict"), "mapping"),
+    **dict.fromkeys(("set", "frozenset"), "set"),
+    **dict.fromkeys(("bytes", "bytearray"), "bytes"),
+}
+ITERATED_KINDS = frozenset({"iterator", "iterable"})
 
 
 class NotAValue(TypeError):
@@ -135,7 +142,13 @@ def a(noun: str) -> str:
 
 
 def kinds_match(kind: str, expected: list[str]) -> bool:
-    return kind in expected or (kind in NUMBER_KINDS and not NUMBER_KINDS.isdisjoint(expected))
+    if kind in expected:
+        return True
+    family = KIND_FAMILIES.get(kind)
+    if family is not None and any(KIND_FAMILIES.get(other) == family for other in expected):
+        return True
+    iterated = kind in ITERATED_KINDS or kind in ("list", "tuple")
+    return iterated and not ITERATED_KINDS.isdisjoint(expected)
 
 
 class CannotCross(TypeError):
@@ -391,10 +404,13 @@ class Connection:
         """Arguments the student's code changed in place: change them here too."""
         for key, encoded in changed.items():
             target = args[int(key)] if key.isdigit() and int(key) < len(args) else kwargs.get(key)
+            self.refused = None
             try:
                 value = self.decoder.decode(encoded)
             except WireError as error:
                 raise BrokenConnection(f"{BROKEN}: {error}") from None
+            if self.refused is not None:
+                raise NotAValue(self.refusal("an argument your code changed", self.refused, None))
             if type(target) is not type(value):
                 continue
             copy: Any = value

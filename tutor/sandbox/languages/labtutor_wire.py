@@ -413,6 +413,11 @@ class Decoder:
             type(pair) is list and len(pair) == 2 and type(pair[0]) is str for pair in pairs
         ):
             raise WireError("an Enum class with malformed members")
+        # Members only: a name such as "__eq__" would make its value one of the class's methods,
+        # and values are data: never a stand-in (a function of the student's) as a member.
+        for name, value in pairs:
+            if name.startswith("_") or not isinstance(value, (*SCALARS, *VALUE_BASES)):
+                raise WireError("an Enum class with a member that is not a plain value")
         import enum
 
         name = str(qualname).rpartition(".")[2]
