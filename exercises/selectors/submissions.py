@@ -74,6 +74,8 @@ class ResultPayload(TypedDict, total=False):
     passed: bool
     tests: list[TestPayload]
     hidden_files: list[str]
+    # A Submit failing hidden tests only: the line a hidden case reaches (nothing else of it).
+    hidden_line: int
 
 
 def submission_for_viewer(user: User | AnonymousUser, submission_id: int) -> Submission | None:

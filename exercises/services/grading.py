@@ -2,7 +2,7 @@
 
 import contextlib
 import logging
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import timedelta
 from typing import Any
 
@@ -16,6 +16,7 @@ from exercises.models import Exercise, Submission
 from exercises.services import heartbeats
 from exercises.services.notifications import notify_submission_changed
 from exercises.services.results import storable_result
+from tutor.grounding.localise import localise
 from tutor.live.services.notify import notify_student_changed
 from tutor.sandbox import (
     Limits,
@@ -50,14 +51,27 @@ def run_exercise_tests(
 
     Hidden tests run in a sandbox of their own: the student's code can read every file beside
     it, so in a shared run it could copy a hidden test into a visible test's message. Evidence
-    of what the code did (for grounded hints and the step-through view) is recorded for the
-    visible tests only: it shows the values the tests pass.
+    of what the code did (for grounded hints and the step-through view) is stored for the
+    visible tests only: it shows the values the tests pass. Code that passes every visible test
+    runs the hidden ones with evidence on too (exercise.hidden_test_hints): it is read here, on
+    the server, for the one line a hidden case reaches (data["hidden_line"]), and not stored.
     """
     visible = _run_in_sandbox(exercise, code, exercise.visible_tests, evidence=evidence)
     data = visible.to_dict()
     data["hidden_files"] = [test["filename"] for test in exercise.hidden_tests]
     if include_hidden and exercise.hidden_tests:
-        hidden = _run_in_sandbox(exercise, code, exercise.hidden_tests)
+        locate_hidden = evidence and visible.passed and exercise.hidden_test_hints
+        hidden = _run_in_sandbox(exercise, code, exercise.hidden_tests, evidence=locate_hidden)
+        if locate_hidden and not hidden.passed:
+            line = hidden_test_line(
+                hidden,
+                file=exercise.student_filename,
+                source=code,
+                reference=exercise.solution_code,
+            )
+            if line is not None:
+                data["hidden_line"] = line
+        hidden = replace(hidden, tests=[replace(test, evidence=None) for test in hidden.tests])
         data["tests"] += [asdict(test) for test in hidden.tests]
         data["passed"] = visible.passed and hidden.passed
         data["message"] = _combined_message(visible, hidden)
@@ -66,6 +80,22 @@ def run_exercise_tests(
             key: value for key, value in hidden.to_dict().items() if key not in {"tests"}
         }
     return data
+
+
+def hidden_test_line(
+    hidden: RunResult, *, file: str, source: str, reference: str = ""
+) -> int | None:
+    """The likeliest line of the bug from the hidden tests' evidence: the only thing of it a
+    student may learn (with the fact that a hidden case reaches it)."""
+    located = localise(
+        [],
+        file,
+        source=source,
+        hidden_tests=[asdict(test) for test in hidden.tests],
+        reference=reference,
+        limit=1,
+    )
+    return located.lines[0].line if located.lines and located.evidence == "hidden" else None
 
 
 def _combined_message(visible: RunResult, hidden: RunResult) -> str:

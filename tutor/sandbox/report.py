@@ -35,6 +35,9 @@ class HarnessReport:
     running: TestId | None = None
     # What the student's process recorded per test (untrusted; see tutor/sandbox/evidence.py).
     evidence: dict[TestId, object] = field(default_factory=dict)
+    # The record of a test so far, sent when its recording stopped at its cap: what is left of
+    # a test the time limit stopped (a test that finished has its whole record in evidence).
+    partial_evidence: dict[TestId, object] = field(default_factory=dict)
     # A run of the exercise's reference: the kinds of value handed out from each place.
     kinds: dict[str, list[str]] = field(default_factory=dict)
 
@@ -90,7 +93,7 @@ def _apply(
     elif kind == "collect_error" and isinstance(file, str):
         if files is None or file in files:
             report.collect_errors.setdefault(file, event)
-    elif kind in ("start", "result", "evidence") and isinstance(file, str):
+    elif kind in ("start", "result", "evidence", "evidence_partial") and isinstance(file, str):
         name = event.get("name")
         if not isinstance(name, str):
             return
@@ -101,6 +104,8 @@ def _apply(
             report.running = test
         elif kind == "evidence":
             report.evidence.setdefault(test, event.get("data"))
+        elif kind == "evidence_partial":
+            report.partial_evidence.setdefault(test, event.get("data"))
         else:
             report.results.setdefault(test, event)
             if report.running == test:

@@ -35,7 +35,7 @@ def judge(
     status = _status(report, execution, expected)
     why_stopped = _why_stopped(status, execution, limits)
     tests = [_test_result(test, report, why_stopped) for test in expected]
-    if report.evidence:
+    if report.evidence or report.partial_evidence:
         tests = _with_evidence(tests, expected, report, set(student_files))
     return RunResult(
         status=status,
@@ -95,8 +95,12 @@ def _why_stopped(status: RunStatus, execution: Execution, limits: Limits) -> str
 def _with_evidence(
     tests: list[TestResult], expected: list[TestId], report: HarnessReport, student_files: set[str]
 ) -> list[TestResult]:
-    """Evidence rides beside each verdict; it is parsed apart and changes no outcome."""
-    parsed = [parse_evidence(report.evidence.get(test), student_files) for test in expected]
+    """Evidence rides beside each verdict; it is parsed apart and changes no outcome. A test
+    stopped by a limit keeps the record it had when its recording reached its cap."""
+    parsed = [
+        parse_evidence(report.evidence.get(test, report.partial_evidence.get(test)), student_files)
+        for test in expected
+    ]
     capped = cap_run_evidence(parsed)
     return [replace(result, evidence=item) for result, item in zip(tests, capped, strict=True)]
 

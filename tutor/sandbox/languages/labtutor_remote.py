@@ -186,6 +186,9 @@ class Connection:
         # How the tests reached each stand-in ("solution.to_roman"): the tests' names, never
         # the student's, so that the reference's run and the student's run name places alike.
         self.paths: dict[int, str] = {}
+        # Receives the student's side's record of the test so far, sent when its recording
+        # stops at its cap (a loop that may never end); None: such records are dropped.
+        self.on_partial_evidence: Callable[[object], None] | None = None
 
     # Values
 
@@ -267,6 +270,10 @@ class Connection:
                     continue
                 if "broken" in reply:
                     raise WireError("the student's side could not read a request")
+                if "evidence_so_far" in reply:
+                    if self.on_partial_evidence is not None:
+                        self.on_partial_evidence(reply["evidence_so_far"])
+                    continue
                 return reply
         except WireClosed as error:
             self.broken = f"{BROKEN}: your program ended or was stopped ({error})"

@@ -12,6 +12,7 @@ Standard library only.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import io
 import operator
 import os
@@ -522,6 +523,13 @@ class RemoteStdin(io.TextIOBase):
         return str(self.agent.ask({"stdin": "read"}))
 
 
+def send_quietly(channel: Any, message: dict[str, object]) -> None:
+    """A message the tests' side can do without (evidence): a broken or oversized one is
+    dropped."""
+    with contextlib.suppress(Exception):  # the channel's own errors: nobody to tell
+        channel.send(message, EVIDENCE_LIMIT_BYTES)
+
+
 def main() -> None:
     config: dict[str, list[str]] = {}
     for line in sys.stdin.read().splitlines():
@@ -544,6 +552,7 @@ def main() -> None:
 
         sys.path.pop(0)
         recorder = Recorder(work_dir, config.get("student_file", []))
+        recorder.on_cut = lambda evidence: send_quietly(channel, {"evidence_so_far": evidence})
     exercise_classes = frozenset(config.get("exercise_class", []))
     agent = Agent(channel, int(config["capture_chars"][0]), work_dir, recorder, exercise_classes)
     sys.stdout, sys.stderr = agent.stdout, agent.stderr

@@ -269,6 +269,8 @@ class TestRun:
         self.file, self.name = file, name
         if self.connection is not None:
             self.connection.current_test = name
+            if self.evidence:
+                self.connection.on_partial_evidence = self.partial_evidence
         self.reporter.send("start", file=file, name=name)
         self.saved = sys.stdout, sys.stderr
         self.stdout = CappedText(self.capture_chars)
@@ -309,6 +311,20 @@ class TestRun:
             # Its own event, after the result: evidence is the student's side's word, never part
             # of a verdict, and a broken or oversized one loses only itself.
             self.reporter.send("evidence", file=self.file, name=self.name, data=evidence)
+
+    def partial_evidence(self, data: object) -> None:
+        """The record of this test so far, sent when its recording stopped at its cap: if the
+        time limit then stops the run, it is what is left of the loop that did not end."""
+        if not isinstance(data, dict):
+            return
+        try:
+            if len(to_json(data)) > MAX_EVIDENCE_CHARS:
+                data.pop("steps", None)
+                if len(to_json(data)) > MAX_EVIDENCE_CHARS:
+                    return
+        except Exception:  # an unencodable value: no evidence, same verdict
+            return
+        self.reporter.send("evidence_partial", file=self.file, name=self.name, data=data)
 
     def take_evidence(self, connection: Connection, keep_trace: bool) -> dict[str, Any] | None:
         """The student's process's record of this test, re-encoded here within a size cap."""
