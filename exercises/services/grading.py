@@ -116,6 +116,7 @@ def _run_in_sandbox(
         data_files=_source_files(exercise.data_files),
         in_process=exercise.in_process,
         evidence=evidence and not exercise.in_process,
+        reference_files=[SourceFile(exercise.student_filename, exercise.solution_code)],
     )
 
 
