@@ -11,6 +11,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 KINDS = ("off_by_one", "flipped_comparison", "wrong_return", "missing_case", "wrong_variable")
+# Each kind as an instructor would name the mistake.
+KIND_LABELS = {
+    "off_by_one": "loop bound off by one",
+    "flipped_comparison": "comparison the wrong way round",
+    "wrong_return": "wrong value returned",
+    "missing_case": "a case not handled",
+    "wrong_variable": "wrong variable used",
+}
 FLIPPED: dict[type[ast.cmpop], str] = {
     ast.Lt: "<=",
     ast.LtE: "<",
