@@ -74,19 +74,32 @@ def answer_for(
     course_ids: Collection[int],
 ) -> SharedAnswer | None:
     """The answer to serve: an instructor's of the student's courses first (any level), then
-    the latest the model wrote for this kind and level."""
-    answers = SharedAnswer.objects.filter(
-        exercise=exercise, signature=signature, kind=kind, withdrawn=False
-    )
+    the latest the model wrote for this kind and level. None when there is none, or when an
+    instructor of the student's course withdrew their course's answer to this mistake."""
+    answers = SharedAnswer.objects.filter(exercise=exercise, signature=signature, kind=kind)
     teachers = answers.filter(source=SharedAnswer.Source.TEACHER, course_id__in=course_ids)
-    teacher = teachers.order_by("-updated_at").first()
+    teacher = teachers.order_by("withdrawn", "-updated_at").first()
     if teacher is not None:
-        return teacher
+        return None if teacher.withdrawn else teacher
     return (
-        answers.filter(course=None, hint_level=hint_level)
+        answers.filter(course=None, hint_level=hint_level, withdrawn=False)
         .exclude(source=SharedAnswer.Source.TEACHER)
         .order_by("-updated_at")
         .first()
+    )
+
+
+def exercises_with_answers(course_id: int) -> list[tuple[Exercise, int]]:
+    """Exercises with answers an instructor of the course may review, with how many."""
+    counts: dict[int, int] = {}
+    for exercise_id in SharedAnswer.objects.filter(
+        Q(course=None) | Q(course_id=course_id)
+    ).values_list("exercise_id", flat=True):
+        counts[exercise_id] = counts.get(exercise_id, 0) + 1
+    exercises = Exercise.objects.in_bulk(list(counts))
+    return sorted(
+        ((exercises[pk], count) for pk, count in counts.items()),
+        key=lambda pair: (pair[0].order, pair[0].slug),
     )
 
 
