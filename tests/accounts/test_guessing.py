@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from tutor import rate_limits
+from tutor import ratelimit
 from tutor.accounts.public_url import lan_address, public_url
 from tutor.courses.models import Course, Enrollment
 
@@ -20,9 +20,9 @@ OWNER = "10.20.0.7"
 
 @pytest.fixture(autouse=True)
 def fresh_counts() -> Iterator[None]:
-    rate_limits.forget_all()
+    ratelimit.forget_join_guesses()
     yield
-    rate_limits.forget_all()
+    ratelimit.forget_join_guesses()
 
 
 def log_in(username: str, password: str, address: str) -> int:

@@ -2,7 +2,6 @@
 
 import math
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
@@ -12,7 +11,7 @@ from tutor.assist.models import AiRequest
 from tutor.assist.services.requests import stop_request
 from tutor.courses.models import AiMode, Course, Enrollment, ExercisePolicy, new_join_code
 from tutor.courses.notifications import notify_policy_changed
-from tutor.rate_limits import Limit, hit_key, limit_key, wait_for
+from tutor.ratelimit import count_wrong_join_code, join_guess_wait
 
 JOIN_CODE_ATTEMPTS = 10
 EXAM_STOP_MESSAGE = "Stopped: AI help is off during the exam."
@@ -102,16 +101,11 @@ def enrol(course: Course, student: User) -> Enrollment:
     return enrollment
 
 
-def join_code_limit() -> Limit:
-    return Limit(settings.JOIN_CODE_GUESSES, settings.JOIN_CODE_GUESS_SECONDS)
-
-
 def join_by_code(student: User, code: str) -> Course:
     """Enrols the student with a course's join code. Wrong codes are counted per account: past
     JOIN_CODE_GUESSES in JOIN_CODE_GUESS_SECONDS, every code is refused until the window
     passes, so guessing another course's code takes years, not minutes."""
-    key = limit_key("join", student.pk)
-    wait = wait_for(key, join_code_limit())
+    wait = join_guess_wait(student.pk)
     if wait is not None:
         minutes = max(1, math.ceil(wait / 60))
         raise CourseError(
@@ -121,7 +115,7 @@ def join_by_code(student: User, code: str) -> Course:
     normalized = code.strip().upper().replace(" ", "").replace("-", "")
     course = Course.objects.filter(join_code=normalized).first()
     if course is None:
-        hit_key(key, join_code_limit())
+        count_wrong_join_code(student.pk)
         raise CourseError("No course has this join code; check it with your instructor.")
     enrol(course, student)
     return course
