@@ -7,13 +7,13 @@
   one) stays with that course: joining a course hands nothing over.
 
 Every instructor page that shows a course's exercises or a student's work reads through here, as
-every instructor action checks tutor/courses/access.py.
+every instructor action checks tutor/courses/access.py. (A course's AI requests:
+tutor/assist/selectors/requests.py, course_ai_requests, on the same rule.)
 """
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from exercises.models import Exercise, Submission
-from tutor.assist.models import AiRequest
 from tutor.courses.models import Course, Enrollment, HiddenLibraryExercise
 
 
@@ -45,7 +45,3 @@ def in_course(course: Course) -> Q:
 
 def course_submissions(course: Course) -> QuerySet[Submission]:
     return Submission.objects.filter(in_course(course))
-
-
-def course_ai_requests(course: Course) -> QuerySet[AiRequest]:
-    return AiRequest.objects.filter(in_course(course))

@@ -19,6 +19,7 @@ from exercises.models import Exercise, Submission
 from tutor.assist.models import AiRequest, SharedAnswer
 from tutor.assist.selectors.shared_answers import Failure, answer_for, failure_of_submission
 from tutor.courses.models import Course
+from tutor.courses.records import course_submissions
 from tutor.grounding.signatures import FailureSignature, renumbered
 from tutor.live.selectors import LiveRow, live_rows
 
@@ -91,7 +92,7 @@ def mistake_groups(course: Course, *, rows: list[LiveRow] | None = None) -> list
     exercises = Exercise.objects.in_bulk(set(current.values()))
     students = User.objects.in_bulk(list(current))
     grouped: dict[str, list[Member]] = {}
-    for submission in _latest_graded_runs(current):
+    for submission in _latest_graded_runs(course, current):
         exercise = exercises[submission.exercise_id]
         failure = failure_of_submission(submission, exercise)
         if failure is not None:
@@ -115,11 +116,12 @@ def group_payloads(course: Course, groups: Iterable[MistakeGroup]) -> list[Mista
     return [_payload(course, group) for group in groups]
 
 
-def _latest_graded_runs(current: dict[int, int]) -> list[Submission]:
-    """Each student's latest graded run on their current exercise (one query for the ids, one
-    for the runs)."""
+def _latest_graded_runs(course: Course, current: dict[int, int]) -> list[Submission]:
+    """Each student's latest graded run in the course on their current exercise (one query for
+    the ids, one for the runs)."""
     candidates = (
-        Submission.objects.filter(
+        course_submissions(course)
+        .filter(
             student_id__in=list(current),
             exercise_id__in=set(current.values()),
             status=Submission.Status.DONE,

@@ -27,9 +27,10 @@ from django.utils import timezone
 
 from exercises.models import Draft, Exercise, Submission
 from tutor.assist.models import AiRequest
+from tutor.assist.selectors.requests import course_ai_requests
 from tutor.courses.models import Course, Enrollment
 from tutor.courses.policy import counted_hint_flag
-from tutor.courses.records import course_ai_requests, course_exercises, course_submissions
+from tutor.courses.records import course_exercises, course_submissions
 from tutor.live.services.presence import open_exercises
 
 FINISHED = {Submission.Status.DONE, Submission.Status.ERROR}

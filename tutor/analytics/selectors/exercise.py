@@ -23,8 +23,9 @@ from exercises.models import Exercise, Submission
 from tutor.analytics.failures import error_type
 from tutor.analytics.selectors.overview import ExerciseSummary, summarize
 from tutor.analytics.selectors.progress import COUNTED_HINT, Progress, course_progress
+from tutor.assist.selectors.requests import course_ai_requests
 from tutor.courses.models import Course, Enrollment
-from tutor.courses.records import course_ai_requests, course_submissions
+from tutor.courses.records import course_submissions
 
 FAILING_OUTCOMES = frozenset({"failed", "error"})
 

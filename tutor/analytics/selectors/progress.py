@@ -39,9 +39,10 @@ from django.db.models.functions import Cast, NullIf, RowNumber
 
 from exercises.models import Submission
 from tutor.assist.models import AiRequest
+from tutor.assist.selectors.requests import course_ai_requests
 from tutor.courses.models import Course
 from tutor.courses.policy import COUNTED_HINT
-from tutor.courses.records import course_ai_requests, course_submissions
+from tutor.courses.records import course_submissions
 
 Pair = tuple[int, int]  # (student id, exercise id)
 

@@ -15,8 +15,9 @@ from exercises.models import Exercise, Submission
 from tutor.analytics.selectors.overview import EXERCISE_FIELDS
 from tutor.analytics.selectors.progress import Progress, course_progress
 from tutor.assist.models import AiRequest
+from tutor.assist.selectors.requests import course_ai_requests
 from tutor.courses.models import Course
-from tutor.courses.records import course_ai_requests, course_submissions
+from tutor.courses.records import course_submissions
 
 TIMELINE_LIMIT = 300
 

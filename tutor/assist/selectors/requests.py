@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from typing import TypedDict
 
 from django.contrib.auth.models import User
-from django.db.models import Avg
+from django.db.models import Avg, QuerySet
 
 from tutor.assist import streams
 from tutor.assist.models import AiRequest
+from tutor.courses.models import Course
 from tutor.courses.policy import DECLINED
+from tutor.courses.records import in_course
 
 RECENT_FOR_ESTIMATE = 20
 DEFAULT_SECONDS_PER_REQUEST = 20.0
@@ -19,6 +21,11 @@ DEFAULT_SECONDS_PER_REQUEST = 20.0
 class QueuePlace:
     position: int  # requests ahead of this one; 0 = next
     estimated_wait_seconds: float
+
+
+def course_ai_requests(course: Course) -> QuerySet[AiRequest]:
+    """The requests that are a student's work in the course (tutor/courses/records.py)."""
+    return AiRequest.objects.filter(in_course(course))
 
 
 def own_request(student: User, request_id: int) -> AiRequest | None:
