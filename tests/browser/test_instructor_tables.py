@@ -18,7 +18,7 @@ from tests.conftest import EXERCISM_SAMPLES, FIXTURES, enrol_since_term_start
 from tests.real_stack import free_port, stack_environment, start_daphne, stop
 from tutor.accounts.roles import make_instructor
 from tutor.assist.models import AiRequest
-from tutor.courses.models import Course
+from tutor.courses.models import Course, HiddenLibraryExercise
 from tutor.courses.services import create_course
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -174,14 +174,16 @@ def test_manage_exercises_filters_by_source_and_hides_all_of_it_at_once(
     screenshot(page, "tables-manage-exercises-filtered")
     page.get_by_role("button", name="Hide all 3").click()
     expect(page.locator(".message")).to_contain_text("3 exercises hidden from students now.")
-    assert Exercise.objects.filter(is_hidden=True).count() == 3
+    # Library exercises, hidden for the teacher's course only (the library keeps them).
+    assert HiddenLibraryExercise.objects.count() == 3
+    assert not Exercise.objects.filter(is_hidden=True).exists()
 
     # Back to everything: tick two by hand and show... one is shown already, one hidden.
     page.goto(f"{site}/instructor/exercises/?visibility=hidden")
     page.get_by_label("Tick every listed exercise").check()
     page.get_by_role("button", name="Show", exact=True).click()
     expect(page.locator(".message")).to_contain_text("3 exercises shown to students now.")
-    assert not Exercise.objects.filter(is_hidden=True).exists()
+    assert not HiddenLibraryExercise.objects.exists()
 
     # Sorting by a column reorders the rows in the page.
     page.goto(f"{site}/instructor/exercises/")
