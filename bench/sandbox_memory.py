@@ -2,9 +2,9 @@
 
     sudo python bench/sandbox_memory.py [--memory-mb 128]
 
-Grades the hostile programs of tests/sandbox/test_sandbox_limits.py (8 children of 70 MB each:
-anonymous memory and memfd files in Python, malloc in C) through the real sandbox and prints,
-for each, the Run's status, the memory limit and the most memory its sandbox held as the
+Grades the hostile programs of tests/sandbox/test_sandbox_limits.py (8 children of 70 MB
+each: anonymous memory, memfd files and files in /tmp in Python, malloc in C) through the real
+sandbox and prints, for each, the Run's status and the most memory its sandbox held as the
 kernel's cgroup counted it. Without cgroups every child could hold its own limit: 8 x 70 MB.
 """
 
@@ -26,6 +26,7 @@ from tests.sandbox.test_sandbox_limits import (
     LIMITS,
     PYTHON_FORKS,
     PYTHON_MEMFD,
+    PYTHON_TMPFS,
 )
 from tutor.sandbox import SandboxConfig, SourceFile, run_tests
 from tutor.sandbox.cgroups import cgroup_support
@@ -34,6 +35,7 @@ from tutor.sandbox.supervisor import MIB
 CASES = [
     ("python, anonymous memory", "python", "solution.py", PYTHON_FORKS, "test_fill.py"),
     ("python, memfd files", "python", "solution.py", PYTHON_MEMFD, "test_fill.py"),
+    ("python, files in /tmp", "python", "solution.py", PYTHON_TMPFS, "test_fill.py"),
     ("c, malloc", "c", "solution.c", C_FORKS, "test_cases.toml"),
 ]
 C_CASE = '[[case]]\nname = "fills"\nstdout = "contained"\n'
@@ -43,7 +45,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--memory-mb", type=int, default=LIMITS.memory_mb)
     args = parser.parse_args()
-    limits = dataclasses.replace(LIMITS, memory_mb=args.memory_mb)
+    # A /tmp larger than the memory limit: the cgroup is what holds it.
+    limits = dataclasses.replace(LIMITS, memory_mb=args.memory_mb, tmp_size_mb=1024)
     first_uid = int(os.environ.get("LABTUTOR_SANDBOX_FIRST_UID", "62300"))
     print(f"{os.cpu_count()} CPUs; load {os.getloadavg()}")
     print(f"limits per sandbox: {cgroup_support().description}")

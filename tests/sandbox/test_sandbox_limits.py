@@ -2,6 +2,7 @@
 forks children to fill memory (anonymous memory, memfd) is held at the cap, as the host's cgroup
 measures it. Before cgroups, one Run of a 256 MB exercise that forked 14 children held 3.2 GB."""
 
+import dataclasses
 import os
 from pathlib import Path
 from textwrap import dedent
@@ -76,12 +77,34 @@ PYTHON_MEMFD = f"""
         time.sleep(1)
         return 1
 """
+PYTHON_TMPFS = f"""
+    import os, time
+
+    def fill():
+        for child in range({CHILDREN}):
+            if os.fork() == 0:
+                try:
+                    # Files in /tmp (a tmpfs) are no process's memory either; each one is under
+                    # the file size limit.
+                    for number in range({CHILD_MB} // 4):
+                        with open(f"/tmp/fill-{{child}}-{{number}}", "wb") as file:
+                            file.write(b"x" * (4 * 1024 * 1024 - 1))
+                    time.sleep(3)
+                finally:
+                    os._exit(0)
+        time.sleep(1)
+        return 1
+"""
 CALLS_FILL = "from solution import fill\n\ndef test_fill():\n    assert fill() == 1\n"
 
 
-@pytest.mark.parametrize("student", [PYTHON_FORKS, PYTHON_MEMFD], ids=["anonymous", "memfd"])
+@pytest.mark.parametrize(
+    "student", [PYTHON_FORKS, PYTHON_MEMFD, PYTHON_TMPFS], ids=["anonymous", "memfd", "tmpfs"]
+)
 def test_python_children_filling_memory_stay_under_the_cap(grade: Grade, student: str) -> None:
-    result = grade(student, {"test_fill.py": CALLS_FILL}, limits=LIMITS)
+    # A /tmp larger than the memory limit: the cgroup is what holds it.
+    limits = dataclasses.replace(LIMITS, tmp_size_mb=512)
+    result = grade(student, {"test_fill.py": CALLS_FILL}, limits=limits)
     assert result.status == "memory_limit", result
     assert not result.passed
     assert result.message.startswith("Your program tried to use more than 128 MB")
