@@ -5,7 +5,7 @@ measures it. Before cgroups, one Run of a 256 MB exercise that forked 14 childre
 import dataclasses
 import os
 from pathlib import Path
-from textwrap import dedent
+from textwrap import dedent, indent
 
 import pytest
 
@@ -43,58 +43,50 @@ def leftover_cgroups() -> list[str]:
     ]
 
 
-PYTHON_FORKS = f"""
-    import os, time
-
-    def fill():
-        for _ in range({CHILDREN}):
-            if os.fork() == 0:
-                try:
-                    block = bytearray({CHILD_MB} * 1024 * 1024)
-                    block[::4096] = b"x" * len(block[::4096])
-                    time.sleep(3)
-                finally:
-                    os._exit(0)
-        time.sleep(1)
-        return 1
-"""
-PYTHON_MEMFD = f"""
-    import os, time
-
-    def fill():
-        for _ in range({CHILDREN}):
-            if os.fork() == 0:
-                try:
-                    # memfd pages are no process's address space: RLIMIT_AS never sees them.
-                    files = []
-                    for _ in range({CHILD_MB} // 4):
-                        fd = os.memfd_create("fill")
-                        os.write(fd, b"x" * (4 * 1024 * 1024 - 1))
-                        files.append(fd)
-                    time.sleep(3)
-                finally:
-                    os._exit(0)
-        time.sleep(1)
-        return 1
-"""
-PYTHON_TMPFS = f"""
+def forking_fill(child: str) -> str:
+    """A student module whose fill() forks CHILDREN children that each run `child` (indented
+    for the child's block; `child` numbers them), hold on for 3 s, and exit."""
+    body = indent(dedent(child).strip("\n"), " " * 20)
+    return f"""
     import os, time
 
     def fill():
         for child in range({CHILDREN}):
             if os.fork() == 0:
                 try:
-                    # Files in /tmp (a tmpfs) are no process's memory either; each one is under
-                    # the file size limit.
-                    for number in range({CHILD_MB} // 4):
-                        with open(f"/tmp/fill-{{child}}-{{number}}", "wb") as file:
-                            file.write(b"x" * (4 * 1024 * 1024 - 1))
+{body}
                     time.sleep(3)
                 finally:
                     os._exit(0)
         time.sleep(1)
         return 1
 """
+
+
+PYTHON_FORKS = forking_fill(
+    f"""
+    block = bytearray({CHILD_MB} * 1024 * 1024)
+    block[::4096] = b"x" * len(block[::4096])
+    """
+)
+PYTHON_MEMFD = forking_fill(
+    f"""
+    # memfd pages are no process's address space: RLIMIT_AS never sees them.
+    files = []
+    for _ in range({CHILD_MB} // 4):
+        fd = os.memfd_create("fill")
+        os.write(fd, b"x" * (4 * 1024 * 1024 - 1))
+        files.append(fd)
+    """
+)
+PYTHON_TMPFS = forking_fill(
+    f"""
+    # Files in /tmp (a tmpfs) are no process's memory; each is under the file size limit.
+    for number in range({CHILD_MB} // 4):
+        with open(f"/tmp/fill-{{child}}-{{number}}", "wb") as file:
+            file.write(b"x" * (4 * 1024 * 1024 - 1))
+    """
+)
 CALLS_FILL = "from solution import fill\n\ndef test_fill():\n    assert fill() == 1\n"
 
 
