@@ -87,3 +87,22 @@ def test_v2_comes_first_where_it_has_memory_and_pids(proc: Path) -> None:
     # It asked the root of the hierarchy (the server's own v2 cgroup is "/") to hand both
     # controllers to its children.
     assert (unified / "cgroup.subtree_control").read_text() == "+memory +pids"
+
+
+def test_a_cgroup_refused_at_run_time_refuses_the_run(tmp_path: Path) -> None:
+    from tutor.sandbox import Limits, SandboxUnavailable
+    from tutor.sandbox.supervisor import Spawn, run_supervised
+
+    gone = cgroups.CgroupHost(1, (str(tmp_path / "gone" / "memory"), str(tmp_path / "gone")))
+    spawn = Spawn(
+        argv=["/bin/true"],
+        stdin=b"",
+        pass_fds=[],
+        report_fd=None,
+        info_fd=None,
+        uid=None,
+        max_processes=64,
+        cgroups=gone,
+    )
+    with pytest.raises(SandboxUnavailable, match="could not make the sandbox's cgroup"):
+        run_supervised(spawn, Limits())
