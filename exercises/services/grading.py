@@ -3,6 +3,7 @@
 import contextlib
 import logging
 import math
+from dataclasses import asdict, replace
 from datetime import timedelta
 
 import kombu.exceptions
@@ -16,6 +17,7 @@ from exercises.services import heartbeats
 from exercises.services.notifications import notify_submission_changed
 from exercises.services.results import StoredResult, storable_result, stored_result
 from tutor import ratelimit
+from tutor.grounding.localise import localise
 from tutor.live.services.notify import notify_student_changed
 from tutor.sandbox import (
     Limits,
@@ -55,16 +57,51 @@ def run_exercise_tests(
 
     Hidden tests run in a sandbox of their own: the student's code can read every file beside
     it, so in a shared run it could copy a hidden test into a visible test's message. Evidence
-    of what the code did (for grounded hints and the step-through view) is recorded for the
-    visible tests only: it shows the values the tests pass.
+    of what the code did (for grounded hints and the step-through view) is stored for the
+    visible tests only: it shows the values the tests pass. Code that passes every visible test
+    runs the hidden ones with evidence on too (exercise.hidden_test_hints): it is read here, on
+    the server, for the one line a hidden case reaches (result["hidden_line"]), and not stored.
     """
     visible = _run_in_sandbox(exercise, code, exercise.visible_tests, evidence=evidence)
     hidden = None
+    hidden_line: int | None = None
     if include_hidden and exercise.hidden_tests:
-        hidden = _run_in_sandbox(exercise, code, exercise.hidden_tests)
-    return stored_result(
+        locate_hidden = evidence and visible.passed and exercise.hidden_test_hints
+        hidden = _run_in_sandbox(exercise, code, exercise.hidden_tests, evidence=locate_hidden)
+        hidden_line = (
+            hidden_test_line(
+                hidden,
+                file=exercise.student_filename,
+                source=code,
+                reference=exercise.solution_code,
+            )
+            if locate_hidden and not hidden.passed
+            else None
+        )
+        # Read here, on the server, and never stored: it shows the values the hidden tests pass.
+        hidden = replace(hidden, tests=[replace(test, evidence=None) for test in hidden.tests])
+    result = stored_result(
         visible, hidden, hidden_files=[test["filename"] for test in exercise.hidden_tests]
     )
+    if hidden_line is not None:
+        result["hidden_line"] = hidden_line
+    return result
+
+
+def hidden_test_line(
+    hidden: RunResult, *, file: str, source: str, reference: str = ""
+) -> int | None:
+    """The likeliest line of the bug from the hidden tests' evidence: the only thing of it a
+    student may learn (with the fact that a hidden case reaches it)."""
+    located = localise(
+        [],
+        file,
+        source=source,
+        hidden_tests=[asdict(test) for test in hidden.tests],
+        reference=reference,
+        limit=1,
+    )
+    return located.lines[0].line if located.lines and located.evidence == "hidden" else None
 
 
 def _run_in_sandbox(
@@ -79,6 +116,7 @@ def _run_in_sandbox(
         data_files=_source_files(exercise.data_files),
         in_process=exercise.in_process,
         evidence=evidence and not exercise.in_process,
+        reference_files=[SourceFile(exercise.student_filename, exercise.solution_code)],
     )
 
 

@@ -100,6 +100,9 @@ class StoredResult(RunPayload, total=False):
     tests: list[TestPayload]
     hidden_files: list[str]
     hidden_run: RunPayload
+    # A Submit that passes every visible test and fails hidden ones: the line a hidden case
+    # reaches, located on the server (exercise.hidden_test_hints); nothing else of the case.
+    hidden_line: int
 
 
 def stored_result(

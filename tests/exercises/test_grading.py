@@ -268,6 +268,42 @@ def test_evidence_goes_first_when_a_result_is_over_the_cap() -> None:
     assert all(t["stdout"] == "out" * 100 for t in stored["tests"])
 
 
+def test_code_failing_only_hidden_tests_is_told_the_line_a_hidden_case_reaches(
+    student: User, add_two: Exercise
+) -> None:
+    from tutor.grounding.summary import grounded_hint
+
+    submission = Submission.objects.create(
+        student=student, exercise=add_two, code=WRONG_FOR_HIDDEN, kind=Submission.Kind.SUBMIT
+    )
+    grade_submission(submission.pk)
+    submission.refresh_from_db()
+
+    assert submission.result is not None
+    assert submission.result["hidden_line"] == 2  # `if a > 1000:`, which only a hidden case runs
+    hidden = [t for t in submission.result["tests"] if t["file"] == "test_hidden.py"]
+    assert all(t["evidence"] is None for t in hidden)  # read on the server, never stored
+    shown = redact_result_for_student(submission.result)
+    assert shown is not None and shown["hidden_line"] == 2
+    hint = grounded_hint(shown, file="adder.py", source=WRONG_FOR_HIDDEN)
+    assert hint is not None
+    assert hint.startswith("Your code passes the visible tests, but a hidden test fails. Look at")
+    assert "line 2 (`if a > 1000:`)" in hint
+    assert "4141" not in hint and "4142" not in hint
+
+
+def test_an_exercise_can_keep_the_hidden_tests_line_to_itself(
+    student: User, add_two: Exercise
+) -> None:
+    add_two.hidden_test_hints = False
+    add_two.save()
+
+    result = run_exercise_tests(add_two, WRONG_FOR_HIDDEN, include_hidden=True)
+
+    assert result["passed"] is False
+    assert "hidden_line" not in result
+
+
 def test_runs_and_submits_are_rate_limited_per_student(
     student: User, other_student: User, add_two: Exercise, settings: Any
 ) -> None:

@@ -65,7 +65,10 @@ def _evidence(ai_request: AiRequest, submission: Submission, result: StoredResul
         return ""
     exercise = ai_request.exercise
     return evidence_section(
-        result, file=exercise.student_filename, source=str(ai_request.context.get("code", ""))
+        result,
+        file=exercise.student_filename,
+        source=str(ai_request.context.get("code", "")),
+        reference=exercise.solution_code,
     )
 
 
@@ -80,6 +83,7 @@ def grounded_hint_for(ai_request: AiRequest) -> str | None:
         redact_result_for_student(submission.result) or StoredResult(),
         file=ai_request.exercise.student_filename,
         source=str(ai_request.context.get("code", "")),
+        reference=ai_request.exercise.solution_code,
     )
 
 
