@@ -4,6 +4,7 @@ measures it. Before cgroups, one Run of a 256 MB exercise that forked 14 childre
 
 import dataclasses
 import os
+import sys
 from pathlib import Path
 from textwrap import dedent, indent
 
@@ -13,7 +14,7 @@ from tests import sandbox_uids
 from tests.sandbox.conftest import Grade
 from tutor.sandbox import Limits, SandboxConfig, SourceFile, run_tests
 from tutor.sandbox.cgroups import cgroup_support
-from tutor.sandbox.supervisor import MIB
+from tutor.sandbox.supervisor import MIB, Spawn, run_supervised
 
 LIMITS = Limits(time_seconds=4, memory_mb=128, output_kb=16, tmp_size_mb=8, file_size_mb=4)
 CHILDREN = 8
@@ -156,4 +157,37 @@ def test_c_children_filling_memory_stay_under_the_cap(program_config: SandboxCon
     )
     assert result.status == "memory_limit", result
     assert_held_at_the_cap(result.memory_peak_bytes)
+    assert leftover_cgroups() == []
+
+
+def test_the_process_cap_holds_where_rlimits_cannot() -> None:
+    # RLIMIT_NPROC does nothing for root: a program run as the server's own root user is held
+    # by its cgroup's pids.max alone.
+    forks = (
+        "import os, time\n"
+        "children = 0\n"
+        "try:\n"
+        "    while children < 100:\n"
+        "        if os.fork() == 0:\n"
+        "            os.close(1), os.close(2)\n"
+        "            time.sleep(5)\n"
+        "            os._exit(0)\n"
+        "        children += 1\n"
+        "except OSError as error:\n"
+        "    print(children, type(error).__name__)\n"
+    )
+    spawn = Spawn(
+        argv=[sys.executable, "-I", "-c", forks],
+        stdin=b"",
+        pass_fds=[],
+        report_fd=None,
+        info_fd=None,
+        uid=None,
+        max_processes=1000,
+        cgroups=cgroup_support().host,
+    )
+    execution = run_supervised(spawn, dataclasses.replace(LIMITS, processes=6))
+    children, error = execution.stdout.decode().split()
+    # Six in all: the program itself and five children.
+    assert (int(children), error) == (5, "BlockingIOError")
     assert leftover_cgroups() == []
