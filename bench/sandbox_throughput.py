@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tutor.sandbox import Limits, SandboxConfig, SourceFile, run_tests
 from tutor.sandbox.bwrap import bwrap_argv
+from tutor.sandbox.cgroups import cgroup_support
 from tutor.sandbox.languages.base import SandboxCommand
 from tutor.sandbox.languages.python import INTERPRETER_FLAGS, find_interpreter
 
@@ -297,6 +298,7 @@ def main() -> None:
     failed = sum(not passed for _, passed in runs)
     mean = statistics.mean(latencies)
     print(f"interpreter in the sandbox: {python}; {os.cpu_count()} CPUs; load {os.getloadavg()}")
+    print(f"limits per sandbox: {cgroup_support().description}")
     print(f"evidence: {'on' if evidence else 'off'}; student: {'buggy' if buggy else 'correct'}")
     print(f"{len(runs)} graded runs (5 tests each), {args.slots} at once, in {elapsed:.2f} s")
     print(f"throughput: {len(runs) / elapsed:.1f} runs/s  (runs not passing: {failed})")
