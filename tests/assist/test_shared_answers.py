@@ -199,7 +199,7 @@ def test_writing_ahead_gives_way_to_any_students_request(
 ) -> None:
     waiting = ask(student, add_two, BUGGY)
     assert waiting.status == AiRequest.Status.QUEUED
-    with mock.patch("tutor.assist.services.answers_ahead._enqueue") as later:
+    with mock.patch("tutor.assist.services.answers_ahead.enqueue_answers_ahead") as later:
         assert write_answers_ahead(add_two.pk) == 0
     later.assert_called_once_with(add_two.pk, countdown=RETRY_SECONDS)
     assert not SharedAnswer.objects.exists()
