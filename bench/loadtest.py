@@ -1290,7 +1290,8 @@ def main() -> int:
         lines, summary, passed = report(
             description, results, stored, cpu.report(), args.grace, args.hint_burst
         )
-    print("\n".join(lines), flush=True)
+        # Before the stack stops: a worker still busy (writing answers ahead) must not hide it.
+        print("\n".join(lines), flush=True)
     print(f"server logs: {log_dir}")
     if args.json:
         args.json.write_text(json.dumps(summary, indent=2))
