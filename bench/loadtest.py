@@ -153,6 +153,8 @@ class Settings:
     # --hint-burst on one exercise with mistakes drawn from several (None: the starter code of
     # exercises spread over the curriculum).
     burst: Burst | None = None
+    # --settle: seconds between the students' failed runs and the burst of hints.
+    settle: float = 0.0
 
 
 @dataclass
@@ -616,7 +618,8 @@ async def run_class(settings: Settings) -> Results:
         def ready() -> None:
             waiting[0] -= 1
             if waiting[0] == 0:
-                go.set()
+                # The class works a while before it asks: the idle model may write ahead.
+                asyncio.get_running_loop().call_later(settings.settle, go.set)
 
         await asyncio.gather(*(student.ask_in_burst(started, ready, go) for student in students))
     else:
@@ -1208,6 +1211,14 @@ def main() -> int:
         help="with --hint-burst: how many of the exercise's likely mistakes the students' wrong "
         "code is drawn from",
     )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=60.0,
+        help="with --hint-burst: seconds between the students' failed runs and their hints, in "
+        "which the idle model may write answers ahead (a lab works minutes before it asks; 0: "
+        "none)",
+    )
     parser.add_argument("--json", type=Path, help="also write the summary here")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
     args = parser.parse_args()
@@ -1255,7 +1266,8 @@ def main() -> int:
         what = (
             f"a burst of {args.students} hints asked at once (each student after one failed run"
             + (
-                f", all on {burst.slug}, wrong code drawn from {len(burst.mistakes)} mistakes: "
+                f", {args.settle:g} s later, all on {burst.slug}, wrong code drawn from "
+                f"{len(burst.mistakes)} mistakes: "
                 f"{', '.join(burst.labels)})"
                 if burst
                 else ")"
@@ -1282,6 +1294,7 @@ def main() -> int:
             seed=args.seed,
             hint_burst=args.hint_burst,
             burst=burst,
+            settle=args.settle if args.hint_burst else 0.0,
         )
         # The first request to a fresh server loads its URLs and templates: not a student's.
         urllib.request.urlopen(f"{site.base_url}/login/", timeout=60).read()
