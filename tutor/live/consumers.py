@@ -9,7 +9,7 @@ from tutor.courses.access import managed_course
 from tutor.courses.models import Course
 from tutor.groups import StudentChanged, live_group
 from tutor.live.mistake_groups import MistakeGroupPayload, group_payloads, mistake_groups
-from tutor.live.selectors import StuckRule, live_row, live_rows
+from tutor.live.selectors import LiveRow, StuckRule, live_row, live_rows
 from tutor.live.services.group_hints import GroupHintRefused, send_group_hint
 from tutor.sockets import Handler, JsonSocket, SocketRefusal
 
@@ -23,6 +23,17 @@ class GroupHintSentMessage(TypedDict):
     type: Literal["group_hint_sent"]
     signature: str
     students: int  # how many students it reached
+
+
+class TableMessage(TypedDict):
+    type: Literal["table"]
+    rows: list[LiveRow]
+    rule: dict[str, int]
+
+
+class RowMessage(TypedDict):
+    type: Literal["row"]
+    row: LiveRow
 
 
 class LiveClassConsumer(JsonSocket):
@@ -57,17 +68,16 @@ class LiveClassConsumer(JsonSocket):
 
     async def send_table(self) -> None:
         rows = await database_sync_to_async(live_rows)(self.course)
-        await self.send_json(
-            {"type": "table", "rows": rows, "rule": StuckRule.from_settings().as_dict()}
-        )
+        rule = StuckRule.from_settings().as_dict()
+        await self.send_json(TableMessage(type="table", rows=rows, rule=rule))
         await self.send_groups(rows)
 
-    async def send_groups(self, rows: list[dict[str, Any]] | None = None) -> None:
+    async def send_groups(self, rows: list[LiveRow] | None = None) -> None:
         groups = await database_sync_to_async(self._group_payloads)(rows)
         self.grouped = {student["student_id"] for group in groups for student in group["students"]}
         await self.send_json(GroupsMessage(type="groups", groups=groups))
 
-    def _group_payloads(self, rows: list[dict[str, Any]] | None) -> list[MistakeGroupPayload]:
+    def _group_payloads(self, rows: list[LiveRow] | None) -> list[MistakeGroupPayload]:
         return group_payloads(self.course, mistake_groups(self.course, rows=rows))
 
     async def student_changed(self, event: StudentChanged) -> None:
@@ -76,7 +86,7 @@ class LiveClassConsumer(JsonSocket):
             return
         row = await database_sync_to_async(live_row)(self.course, student_id)
         if row is not None:
-            await self.send_json({"type": "row", "row": row})
+            await self.send_json(RowMessage(type="row", row=row))
             # Only a stuck student can join a group, and only one in a group can leave one.
             if row["stuck"] or student_id in self.grouped:
                 await self.send_groups()

@@ -20,7 +20,7 @@ from tutor.assist.models import AiRequest, SharedAnswer
 from tutor.assist.selectors.shared_answers import Failure, answer_for, failure_of_submission
 from tutor.courses.models import Course
 from tutor.grounding.signatures import FailureSignature, renumbered
-from tutor.live.selectors import live_rows
+from tutor.live.selectors import LiveRow, live_rows
 
 EXAMPLE_LINES_AROUND = 2
 # The hint level whose answer a group shows: the first a student asks for.
@@ -80,9 +80,7 @@ class MistakeGroup:
         return self.members[0].failure.key
 
 
-def mistake_groups(
-    course: Course, *, rows: list[dict[str, Any]] | None = None
-) -> list[MistakeGroup]:
+def mistake_groups(course: Course, *, rows: list[LiveRow] | None = None) -> list[MistakeGroup]:
     """The course's stuck students grouped by failure, largest group first."""
     rows = live_rows(course) if rows is None else rows
     current = {

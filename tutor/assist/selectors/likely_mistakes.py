@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from exercises.models import Exercise
 from exercises.services.grading import run_exercise_tests
+from exercises.services.results import StoredResult
 from tutor.assist.selectors.shared_answers import Failure, failure_of_result
 from tutor.grounding.mutants import Mutant, mutants
 
@@ -20,7 +21,7 @@ MUTANTS_PER_KIND = 2
 class LikelyMistake:
     mutant: Mutant
     failure: Failure
-    result: dict[str, object]
+    result: StoredResult
 
 
 def likely_mistakes(exercise: Exercise) -> Iterator[LikelyMistake]:

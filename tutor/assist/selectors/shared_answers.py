@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from exercises.models import Exercise, Submission
 from exercises.selectors.submissions import redact_result_for_student
+from exercises.services.results import StoredResult
 from tutor.assist.models import AiRequest, SharedAnswer
 from tutor.grounding.signatures import FailureSignature, failure_signature
 
@@ -41,7 +42,7 @@ def failure_of_submission(submission: Submission, exercise: Exercise) -> Failure
     return failure_of_result(exercise, code=submission.code, result=result)
 
 
-def failure_of_result(exercise: Exercise, *, code: str, result: dict[str, Any]) -> Failure | None:
+def failure_of_result(exercise: Exercise, *, code: str, result: StoredResult) -> Failure | None:
     """The failure of a result as a student may see it (hidden tests redacted or not run)."""
     signature = failure_signature(
         result, file=exercise.student_filename, source=code, language=exercise.language
