@@ -12,6 +12,7 @@ from exercises.models import Exercise, Submission
 from exercises.services.grading import grade_submission
 from exercises.services.importing import import_exercises_from
 from tests.browser.conftest import OffsiteRequests, log_in, open_page, screenshot
+from tests.browser.test_live_view import open_live_view
 from tests.conftest import FIXTURES
 from tests.real_stack import running_site
 from tutor.accounts.roles import make_instructor
@@ -75,10 +76,7 @@ def student_page(browser: Browser, site: str, offsite: OffsiteRequests, username
 def test_two_bugs_make_two_groups_and_the_group_hint_reaches_its_students_within_a_second(
     browser: Browser, site: str, offsite_requests: OffsiteRequests
 ) -> None:
-    teacher = open_page(browser, site, offsite_requests)
-    log_in(teacher, site, "mr-fox", "fox-password-1")
-    teacher.goto(f"{site}/courses/python-1/live/")
-    expect(teacher.locator("#live-status")).to_have_text("live")
+    teacher = open_live_view(browser, site, offsite_requests)
     groups = teacher.locator(".live-group")
     expect(groups).to_have_count(2)
     subtract = groups.filter(has_text="sam, sid, sue")
