@@ -1,4 +1,5 @@
 import json
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -98,7 +99,6 @@ def test_submit_runs_hidden_tests_and_students_never_see_their_details(
             "file": "test_hidden.py",
             "name": "test_adds_secret_numbers",
             "outcome": "failed",
-            "duration_ms": hidden[0]["duration_ms"],
             "hidden": True,
         }
     ]
@@ -262,7 +262,7 @@ def test_evidence_goes_first_when_a_result_is_over_the_cap() -> None:
     result = {"status": "completed", "tests": [{**test, "evidence": evidence}] * 20}
     assert len(json.dumps(result)) > MAX_STORED_RESULT_BYTES
 
-    stored = storable_result(result)
+    stored = storable_result(result)  # type: ignore[arg-type]  # a stand-in's evidence
 
     assert all("evidence" not in t for t in stored["tests"])
     assert all(t["stdout"] == "out" * 100 for t in stored["tests"])
@@ -302,3 +302,32 @@ def test_an_exercise_can_keep_the_hidden_tests_line_to_itself(
 
     assert result["passed"] is False
     assert "hidden_line" not in result
+
+
+def test_runs_and_submits_are_rate_limited_per_student(
+    student: User, other_student: User, add_two: Exercise, settings: Any
+) -> None:
+    from tutor import ratelimit
+
+    settings.SUBMISSION_RATE_LIMIT_REQUESTS, settings.SUBMISSION_RATE_LIMIT_SECONDS = 3, 60
+    ratelimit.reset(student.pk)
+    ratelimit.reset(other_student.pk)
+    try:
+        with mock.patch("exercises.services.grading._enqueue_grading"):
+            for number in range(3):
+                kind = Submission.Kind.RUN if number % 2 else Submission.Kind.SUBMIT
+                submit_code(student, add_two, SOLUTION + "\n" * number, kind)
+            # A resend of the same code (a double click) returns the same row, uncounted.
+            again = submit_code(student, add_two, SOLUTION + "\n\n", Submission.Kind.SUBMIT)
+            assert again.code == SOLUTION + "\n\n"
+            with pytest.raises(CodeRejected, match="running your code too often") as refused:
+                submit_code(student, add_two, SOLUTION + "# four\n", Submission.Kind.RUN)
+            # Another student has a bucket of their own.
+            submit_code(other_student, add_two, SOLUTION, Submission.Kind.RUN)
+    finally:
+        ratelimit.reset(student.pk)
+        ratelimit.reset(other_student.pk)
+    wait = refused.value.retry_after_seconds
+    assert wait is not None and 0 < wait <= 60
+    # The refused code was not saved.
+    assert Submission.objects.filter(student=student).count() == 3

@@ -38,6 +38,8 @@ class HarnessReport:
     # The record of a test so far, sent when its recording stopped at its cap: what is left of
     # a test the time limit stopped (a test that finished has its whole record in evidence).
     partial_evidence: dict[TestId, object] = field(default_factory=dict)
+    # A run of the exercise's reference: the kinds of value handed out from each place.
+    kinds: dict[str, list[str]] = field(default_factory=dict)
 
 
 def parse_report(
@@ -75,6 +77,8 @@ def _apply(
     file = event.get("file")
     if kind == "ready":
         report.ready = True
+    elif kind == "kinds" and isinstance(event.get("places"), dict) and not report.kinds:
+        report.kinds = _kinds(event["places"])
     elif kind == "done":
         report.done = True
     elif kind == "student_error" and report.student_error is None:
@@ -106,3 +110,18 @@ def _apply(
             report.results.setdefault(test, event)
             if report.running == test:
                 report.running = None
+
+
+MAX_KIND_PLACES = 2000
+MAX_KIND_CHARS = 300
+
+
+def _kinds(places: dict[object, object]) -> dict[str, list[str]]:
+    kinds: dict[str, list[str]] = {}
+    for place, names in list(places.items())[:MAX_KIND_PLACES]:
+        if not isinstance(place, str) or len(place) > MAX_KIND_CHARS or not isinstance(names, list):
+            continue
+        kept = [name for name in names[:50] if isinstance(name, str) and len(name) <= 200]
+        if kept:
+            kinds[place] = kept
+    return kinds

@@ -526,7 +526,9 @@ def connect_to_student(
 
     channel = Channel(int(config["channel_fd"][0]))
     os.set_inheritable(channel.fd, False)
-    connection = connect(channel, {name.removesuffix(".py") for name in student_files})
+    modules = {name.removesuffix(".py") for name in student_files}
+    classes = frozenset(config.get("exercise_class", []))
+    connection = connect(channel, modules, classes, expected_kinds(config))
     run.connection = connection
     try:
         hello = channel.receive()
@@ -551,6 +553,24 @@ def connect_to_student(
         **{key: value if isinstance(value, str) else "" for key, value in text.items()},
     )
     return False
+
+
+def expected_kinds(config: dict[str, list[str]]) -> dict[str, list[str]] | None:
+    """What the exercise's reference handed out from each place (config's expected_kinds,
+    one JSON object), which the student's values are held to; None when there is none."""
+    from labtutor_wire import json_value
+
+    text = config.get("expected_kinds", [""])[0]
+    if not text:
+        return None
+    places = json_value(text)
+    if not isinstance(places, dict):
+        return None
+    return {
+        str(place): [str(kind) for kind in kinds]
+        for place, kinds in places.items()
+        if isinstance(kinds, list)
+    }
 
 
 class ShareTemporaryFiles:
@@ -640,6 +660,8 @@ def main() -> None:
     for name, items in collected:
         for item in items:
             item.run(run, name)
+    if run.connection is not None and config.get("record_kinds") == ["1"]:
+        reporter.send("kinds", places=run.connection.kinds.as_lists())
     reporter.send("done")
 
 
