@@ -232,9 +232,12 @@ def under_tested_names(code: str, names: frozenset[str], reference: str = "") ->
         if not fitting:
             return
         options.append(fitting)
-    for choice in itertools.islice(itertools.product(*options), MAX_RENAMINGS):
-        if len({node.name for node in choice}) < len(choice):
-            continue
+    distinct = (
+        choice
+        for choice in itertools.product(*options)
+        if len({node.name for node in choice}) == len(choice)
+    )
+    for choice in itertools.islice(distinct, MAX_RENAMINGS):
         aliases = "\n".join(
             f"{name} = {node.name}" for name, node in zip(missing, choice, strict=True)
         )
