@@ -11,6 +11,7 @@ urlpatterns = [
     path("courses/", include("tutor.analytics.urls")),
     path("courses/", include("tutor.courses.urls")),
     path("courses/<slug:slug>/review/", include("tutor.review.urls")),
+    path("courses/<slug:slug>/similarity/", include("tutor.similarity.urls")),
     path("instructor/ai-log/", include("tutor.assist.urls")),
     path("instructor/exercises/", include("tutor.content.urls")),
     path("instructor/model/", include("tutor.assist.model_urls")),
