@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "tutor.courses",
     "tutor.review",
     "tutor.similarity",
+    "lti_tool",
+    "tutor.lti",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +186,7 @@ CELERY_TASK_ROUTES = {
     "tutor.assist.tasks.*": {"queue": "llm"},
     # Comparing a class's programs is CPU work like grading, without a sandbox.
     "tutor.similarity.tasks.*": {"queue": "runner"},
+    "tutor.lti.tasks.*": {"queue": "runner"},
 }
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240

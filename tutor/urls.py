@@ -12,6 +12,8 @@ urlpatterns = [
     path("courses/", include("tutor.courses.urls")),
     path("courses/<slug:slug>/review/", include("tutor.review.urls")),
     path("courses/<slug:slug>/similarity/", include("tutor.similarity.urls")),
+    path("courses/<slug:slug>/lms/", include("tutor.lti.instructor_urls")),
+    path("lti/", include("tutor.lti.urls")),
     path("instructor/ai-log/", include("tutor.assist.urls")),
     path("instructor/exercises/", include("tutor.content.urls")),
     path("instructor/model/", include("tutor.assist.model_urls")),
