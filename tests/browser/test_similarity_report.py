@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Browser, expect
 
-from exercises.models import Exercise, Submission
+from exercises.models import Submission
 from tests.browser.conftest import OffsiteRequests, log_in, open_page, screenshot
 from tests.real_stack import free_port, stack_environment, start_daphne, stop
 from tests.similarity import class_material as material
@@ -20,19 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def site() -> Iterator[str]:
-    exercise = Exercise.objects.create(
-        slug="word-count",
-        title="Word count",
-        topic="strings",
-        difficulty="easy",
-        order=1,
-        module="word_count",
-        statement_md="Count the words.",
-        starter_code=material.STARTER,
-        solution_code=material.REFERENCE,
-        source_format="native",
-        content_hash="x",
-    )
+    exercise = material.create_exercise()
     users = get_user_model().objects
     teacher = users.create_user("tess", password="tess-password-1", first_name="Tess")
     make_instructor(teacher)

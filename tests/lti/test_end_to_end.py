@@ -40,6 +40,13 @@ def teacher_adds_exercise(platform: LmsPlatform, exercise: Exercise) -> Client:
     return teacher
 
 
+def student_of_the_activity(platform: LmsPlatform, exercise: Exercise, sub: str) -> Any:
+    """A teacher added the exercise in the LMS and the student opened it once."""
+    teacher_adds_exercise(platform, exercise)
+    launch(Client(), platform, sub, resource_link="link-0")
+    return User.objects.get(lti_users__sub=sub)
+
+
 def graded_submit(student: Any, exercise: Exercise, passed: int, total: int = 4) -> Submission:
     submission = Submission.objects.create(
         student=student,
@@ -127,9 +134,7 @@ def test_scores_go_back_to_the_lms_and_survive_it_being_down(
     django_capture_on_commit_callbacks: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    teacher_adds_exercise(platform, add_two)
-    launch(Client(), platform, "lms-student-1", resource_link="link-0")
-    ada = User.objects.get(lti_users__sub="lms-student-1")
+    ada = student_of_the_activity(platform, add_two, "lms-student-1")
     # The LMS is being restarted when Ada's first Submit is graded: nothing reaches it.
     platform.down = True
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -227,9 +232,7 @@ def test_a_submit_graded_in_the_sandbox_sends_its_score(
     django_capture_on_commit_callbacks: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    teacher_adds_exercise(platform, add_two)
-    launch(Client(), platform, "lms-student-2", resource_link="link-0")
-    alan = User.objects.get(lti_users__sub="lms-student-2")
+    alan = student_of_the_activity(platform, add_two, "lms-student-2")
     monkeypatch.setattr(grades, "enqueue_send", lambda row: send_score_task.apply(args=(row,)))
     run = Submission.objects.create(
         student=alan, exercise=add_two, kind="run", code="def add(a, b):\n    return a + b\n"

@@ -6,6 +6,8 @@ and imports in another order, and `second_renamed_copy` is carol's renamed. Ever
 from the exercise's starter code (the signature and docstring).
 """
 
+from exercises.models import Exercise
+
 STARTER = '''def count_words(sentence):
     """Return a dict from each word (lower case) to how often it appears."""
     pass
@@ -239,3 +241,20 @@ COPIED_PAIRS = {
     frozenset({"bob", "oscar"}),
     frozenset({"carol", "trent"}),
 }
+
+
+def create_exercise() -> Exercise:
+    """The exercise in the database: its starter code and reference are the ones above."""
+    return Exercise.objects.create(
+        slug="word-count",
+        title="Word count",
+        topic="strings",
+        difficulty="easy",
+        order=1,
+        module="word_count",
+        statement_md="Count the words.",
+        starter_code=STARTER,
+        solution_code=REFERENCE,
+        source_format="native",
+        content_hash="x",
+    )

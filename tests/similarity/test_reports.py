@@ -25,19 +25,7 @@ def signed_in(user: User) -> Client:
 
 @pytest.fixture
 def word_count(db: None) -> Exercise:
-    return Exercise.objects.create(
-        slug="word-count",
-        title="Word count",
-        topic="strings",
-        difficulty="easy",
-        order=1,
-        module="word_count",
-        statement_md="Count the words.",
-        starter_code=material.STARTER,
-        solution_code=material.REFERENCE,
-        source_format="native",
-        content_hash="x",
-    )
+    return material.create_exercise()
 
 
 @pytest.fixture
