@@ -60,7 +60,7 @@ PUNCTUATION_ONLY = frozenset("{}()[];,")
 def normalised_tokens(code: str, language: str = "python") -> list[str]:
     """The code's tokens with names and literals replaced by their class; see the module doc."""
     if language in PYGMENTS_LEXERS:
-        return _lexed_tokens(code, _lexer(PYGMENTS_LEXERS[language]))
+        return _lexed_tokens(code, lexer_for(PYGMENTS_LEXERS[language]))
     tokens: list[str] = []
     after_dot = False
     for match in _TOKEN.finditer(code):
@@ -82,7 +82,7 @@ def normalised_tokens(code: str, language: str = "python") -> list[str]:
 
 
 @functools.cache
-def _lexer(name: str) -> Lexer:
+def lexer_for(name: str) -> Lexer:
     return get_lexer_by_name(name, stripnl=False, ensurenl=False)
 
 
