@@ -23,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import DateTimeField, IntegerField, Model, OuterRef, Subquery
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from exercises.models import Draft, Exercise, Submission
@@ -117,6 +118,8 @@ def live_rows(
             "error_message",
             "created_at",
             "finished_at",
+            # The sandbox's word for the run ("compile_error"): the one key read from the result.
+            run_status=KT("result__status"),
         ),
     )
     drafts = _on_current(
@@ -261,6 +264,8 @@ def _run_payload(submission: dict[str, Any]) -> dict[str, Any]:
         "kind": submission["kind"],
         "error": error,
         "error_message": submission["error_message"] if error else "",
+        # The code did not build: no test ran, so "passed 0/2" would mislead.
+        "compile_error": not error and submission.get("run_status") == "compile_error",
         "passed": bool(submission["passed"]) and not error,
         "tests_passed": submission["tests_passed"],
         "tests_total": submission["tests_total"],
