@@ -110,6 +110,10 @@ def test_the_jest_sample_runs_every_test_through_the_sandbox(
     assert "Remove this line and implement the function" in first["message"]
     # The line in the student's file the error came from (the stack trace's frame there).
     assert first["line"] == 7
+    # Jest's JSON report is read on the host, not shown as the program's output; its readable
+    # report is (on stderr).
+    assert starter["stdout"] == ""
+    assert "Remove this line and implement the function" in starter["stderr"]
 
 
 @needs_jest

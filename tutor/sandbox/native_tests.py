@@ -102,6 +102,12 @@ def native_verdicts(
     return _tap(output)
 
 
+def shown_output(native_format: NativeFormat, stdout: bytes) -> bytes:
+    """What the student sees as the program's output: Jest's stdout is its JSON report, read
+    here and no use to a reader (its readable report and console.log go to stderr)."""
+    return b"" if native_format == "jest" else stdout
+
+
 def student_line(trace: str, frame: re.Pattern[str] | None, student_file: str) -> int | None:
     """The innermost stack frame in the student's file: where the error happened in their code."""
     if frame is None or not student_file:

@@ -29,7 +29,12 @@ from tutor.sandbox.languages.programs import (
     ProgramLanguage,
 )
 from tutor.sandbox.models import Limits, RunResult, RunStatus, SourceFile, TestResult
-from tutor.sandbox.native_tests import NativeFormat, native_tests, native_verdicts
+from tutor.sandbox.native_tests import (
+    NativeFormat,
+    native_tests,
+    native_verdicts,
+    shown_output,
+)
 from tutor.sandbox.runner import _bwrap_spawn, _empty_slot
 from tutor.sandbox.shared_tmp import shared_tmp
 from tutor.sandbox.slots import Slot, acquire_slot
@@ -247,7 +252,7 @@ def _run_native(
     result = _result(status, results, limits, started)
     return dataclasses.replace(
         result,
-        stdout=_text(execution.stdout, limits.output_kb),
+        stdout=_text(shown_output(native_format, execution.stdout), limits.output_kb),
         stderr=_text(execution.stderr, limits.output_kb),
         exit_code=execution.exit_code,
     )
