@@ -8,6 +8,9 @@ import os
 
 os.environ.setdefault("LABTUTOR_REDIS_URL", "redis://127.0.0.1:6379/14")
 os.environ.setdefault("LABTUTOR_CHANNEL_PREFIX", "labtutor-test")
+# Many tests submit as the same user id (ids restart with each test database): the submission
+# rate limit is off unless a test turns it on (tests/exercises/test_grading.py).
+os.environ.setdefault("LABTUTOR_SUBMISSION_RATE_LIMIT", "0")
 
 from tutor.settings import *  # noqa: F403
 from tutor.settings import DATABASES, VAR_DIR

@@ -261,10 +261,15 @@ def env_rate(name: str, default: str) -> tuple[int, float]:
     return int(count), float(seconds or 60)
 
 
-# AI requests per student (tutor/assist/ratelimit.py); inline completions have their own bucket.
+# AI requests per student (tutor/ratelimit.py); inline completions have their own bucket.
 LLM_RATE_LIMIT_REQUESTS, LLM_RATE_LIMIT_SECONDS = env_rate("LABTUTOR_AI_RATE_LIMIT", "6/60")
 LLM_COMPLETION_RATE_LIMIT_REQUESTS, LLM_COMPLETION_RATE_LIMIT_SECONDS = env_rate(
     "LABTUTOR_AI_COMPLETION_RATE_LIMIT", "30/60"
+)
+# Runs and Submits per student (tutor/ratelimit.py): each one is a sandbox run of the class's
+# few cores; a double click or a resend of the same code is not counted (grading.submit_code).
+SUBMISSION_RATE_LIMIT_REQUESTS, SUBMISSION_RATE_LIMIT_SECONDS = env_rate(
+    "LABTUTOR_SUBMISSION_RATE_LIMIT", "20/60"
 )
 # Messages one WebSocket may send in a window before further ones are dropped (tutor/sockets.py).
 SOCKET_FLOOD_MESSAGES, SOCKET_FLOOD_SECONDS = env_rate("LABTUTOR_SOCKET_FLOOD_LIMIT", "30/10")

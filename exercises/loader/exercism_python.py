@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 from exercises.loader.exercism_common import (
@@ -11,6 +12,7 @@ from exercises.loader.exercism_common import (
 )
 from exercises.loader.files import (
     check_module_name,
+    defines_tests,
     read_data_file,
     read_python,
     read_support_file,
@@ -38,14 +40,30 @@ def load_exercism_python_exercise(
     )
     editor_data = tuple(read_data_file(folder, path) for path in editor if not path.endswith(".py"))
 
+    # files.test may list helpers beside the tests (paasio's and error-handling's test_utils.py
+    # in some versions of the track): a Python file there that defines no tests is a helper
+    # module the tests import, on the tests' side only.
+    test_files, test_helpers = split_test_helpers(
+        folder, [inside_folder(config_path, folder, test) for test in test_paths]
+    )
     code = CodeParts(
         starter_code=read_python(folder, inside_folder(config_path, folder, stub)),
         solution_code=read_python(folder, inside_folder(config_path, folder, files["example"][0])),
-        visible_tests=tuple(
-            read_test_file(folder, inside_folder(config_path, folder, test)) for test in test_paths
-        ),
+        visible_tests=tuple(read_test_file(folder, test) for test in test_files),
         hidden_tests=(),
-        support_files=editor_modules,
+        support_files=editor_modules + tuple(read_support_file(folder, h) for h in test_helpers),
         data_files=editor_modules + editor_data,
     )
     return exercism_spec(folder, slug, module, code)
+
+
+def split_test_helpers(folder: Path, paths: list[str]) -> tuple[list[str], list[str]]:
+    """files.test's paths as (test files, helper modules): a Python file that defines no tests
+    is a helper, as long as another file defines some (else read_test_file says what is wrong)."""
+    helpers = [
+        path
+        for path in paths
+        if path.endswith(".py") and not defines_tests(ast.parse(read_python(folder, path)))
+    ]
+    tests = [path for path in paths if path not in helpers]
+    return (tests, helpers) if tests else (paths, [])

@@ -43,7 +43,14 @@ EXERCISM_ORDER_BASE = 10_000
 NATIVE_VISIBLE_TESTS = "test_visible.py"
 NATIVE_HIDDEN_TESTS = "test_hidden.py"
 REQUIRED_NATIVE_KEYS = ("title", "topic", "difficulty", "order", "module", "hints")
-OPTIONAL_NATIVE_KEYS = ("limits", "support_files", "data_files", "in_process", "language")
+OPTIONAL_NATIVE_KEYS = (
+    "limits",
+    "support_files",
+    "data_files",
+    "in_process",
+    "language",
+    "hidden_test_hints",
+)
 # Input/output cases (tutor/sandbox/io_cases.py): the tests of every non-Python exercise, and
 # of a Python one that has them instead of test_visible.py.
 NATIVE_VISIBLE_CASES = "test_visible.toml"
@@ -74,6 +81,9 @@ def load_native_exercise(folder: Path) -> ExerciseSpec:
     in_process = metadata.get("in_process", False)
     if not isinstance(in_process, bool):
         raise ExerciseFormatError(toml_path, "key 'in_process' must be true or false")
+    hidden_test_hints = metadata.get("hidden_test_hints", True)
+    if not isinstance(hidden_test_hints, bool):
+        raise ExerciseFormatError(toml_path, "key 'hidden_test_hints' must be true or false")
     if language != "python" or (folder / NATIVE_VISIBLE_CASES).exists():
         code = native_case_parts(folder, module, language, in_process=in_process)
     else:
@@ -92,6 +102,7 @@ def load_native_exercise(folder: Path) -> ExerciseSpec:
         memory_limit_mb=memory_limit,
         source_format="labtutor",
         source_path=str(folder.resolve()),
+        hidden_test_hints=hidden_test_hints,
         **code,
     )
 

@@ -45,6 +45,9 @@ class ExerciseSpec:
     in_process: bool = False
     # A name in the registry of languages (tutor/languages).
     language: str = "python"
+    # A program failing only hidden tests is told which line a hidden case reaches (no inputs,
+    # no values); false: only that hidden tests fail.
+    hidden_test_hints: bool = True
 
 
 class CodeParts(TypedDict):

@@ -13,6 +13,7 @@ from exercises.loader import ExerciseFormatError, load_exercise, load_exercises
 from exercises.models import Exercise
 from exercises.services.grading import run_exercise_tests
 from exercises.services.importing import import_exercises_from
+from exercises.services.results import StoredResult
 from tutor.sandbox.languages.programs import jest_dir
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -84,7 +85,7 @@ def track_samples(db: None) -> dict[str, Exercise]:
     return {exercise.slug: exercise for exercise in Exercise.objects.all()}
 
 
-def _example_passes_and_stub_fails(exercise: Exercise, count: int) -> dict:
+def _example_passes_and_stub_fails(exercise: Exercise, count: int) -> StoredResult:
     reference = run_exercise_tests(exercise, exercise.solution_code, include_hidden=True)
     starter = run_exercise_tests(exercise, exercise.starter_code, include_hidden=False)
     assert reference["passed"], reference

@@ -1,15 +1,26 @@
 """The instructor's live class socket: the whole table on connect, then one row per change."""
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from channels.db import database_sync_to_async
 
 from tutor.courses.access import managed_course
 from tutor.courses.models import Course
 from tutor.groups import StudentChanged, live_group
-from tutor.live.selectors import StuckRule, live_row, live_rows
+from tutor.live.selectors import LiveRow, StuckRule, live_row, live_rows
 from tutor.sockets import Handler, JsonSocket
+
+
+class TableMessage(TypedDict):
+    type: Literal["table"]
+    rows: list[LiveRow]
+    rule: dict[str, int]
+
+
+class RowMessage(TypedDict):
+    type: Literal["row"]
+    row: LiveRow
 
 
 class LiveClassConsumer(JsonSocket):
@@ -40,9 +51,8 @@ class LiveClassConsumer(JsonSocket):
 
     async def send_table(self) -> None:
         rows = await database_sync_to_async(live_rows)(self.course)
-        await self.send_json(
-            {"type": "table", "rows": rows, "rule": StuckRule.from_settings().as_dict()}
-        )
+        rule = StuckRule.from_settings().as_dict()
+        await self.send_json(TableMessage(type="table", rows=rows, rule=rule))
 
     async def student_changed(self, event: StudentChanged) -> None:
         student_id = event.get("student_id")
@@ -50,7 +60,7 @@ class LiveClassConsumer(JsonSocket):
             return
         row = await database_sync_to_async(live_row)(self.course, student_id)
         if row is not None:
-            await self.send_json({"type": "row", "row": row})
+            await self.send_json(RowMessage(type="row", row=row))
 
     def message_handlers(self) -> Mapping[str, Handler]:
         return {"refresh": self.handle_refresh, "ping": self.handle_ping}

@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from exercises.models import Exercise
-from tutor.assist import ratelimit, streams
+from tutor import ratelimit
+from tutor.assist import streams
 from tutor.assist.models import AiRequest
 from tutor.assist.question_screen import Screened, screen_question
 from tutor.assist.selectors.admission import admission_for_new_request
