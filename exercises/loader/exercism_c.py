@@ -9,9 +9,10 @@ from exercises.loader.exercism_common import (
     check_distinct_test_filenames,
     exercism_spec,
     inside_folder,
+    native_test_parts,
 )
 from exercises.loader.files import check_program_module_name, read_required_text, read_text
-from exercises.loader.specs import CodeParts, ExerciseFormatError, ExerciseSpec, TestFileSpec
+from exercises.loader.specs import ExerciseFormatError, ExerciseSpec, TestFileSpec
 
 # The tests include the vendored Unity by its folder; the sandbox holds one folder.
 UNITY_INCLUDE = re.compile(r'#include\s+"(?:\.\./)?test-framework/(unity[\w]*\.h)"')
@@ -47,15 +48,13 @@ def load_exercism_c_exercise(
             raise ExerciseFormatError(folder / path, "defines no tests: no RUN_TEST(...) line")
         source = UNITY_IGNORE.sub("", UNITY_INCLUDE.sub(r'#include "\1"', source))
         tests.append(TestFileSpec(Path(path).name, source))
-    code = CodeParts(
-        starter_code=read_required_text(folder, stub),
-        solution_code=read_required_text(
-            folder, inside_folder(config_path, folder, files["example"][0])
-        ),
-        visible_tests=tuple(tests),
-        hidden_tests=(),
-        support_files=tuple(support),
-        in_process=True,
+    code = native_test_parts(
+        folder,
+        config_path,
+        files,
+        stub=stub,
+        tests=tuple(tests),
         language="c99",
+        support_files=tuple(support),
     )
     return exercism_spec(folder, slug, module, code)

@@ -3,20 +3,26 @@ the statement and hints in `.docs/`, and LabTutor's defaults for what Exercism d
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from exercises.loader.files import (
+    read_json,
     read_optional_text,
+    read_required_text,
     read_statement,
-    read_text,
 )
 from exercises.loader.native import (
     DEFAULT_MEMORY_LIMIT_MB,
     DEFAULT_TIME_LIMIT_SECONDS,
     EXERCISM_ORDER_BASE,
 )
-from exercises.loader.specs import CodeParts, Difficulty, ExerciseFormatError, ExerciseSpec
+from exercises.loader.specs import (
+    CodeParts,
+    Difficulty,
+    ExerciseFormatError,
+    ExerciseSpec,
+    TestFileSpec,
+)
 
 EXERCISM_MARKER = Path(".meta") / "config.json"
 EXERCISM_DEFAULT_TOPIC = "Exercism"
@@ -50,25 +56,46 @@ def exercism_spec(
     )
 
 
-def refuse_several_solution_files(config_path: Path, files: dict[str, list[str]]) -> None:
-    """A student's work is one file here: an exercise whose student writes several is refused
-    with the reason, not imported with files the student could not edit."""
+def the_one_stub(config_path: Path, folder: Path, files: dict[str, list[str]]) -> str:
+    """The file the student writes. A student's work is one file here: an exercise whose student
+    writes several is refused with the reason, not imported with files they could not edit."""
     if len(files["solution"]) > 1:
         raise ExerciseFormatError(
             config_path,
             f"'files.solution' lists {len(files['solution'])} files the student writes "
             f"({', '.join(files['solution'])}); LabTutor grades one file per student so far",
         )
+    return inside_folder(config_path, folder, files["solution"][0])
+
+
+def native_test_parts(
+    folder: Path,
+    config_path: Path,
+    files: dict[str, list[str]],
+    *,
+    stub: str,
+    tests: tuple[TestFileSpec, ...],
+    language: str,
+    support_files: tuple[TestFileSpec, ...] = (),
+) -> CodeParts:
+    """A track whose tests are a unit-test framework's, run in the student's process (so the
+    verdict can be forged: in_process): the stub, the example, the tests as visible ones."""
+    return CodeParts(
+        starter_code=read_required_text(folder, stub),
+        solution_code=read_required_text(
+            folder, inside_folder(config_path, folder, files["example"][0])
+        ),
+        visible_tests=tests,
+        hidden_tests=(),
+        support_files=support_files,
+        in_process=True,
+        language=language,
+    )
 
 
 def read_exercism_files(config_path: Path) -> dict[str, list[str]]:
     """The `files` lists of `.meta/config.json` that LabTutor needs, each checked non-empty."""
-    try:
-        config = json.loads(read_text(config_path))
-    except json.JSONDecodeError as error:
-        raise ExerciseFormatError(
-            config_path, f"is not valid JSON: {error.msg} (at line {error.lineno})"
-        ) from None
+    config = read_json(config_path)
     if not isinstance(config, dict):
         raise ExerciseFormatError(config_path, "must hold a JSON object")
     files = config.get("files")

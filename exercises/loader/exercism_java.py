@@ -13,10 +13,11 @@ from exercises.loader.exercism_common import (
     check_distinct_test_filenames,
     exercism_spec,
     inside_folder,
-    refuse_several_solution_files,
+    native_test_parts,
+    the_one_stub,
 )
 from exercises.loader.files import check_program_module_name, read_required_text
-from exercises.loader.specs import CodeParts, ExerciseFormatError, ExerciseSpec, TestFileSpec
+from exercises.loader.specs import ExerciseFormatError, ExerciseSpec, TestFileSpec
 
 DISABLED_LINE = re.compile(r"^[ \t]*@Disabled\b(?:\([^\n]*\))?[ \t]*(?://.*)?\n", re.MULTILINE)
 # A JVM and the JUnit launcher take seconds to start on a loaded lab server.
@@ -26,8 +27,7 @@ JAVA_TIME_LIMIT_SECONDS = 20.0
 def load_exercism_java_exercise(
     folder: Path, slug: str, config_path: Path, files: dict[str, list[str]]
 ) -> ExerciseSpec:
-    refuse_several_solution_files(config_path, files)
-    stub = inside_folder(config_path, folder, files["solution"][0])
+    stub = the_one_stub(config_path, folder, files)
     module = Path(stub).stem
     check_program_module_name(config_path, module)
     test_paths = [inside_folder(config_path, folder, path) for path in files["test"]]
@@ -50,15 +50,13 @@ def load_exercism_java_exercise(
         for path in files["editor"]
         if path.endswith(".java")
     )
-    code = CodeParts(
-        starter_code=read_required_text(folder, stub),
-        solution_code=read_required_text(
-            folder, inside_folder(config_path, folder, files["example"][0])
-        ),
-        visible_tests=tuple(tests),
-        hidden_tests=(),
-        support_files=given,
-        in_process=True,
+    code = native_test_parts(
+        folder,
+        config_path,
+        files,
+        stub=stub,
+        tests=tuple(tests),
         language="java",
+        support_files=given,
     )
     return exercism_spec(folder, slug, module, code, time_limit_seconds=JAVA_TIME_LIMIT_SECONDS)

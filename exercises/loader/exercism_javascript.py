@@ -13,10 +13,11 @@ from exercises.loader.exercism_common import (
     check_distinct_test_filenames,
     exercism_spec,
     inside_folder,
-    refuse_several_solution_files,
+    native_test_parts,
+    the_one_stub,
 )
 from exercises.loader.files import SLUG_PATTERN, read_required_text
-from exercises.loader.specs import CodeParts, ExerciseFormatError, ExerciseSpec, TestFileSpec
+from exercises.loader.specs import ExerciseFormatError, ExerciseSpec, TestFileSpec
 from tutor.sandbox.languages.programs import JEST_SUFFIX
 
 SKIPPED_UNTIL_ENABLED = re.compile(r"\bx(test|it)(?=\s*\()")
@@ -27,8 +28,7 @@ JEST_TIME_LIMIT_SECONDS = 20.0
 def load_exercism_javascript_exercise(
     folder: Path, slug: str, config_path: Path, files: dict[str, list[str]]
 ) -> ExerciseSpec:
-    refuse_several_solution_files(config_path, files)
-    stub = inside_folder(config_path, folder, files["solution"][0])
+    stub = the_one_stub(config_path, folder, files)
     module = Path(stub).name.removesuffix(".js")
     if not SLUG_PATTERN.fullmatch(module):
         raise ExerciseFormatError(
@@ -44,14 +44,7 @@ def load_exercism_javascript_exercise(
             )
         source = read_required_text(folder, path)
         tests.append(TestFileSpec(Path(path).name, SKIPPED_UNTIL_ENABLED.sub(r"\1", source)))
-    code = CodeParts(
-        starter_code=read_required_text(folder, stub),
-        solution_code=read_required_text(
-            folder, inside_folder(config_path, folder, files["example"][0])
-        ),
-        visible_tests=tuple(tests),
-        hidden_tests=(),
-        in_process=True,
-        language="javascript",
+    code = native_test_parts(
+        folder, config_path, files, stub=stub, tests=tuple(tests), language="javascript"
     )
     return exercism_spec(folder, slug, module, code, time_limit_seconds=JEST_TIME_LIMIT_SECONDS)

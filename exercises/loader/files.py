@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import keyword
 import re
 import sys
@@ -127,6 +128,16 @@ def read_text(path: Path) -> str:
         line = data[: error.start].count(b"\n") + 1
         raise ExerciseFormatError(
             path, f"is not UTF-8 text (invalid byte on line {line}); save it as UTF-8"
+        ) from None
+
+
+def read_json(path: Path) -> object:
+    """A JSON file's value; invalid JSON is an ExerciseFormatError naming the line."""
+    try:
+        return json.loads(read_text(path))
+    except json.JSONDecodeError as error:
+        raise ExerciseFormatError(
+            path, f"is not valid JSON: {error.msg} (at line {error.lineno})"
         ) from None
 
 

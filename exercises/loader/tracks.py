@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from exercises.loader.files import is_whole_number, read_text
+from exercises.loader.files import is_whole_number, read_json
 from exercises.loader.specs import Difficulty, ExerciseFormatError, ExerciseSpec
 
 # A whole Exercism track: its root config.json lists every exercise with its name, difficulty
@@ -35,12 +34,7 @@ def exercism_difficulty(level: object) -> Difficulty | None:
 def read_track_entries(config_path: Path) -> dict[str, TrackEntry] | None:
     """slug -> entry from a track's config.json (`exercises.concept[]` and `.practice[]`), or
     None when the file is not a track config. Raises ExerciseFormatError when it is unreadable."""
-    try:
-        config = json.loads(read_text(config_path))
-    except json.JSONDecodeError as error:
-        raise ExerciseFormatError(
-            config_path, f"is not valid JSON: {error.msg} (at line {error.lineno})"
-        ) from None
+    config = read_json(config_path)
     if not isinstance(config, dict) or not isinstance(config.get("exercises"), dict):
         return None
     concept_names = {
