@@ -235,6 +235,8 @@ LLM_PARALLEL_REQUESTS = int(os.environ.get("LABTUTOR_LLM_PARALLEL", "8"))
 # exercise) skips prefilling the shared part; each costs one more KV stream (runners.py). 0: off.
 LLM_PREFIX_HOLDERS = int(os.environ.get("LABTUTOR_LLM_PREFIX_HOLDERS", "2"))
 LLM_REQUEST_SECONDS = float(os.environ.get("LABTUTOR_LLM_REQUEST_SECONDS", "120"))
+# Answers the idle model writes ahead per exercise, for its likely mistakes (0: none).
+LLM_AHEAD_PER_EXERCISE = int(os.environ.get("LABTUTOR_LLM_AHEAD_PER_EXERCISE", "8"))
 # Answer cap in tokens; 0: auto, 256 for a configured model and 128 for the embedded demo model
 # (tutor/assist/engine.py answer_limits). The full prompt asks for answers of at most about 120
 # words (~160 tokens); 256 leaves room for a code-heavy explanation. Longer caps let a weak model

@@ -29,10 +29,17 @@ STOPPED = (AiRequest.Status.CANCELLED, AiRequest.Status.FAILED)
 # A hint declined because the model could not answer in time (the student got the exercise's
 # authored hint or a "busy" notice instead, assist/services/admission.py) costs nothing either.
 DECLINED = "declined"
+# An answer served from one written before for the same failure (assist/services/shared_answers.py)
+# counts as any hint the student asked for.
+SHARED = "shared"
+# An instructor's hint sent to a group of students with the same failure: they did not ask.
+TEACHER_SENT = "teacher"
+# Finished hints that are not a step of the student's own hint ladder.
+NOT_ASKED_HINTS = (DECLINED, TEACHER_SENT)
 COUNTED_HINT = (
     Q(kind=Kind.HINT)
     & (Q(status__in=GIVEN_OR_COMING) | (Q(status__in=STOPPED) & ~Q(reply="")))
-    & ~Q(finish_reason=DECLINED)
+    & ~Q(finish_reason__in=NOT_ASKED_HINTS)
 )
 
 EXAM_REASON = "AI help is off during the exam."

@@ -20,6 +20,16 @@ KINDS = (
     "endless_loop",
     "mis_indentation",
 )
+# Each kind as an instructor would name the mistake.
+KIND_LABELS = {
+    "off_by_one": "loop bound off by one",
+    "flipped_comparison": "comparison the wrong way round",
+    "wrong_return": "wrong value returned",
+    "missing_case": "a case not handled",
+    "wrong_variable": "wrong variable used",
+    "endless_loop": "a loop that never ends",
+    "mis_indentation": "a line at the wrong indentation",
+}
 FLIPPED: dict[type[ast.cmpop], str] = {
     ast.Lt: "<=",
     ast.LtE: "<",

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from exercises.models import Submission
+from exercises.models import Exercise, Submission
 from exercises.selectors.submissions import redact_result_for_student
 from exercises.services.results import StoredResult
 from tutor.assist.models import AiRequest
@@ -134,3 +134,25 @@ def _recent_turns(ai_request: AiRequest) -> tuple[Turn, ...]:
         turns.append(Turn(role="student", text=str(previous.context.get("question", ""))))
         turns.append(Turn(role="tutor", text=previous.reply))
     return tuple(turns)
+
+
+def hint_context_for_run(
+    exercise: Exercise, *, code: str, result: StoredResult, hint_level: int
+) -> PromptContext:
+    """A hint's prompt for code that ran with this (visible tests only) result, with no student
+    behind it: an answer written ahead for a likely mistake (services/answers_ahead.py)."""
+    return PromptContext(
+        exercise_title=exercise.title,
+        exercise_statement=exercise.statement_md,
+        language=exercise.language,
+        student_code=code,
+        student_filename=exercise.student_filename,
+        test_output=format_failures(result),
+        authored_hints=tuple(exercise.hints[:hint_level]),
+        hint_level=hint_level,
+        evidence=(
+            evidence_section(result, file=exercise.student_filename, source=code)
+            if hint_level == GROUNDED_HINT_LEVEL
+            else ""
+        ),
+    )

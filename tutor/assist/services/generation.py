@@ -20,6 +20,7 @@ from tutor.assist.selectors.prompting import grounded_hint_for, prompt_context_f
 from tutor.assist.services.admission import decline_claimed
 from tutor.assist.services.notifications import notify_delta, notify_finished, notify_started
 from tutor.assist.services.requests import fail_request
+from tutor.assist.services.shared_answers import remember_answer, serve_at_pickup
 from tutor.guard import Verdict
 from tutor.live.services.notify import notify_student_changed
 from tutor.llm.embedded import EmbeddedModelMissing
@@ -59,6 +60,8 @@ def generate_reply(request_id: int) -> None:
 
 def _answer(ai_request: AiRequest, engine: ServingEngine, loaded: ServedModel) -> None:
     request_id = ai_request.pk
+    if serve_at_pickup(ai_request):
+        return
     notify_started(request_id)
     prompt_context = prompt_context_for(ai_request)
     limits = _limits(ai_request)
@@ -230,6 +233,7 @@ def _store(ai_request: AiRequest, answer: GuardedAnswer) -> None:
         ai_request.error_message = _failure_message(ai_request, finished)
     ai_request.finished_at = timezone.now()
     ai_request.save()
+    remember_answer(ai_request)
     if verdict.verdict != "allow":
         logger.info("guard %s on AI request %s: %s", verdict.verdict, ai_request.pk, verdict.reason)
     streams.forget(ai_request.pk)
