@@ -632,7 +632,10 @@ def test_reports_an_exercism_stub_that_is_not_python(tree: Path) -> None:
     error = only_error(tree)
 
     assert error.path == folder / ".meta" / "config.json"
-    assert error.problem == "'files.solution[0]' must be a Python or C file, not 'two_fer.txt'"
+    assert error.problem == (
+        "'files.solution[0]' must be a Python (.py), C (.c), Java (.java) or JavaScript (.js) "
+        "file, not 'two_fer.txt'"
+    )
 
 
 def test_reports_an_exercism_stub_shadowing_the_standard_library(tree: Path) -> None:

@@ -21,7 +21,8 @@ import numpy as np
 from copydetect import CodeFingerprint, compare_files
 from pygments.token import Comment, Name, String, Text, _TokenType
 
-from tutor.guard.normalise import PYGMENTS_LEXERS, lexer_for
+from tutor.guard.normalise import lexer_for
+from tutor.languages import get_language
 
 # copydetect's defaults: a match shorter than NOISE_TOKENS tokens is noise; with a window of 1
 # every k-gram is a fingerprint, so a match of GUARANTEE_TOKENS tokens or more is always found.
@@ -55,7 +56,7 @@ class PairMatch:
 
 def lexer_name(language: str) -> str:
     """The Pygments lexer for an exercise's language (python, c, c99, java, javascript)."""
-    return PYGMENTS_LEXERS.get(language, language)
+    return get_language(language).lexer or "python"
 
 
 def _fingerprint(
