@@ -4,9 +4,11 @@ source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 mkdir -p var
 
-ensure_debian_packages bwrap:bubblewrap gcc:gcc javac:openjdk-17-jdk-headless node:nodejs
-# JUnit 5 for Java exercises with native unit tests (tutor/sandbox/native_tests.py).
-ensure_debian_files /usr/share/java/junit-platform-console-standalone.jar:junit5
+ensure_debian_packages bwrap:bubblewrap gcc:gcc javac:openjdk-17-jdk-headless node:nodejs npm:npm
+# JUnit 5 and AssertJ for Java exercises with native unit tests (tutor/sandbox/native_tests.py).
+ensure_debian_files /usr/share/java/junit-platform-console-standalone.jar:junit5 \
+  /usr/share/java/assertj-core.jar:libassertj-core-java
+ensure_jest
 ensure_venv ""
 ensure_redis
 

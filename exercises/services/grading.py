@@ -17,6 +17,7 @@ from exercises.models import Exercise, Regrade, Submission
 from exercises.services import heartbeats
 from exercises.services.notifications import notify_submission_changed
 from exercises.services.results import StoredResult, storable_result, stored_result
+from exercises.signals import submit_graded
 from tutor import ratelimit
 from tutor.courses.models import Course
 from tutor.grounding.localise import localise
@@ -381,3 +382,5 @@ def _tell_finished(submission: Submission) -> None:
         heartbeats.forget(submission.pk)
     notify_submission_changed(submission)
     notify_student_changed(submission.student_id)
+    if submission.kind == Submission.Kind.SUBMIT and submission.status == Submission.Status.DONE:
+        submit_graded.send_robust(sender=Submission, submission=submission)

@@ -10,7 +10,7 @@ from django.db.models import Avg, QuerySet
 from tutor.assist import streams
 from tutor.assist.models import AiRequest
 from tutor.courses.models import Course
-from tutor.courses.policy import DECLINED
+from tutor.courses.policy import DECLINED, TEACHER_SENT
 from tutor.courses.records import in_course
 
 RECENT_FOR_ESTIMATE = 20
@@ -85,7 +85,7 @@ def request_payload(ai_request: AiRequest) -> RequestPayload:
         # Certainly right, unlike a small model's answer: shown at once, while the model writes.
         authored_hint=(
             ai_request.exercise.authored_hint(ai_request.hint_level)
-            if ai_request.kind == AiRequest.Kind.HINT
+            if ai_request.kind == AiRequest.Kind.HINT and ai_request.finish_reason != TEACHER_SENT
             else None
         ),
         reply=reply,
