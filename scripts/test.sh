@@ -10,9 +10,9 @@ ensure_debian_packages bwrap:bubblewrap chromium:chromium redis-server:redis-ser
   javac:openjdk-17-jdk-headless node:nodejs
 # JUnit 5 for Java exercises with native unit tests (tutor/sandbox/native_tests.py).
 ensure_debian_files /usr/share/java/junit-platform-console-standalone.jar:junit5
-# bench: llama-cpp-python, so that the tests cover the llama.cpp backend for .gguf models
-# (tests/llm/test_llamacpp_backend.py). pip builds it from source once, about 11 minutes on
-# 2 cores; after that its wheel comes from pip's cache.
+# bench: llama-cpp-python (the `llamacpp` extra), so that the tests cover the llama.cpp
+# backend for .gguf models (tests/llm/test_llamacpp_backend.py). pip builds it from source
+# once, about 11 minutes on 2 cores; after that its wheel comes from pip's cache.
 ensure_venv "[dev,bench]"
 ensure_redis
 

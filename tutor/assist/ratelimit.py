@@ -75,5 +75,12 @@ def hit_ai_request(user_id: int, kind: str) -> float | None:
     )
 
 
+def refund_ai_request(user_id: int, kind: str) -> None:
+    """Gives back one request's place: one the tutor declined or failed to answer gave the
+    student nothing, so it must not make them "ask too often" (every place counts alike, so
+    the newest is given back)."""
+    redis_client().zpopmax(_key("complete" if kind == "complete" else "help", user_id))
+
+
 def reset(user_id: int) -> None:
     redis_client().delete(_key("help", user_id), _key("complete", user_id))

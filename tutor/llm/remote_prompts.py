@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING, Any, cast
 
 from tutor.llm.context import keep_around_cursor, prompt_token_budget
 from tutor.llm.prompts import (
-    _COMPLETION_STOPS,
-    _FILE_HEADER,
+    COMPLETION_STOPS,
+    FILE_HEADER,
     SYSTEM_PROMPT,
     BuiltPrompt,
+    PromptBuilder,
     PromptContext,
     PromptError,
     Task,
-    _Builder,
     build_prompt,
 )
 from tutor.llm.requests import GenerationRequest
@@ -57,7 +57,12 @@ class ChatPrompt:
     trimmed_fields: tuple[str, ...]
 
     def request(
-        self, *, deadline_seconds: float = 60.0, temperature: float = 0.0, seed: int | None = None
+        self,
+        *,
+        deadline_seconds: float = 60.0,
+        temperature: float = 0.0,
+        seed: int | None = None,
+        urgent: bool = False,
     ) -> GenerationRequest:
         return GenerationRequest(
             prompt=self.text,
@@ -67,6 +72,7 @@ class ChatPrompt:
             deadline_seconds=deadline_seconds,
             temperature=temperature,
             seed=seed,
+            urgent=urgent,
         )
 
 
@@ -130,7 +136,7 @@ def _fim_completion(
     code = context.student_code
     cursor = len(code) if context.cursor_offset is None else context.cursor_offset
     before, after = plain_text(code[:cursor]), plain_text(code[cursor:])
-    header = _FILE_HEADER.get(context.language, "").format(
+    header = FILE_HEADER.get(context.language, "").format(
         name=plain_text(context.student_filename or context.language_name)
     )
     available = budget - estimated_tokens(header) - _FIM_MARKER_TOKENS
@@ -139,7 +145,7 @@ def _fim_completion(
     kept_before, kept_after = keep_around_cursor(before, after, available, estimated_tokens)
     text = f"{fim.prefix}{header}{kept_before}{fim.suffix}{kept_after}{fim.middle}"
     # Cut here too: a server may show a control token that ends the completion as text.
-    stops = (*_COMPLETION_STOPS, fim.prefix, fim.suffix, fim.middle)
+    stops = (*COMPLETION_STOPS, fim.prefix, fim.suffix, fim.middle)
     trimmed = ("code",) if len(kept_before) < len(before) else ()
     return ChatPrompt((), text, stops, max_new_tokens, trimmed)
 
@@ -150,7 +156,7 @@ def plain_text(text: str) -> str:
     return _CONTROL_TOKEN_SPELLING.sub("<\u200b\\1>", text)
 
 
-class _MessageBuilder(_Builder):
+class _MessageBuilder(PromptBuilder):
     """prompts.py's builder with estimated token counts, rendering chat messages."""
 
     def __init__(

@@ -9,7 +9,6 @@ from django.db.models import Avg
 
 from tutor.assist import streams
 from tutor.assist.models import AiRequest
-from tutor.courses.policy import DECLINED
 
 RECENT_FOR_ESTIMATE = 20
 DEFAULT_SECONDS_PER_REQUEST = 20.0
@@ -94,7 +93,8 @@ def request_payload(ai_request: AiRequest) -> RequestPayload:
 
 def _busy_seconds(ai_request: AiRequest) -> int | None:
     estimate = (ai_request.model_settings or {}).get("estimated_seconds")
-    if ai_request.finish_reason != DECLINED or not isinstance(estimate, int | float):
+    declined = ai_request.finish_reason == AiRequest.FinishReason.DECLINED
+    if not declined or not isinstance(estimate, int | float):
         return None
     return math.ceil(estimate)
 
