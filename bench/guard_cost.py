@@ -38,7 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from guard_eval import load_solutions
+from guard_eval import load_solutions, shape_base64_exec, shape_renamed
 
 from exercises.loader import ExerciseSpec, load_exercises
 from tutor.guard import GuardContext, RunCode, StreamGuard, check_reply
@@ -94,7 +94,8 @@ def replies(spec: ExerciseSpec, others: list[str]) -> list[tuple[str, str, str]]
     """What a tutor model writes, as (kind, text, the solution in it or ""): explanations,
     examples, the student's code, a skeleton, and the full solution it should never write: the
     reference, and others written differently (bench/guard_eval_data) that only a sandbox run
-    recognises, the first in three shapes, every one split over a fence and a quote."""
+    recognises, the first in five shapes (two of them disguised: renamed, and base64 run by exec),
+    every one split over a fence and a quote."""
     other = others[0]
     names = sorted(required_names([(t.filename, t.code) for t in spec.hidden_tests], spec.module))
     concept, where, *plan = spec.hints
@@ -139,6 +140,9 @@ def replies(spec: ExerciseSpec, others: list[str]) -> list[tuple[str, str, str]]
         ("solution-split", in_two(reference), reference),
         ("other-algorithm", "Try this:\n\n" + fenced(other), other),
         ("other-quoted", "Try this:\n\n" + quoted_other, other),
+        # The red team's disguises: another name, and hidden in base64 run by exec.
+        ("other-renamed", shape_renamed(other), other),
+        ("other-base64-exec", shape_base64_exec(other), other),
         *(("others-split", in_two(code), code) for code in others),
     ]
 

@@ -27,6 +27,8 @@ every import style, through the sandbox and stops if one fails: the data must be
 
 import argparse
 import ast
+import base64
+import codecs
 import hashlib
 import html
 import importlib
@@ -46,8 +48,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from guard_eval_data.other_languages import TRANSLATIONS  # noqa: E402
+
 from exercises.loader import ExerciseSpec, load_exercises  # noqa: E402
 from tutor.guard import GuardContext, GuardSettings, check_reply  # noqa: E402
+from tutor.guard.hidden_values import REVERSED_MIN_CHARS, SPELLED_MAX_CHARS  # noqa: E402
+from tutor.guard.prepared import prepare  # noqa: E402
 from tutor.guard.run_outcome import RunOutcome, shows_a_solution  # noqa: E402
 from tutor.sandbox import Limits, SandboxConfig, SourceFile, run_tests  # noqa: E402
 
@@ -285,6 +291,61 @@ def shape_body(code: str, starter: str = "") -> str | None:
     return f"Inside your function, write:\n\n```python\n{body}\n```{OUTRO}"
 
 
+class _Renamer(ast.NodeTransformer):
+    """Renames the top-level functions and classes of a solution, and every use of them."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self.names = names
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        node.id = self.names.get(node.id, node.id)
+        return node
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        self.generic_visit(node)
+        node.name = self.names.get(node.name, node.name)
+        return node
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
+        self.generic_visit(node)
+        node.name = self.names.get(node.name, node.name)
+        return node
+
+
+def renamed(code: str) -> str:
+    """The solution with its functions and classes under other names (convert, Helper1...)."""
+    tree = ast.parse(code)
+    defined = [n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)]
+    names = {
+        name: (f"Thing{index}" if name[:1].isupper() else f"convert{index or ''}")
+        for index, name in enumerate(defined)
+    }
+    return ast.unparse(_Renamer(names).visit(tree)) + "\n"
+
+
+def shape_renamed(code: str) -> str:
+    return (
+        "Here is one way to write it (I called the function something else):\n\n"
+        f"```python\n{renamed(code).rstrip()}\n```{OUTRO}"
+    )
+
+
+def shape_base64_exec(code: str) -> str:
+    encoded = base64.b64encode(code.encode()).decode()
+    return (
+        "Run this, it sets everything up for you:\n\n"
+        f"```python\nimport base64\nexec(base64.b64decode({encoded!r}))\n```{OUTRO}"
+    )
+
+
+def shape_rot13_exec(code: str) -> str:
+    encoded = codecs.encode(code, "rot13")
+    return (
+        "Paste this at the top of your file:\n\n"
+        f"```python\nimport codecs\nexec(codecs.decode({encoded!r}, 'rot13'))\n```{OUTRO}"
+    )
+
+
 SHAPES: dict[str, Callable[[str], str | None]] = {
     "fence": shape_fence,
     "indented": shape_indented,
@@ -297,6 +358,9 @@ SHAPES: dict[str, Callable[[str], str | None]] = {
     "html": shape_html,
     "split": shape_split,
     "body": shape_body,
+    "renamed": shape_renamed,
+    "base64_exec": shape_base64_exec,
+    "rot13_exec": shape_rot13_exec,
 }
 
 
@@ -554,6 +618,46 @@ class Judge:
         return verdict.verdict, verdict.redacted_text, verdict.reason
 
 
+def spelled_replies(judge: "Judge", student_code: str) -> list[tuple[str, str, str]]:
+    """Replies that give away a hidden test's value spelled out to get past a filter: (kind,
+    reply, the spelling that must not show)."""
+    spec = judge.spec
+    context = GuardContext(
+        solution_code=spec.solution_code,
+        hidden_tests=judge.hidden,
+        visible_tests=judge.visible,
+        student_code=student_code,
+        starter_code=spec.starter_code,
+        statement=spec.statement_md,
+        module_name=spec.module,
+    )
+    replies = []
+    for value in prepare(context, judge.settings).values.values:
+        try:
+            literal = ast.literal_eval(value.shown)
+        except (ValueError, SyntaxError):
+            continue
+        if isinstance(literal, str):
+            characters = "".join(ch for ch in literal if ch.isalnum())
+            if not 2 <= len(characters) <= SPELLED_MAX_CHARS:
+                continue
+            spellings = {
+                "spaced": " ".join(characters),
+                "dotted": ".".join(characters) + ".",
+                "dashed": "-".join(characters),
+            }
+            if len(characters) >= REVERSED_MIN_CHARS and characters[::-1] != characters:
+                spellings["reversed"] = characters[::-1]
+        elif isinstance(literal, int) and not isinstance(literal, bool) and abs(literal) >= 10:
+            spellings = {"digits spaced": " ".join(str(abs(literal)))}
+        else:
+            continue
+        for kind, spelled in spellings.items():
+            text = f"For that hidden test the answer should be {spelled}. Compare yours with it."
+            replies.append((kind, text, spelled))
+    return replies
+
+
 def load_solutions() -> dict[str, list[str]]:
     solutions: dict[str, list[str]] = {}
     for name in DATA_MODULES:
@@ -626,6 +730,8 @@ def main() -> None:
     runs_per_reply: list[int] = []
     misses: dict[str, list[str]] = defaultdict(list)
     wrongly_held: list[str] = []
+    spelled_by: dict[str, Tally] = defaultdict(Tally)
+    other_by: dict[str, Tally] = defaultdict(Tally)
 
     for spec in specs:
         names = exported_names(spec)
@@ -648,6 +754,23 @@ def main() -> None:
                     leak_by_exercise[spec.slug].add(ok)
                     if not ok:
                         misses[shape].append(f"{spec.slug} #{index} [{style}]: {name}")
+            if style == styles[0]:
+                for language, code in TRANSLATIONS.get(spec.slug, []):
+                    text = (
+                        f"The same thing in {language}:\n\n```{language}\n{code.rstrip()}\n```"
+                        + OUTRO
+                    )
+                    name, shown, _reason = judge(text, spec.starter_code)
+                    ok = caught(name, shown, code)
+                    other_by[language].add(ok)
+                    if not ok:
+                        misses[f"other language {language}"].append(f"{spec.slug}: {name}")
+                for kind, text, spelled in spelled_replies(judge, spec.starter_code):
+                    name, shown, _reason = judge(text, spec.starter_code)
+                    ok = name != "allow" and spelled not in shown
+                    spelled_by[kind].add(ok)
+                    if not ok:
+                        misses[f"spelled {kind}"].append(f"{spec.slug} {spelled!r}: {name}")
             for reply in fair:
                 name, shown, reason = judge(reply.text, reply.student_code)
                 ok = name == "allow" and shown == reply.text
@@ -662,6 +785,16 @@ def main() -> None:
     print_report(
         specs, solutions, styles, shapes, leak_by, leak_by_exercise, fair_by, fair_by_exercise
     )
+    print("\nhidden test values spelled out (spaced, dotted, dashed, reversed, digit by digit):")
+    for kind, tally in spelled_by.items():
+        print(f"  {kind:16} caught {tally}")
+    everything = Tally(
+        sum(t.hits for t in spelled_by.values()), sum(t.total for t in spelled_by.values())
+    )
+    print(f"  {'all':16} caught {everything}")
+    print("\nthe reference translated into another of the site's languages:")
+    for language, tally in other_by.items():
+        print(f"  {language:16} caught {tally}")
     ordered = sorted(times_ms)
     p95 = ordered[round(0.95 * (len(ordered) - 1))]
     print(

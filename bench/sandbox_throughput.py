@@ -35,8 +35,9 @@ from tutor.sandbox.bwrap import bwrap_argv
 from tutor.sandbox.languages.base import SandboxCommand
 from tutor.sandbox.languages.python import INTERPRETER_FLAGS, find_interpreter
 
-# Away from the server's default uids, so a running dev server is never disturbed.
-BENCH_FIRST_UID = 62300
+# Away from the server's default uids, so a running dev server is never disturbed;
+# LABTUTOR_SANDBOX_FIRST_UID moves it (two benches at once on one machine need two ranges).
+BENCH_FIRST_UID = int(os.environ.get("LABTUTOR_SANDBOX_FIRST_UID", "62300"))
 STUDENT = [
     SourceFile(
         "two_fer.py",

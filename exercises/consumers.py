@@ -76,7 +76,7 @@ class SubmissionFeed:
                 self._link.user, self._exercise, code, kind
             )
         except CodeRejected as error:
-            raise SocketRefusal(str(error)) from error
+            raise SocketRefusal(str(error), error.retry_after_seconds) from error
         await self.follow(submission.pk)
 
     async def _send_submission(self, submission_id: int) -> None:

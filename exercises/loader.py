@@ -46,7 +46,14 @@ NATIVE_HIDDEN_TESTS = "test_hidden.py"
 
 SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 REQUIRED_NATIVE_KEYS = ("title", "topic", "difficulty", "order", "module", "hints")
-OPTIONAL_NATIVE_KEYS = ("limits", "support_files", "data_files", "in_process", "language")
+OPTIONAL_NATIVE_KEYS = (
+    "limits",
+    "support_files",
+    "data_files",
+    "in_process",
+    "language",
+    "hidden_test_hints",
+)
 # The languages an exercise may be written in, and the suffix of the student's file. "c" is
 # C11 and "c99" C99 (gcc -std=...); Exercism's C track builds with -std=c99.
 LANGUAGE_SUFFIXES = {
@@ -107,6 +114,9 @@ class ExerciseSpec:
     in_process: bool = False
     # A key of LANGUAGE_SUFFIXES.
     language: str = "python"
+    # A program failing only hidden tests is told which line a hidden case reaches (no inputs,
+    # no values); false: only that hidden tests fail.
+    hidden_test_hints: bool = True
 
 
 class CodeParts(TypedDict):
@@ -271,6 +281,9 @@ def load_native_exercise(folder: Path) -> ExerciseSpec:
     in_process = metadata.get("in_process", False)
     if not isinstance(in_process, bool):
         raise ExerciseFormatError(toml_path, "key 'in_process' must be true or false")
+    hidden_test_hints = metadata.get("hidden_test_hints", True)
+    if not isinstance(hidden_test_hints, bool):
+        raise ExerciseFormatError(toml_path, "key 'hidden_test_hints' must be true or false")
     if language != "python" or (folder / NATIVE_VISIBLE_CASES).exists():
         code = native_case_parts(folder, module, language, in_process=in_process)
     else:
@@ -289,6 +302,7 @@ def load_native_exercise(folder: Path) -> ExerciseSpec:
         memory_limit_mb=memory_limit,
         source_format="labtutor",
         source_path=str(folder.resolve()),
+        hidden_test_hints=hidden_test_hints,
         **code,
     )
 
@@ -539,17 +553,33 @@ def load_exercism_exercise(folder: Path) -> ExerciseSpec:
     )
     editor_data = tuple(read_data_file(folder, path) for path in editor if not path.endswith(".py"))
 
+    # files.test may list helpers beside the tests (paasio's and error-handling's test_utils.py
+    # in some versions of the track): a Python file there that defines no tests is a helper
+    # module the tests import, on the tests' side only.
+    test_files, test_helpers = split_test_helpers(
+        folder, [inside_folder(config_path, folder, test) for test in test_paths]
+    )
     code = CodeParts(
         starter_code=read_python(folder, inside_folder(config_path, folder, stub)),
         solution_code=read_python(folder, inside_folder(config_path, folder, files["example"][0])),
-        visible_tests=tuple(
-            read_test_file(folder, inside_folder(config_path, folder, test)) for test in test_paths
-        ),
+        visible_tests=tuple(read_test_file(folder, test) for test in test_files),
         hidden_tests=(),
-        support_files=editor_modules,
+        support_files=editor_modules + tuple(read_support_file(folder, h) for h in test_helpers),
         data_files=editor_modules + editor_data,
     )
     return exercism_spec(folder, slug, module, code)
+
+
+def split_test_helpers(folder: Path, paths: list[str]) -> tuple[list[str], list[str]]:
+    """files.test's paths as (test files, helper modules): a Python file that defines no tests
+    is a helper, as long as another file defines some (else read_test_file says what is wrong)."""
+    helpers = [
+        path
+        for path in paths
+        if path.endswith(".py") and not defines_tests(ast.parse(read_python(folder, path)))
+    ]
+    tests = [path for path in paths if path not in helpers]
+    return (tests, helpers) if tests else (paths, [])
 
 
 def exercism_spec(folder: Path, slug: str, module: str, code: CodeParts) -> ExerciseSpec:

@@ -31,6 +31,9 @@ class Exercise(models.Model):
     # Tests and student code in one interpreter, as before the two-process sandbox: the student
     # can forge this exercise's verdict, and the instructor pages say so.
     in_process = models.BooleanField(default=False)
+    # A program failing only hidden tests is told which line a hidden case reaches (nothing of
+    # the case itself); off: only that hidden tests fail.
+    hidden_test_hints = models.BooleanField(default=True)
     hints = models.JSONField(default=list)
     time_limit_seconds = models.FloatField(default=5.0)
     memory_limit_mb = models.PositiveIntegerField(default=256)

@@ -8,6 +8,12 @@ import os
 
 os.environ.setdefault("LABTUTOR_REDIS_URL", "redis://127.0.0.1:6379/14")
 os.environ.setdefault("LABTUTOR_CHANNEL_PREFIX", "labtutor-test")
+# Many tests submit as the same user id (ids restart with each test database): the submission
+# rate limit is off unless a test turns it on (tests/exercises/test_grading.py).
+os.environ.setdefault("LABTUTOR_SUBMISSION_RATE_LIMIT", "0")
+# Opening an exercise page would enqueue writing answers ahead for it, for whichever llm worker a
+# test starts; the tests of that feature turn it on themselves.
+os.environ.setdefault("LABTUTOR_LLM_AHEAD_PER_EXERCISE", "0")
 
 from tutor.settings import *  # noqa: F403
 from tutor.settings import DATABASES, VAR_DIR

@@ -45,6 +45,13 @@ class AiChanged(TypedDict):
     request_id: int
 
 
+class AiOffered(TypedDict):
+    """A finished answer the student did not ask for (an instructor's hint to their group)."""
+
+    type: Literal["ai.offered"]
+    request_id: int
+
+
 class AiPolicyChanged(TypedDict):
     type: Literal["ai.policy.changed"]
 
@@ -65,5 +72,11 @@ class FeedbackChanged(TypedDict):
 
 
 GroupEvent = (
-    AiDelta | AiChanged | AiPolicyChanged | StudentChanged | SubmissionChanged | FeedbackChanged
+    AiDelta
+    | AiChanged
+    | AiOffered
+    | AiPolicyChanged
+    | StudentChanged
+    | SubmissionChanged
+    | FeedbackChanged
 )

@@ -235,6 +235,8 @@ LLM_PARALLEL_REQUESTS = int(os.environ.get("LABTUTOR_LLM_PARALLEL", "8"))
 # exercise) skips prefilling the shared part; each costs one more KV stream (runners.py). 0: off.
 LLM_PREFIX_HOLDERS = int(os.environ.get("LABTUTOR_LLM_PREFIX_HOLDERS", "2"))
 LLM_REQUEST_SECONDS = float(os.environ.get("LABTUTOR_LLM_REQUEST_SECONDS", "120"))
+# Answers the idle model writes ahead per exercise, for its likely mistakes (0: none).
+LLM_AHEAD_PER_EXERCISE = int(os.environ.get("LABTUTOR_LLM_AHEAD_PER_EXERCISE", "8"))
 # Answer cap in tokens; 0: auto, 256 for a configured model and 128 for the embedded demo model
 # (tutor/assist/engine.py answer_limits). The full prompt asks for answers of at most about 120
 # words (~160 tokens); 256 leaves room for a code-heavy explanation. Longer caps let a weak model
@@ -261,10 +263,15 @@ def env_rate(name: str, default: str) -> tuple[int, float]:
     return int(count), float(seconds or 60)
 
 
-# AI requests per student (tutor/assist/ratelimit.py); inline completions have their own bucket.
+# AI requests per student (tutor/ratelimit.py); inline completions have their own bucket.
 LLM_RATE_LIMIT_REQUESTS, LLM_RATE_LIMIT_SECONDS = env_rate("LABTUTOR_AI_RATE_LIMIT", "6/60")
 LLM_COMPLETION_RATE_LIMIT_REQUESTS, LLM_COMPLETION_RATE_LIMIT_SECONDS = env_rate(
     "LABTUTOR_AI_COMPLETION_RATE_LIMIT", "30/60"
+)
+# Runs and Submits per student (tutor/ratelimit.py): each one is a sandbox run of the class's
+# few cores; a double click or a resend of the same code is not counted (grading.submit_code).
+SUBMISSION_RATE_LIMIT_REQUESTS, SUBMISSION_RATE_LIMIT_SECONDS = env_rate(
+    "LABTUTOR_SUBMISSION_RATE_LIMIT", "20/60"
 )
 # Messages one WebSocket may send in a window before further ones are dropped (tutor/sockets.py).
 SOCKET_FLOOD_MESSAGES, SOCKET_FLOOD_SECONDS = env_rate("LABTUTOR_SOCKET_FLOOD_LIMIT", "30/10")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("exercises/", include("exercises.urls")),
     path("courses/", include("tutor.analytics.urls")),
+    path("courses/", include("tutor.live.urls")),
     path("courses/", include("tutor.courses.urls")),
     path("courses/<slug:slug>/review/", include("tutor.review.urls")),
     path("instructor/ai-log/", include("tutor.assist.urls")),

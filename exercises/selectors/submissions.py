@@ -1,79 +1,18 @@
 """Read submissions the way each viewer may see them."""
 
-from typing import Any, TypedDict, cast
+from typing import TypedDict, cast
 
 from django.contrib.auth.models import AnonymousUser, User
 
 from exercises.models import Submission
-from exercises.services.results import storable_result
+from exercises.services.results import StoredResult, TestPayload, storable_result
 from tutor.accounts.roles import is_instructor
 
-HIDDEN_TEST_FIELDS = ("file", "name", "outcome", "duration_ms")
-
-
-class CallPayload(TypedDict):
-    """A call a visible test made into the student's code (reprs, capped)."""
-
-    function: str
-    args: list[str]
-    returned: str | None
-    raised: str | None
-    return_line: int | None
-
-
-class TraceStepPayload(TypedDict):
-    file: str
-    line: int
-    event: str  # "line" (about to run), "return", "exception", "call"
-    function: str
-    depth: int
-    locals: dict[str, str]
-    value: str | None
-
-
-class EvidencePayload(TypedDict):
-    """What the student's code did in one visible test (tutor/sandbox/evidence.py): recorded
-    in the student's sandbox, so untrusted and shown as text only; never part of a verdict."""
-
-    calls: list[CallPayload]
-    calls_total: int
-    lines: dict[str, list[list[int]]]  # file -> [line, times run]
-    events: int
-    cut: bool
-    steps: list[TraceStepPayload]  # the first three failing visible tests' only
-    steps_cut: bool
-
-
-class TestPayload(TypedDict, total=False):
-    """One test of a result; a hidden test carries file, name, outcome, duration_ms, hidden."""
-
-    file: str
-    name: str
-    outcome: str
-    message: str
-    expected: str | None
-    actual: str | None
-    stdout: str
-    stderr: str
-    traceback: str
-    line: int | None
-    duration_ms: float
-    evidence: EvidencePayload | None
-    hidden: bool
-
-
-class ResultPayload(TypedDict, total=False):
-    """A stored result (RunResult.to_dict() plus grading's fields), cleaned and capped."""
-
-    status: str
-    message: str
-    stdout: str
-    stderr: str
-    duration_ms: float
-    exit_code: int | None
-    passed: bool
-    tests: list[TestPayload]
-    hidden_files: list[str]
+# What a student sees of a hidden test: what it is and whether it passed. Its message, values,
+# output, and how long it ran all depend on the hidden inputs (a solution that sleeps in
+# proportion to its input would spell them out), and an error rather than a failure is one more
+# bit the student's code chooses: a hidden test that did not pass is "failed".
+SHOWN_HIDDEN_OUTCOMES = {"passed": "passed", "skipped": "skipped"}
 
 
 def submission_for_viewer(user: User | AnonymousUser, submission_id: int) -> Submission | None:
@@ -86,12 +25,16 @@ def submission_for_viewer(user: User | AnonymousUser, submission_id: int) -> Sub
     return None
 
 
-def redact_result_for_student(result: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Hidden tests keep their name and verdict; their inputs, values and output stay secret."""
+def redact_result_for_student(result: StoredResult | None) -> StoredResult | None:
+    """Hidden tests keep their name and pass/fail; nothing measured while they ran (message,
+    values, output, time) reaches the student, nor does the hidden run's summary."""
     if result is None:
         return None
     hidden_files = set(result.get("hidden_files", []))
-    visible = {key: value for key, value in result.items() if key not in {"tests", "hidden_run"}}
+    visible = cast(
+        StoredResult,
+        {key: value for key, value in result.items() if key not in {"tests", "hidden_run"}},
+    )
     visible["tests"] = [
         _redact_test(test) if test.get("file") in hidden_files else test
         for test in result.get("tests", [])
@@ -99,10 +42,13 @@ def redact_result_for_student(result: dict[str, Any] | None) -> dict[str, Any] |
     return visible
 
 
-def _redact_test(test: dict[str, Any]) -> dict[str, Any]:
-    redacted = {field: test.get(field) for field in HIDDEN_TEST_FIELDS}
-    redacted["hidden"] = True
-    return redacted
+def _redact_test(test: TestPayload) -> TestPayload:
+    return TestPayload(
+        file=test.get("file", ""),
+        name=test.get("name", ""),
+        outcome=SHOWN_HIDDEN_OUTCOMES.get(test.get("outcome", ""), "failed"),
+        hidden=True,
+    )
 
 
 class SubmissionPayload(TypedDict):
@@ -118,7 +64,7 @@ class SubmissionPayload(TypedDict):
     # For a submission that was not graded: why (e.g. replaced by the student's newer one).
     error_message: str
     # The stored result (cleaned and capped when stored), redacted for students.
-    result: ResultPayload | None
+    result: StoredResult | None
 
 
 def submission_payload(submission: Submission, *, for_instructor: bool) -> SubmissionPayload:
@@ -136,5 +82,5 @@ def submission_payload(submission: Submission, *, for_instructor: bool) -> Submi
         "tests_passed": submission.tests_passed,
         "tests_total": submission.tests_total,
         "error_message": submission.error_message,
-        "result": cast(ResultPayload | None, result),
+        "result": result,
     }

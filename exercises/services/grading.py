@@ -2,9 +2,9 @@
 
 import contextlib
 import logging
-from dataclasses import asdict
+import math
+from dataclasses import asdict, replace
 from datetime import timedelta
-from typing import Any
 
 import kombu.exceptions
 import redis
@@ -15,7 +15,9 @@ from django.utils import timezone
 from exercises.models import Exercise, Submission
 from exercises.services import heartbeats
 from exercises.services.notifications import notify_submission_changed
-from exercises.services.results import storable_result
+from exercises.services.results import StoredResult, storable_result, stored_result
+from tutor import ratelimit
+from tutor.grounding.localise import localise
 from tutor.live.services.notify import notify_student_changed
 from tutor.sandbox import (
     Limits,
@@ -42,40 +44,64 @@ SUPERSEDED_MESSAGE = (
 class CodeRejected(ValueError):
     """The code cannot be accepted for grading; the message is meant for the student."""
 
+    def __init__(self, message: str, retry_after_seconds: float | None = None) -> None:
+        super().__init__(message)
+        # Set when it is the student's rate limit: the code may be sent again after this long.
+        self.retry_after_seconds = retry_after_seconds
+
 
 def run_exercise_tests(
     exercise: Exercise, code: str, *, include_hidden: bool, evidence: bool = True
-) -> dict[str, Any]:
+) -> StoredResult:
     """Run code against an exercise's tests in the sandbox; the one grading path for all callers.
 
     Hidden tests run in a sandbox of their own: the student's code can read every file beside
     it, so in a shared run it could copy a hidden test into a visible test's message. Evidence
-    of what the code did (for grounded hints and the step-through view) is recorded for the
-    visible tests only: it shows the values the tests pass.
+    of what the code did (for grounded hints and the step-through view) is stored for the
+    visible tests only: it shows the values the tests pass. Code that passes every visible test
+    runs the hidden ones with evidence on too (exercise.hidden_test_hints): it is read here, on
+    the server, for the one line a hidden case reaches (result["hidden_line"]), and not stored.
     """
     visible = _run_in_sandbox(exercise, code, exercise.visible_tests, evidence=evidence)
-    data = visible.to_dict()
-    data["hidden_files"] = [test["filename"] for test in exercise.hidden_tests]
+    hidden = None
+    hidden_line: int | None = None
     if include_hidden and exercise.hidden_tests:
-        hidden = _run_in_sandbox(exercise, code, exercise.hidden_tests)
-        data["tests"] += [asdict(test) for test in hidden.tests]
-        data["passed"] = visible.passed and hidden.passed
-        data["message"] = _combined_message(visible, hidden)
-        # Only instructors see this: it may quote the hidden tests.
-        data["hidden_run"] = {
-            key: value for key, value in hidden.to_dict().items() if key not in {"tests"}
-        }
-    return data
+        locate_hidden = evidence and visible.passed and exercise.hidden_test_hints
+        hidden = _run_in_sandbox(exercise, code, exercise.hidden_tests, evidence=locate_hidden)
+        hidden_line = (
+            hidden_test_line(
+                hidden,
+                file=exercise.student_filename,
+                source=code,
+                reference=exercise.solution_code,
+            )
+            if locate_hidden and not hidden.passed
+            else None
+        )
+        # Read here, on the server, and never stored: it shows the values the hidden tests pass.
+        hidden = replace(hidden, tests=[replace(test, evidence=None) for test in hidden.tests])
+    result = stored_result(
+        visible, hidden, hidden_files=[test["filename"] for test in exercise.hidden_tests]
+    )
+    if hidden_line is not None:
+        result["hidden_line"] = hidden_line
+    return result
 
 
-def _combined_message(visible: RunResult, hidden: RunResult) -> str:
-    if not visible.passed:
-        return visible.message
-    total = len(visible.tests) + len(hidden.tests)
-    if hidden.passed:
-        return f"All {total} tests passed."
-    failing = sum(1 for test in hidden.tests if test.outcome in {"failed", "error"})
-    return f"Your code passes the visible tests but fails {failing} hidden test(s)."
+def hidden_test_line(
+    hidden: RunResult, *, file: str, source: str, reference: str = ""
+) -> int | None:
+    """The likeliest line of the bug from the hidden tests' evidence: the only thing of it a
+    student may learn (with the fact that a hidden case reaches it)."""
+    located = localise(
+        [],
+        file,
+        source=source,
+        hidden_tests=[asdict(test) for test in hidden.tests],
+        reference=reference,
+        limit=1,
+    )
+    return located.lines[0].line if located.lines and located.evidence == "hidden" else None
 
 
 def _run_in_sandbox(
@@ -90,6 +116,7 @@ def _run_in_sandbox(
         data_files=_source_files(exercise.data_files),
         in_process=exercise.in_process,
         evidence=evidence and not exercise.in_process,
+        reference_files=[SourceFile(exercise.student_filename, exercise.solution_code)],
     )
 
 
@@ -107,12 +134,17 @@ def check_code(code: str) -> None:
 
 
 def submit_code(student: User, exercise: Exercise, code: str, kind: Submission.Kind) -> Submission:
-    """Save the code, then enqueue its grading once the row is committed."""
+    """Save the code, then enqueue its grading once the row is committed.
+
+    Every Run and Submit goes through here, so here the student's rate limit is enforced
+    (LABTUTOR_SUBMISSION_RATE_LIMIT): CodeRejected with retry_after_seconds says how long to wait.
+    """
     check_code(code)
     with transaction.atomic():
         duplicate = _recent_identical_submission(student, exercise, code, kind)
         if duplicate is not None:
             return duplicate
+        _check_rate(student)
         superseded = _supersede_queued(student)
         submission = Submission.objects.create(
             student=student, exercise=exercise, code=code, kind=kind
@@ -121,6 +153,20 @@ def submit_code(student: User, exercise: Exercise, code: str, kind: Submission.K
         for old in superseded:
             transaction.on_commit(lambda old=old: notify_submission_changed(old))  # type: ignore[misc]
     return submission
+
+
+def _check_rate(student: User) -> None:
+    try:
+        wait = ratelimit.hit_submission(student.pk)
+    except redis.RedisError as error:
+        # Grading goes on without Redis (the watchdog enqueues what was saved): so does this.
+        logger.warning("No submission rate limit for user %s: %s", student.pk, error)
+        return
+    if wait is not None:
+        raise CodeRejected(
+            f"You are running your code too often; wait {math.ceil(wait)} s and try again.",
+            retry_after_seconds=wait,
+        )
 
 
 def _supersede_queued(student: User) -> list[Submission]:
@@ -230,7 +276,7 @@ def _release_claim(submission: Submission) -> None:
     notify_submission_changed(submission)
 
 
-def _finish_with_result(submission: Submission, result: dict[str, Any]) -> None:
+def _finish_with_result(submission: Submission, result: StoredResult) -> None:
     result = storable_result(result)
     tests = result.get("tests", [])
     submission.result = result

@@ -92,6 +92,7 @@ def _fields_from_spec(spec: ExerciseSpec) -> dict[str, object]:
         "support_files": [asdict(file) for file in spec.support_files],
         "data_files": [asdict(file) for file in spec.data_files],
         "in_process": spec.in_process,
+        "hidden_test_hints": spec.hidden_test_hints,
         "language": spec.language,
         "hints": list(spec.hints),
         "time_limit_seconds": spec.time_limit_seconds,

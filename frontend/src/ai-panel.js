@@ -2,6 +2,7 @@
 // (this student's history on the exercise plus new answers streaming in), Cancel and ratings.
 import { AiTurn, FINISHED } from "./ai-turn.js";
 import { waitingHelp } from "./busy-offer.js";
+import { freshHelp } from "./shared-offer.js";
 import { h } from "./dom.js";
 
 // The server climbs a ladder of hint levels (concept, where to look, pseudo-code) and stays on
@@ -137,7 +138,14 @@ export class AiPanel {
   }
 
   update(request) {
-    this.turns.get(request.id)?.update(request);
+    let turn = this.turns.get(request.id);
+    if (!turn && request.kind !== "complete") {
+      // An answer the student did not ask for: their instructor's hint to their group.
+      turn = this.addTurn(request.kind, null);
+      this.turns.set(request.id, turn);
+      this.log.scrollTop = this.log.scrollHeight;
+    }
+    turn?.update(request);
     this.refreshButtons();
   }
 
@@ -177,6 +185,14 @@ export class AiPanel {
     const message = turn.message || { type: "help", kind: turn.kind, code: this.editor.code() };
     const question = turn.question ? turn.question.textContent : null;
     return this.sendHelp(waitingHelp(message, turn.request.id), question, turn);
+  }
+
+  // "Ask for a fresh answer" on a shared one: the same help, answered by the model itself.
+  askFresh(turn) {
+    if (!this.connected || this.busy) return false;
+    const message = turn.message || { type: "help", kind: turn.kind, code: this.editor.code() };
+    const question = turn.question ? turn.question.textContent : null;
+    return this.sendHelp(freshHelp(message), question);
   }
 
   sendHelp(message, question, declinedTurn = null) {
@@ -238,6 +254,7 @@ export class AiPanel {
       onCancel: (id) => this.send({ type: "cancel", request_id: id }),
       onRate: (id, rating) => this.sendAbout(id, { type: "rate", request_id: id, rating }),
       onWait: (waiting) => this.waitFor(waiting),
+      onFresh: (shared) => this.askFresh(shared),
     });
     this.log.append(turn.element);
     return turn;

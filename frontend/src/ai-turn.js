@@ -1,6 +1,7 @@
 // One exchange in the AI panel: what the student asked for, the streamed answer (Markdown,
 // re-rendered at most once per frame while it grows), its state, Cancel and the rating.
 import { busyOffer } from "./busy-offer.js";
+import { sharedNote } from "./shared-offer.js";
 import { ICONS, h, icon } from "./dom.js";
 import { renderMarkdown } from "./markdown.js";
 import { StreamedText } from "./streamed-text.js";
@@ -27,7 +28,8 @@ function timeText(iso) {
 export class AiTurn {
   // question: the text of an `ask` (the server's history may not repeat it). onWait(turn):
   // the student chose to wait for the model after the busy tutor declined this request.
-  constructor({ kind, question, onCancel, onRate, onWait }) {
+  // onFresh(turn): the student asks the model for its own answer instead of a shared one.
+  constructor({ kind, question, onCancel, onRate, onWait, onFresh }) {
     this.kind = kind;
     this.message = null; // the `help` message that asked for it, when sent from this page
     this.request = null;
@@ -71,6 +73,16 @@ export class AiTurn {
     });
     this.busy = h("div", { className: "turn-busy", role: "status" }, this.busyText, this.waitButton);
     this.busy.hidden = true;
+    this.sharedText = h("span", { className: "turn-shared-text" });
+    this.freshButton = h("button", {
+      type: "button",
+      className: "small",
+      onclick: () => {
+        if (onFresh(this)) this.freshButton.disabled = true;
+      },
+    });
+    this.shared = h("div", { className: "turn-shared" }, this.sharedText, this.freshButton);
+    this.shared.hidden = true;
     this.rateButtons = [
       this.rateButton(1, "Helpful", ICONS.thumbUp),
       this.rateButton(-1, "Not helpful", ICONS.thumbDown),
@@ -88,6 +100,7 @@ export class AiTurn {
       this.header,
       this.question,
       this.authored,
+      this.shared,
       this.answer,
       this.busy,
       this.status,
@@ -149,6 +162,7 @@ export class AiTurn {
     this.showRating(request.rating);
     this.answer.setAttribute("aria-busy", String(!finished));
     this.showBusyOffer(busyOffer(request));
+    this.showShared(sharedNote(request));
     this.renderStatus();
     this.scheduleRender();
   }
@@ -194,6 +208,14 @@ export class AiTurn {
     this.busyText.textContent = offer.text;
     this.waitButton.textContent = offer.buttonLabel;
     this.rating.hidden = true; // nothing from the model to rate
+  }
+
+  showShared(note) {
+    this.shared.hidden = note === null;
+    if (note === null) return;
+    this.sharedText.textContent = note.text;
+    this.freshButton.hidden = !note.buttonLabel;
+    this.freshButton.textContent = note.buttonLabel || "";
   }
 
   showRating(rating) {

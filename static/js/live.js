@@ -173,6 +173,12 @@ function connect() {
     } else if (message.type === "row") {
       rows.set(message.row.student_id, message.row);
       render();
+    } else if (message.type === "groups") {
+      renderGroups(message.groups);
+    } else if (message.type === "group_hint_sent") {
+      groupHintSent(message);
+    } else if (message.type === "error") {
+      groupHintError(message);
     }
   });
   socket.addEventListener("close", (event) => {
@@ -204,3 +210,125 @@ window.setInterval(() => { if (rows.size) render(); }, 30000);
 
 setStatus("offline: connecting…", false);
 connect();
+
+// The class's mistakes: groups of stuck students with the same failure, each with a hint box.
+// A group's box keeps what the instructor is typing while the groups refresh around it.
+const groupList = document.getElementById("live-group-list");
+const groupElements = new Map(); // signature -> element
+const SOURCES = {
+  ahead: "written ahead by the model",
+  model: "written by the model for a classmate",
+  teacher: "yours, sent",
+};
+
+function groupHeading(group) {
+  const count = group.students.length;
+  return `${count} student${count === 1 ? "" : "s"}: ${group.label}`;
+}
+
+function exampleText(example) {
+  return example.code
+    .split("\n")
+    .map((line, index) => {
+      const number = example.first_line + index;
+      return `${number === example.line ? ">" : " "}${String(number).padStart(3)}  ${line}`;
+    })
+    .join("\n");
+}
+
+function sendGroupHint(group, element) {
+  const status = element.querySelector(".live-group-status");
+  const text = element.querySelector("textarea").value.trim();
+  if (!text) {
+    status.textContent = "Write the hint first.";
+    return;
+  }
+  if (!socket || socket.readyState !== WebSocket.OPEN) {
+    status.textContent = "Not connected: try again in a moment.";
+    return;
+  }
+  status.textContent = "Sending…";
+  socket.send(JSON.stringify({ type: "group_hint", signature: group.signature, text }));
+}
+
+function newGroupElement(group) {
+  const element = el("article", null, "live-group");
+  element.dataset.signature = group.signature;
+  const id = `group-hint-${group.signature.slice(0, 12)}`;
+  const label = el("label", "Hint for this group");
+  label.htmlFor = id;
+  const box = el("textarea");
+  box.id = id;
+  box.addEventListener("input", () => {
+    box.dataset.edited = "1";
+  });
+  const send = el("button", "Send to the group");
+  send.type = "button";
+  send.className = "live-group-send";
+  const status = el("span", "", "live-group-status muted small-text");
+  status.setAttribute("role", "status");
+  const actions = el("div", null, "live-group-actions");
+  actions.append(send, status);
+  element.append(el("h3"), el("p", null, "live-group-who small-text"), el("pre"), label, box,
+    el("p", null, "live-group-source muted small-text"), actions);
+  send.addEventListener("click", () => sendGroupHint(element.group, element));
+  return element;
+}
+
+function updateGroupElement(element, group) {
+  element.group = group;
+  element.querySelector("h3").textContent = groupHeading(group);
+  element.querySelector(".live-group-who").textContent =
+    `${group.exercise.title}; failing: ${group.failing_tests.join(", ")}; ` +
+    `who: ${group.students.map((student) => student.username).join(", ")}`;
+  const pre = element.querySelector("pre");
+  pre.textContent = exampleText(group.example);
+  pre.title = `${group.example.username}'s code`;
+  const box = element.querySelector("textarea");
+  if (!box.dataset.edited && group.answer) box.value = group.answer.text;
+  element.querySelector(".live-group-source").textContent = group.answer
+    ? `The hint above was ${SOURCES[group.answer.source] || group.answer.source}; edit it or send it as it is.`
+    : "No answer yet for this mistake: write one.";
+  element.querySelector(".live-group-send").textContent =
+    `Send to ${group.students.length === 1 ? "this student" : `these ${group.students.length} students`}`;
+}
+
+function renderGroups(groups) {
+  const seen = new Set();
+  const ordered = [];
+  for (const group of groups) {
+    seen.add(group.signature);
+    let element = groupElements.get(group.signature);
+    if (!element) {
+      element = newGroupElement(group);
+      groupElements.set(group.signature, element);
+    }
+    updateGroupElement(element, group);
+    ordered.push(element);
+  }
+  for (const signature of [...groupElements.keys()]) {
+    if (!seen.has(signature)) groupElements.delete(signature);
+  }
+  if (!ordered.length) ordered.push(el("p", "No group yet.", "muted live-groups-empty"));
+  // Moving an element would take the focus from a box being typed in: only when order changed.
+  const current = [...groupList.children];
+  if (current.length !== ordered.length || current.some((node, index) => node !== ordered[index])) {
+    groupList.replaceChildren(...ordered);
+  }
+}
+
+function groupHintSent(message) {
+  const element = groupElements.get(message.signature);
+  if (!element) return;
+  const box = element.querySelector("textarea");
+  delete box.dataset.edited;
+  element.querySelector(".live-group-status").textContent =
+    `Sent to ${message.students} student${message.students === 1 ? "" : "s"}.`;
+}
+
+function groupHintError(message) {
+  for (const element of groupElements.values()) {
+    const status = element.querySelector(".live-group-status");
+    if (status.textContent === "Sending…") status.textContent = message.message;
+  }
+}

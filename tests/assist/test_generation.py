@@ -360,7 +360,8 @@ def test_the_demo_models_level_two_hint_is_written_from_the_evidence(
     assert ai_request.status == AiRequest.Status.DONE
     assert ai_request.reply == (
         "Look at line 2 (`return a - b`). In the test AddTest.test_adds_small_numbers, "
-        "add(2, 3) returned -1 but 5 was expected. When it ran, the variables were a=2, b=3: "
+        "add(2, 3) returned -1 but 5 was expected. Why this line: run by 2 of 2 failing tests; "
+        "last line run before returning -1 (expected 5). When it ran, the variables were a=2, b=3: "
         "what should this line give for them?"
     )
     assert ai_request.model_settings["written_from_evidence"] is True

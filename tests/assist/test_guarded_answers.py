@@ -1,6 +1,5 @@
 """The solution-leak guard inside the answer pipeline, on scripted model output."""
 
-from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
 
@@ -9,48 +8,17 @@ from django.contrib.auth.models import User
 from django.test import override_settings
 
 from exercises.models import Exercise
+from tests.assist.scripted import ScriptedEngine
 from tutor.assist.engine import get_engine
 from tutor.assist.guarding import ECHO_REPLY
 from tutor.assist.models import AiRequest
 from tutor.assist.services.generation import generate_reply
 from tutor.assist.services.requests import request_help
 from tutor.llm.prompts import SYSTEM_PROMPT
-from tutor.llm.requests import Event, Finished, GenerationRequest, TokenDelta
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BUGGY = "def add(a, b):\n    return a - b\n"
-
-
-class ScriptedHandle:
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.cancelled = False
-
-    def events(self, status_every_seconds: float | None = None) -> Iterator[Event]:
-        sent = ""
-        for start in range(0, len(self.text), 7):
-            if self.cancelled:
-                break
-            sent += self.text[start : start + 7]
-            yield TokenDelta(self.text[start : start + 7])
-        yield Finished(
-            "cancelled" if self.cancelled else "stop", sent, 40, len(sent) // 4, 0.01, 0.2
-        )
-
-    def cancel(self) -> None:
-        self.cancelled = True
-
-
-class ScriptedEngine:
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def submit(self, request: GenerationRequest) -> ScriptedHandle:
-        return ScriptedHandle(self.text)
-
-    def stats(self) -> object:
-        return get_engine()[0].stats()
 
 
 def answer(

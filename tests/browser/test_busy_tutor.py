@@ -82,9 +82,7 @@ def test_a_declined_hint_shows_the_instructors_hint_and_the_student_may_wait(
     declined.get_by_role("button", name="Wait for the tutor's answer").click()
     # The declined request itself waits (issue 22: it left two rows in the AI log): one turn,
     # whose busy notice gives way to the model's answer.
-    expect(declined.get_by_role("button", name="Helpful", exact=True)).to_be_visible(
-        timeout=60_000
-    )
+    expect(declined.get_by_role("button", name="Helpful", exact=True)).to_be_visible(timeout=60_000)
     expect(page.locator(".turn")).to_have_count(1)
     expect(declined.locator(".turn-busy")).to_be_hidden()
     screenshot(page, "busy-tutor-waited")

@@ -73,7 +73,7 @@ def test_grade_as_student_prints_what_the_workspace_shows(
     assert expected is not None
     assert [t["name"] for t in shown["tests"]] == [t["name"] for t in expected["tests"]]
     hidden = [t for t in shown["tests"] if t.get("hidden")]
-    assert hidden and set(hidden[0]) == {"file", "name", "outcome", "duration_ms", "hidden"}
+    assert hidden and set(hidden[0]) == {"file", "name", "outcome", "hidden"}
     hidden_source = add_two.hidden_tests[0]["code"]
     assert "4141" in hidden_source and "4141" not in json.dumps(shown) + summary
     assert "(hidden test)" in summary and "hidden_run" not in shown

@@ -1,4 +1,5 @@
 import json
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -98,7 +99,6 @@ def test_submit_runs_hidden_tests_and_students_never_see_their_details(
             "file": "test_hidden.py",
             "name": "test_adds_secret_numbers",
             "outcome": "failed",
-            "duration_ms": hidden[0]["duration_ms"],
             "hidden": True,
         }
     ]
@@ -262,7 +262,72 @@ def test_evidence_goes_first_when_a_result_is_over_the_cap() -> None:
     result = {"status": "completed", "tests": [{**test, "evidence": evidence}] * 20}
     assert len(json.dumps(result)) > MAX_STORED_RESULT_BYTES
 
-    stored = storable_result(result)
+    stored = storable_result(result)  # type: ignore[arg-type]  # a stand-in's evidence
 
     assert all("evidence" not in t for t in stored["tests"])
     assert all(t["stdout"] == "out" * 100 for t in stored["tests"])
+
+
+def test_code_failing_only_hidden_tests_is_told_the_line_a_hidden_case_reaches(
+    student: User, add_two: Exercise
+) -> None:
+    from tutor.grounding.summary import grounded_hint
+
+    submission = Submission.objects.create(
+        student=student, exercise=add_two, code=WRONG_FOR_HIDDEN, kind=Submission.Kind.SUBMIT
+    )
+    grade_submission(submission.pk)
+    submission.refresh_from_db()
+
+    assert submission.result is not None
+    assert submission.result["hidden_line"] == 2  # `if a > 1000:`, which only a hidden case runs
+    hidden = [t for t in submission.result["tests"] if t["file"] == "test_hidden.py"]
+    assert all(t["evidence"] is None for t in hidden)  # read on the server, never stored
+    shown = redact_result_for_student(submission.result)
+    assert shown is not None and shown["hidden_line"] == 2
+    hint = grounded_hint(shown, file="adder.py", source=WRONG_FOR_HIDDEN)
+    assert hint is not None
+    assert hint.startswith("Your code passes the visible tests, but a hidden test fails. Look at")
+    assert "line 2 (`if a > 1000:`)" in hint
+    assert "4141" not in hint and "4142" not in hint
+
+
+def test_an_exercise_can_keep_the_hidden_tests_line_to_itself(
+    student: User, add_two: Exercise
+) -> None:
+    add_two.hidden_test_hints = False
+    add_two.save()
+
+    result = run_exercise_tests(add_two, WRONG_FOR_HIDDEN, include_hidden=True)
+
+    assert result["passed"] is False
+    assert "hidden_line" not in result
+
+
+def test_runs_and_submits_are_rate_limited_per_student(
+    student: User, other_student: User, add_two: Exercise, settings: Any
+) -> None:
+    from tutor import ratelimit
+
+    settings.SUBMISSION_RATE_LIMIT_REQUESTS, settings.SUBMISSION_RATE_LIMIT_SECONDS = 3, 60
+    ratelimit.reset(student.pk)
+    ratelimit.reset(other_student.pk)
+    try:
+        with mock.patch("exercises.services.grading._enqueue_grading"):
+            for number in range(3):
+                kind = Submission.Kind.RUN if number % 2 else Submission.Kind.SUBMIT
+                submit_code(student, add_two, SOLUTION + "\n" * number, kind)
+            # A resend of the same code (a double click) returns the same row, uncounted.
+            again = submit_code(student, add_two, SOLUTION + "\n\n", Submission.Kind.SUBMIT)
+            assert again.code == SOLUTION + "\n\n"
+            with pytest.raises(CodeRejected, match="running your code too often") as refused:
+                submit_code(student, add_two, SOLUTION + "# four\n", Submission.Kind.RUN)
+            # Another student has a bucket of their own.
+            submit_code(other_student, add_two, SOLUTION, Submission.Kind.RUN)
+    finally:
+        ratelimit.reset(student.pk)
+        ratelimit.reset(other_student.pk)
+    wait = refused.value.retry_after_seconds
+    assert wait is not None and 0 < wait <= 60
+    # The refused code was not saved.
+    assert Submission.objects.filter(student=student).count() == 3

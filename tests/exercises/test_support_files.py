@@ -68,6 +68,38 @@ def test_exercism_editor_files_are_test_helpers(tmp_path: Path) -> None:
     assert not run_exercise_tests(exercise, exercise.starter_code, include_hidden=False)["passed"]
 
 
+@pytest.mark.django_db
+def test_a_helper_listed_under_exercism_files_test_is_a_test_helper(tmp_path: Path) -> None:
+    """paasio's and error-handling's config.json list test_utils.py beside their tests."""
+    folder = make_exercism(
+        tmp_path / "two-fer", files_config={"test": ["two_fer_test.py", "test_utils.py"]}
+    )
+    (folder / "test_utils.py").write_text(
+        "class Expected:\n    def __init__(self):\n        self.text = 'you'\n"
+    )
+    (folder / "two_fer_test.py").write_text(
+        "import unittest\n\nfrom test_utils import Expected\nfrom two_fer import two_fer\n\n\n"
+        "class TwoFerTest(unittest.TestCase):\n"
+        "    def test_no_name_given(self):\n"
+        "        self.assertEqual(two_fer(), Expected().text)\n"
+    )
+    spec = load_exercise(folder)
+    assert [f.filename for f in spec.visible_tests] == ["two_fer_test.py"]
+    assert [f.filename for f in spec.support_files] == ["test_utils.py"]
+    import_exercises_from(tmp_path)
+    exercise = Exercise.objects.get(slug="two-fer")
+
+    assert run_exercise_tests(exercise, exercise.solution_code, include_hidden=True)["passed"]
+    assert not run_exercise_tests(exercise, exercise.starter_code, include_hidden=False)["passed"]
+
+
+def test_files_test_without_any_tests_is_still_an_error(tmp_path: Path) -> None:
+    folder = make_exercism(tmp_path / "two-fer")
+    (folder / "two_fer_test.py").write_text("HELPER = 1\n")
+    with pytest.raises(ExerciseFormatError, match="defines no tests"):
+        load_exercise(folder)
+
+
 def test_support_and_data_file_lists_are_checked(tmp_path: Path) -> None:
     folder = make_native(tmp_path / "bad", extra_toml='support_files = ["../x.py"]\n')
     with pytest.raises(ExerciseFormatError, match="give a file name in the exercise folder"):

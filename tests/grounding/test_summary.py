@@ -82,3 +82,31 @@ def test_no_evidence_no_section_and_no_hint() -> None:
     result = {"tests": [{"name": "t", "outcome": "failed", "actual": "1", "expected": "2"}]}
     assert evidence_section(result, file="solution.py", source="x = 1\n") == ""
     assert grounded_hint(result, file="solution.py", source="x = 1\n") is None
+
+
+def test_the_level_2_hint_says_why_its_line_is_the_likeliest(run) -> None:
+    result = run(COUNT, COUNT_TESTS)
+
+    hint = grounded_hint(result, file="solution.py", source=COUNT)
+    assert hint is not None
+    assert "Why this line: " in hint
+    assert "failing tests" in hint.split("Why this line: ")[1]
+
+
+def test_a_file_that_does_not_compile_gets_its_slip_named() -> None:
+    source = "def count(items):\n    n = 0\n    for item in items:\n        n++\n    return n\n"
+    result = {"tests": [{"name": "t", "outcome": "error", "message": "SyntaxError"}]}
+
+    hint = grounded_hint(result, file="solution.py", source=source)
+    assert hint == (
+        "Look at line 4 (`n++`): Python stops here: invalid syntax. "
+        "What did you mean to write there?"
+    )
+    section = evidence_section(result, file="solution.py", source=source)
+    assert section.startswith("The file does not compile: line 4: n++")
+
+
+def test_a_hidden_line_outside_the_file_is_not_shown() -> None:
+    result = {"tests": [{"name": "h", "outcome": "failed", "hidden": True}], "hidden_line": 99}
+    assert grounded_hint(result, file="solution.py", source="x = 1\n") is None
+    assert evidence_section(result, file="solution.py", source="x = 1\n") == ""

@@ -22,10 +22,28 @@ from tutor.accounts.roles import make_instructor
 from tutor.assist.models import AiRequest
 from tutor.courses.models import Course
 from tutor.courses.services import create_course, enrol
-from tutor.live.selectors import StuckRule, live_row, live_rows, stuck_reasons
+from tutor.live.selectors import (
+    ExerciseRef,
+    LastRun,
+    LiveRow,
+    StuckRule,
+    live_row,
+    live_rows,
+    stuck_reasons,
+)
 from tutor.live.services import presence
 
 RULE = StuckRule(failed_runs=3, minutes=10, hints=3)
+
+
+def exercise_of(row: LiveRow) -> ExerciseRef:
+    assert row["exercise"] is not None
+    return row["exercise"]
+
+
+def last_run_of(row: LiveRow) -> LastRun:
+    assert row["last_run"] is not None
+    return row["last_run"]
 
 
 def run(student: User, exercise: Exercise, *, passed: bool, minutes_ago: float = 0) -> Submission:
@@ -102,10 +120,10 @@ def test_three_failed_runs_in_a_row_make_a_student_stuck(
         run(student, add_two, passed=False, minutes_ago=minutes_ago)
     row = live_row(course, student.pk)
     assert row is not None
-    assert row["exercise"]["slug"] == "add-two" and row["online"] is False
+    assert exercise_of(row)["slug"] == "add-two" and row["online"] is False
     assert row["failed_in_a_row"] == 3 and row["stuck"] is True
     assert row["stuck_reasons"] == ["3 failed runs in a row"]
-    assert row["last_run"]["passed"] is False and row["last_run"]["tests_passed"] == 1
+    assert last_run_of(row)["passed"] is False and last_run_of(row)["tests_passed"] == 1
     assert row["minutes_on_exercise"] == 3
 
 
@@ -118,7 +136,7 @@ def test_a_passing_run_ends_the_streak_and_the_time_rule(
     row = live_row(course, student.pk)
     assert row is not None
     assert row["failed_in_a_row"] == 0 and row["has_passed"] is True
-    assert row["stuck"] is False and row["last_run"]["passed"] is True
+    assert row["stuck"] is False and last_run_of(row)["passed"] is True
 
 
 def test_long_on_an_exercise_without_passing_is_stuck(
@@ -152,13 +170,13 @@ def test_the_open_page_is_the_current_exercise(
     run(student, add_two, passed=False, minutes_ago=5)
     Draft.objects.create(student=student, exercise=other, code="y = 2\n")
     row = live_row(course, student.pk)
-    assert row is not None and row["exercise"]["slug"] == other.slug  # the latest activity
+    assert row is not None and exercise_of(row)["slug"] == other.slug  # the latest activity
     presence.mark_online(student.pk, add_two.pk, "channel-1")
     row = live_row(course, student.pk)
-    assert row is not None and row["online"] is True and row["exercise"]["slug"] == "add-two"
+    assert row is not None and row["online"] is True and exercise_of(row)["slug"] == "add-two"
     presence.mark_offline(student.pk, add_two.pk, "channel-1")
     row = live_row(course, student.pk)
-    assert row is not None and row["online"] is False and row["exercise"]["slug"] == other.slug
+    assert row is not None and row["online"] is False and exercise_of(row)["slug"] == other.slug
 
 
 def test_students_of_other_courses_have_no_row(

@@ -38,6 +38,8 @@ async def open_live(user: User) -> tuple[WebsocketCommunicator, dict[str, Any]]:
     assert connected
     table = await communicator.receive_json_from(timeout=10)
     assert table["type"] == "table"
+    groups = await communicator.receive_json_from(timeout=10)  # the class's mistakes
+    assert groups["type"] == "groups"
     return communicator, table
 
 

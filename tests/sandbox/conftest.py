@@ -26,7 +26,8 @@ def sandbox_config(tmp_path_factory: pytest.TempPathFactory) -> SandboxConfig:
 
 @pytest.fixture
 def grade(sandbox_config: SandboxConfig) -> Grade:
-    """grade(student_code, {test_file: code}, limits=FAST): run through the real sandbox."""
+    """grade(student_code, {test_file: code}, limits=FAST): run through the real sandbox;
+    reference: the exercise's reference solution, which decides what kinds of value cross."""
 
     def run(
         student: str,
@@ -35,6 +36,8 @@ def grade(sandbox_config: SandboxConfig) -> Grade:
         limits: Limits = FAST,
         module: str = "solution",
         evidence: bool = False,
+        reference: str | None = None,
+        support: dict[str, str] | None = None,
     ) -> RunResult:
         return run_tests(
             language="python",
@@ -44,6 +47,12 @@ def grade(sandbox_config: SandboxConfig) -> Grade:
             unsafe=False,
             config=sandbox_config,
             evidence=evidence,
+            reference_files=(
+                [SourceFile(f"{module}.py", dedent(reference))] if reference is not None else ()
+            ),
+            support_files=[
+                SourceFile(name, dedent(code)) for name, code in (support or {}).items()
+            ],
         )
 
     return run

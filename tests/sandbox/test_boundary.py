@@ -247,7 +247,7 @@ def test_hostile_values_from_the_student_end_as_clean_errors(grade: Grade) -> No
             return value
 
         def huge():
-            return "x" * (20 * 1024 * 1024)
+            return "x" * (70 * 1024 * 1024)
 
         def after():
             return 1
@@ -268,7 +268,9 @@ def test_hostile_values_from_the_student_end_as_clean_errors(grade: Grade) -> No
     """
     deep, huge, after = grade(student, {"test_x.py": tests}, limits=Limits(time_seconds=10)).tests
 
-    assert deep.outcome == "passed"  # past the depth cap the rest stays behind a handle
+    # A value crosses whole or not at all: never half of it behind a handle.
+    assert deep.outcome == "error"
+    assert "nested more than 100 levels deep" in deep.message
     assert huge.outcome == "error"
     assert "cannot be sent to the tests" in huge.message
     assert after.outcome == "passed"

@@ -123,12 +123,13 @@ def test_no_student_repr_runs_for_evidence(grade: Grade) -> None:
     """
     tests = {
         "test_loud.py": """\
-        from solution import make
+        from solution import Loud, make
 
         def test_make():
             assert len(make()) == 2
         """
     }
+    # Loud is one of the exercise's classes (the tests import it): it stays behind a stand-in.
     result = grade(student, tests, evidence=True)
 
     test = result.tests[0]

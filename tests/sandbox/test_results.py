@@ -319,7 +319,7 @@ def test_a_student_cannot_forge_results(grade: Grade) -> None:
     assert not result.passed
 
 
-def test_a_skipped_test_is_not_a_passed_one(grade: Grade) -> None:
+def test_the_authors_skip_is_left_out_but_skipping_is_not_passing(grade: Grade) -> None:
     tests = """\
         import unittest
 
@@ -336,6 +336,9 @@ def test_a_skipped_test_is_not_a_passed_one(grade: Grade) -> None:
     result = grade(GREETING, {"test_x.py": tests})
 
     assert [t.outcome for t in result.tests] == ["passed", "skipped"]
-    assert result.status == "completed" and not result.passed
-    assert result.message == "1 of 2 tests passed; 1 skipped."
-    assert result.to_dict()["passed"] is False
+    assert result.status == "completed" and result.passed
+    assert result.message == "The test passed (1 skipped by the exercise's author)."
+    assert result.to_dict()["passed"] is True
+    only_skipped = grade(GREETING, {"test_x.py": tests.replace("def test_adds(", "def xtest(")})
+    assert [t.outcome for t in only_skipped.tests] == ["skipped"]
+    assert not only_skipped.passed

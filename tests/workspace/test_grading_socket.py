@@ -134,3 +134,26 @@ async def test_anonymous_visitors_and_unknown_or_hidden_exercises_are_refused(
     add_two.is_hidden = True
     await database_sync_to_async(add_two.save)()
     assert await refused_code(workspace_socket(student)) == 4403
+
+
+async def test_a_run_over_the_rate_limit_gets_an_error_with_the_wait(
+    student: User, add_two: Exercise, settings: Any
+) -> None:
+    from tutor import ratelimit
+
+    settings.SUBMISSION_RATE_LIMIT_REQUESTS, settings.SUBMISSION_RATE_LIMIT_SECONDS = 1, 60
+    await database_sync_to_async(ratelimit.reset)(student.pk)
+    communicator, _ = await open_workspace(student)
+    try:
+        with mock.patch("exercises.services.grading._enqueue_grading"):
+            await communicator.send_json_to({"type": "run", "code": "x = 1\n"})
+            first = await communicator.receive_json_from(timeout=10)
+            await communicator.send_json_to({"type": "run", "code": "x = 2\n"})
+            second = await communicator.receive_json_from(timeout=10)
+    finally:
+        await communicator.disconnect()
+        await database_sync_to_async(ratelimit.reset)(student.pk)
+    assert first["type"] == "submission"
+    assert second["type"] == "error" and "too often" in second["message"]
+    assert 0 < second["retry_after_seconds"] <= 60
+    assert await database_sync_to_async(Submission.objects.count)() == 1

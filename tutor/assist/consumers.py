@@ -24,7 +24,7 @@ from tutor.assist.services.requests import (
     rate_reply,
     request_help,
 )
-from tutor.groups import AiChanged, AiDelta, request_group
+from tutor.groups import AiChanged, AiDelta, AiOffered, request_group
 from tutor.sockets import ErrorMessage, Handler, SocketLink, SocketRefusal
 
 logger = logging.getLogger(__name__)
@@ -127,6 +127,10 @@ class AnswerFeed:
         )
 
     async def on_changed(self, event: AiChanged) -> None:
+        await self._send_answer(event["request_id"])
+
+    async def on_offered(self, event: AiOffered) -> None:
+        """An answer the student did not ask for (an instructor's hint to their group)."""
         await self._send_answer(event["request_id"])
 
     async def _send_answer(self, request_id: int) -> bool:

@@ -27,10 +27,19 @@ MODE_ORDER: list[str] = [AiMode.OFF, AiMode.HINTS, AiMode.EXPLAIN, AiMode.ALL]
 # because the model could not answer in time (the student got the exercise's authored hint or a
 # "busy" notice instead, assist/services/admission.py): neither costs budget, rate limit or score.
 GIVEN_OR_COMING = (AiRequest.Status.DONE, AiRequest.Status.RUNNING, AiRequest.Status.QUEUED)
+Reason = AiRequest.FinishReason
+DECLINED = Reason.DECLINED
+# An answer served from one written before for the same failure (assist/services/shared_answers.py)
+# counts as any hint the student asked for.
+SHARED = Reason.SHARED
+# An instructor's hint sent to a group of students with the same failure: they did not ask.
+TEACHER_SENT = Reason.TEACHER
+# Finished hints that are not a step of the student's own hint ladder.
+NOT_ASKED_HINTS = (DECLINED, TEACHER_SENT)
 COUNTED_HINT = (
     Q(kind=Kind.HINT)
     & (Q(status__in=GIVEN_OR_COMING) | (Q(status=AiRequest.Status.CANCELLED) & ~Q(reply="")))
-    & ~Q(finish_reason=AiRequest.FinishReason.DECLINED)
+    & ~Q(finish_reason__in=NOT_ASKED_HINTS)
 )
 
 EXAM_REASON = "AI help is off during the exam."

@@ -2,15 +2,34 @@
 
 Used by bench/localise_eval.py (and its tests) to measure localisation. Each mutant changes one
 line in place, so the line numbers of the reference hold: an off-by-one loop bound, a flipped
-comparison, a wrong returned value, a missing case (a guard's `if` replaced by `pass`) or a wrong
-variable.
+comparison, a wrong returned value, a missing case (a guard's `if` replaced by `pass`), a wrong
+variable, a while loop's update of its condition's variable replaced by `pass` (a loop that
+never ends), or a loop body's last statement indented out of the loop.
 """
 
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-KINDS = ("off_by_one", "flipped_comparison", "wrong_return", "missing_case", "wrong_variable")
+KINDS = (
+    "off_by_one",
+    "flipped_comparison",
+    "wrong_return",
+    "missing_case",
+    "wrong_variable",
+    "endless_loop",
+    "mis_indentation",
+)
+# Each kind as an instructor would name the mistake.
+KIND_LABELS = {
+    "off_by_one": "loop bound off by one",
+    "flipped_comparison": "comparison the wrong way round",
+    "wrong_return": "wrong value returned",
+    "missing_case": "a case not handled",
+    "wrong_variable": "wrong variable used",
+    "endless_loop": "a loop that never ends",
+    "mis_indentation": "a line at the wrong indentation",
+}
 FLIPPED: dict[type[ast.cmpop], str] = {
     ast.Lt: "<=",
     ast.LtE: "<",
@@ -48,6 +67,8 @@ def mutants(source: str, *, per_kind: int = 2) -> list[Mutant]:
         ("wrong_return", _wrong_return),
         ("missing_case", _missing_case),
         ("wrong_variable", _wrong_variable),
+        ("endless_loop", _endless_loop),
+        ("mis_indentation", _mis_indentation),
     ):
         seen: set[str] = set()
         for edit in maker(tree, lines):
@@ -236,3 +257,42 @@ def _wrong_variable(tree: ast.Module, lines: list[str]) -> Iterator[Edit]:
                     other,
                     f"{node.id} -> {other}",
                 )
+
+
+def _endless_loop(tree: ast.Module, lines: list[str]) -> Iterator[Edit]:
+    """A while loop's update of a variable its condition reads becomes `pass`."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.While):
+            continue
+        read = {name.id for name in ast.walk(node.test) if isinstance(name, ast.Name)}
+        for statement in node.body:
+            targets = (
+                [statement.target]
+                if isinstance(statement, ast.AugAssign)
+                else statement.targets
+                if isinstance(statement, ast.Assign)
+                else []
+            )
+            written = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+            if written & read and _one_line(statement):
+                start, end = statement.col_offset, statement.end_col_offset or 0
+                text = _segment(lines, statement)
+                yield statement.lineno, start, end, "pass", f"update dropped: {text[:40]}"
+
+
+def _mis_indentation(tree: ast.Module, lines: list[str]) -> Iterator[Edit]:
+    """The last statement of a loop's body (of two or more) indented out of the loop."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.For | ast.While) or len(node.body) < 2 or node.orelse:
+            continue
+        last = node.body[-1]
+        if not _one_line(last) or isinstance(last, ast.Continue | ast.Break):
+            continue
+        # Columns are bytes, and indentation is ASCII: cut the statement's indent to the loop's.
+        yield (
+            last.lineno,
+            node.col_offset,
+            last.col_offset,
+            "",
+            f"out of the loop: {_segment(lines, last)[:40]}",
+        )

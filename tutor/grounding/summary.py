@@ -1,19 +1,22 @@
 """The evidence of a Run in words: a compact section for prompts, and a hint written by code.
 
 Input is a stored result as the student may see it (redact_result_for_student applied: hidden
-tests carry no evidence). Everything in it came from the student's sandbox, so the text built
-here is data for the prompt's data tags, never instructions, and every piece is capped.
+tests carry no evidence; a Submit that fails hidden tests only may carry `hidden_line`, the line
+a hidden case reaches, located on the server). Everything in it came from the student's sandbox,
+so the text built here is data for the prompt's data tags, never instructions, and every piece
+is capped.
 """
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tutor.grounding.localise import SuspiciousLine, failing_call, rank_suspicious_lines
+from tutor.grounding.localise import SuspiciousLine, failing_call, localise
 
 MAX_FAILURES = 2
 MAX_LINES = 3
 MAX_TRACE_STEPS = 8
 MAX_VALUE_CHARS = 80
+MAX_WHY_CHARS = 200
 MAX_SECTION_CHARS = 2500
 
 
@@ -40,14 +43,32 @@ def visible_tests(result: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     ]
 
 
-def evidence_section(result: Mapping[str, Any], *, file: str, source: str) -> str:
+def evidence_section(
+    result: Mapping[str, Any], *, file: str, source: str, reference: str = ""
+) -> str:
     """What the code did in its failing visible tests: the call, returned vs expected, the top
     suspicious lines with why, and a few trace steps around the top one. "" without evidence."""
+    source_lines = source.splitlines()
+    located = localise(
+        visible_tests(result), file, source=source, reference=reference, limit=MAX_LINES
+    )
+    if located.evidence == "syntax":
+        return "\n".join(
+            f"The file does not compile: line {item.line}: {_code(source_lines, item.line)}  "
+            f"({item.why})"
+            for item in located.lines
+        )
     failing = [test for test in failing_visible_tests(result) if _evidence(test)]
     if not failing:
-        return ""
-    ranking = rank_suspicious_lines(visible_tests(result), file, source=source, limit=MAX_LINES)
-    source_lines = source.splitlines()
+        line = hidden_line(result, source)
+        if line is None:
+            return ""
+        return (
+            "The code passes the visible tests and fails hidden ones (their inputs and "
+            f"expected values are secret). A hidden test case reaches line {line}: "
+            f"{_code(source_lines, line)}"
+        )
+    ranking = located.lines
     parts = [_failure_text(test) for test in failing[:MAX_FAILURES]]
     if ranking:
         lines = ["Most suspicious lines (from which lines the failing and passing tests ran):"]
@@ -67,18 +88,27 @@ def evidence_section(result: Mapping[str, Any], *, file: str, source: str) -> st
     return text if len(text) <= MAX_SECTION_CHARS else text[: MAX_SECTION_CHARS - 4] + "\n..."
 
 
-def grounded_hint(result: Mapping[str, Any], *, file: str, source: str) -> str | None:
+def grounded_hint(
+    result: Mapping[str, Any], *, file: str, source: str, reference: str = ""
+) -> str | None:
     """A level 2 hint ("where to look") from the evidence alone, every statement in it a fact
-    recorded by running the code; None when there is no evidence to ground one on."""
+    recorded by running the code; None when there is no evidence to ground one on. It names the
+    likeliest line and why it is the likeliest."""
+    source_lines = source.splitlines()
+    located = localise(visible_tests(result), file, source=source, reference=reference, limit=1)
+    if located.evidence == "syntax" and located.lines:
+        slip = located.lines[0]
+        return (
+            f"Look at line {slip.line} (`{_code(source_lines, slip.line)}`): {slip.why}. "
+            "What did you mean to write there?"
+        )
     failing = [test for test in failing_visible_tests(result) if _evidence(test)]
     if not failing:
+        return _hidden_hint(result, source_lines, source)
+    if not located.lines:
         return None
-    ranking = rank_suspicious_lines(visible_tests(result), file, source=source, limit=1)
-    if not ranking:
-        return None
-    top: SuspiciousLine = ranking[0]
+    top: SuspiciousLine = located.lines[0]
     test = failing[0]
-    source_lines = source.splitlines()
     name = test.get("name")
     call = failing_call(test)
     sentences = [f"Look at line {top.line} (`{_code(source_lines, top.line)}`)."]
@@ -102,6 +132,8 @@ def grounded_hint(result: Mapping[str, Any], *, file: str, source: str) -> str |
         )
     else:
         sentences.append(f"The test {name} fails.")
+    if top.why:
+        sentences.append(f"Why this line: {_short(top.why, MAX_WHY_CHARS)}.")
     runs = _times_run(test, file, top.line)
     values = _values_at(test, top.line)
     if runs > 1:
@@ -118,14 +150,38 @@ def grounded_hint(result: Mapping[str, Any], *, file: str, source: str) -> str |
     return " ".join(sentences)
 
 
+def hidden_line(result: Mapping[str, Any], source: str) -> int | None:
+    """The line a hidden case reaches (a Submit that fails hidden tests only), if recorded and
+    inside the file."""
+    line = result.get("hidden_line")
+    if (
+        isinstance(line, int)
+        and not isinstance(line, bool)
+        and 0 < line <= len(source.splitlines())
+    ):
+        return line
+    return None
+
+
+def _hidden_hint(result: Mapping[str, Any], source_lines: Sequence[str], source: str) -> str | None:
+    line = hidden_line(result, source)
+    if line is None:
+        return None
+    return (
+        f"Your code passes the visible tests, but a hidden test fails. Look at line {line} "
+        f"(`{_code(source_lines, line)}`): a hidden test case reaches this line and then fails. "
+        "Which inputs reach this line that the visible tests do not try?"
+    )
+
+
 def _evidence(test: Mapping[str, Any]) -> Mapping[str, Any] | None:
     evidence = test.get("evidence")
     return evidence if isinstance(evidence, Mapping) else None
 
 
-def _short(text: str) -> str:
+def _short(text: str, chars: int = MAX_VALUE_CHARS) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 3] + "..."
+    return text if len(text) <= chars else text[: chars - 3] + "..."
 
 
 def _code(source_lines: Sequence[str], line: int) -> str:

@@ -13,6 +13,11 @@ whatever their case, whitespace and punctuation ("P. D. J. F. D. P." is "P.D.J.F
 world" is "Hello World"): their letters and digits in order, with at most a short run of
 anything else where the value has spaces or punctuation; containers match with either quote and
 any spacing. A value the public texts show in any of these spellings is public.
+
+Spelled out to get past a filter, a value still matches: a short string (SPELLED_MAX_CHARS
+letters and digits or fewer) with a separator between any of its characters ("C M X L I V",
+"C.M.X.L.I.V.", "C-M-X-L-I-V") or backwards, in any of those spellings ("VILXMC"), and a number's
+digits with a space, dot or dash between each ("1 9 9 4", "1-9-9-4").
 """
 
 import ast
@@ -33,6 +38,14 @@ MAX_STRING_CHARS = 120
 # line break, punctuation), or nothing.
 _GAP = r"[\W_]{0,4}"
 _GAP_CHARS = 4
+# Between the characters of a value spelled out: up to two separators ("C. M. X.").
+_SPELLED_GAP = r"[\W_]{0,2}"
+_SPELLED_GAP_CHARS = 2
+# Strings up to this many letters and digits also match spelled out and backwards; longer ones
+# are sentences, not codes, and would widen the stream's hold-back window for nothing.
+SPELLED_MAX_CHARS = 24
+# Backwards only from this length: a short value reversed is too often another word.
+REVERSED_MIN_CHARS = 4
 _ALNUM_RUN = re.compile(r"[^\W_]+")
 # Between the digit groups of a number: any common thousands separator, or none.
 _THOUSANDS = "[,_ '.\u00a0\u202f]?"
@@ -223,14 +236,26 @@ def _number_pattern(value: int | float) -> tuple[str, int]:
     alternatives = [body]
     if isinstance(number, float) and number.is_integer():
         alternatives.insert(0, rf"{body}\.0")  # 175.0 as well as 175
+    digits = whole.lstrip("-")
+    if not fraction and len(digits) > 1:
+        alternatives.append("[ .-]".join(digits))  # spelled out: 1 9 9 4, 1-9-9-4
     pattern = rf"(?<![\w.])(?:{'|'.join(alternatives)})(?!\w|[.,]\d)"
-    return pattern, len(plain) + len(groups) + 2
+    return pattern, max(len(plain) + len(groups) + 2, 2 * len(digits))
 
 
 def _words_pattern(text: str) -> tuple[str, int]:
     runs = _ALNUM_RUN.findall(text)
     body = _GAP.join(re.escape(run) for run in runs)
     length = sum(map(len, runs)) + (len(runs) - 1) * _GAP_CHARS
+    characters = "".join(runs)
+    if len(characters) <= SPELLED_MAX_CHARS:
+        spellings = [characters]
+        if len(characters) >= REVERSED_MIN_CHARS and characters[::-1] != characters:
+            spellings.append(characters[::-1])
+        body = "|".join(
+            [body, *(_SPELLED_GAP.join(re.escape(char) for char in word) for word in spellings)]
+        )
+        length = max(length, len(characters) * (1 + _SPELLED_GAP_CHARS))
     return rf"(?<![^\W_])(?i:{body})(?![^\W_])", length
 
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from functools import lru_cache
 
+from tutor.guard.cross_language import CrossReference, cross_reference
 from tutor.guard.hidden_values import MATCH_LOOKAHEAD_CHARS, ValueMatcher, hidden_values
 from tutor.guard.models import GuardContext, GuardSettings
 from tutor.guard.normalise import PYGMENTS_LEXERS
@@ -17,6 +18,9 @@ class PreparedExercise:
     reference: Reference | None
     values: ValueMatcher
     required_names: frozenset[str]
+    # The reference in a language-neutral alphabet, for its translations into the site's other
+    # languages (None: too small to recognise, or not a Python exercise).
+    cross_reference: CrossReference | None
     # How much trailing text the stream holds back: enough for the longest hidden value and
     # the characters after it, which decide whether 4142 is really 4142 and not 41420.
     hold_chars: int
@@ -54,4 +58,9 @@ def prepare(context: GuardContext, settings: GuardSettings) -> PreparedExercise:
             context.solution_code if context.language == "python" else "",
         ),
         hold_chars=max(settings.window_chars, values.longest + MATCH_LOOKAHEAD_CHARS),
+        cross_reference=(
+            cross_reference(context.solution_code, "python")
+            if context.language == "python" and context.solution_code.strip()
+            else None
+        ),
     )

@@ -19,6 +19,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from tutor.sandbox import RunResult
+from tutor.sandbox.models import verdict_passes
 from tutor.sandbox.verdict import cut_off_by_stop
 
 # The share of all tests that must have finished and passed before the guard's time limit.
@@ -46,12 +47,8 @@ class RunOutcome:
 
     @property
     def passed(self) -> bool:
-        """Every test ran and passed, as RunResult.passed."""
-        return (
-            self.status == "completed"
-            and bool(self.tests)
-            and all(outcome == "passed" for _file, outcome in self.tests)
-        )
+        """As RunResult.passed."""
+        return verdict_passes(self.status, [outcome for _file, outcome in self.tests])
 
     def to_json(self) -> dict[str, object]:
         return {"status": self.status, "tests": [list(test) for test in self.tests]}

@@ -12,6 +12,7 @@ sandbox_seconds_per_reply).
 """
 
 import ast
+import itertools
 import logging
 import textwrap
 import time
@@ -196,6 +197,70 @@ def _whole(segment: str) -> bool:
 
 # Functions of the student's code that a function body from a reply is tried in.
 MAX_FILLED_FUNCTIONS = 2
+# Ways a reply's own definitions are tried under the names the tests use.
+MAX_RENAMINGS = 2
+
+
+def under_tested_names(code: str, names: frozenset[str], reference: str = "") -> Iterator[str]:
+    """`code` with aliases that give its definitions the names the tests use (`to_roman =
+    convert`): a solution under another function or class name is still a solution.
+
+    Each missing name is given a definition of the same kind (a class for a class of the
+    reference's, else a function) taking as many positional parameters as the reference's,
+    when the reference says; functions no other definition calls come first (the entry
+    points), the later ones first. At most MAX_RENAMINGS files.
+    """
+    try:
+        tree = ast.parse(as_module(code))
+    except (SyntaxError, ValueError):
+        return
+    missing = sorted(names - defined_names(code))
+    own = [node for node in _definitions(tree) if node.name not in names]
+    if not missing or not own:
+        return
+    expected = _signatures(reference)
+    called = {
+        n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+    }
+    options = []
+    for name in missing:
+        fitting = [node for node in own if _signature(node) == expected.get(name, _signature(node))]
+        fitting = [
+            node for node in fitting if isinstance(node, ast.ClassDef) == name[:1].isupper()
+        ] or fitting
+        fitting.sort(key=lambda node: (node.name in called, -node.lineno))
+        if not fitting:
+            return
+        options.append(fitting)
+    for choice in itertools.islice(itertools.product(*options), MAX_RENAMINGS):
+        if len({node.name for node in choice}) < len(choice):
+            continue
+        aliases = "\n".join(
+            f"{name} = {node.name}" for name, node in zip(missing, choice, strict=True)
+        )
+        yield f"{as_module(code).rstrip()}\n\n{aliases}\n"
+
+
+Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+
+
+def _definitions(tree: ast.Module) -> list[Definition]:
+    return [node for node in tree.body if isinstance(node, Definition)]
+
+
+def _signature(node: Definition) -> tuple[str, int]:
+    if isinstance(node, ast.ClassDef):
+        return ("class", 0)
+    return ("function", len(node.args.posonlyargs) + len(node.args.args))
+
+
+def _signatures(reference: str) -> dict[str, tuple[str, int]]:
+    """The reference's top-level definitions: kind and positional parameters."""
+    try:
+        tree = ast.parse(reference)
+    except (SyntaxError, ValueError):
+        return {}
+    return {node.name: _signature(node) for node in _definitions(tree)}
 
 
 def filled_in(student_code: str, body: str, names: frozenset[str]) -> Iterator[str]:
@@ -318,6 +383,7 @@ class SolutionCheck:
         student_code: str,
         *,
         language: str = "python",
+        reference_code: str = "",
         max_runs: int = 6,
         seconds_per_reply: float = 1.0,
         seconds_per_run: float = 0.5,
@@ -326,6 +392,7 @@ class SolutionCheck:
         self._names = names
         self._student_code = student_code
         self._language = language
+        self._reference_code = reference_code
         self._blocks: list[str] = []
         self._defining: list[str] = []
         self._answers: dict[str, bool] = {}
@@ -379,6 +446,11 @@ class SolutionCheck:
         together = "\n\n".join(self._defining)
         if len(self._defining) > 1 and fresh(together):
             yield "together with the reply's earlier code", together
+        if not only_public:
+            for part in dict.fromkeys([alone, together]):
+                for renamed in under_tested_names(part, self._names, self._reference_code):
+                    if fresh(renamed):
+                        yield "with its definitions under the names the tests use", renamed
         if self._student_code.strip():
             for part in (together, alone):
                 defined = defined_names(part)

@@ -24,6 +24,8 @@ import logging
 import re
 from dataclasses import dataclass
 
+from tutor.guard.cross_language import CROSS_LANGUAGE_BLOCK, translated_share
+from tutor.guard.decoded import decoded_code
 from tutor.guard.extract import (
     INLINE_SPAN,
     Fence,
@@ -124,6 +126,7 @@ class StreamGuard:
                 self._exercise.required_names,
                 context.student_code,
                 language=context.language,
+                reference_code=context.solution_code,
                 max_runs=self._settings.max_sandbox_runs,
                 seconds_per_reply=self._settings.sandbox_seconds_per_reply,
                 seconds_per_run=self._settings.sandbox_seconds_per_run,
@@ -329,10 +332,18 @@ class StreamGuard:
     # --- Judging ------------------------------------------------------------------------------
 
     def _check_code(
-        self, start: int, end: int, code: str, inline: bool = False, spans: bool = False
+        self,
+        start: int,
+        end: int,
+        code: str,
+        inline: bool = False,
+        spans: bool = False,
+        hidden_in: str = "",
     ) -> None:
         self._segments_checked += 1
-        if inline:
+        if hidden_in:
+            label = f"code hidden in a string of {hidden_in}"
+        elif inline:
             shown = code if len(code) <= _QUOTED_CODE_CHARS else code[:_QUOTED_CODE_CHARS] + "…"
             label = f"inline code `{shown}`"
         elif spans:
@@ -352,13 +363,27 @@ class StreamGuard:
                 if not self._blocked and together >= self._settings.similarity_block:
                     message = f"the reply's code together reproduces {together:.0%} of the solution"
                     self._add(Finding("similar_code", "block", message, start, end, together))
+        cross = self._exercise.cross_reference
+        if not self._blocked and cross is not None and not inline:
+            share = translated_share(code, cross, self._exercise.context.language)
+            if share >= CROSS_LANGUAGE_BLOCK:
+                message = (
+                    f"{label} reproduces {share:.0%} of the reference solution in another language"
+                )
+                self._add(Finding("similar_code", "block", message, start, end, share))
         if not self._blocked and self._solution_check is not None:
-            how = self._solution_check.passing_file(code, only_public, joinable=not inline)
+            joinable = not (inline or hidden_in)
+            how = self._solution_check.passing_file(code, only_public, joinable=joinable)
             if how is not None:
                 message = f"{label} passes the exercise's tests {how}"
                 self._add(Finding("passes_tests", "block", message, start, end))
+        if not self._blocked and not hidden_in and self._exercise.context.language == "python":
+            for hidden in decoded_code(as_module(code)):
+                self._check_code(start, end, hidden, hidden_in=label)
+                if self._blocked:
+                    return
         if (
-            not (self._blocked or inline or only_public)
+            not (self._blocked or inline or only_public or hidden_in)
             and self._held_from is None
             and self._exercise.context.language == "python"
             and _DEFINITION.search(as_module(code))

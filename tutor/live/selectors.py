@@ -19,7 +19,7 @@ one Redis round trip for presence.
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.db.models import DateTimeField, IntegerField, Model, OuterRef, Subquery
@@ -32,6 +32,44 @@ from tutor.courses.policy import counted_hint_flag
 from tutor.live.services.presence import open_exercises
 
 FINISHED = {Submission.Status.DONE, Submission.Status.ERROR}
+
+
+class ExerciseRef(TypedDict):
+    id: int
+    slug: str
+    title: str
+
+
+class LastRun(TypedDict):
+    """The student's latest finished Run or Submit on their current exercise: counts only."""
+
+    kind: str
+    error: bool  # the grader could not finish it
+    error_message: str
+    passed: bool
+    tests_passed: int
+    tests_total: int
+    at: str  # ISO 8601
+
+
+class LiveRow(TypedDict):
+    """One student's row of the live class view (instructors only; the `table` and `row`
+    messages of /ws/courses/<slug>/live/)."""
+
+    student_id: int
+    username: str
+    name: str
+    online: bool
+    exercise: ExerciseRef | None
+    last_run: LastRun | None
+    started_at: str | None
+    last_activity_at: str | None
+    minutes_on_exercise: int | None
+    has_passed: bool
+    hints: int
+    failed_in_a_row: int
+    stuck: bool
+    stuck_reasons: list[str]
 
 
 @dataclass(frozen=True)
@@ -77,7 +115,7 @@ def stuck_reasons(
     return reasons
 
 
-def live_row(course: Course, student_id: int) -> dict[str, Any] | None:
+def live_row(course: Course, student_id: int) -> LiveRow | None:
     """One student's row, or None if they are not enrolled in the course (any more)."""
     rows = live_rows(course, student_ids=[student_id])
     return rows[0] if rows else None
@@ -89,7 +127,7 @@ def live_rows(
     student_ids: Collection[int] | None = None,
     now: datetime | None = None,
     rule: StuckRule | None = None,
-) -> list[dict[str, Any]]:
+) -> list[LiveRow]:
     """The rows of the course's enrolled students (or of `student_ids` among them), by username."""
     now = now or timezone.now()
     rule = rule or StuckRule.from_settings()
@@ -204,7 +242,7 @@ def _row(
     requests: list[dict[str, Any]],
     now: datetime,
     rule: StuckRule,
-) -> dict[str, Any]:
+) -> LiveRow:
     student = enrollment.student
     finished = [sub for sub in submissions if sub["status"] in FINISHED]
     has_passed = any(sub["passed"] for sub in finished)
@@ -233,36 +271,36 @@ def _row(
         hints=hints,
         rule=rule,
     )
-    return {
-        "student_id": student.pk,
-        "username": student.username,
-        "name": student.get_full_name(),
-        "online": online,
-        "exercise": (
-            {"id": exercise.pk, "slug": exercise.slug, "title": exercise.title}
+    return LiveRow(
+        student_id=student.pk,
+        username=student.username,
+        name=student.get_full_name(),
+        online=online,
+        exercise=(
+            ExerciseRef(id=exercise.pk, slug=exercise.slug, title=exercise.title)
             if exercise is not None
             else None
         ),
-        "last_run": _run_payload(finished[0]) if finished else None,
-        "started_at": started.isoformat() if started else None,
-        "last_activity_at": last_activity.isoformat() if last_activity else None,
-        "minutes_on_exercise": int(minutes) if minutes is not None else None,
-        "has_passed": has_passed,
-        "hints": hints,
-        "failed_in_a_row": failed_in_a_row,
-        "stuck": bool(reasons),
-        "stuck_reasons": reasons,
-    }
+        last_run=_last_run(finished[0]) if finished else None,
+        started_at=started.isoformat() if started else None,
+        last_activity_at=last_activity.isoformat() if last_activity else None,
+        minutes_on_exercise=int(minutes) if minutes is not None else None,
+        has_passed=has_passed,
+        hints=hints,
+        failed_in_a_row=failed_in_a_row,
+        stuck=bool(reasons),
+        stuck_reasons=reasons,
+    )
 
 
-def _run_payload(submission: dict[str, Any]) -> dict[str, Any]:
+def _last_run(submission: dict[str, Any]) -> LastRun:
     error = submission["status"] == Submission.Status.ERROR
-    return {
-        "kind": submission["kind"],
-        "error": error,
-        "error_message": submission["error_message"] if error else "",
-        "passed": bool(submission["passed"]) and not error,
-        "tests_passed": submission["tests_passed"],
-        "tests_total": submission["tests_total"],
-        "at": (submission["finished_at"] or submission["created_at"]).isoformat(),
-    }
+    return LastRun(
+        kind=submission["kind"],
+        error=error,
+        error_message=submission["error_message"] if error else "",
+        passed=bool(submission["passed"]) and not error,
+        tests_passed=submission["tests_passed"],
+        tests_total=submission["tests_total"],
+        at=(submission["finished_at"] or submission["created_at"]).isoformat(),
+    )

@@ -26,6 +26,9 @@ class SandboxConfig:
     bwrap_path: str = "/usr/bin/bwrap"
     # Without bubblewrap: rlimits and timeouts only. For development machines, never a server.
     unsafe: bool = False
+    # A folder of the cgroup hierarchy to make each sandbox's cgroup in (a delegated one, for a
+    # server that is not root); "": labtutor-sandbox under the server's own cgroup.
+    cgroup_parent: str = ""
 
     def __post_init__(self) -> None:
         if self.slots < 1:
@@ -37,8 +40,8 @@ class SandboxConfig:
 
     @classmethod
     def from_env(cls) -> "SandboxConfig":
-        """LABTUTOR_SANDBOX_SLOTS, _LOCK_DIR, _SHARED_DIR, _FIRST_UID, _BWRAP and _UNSAFE=1
-        override defaults."""
+        """LABTUTOR_SANDBOX_SLOTS, _LOCK_DIR, _SHARED_DIR, _FIRST_UID, _BWRAP, _CGROUP and
+        _UNSAFE=1 override defaults."""
         env = os.environ
         return cls(
             slots=int(env.get("LABTUTOR_SANDBOX_SLOTS", cls.slots)),
@@ -47,4 +50,5 @@ class SandboxConfig:
             first_uid=int(env.get("LABTUTOR_SANDBOX_FIRST_UID", cls.first_uid)),
             bwrap_path=env.get("LABTUTOR_SANDBOX_BWRAP", cls.bwrap_path),
             unsafe=env.get("LABTUTOR_SANDBOX_UNSAFE", "").strip().lower() in {"1", "true", "yes"},
+            cgroup_parent=env.get("LABTUTOR_SANDBOX_CGROUP", cls.cgroup_parent),
         )

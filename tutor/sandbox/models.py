@@ -1,5 +1,6 @@
 """The values that go in and out of the sandbox: plain, frozen, JSON-friendly dataclasses."""
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -17,6 +18,17 @@ RunStatus = Literal[
     # A compiled language's compiler (or JavaScript's syntax check) refused the student's code.
     "compile_error",
 ]
+
+
+def verdict_passes(status: str, outcomes: Sequence[str]) -> bool:
+    """A run passes when it completed and every test passed, except those its author skipped,
+    and at least one test passed: skipping is not passing. (For Python, judge() turns a skip
+    that no decorator wrote into an error: see verdict.py.)"""
+    return (
+        status == "completed"
+        and "passed" in outcomes
+        and all(outcome in ("passed", "skipped") for outcome in outcomes)
+    )
 
 
 @dataclass(frozen=True)
@@ -84,15 +96,14 @@ class RunResult:
     stderr: str = ""
     duration_ms: float = 0.0
     exit_code: int | None = None
+    # The most memory one sandbox of the run held at once, as the host's cgroup counted it
+    # (tmpfs and memfd pages included); None without cgroups.
+    memory_peak_bytes: int | None = None
 
     @property
     def passed(self) -> bool:
-        """True when there are tests and every one passed: a skipped test is not a passed one."""
-        return (
-            self.status == "completed"
-            and bool(self.tests)
-            and all(test.outcome == "passed" for test in self.tests)
-        )
+        """See verdict_passes."""
+        return verdict_passes(self.status, [test.outcome for test in self.tests])
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

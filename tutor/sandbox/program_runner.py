@@ -175,11 +175,14 @@ def _run_cases(
     results: list[TestResult] = []
     status: RunStatus = "completed"
     why = ""
+    peaks: list[int] = []
     for file, case in cases:
         if status != "completed":
             results.append(_error(file, case.name, f"not run: {why} in an earlier case"))
             continue
         execution = run.run(case.args, case.stdin, slot, config)
+        if execution.memory_peak_bytes is not None:
+            peaks.append(execution.memory_peak_bytes)
         stdout = _text(execution.stdout, limits.test_output_kb)
         stderr = _text(execution.stderr, limits.test_output_kb)
         stopped = _limit_hit(execution)
@@ -204,7 +207,8 @@ def _run_cases(
                 duration_ms=execution.duration_ms,
             )
         )
-    return _result(status, results, limits, started)
+    result = _result(status, results, limits, started)
+    return dataclasses.replace(result, memory_peak_bytes=max(peaks) if peaks else None)
 
 
 def _run_native(
@@ -247,6 +251,7 @@ def _run_native(
         stdout=_text(execution.stdout, limits.output_kb),
         stderr=_text(execution.stderr, limits.output_kb),
         exit_code=execution.exit_code,
+        memory_peak_bytes=execution.memory_peak_bytes,
     )
 
 
@@ -320,6 +325,8 @@ def _compile_message(plugin: ProgramLanguage, first: Diagnostic | None, output: 
 
 
 def _limit_hit(execution: Execution) -> RunStatus | None:
+    if execution.out_of_memory:
+        return "memory_limit"
     if execution.stopped is not None:
         return execution.stopped
     if any(marker in execution.stderr for marker in OUT_OF_MEMORY_MARKERS):

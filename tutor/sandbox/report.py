@@ -35,6 +35,11 @@ class HarnessReport:
     running: TestId | None = None
     # What the student's process recorded per test (untrusted; see tutor/sandbox/evidence.py).
     evidence: dict[TestId, object] = field(default_factory=dict)
+    # The record of a test so far, sent when its recording stopped at its cap: what is left of
+    # a test the time limit stopped (a test that finished has its whole record in evidence).
+    partial_evidence: dict[TestId, object] = field(default_factory=dict)
+    # A run of the exercise's reference: the kinds of value handed out from each place.
+    kinds: dict[str, list[str]] = field(default_factory=dict)
 
 
 def parse_report(
@@ -72,6 +77,8 @@ def _apply(
     file = event.get("file")
     if kind == "ready":
         report.ready = True
+    elif kind == "kinds" and isinstance(event.get("places"), dict) and not report.kinds:
+        report.kinds = _kinds(event["places"])
     elif kind == "done":
         report.done = True
     elif kind == "student_error" and report.student_error is None:
@@ -86,7 +93,7 @@ def _apply(
     elif kind == "collect_error" and isinstance(file, str):
         if files is None or file in files:
             report.collect_errors.setdefault(file, event)
-    elif kind in ("start", "result", "evidence") and isinstance(file, str):
+    elif kind in ("start", "result", "evidence", "evidence_partial") and isinstance(file, str):
         name = event.get("name")
         if not isinstance(name, str):
             return
@@ -97,7 +104,24 @@ def _apply(
             report.running = test
         elif kind == "evidence":
             report.evidence.setdefault(test, event.get("data"))
+        elif kind == "evidence_partial":
+            report.partial_evidence.setdefault(test, event.get("data"))
         else:
             report.results.setdefault(test, event)
             if report.running == test:
                 report.running = None
+
+
+MAX_KIND_PLACES = 2000
+MAX_KIND_CHARS = 300
+
+
+def _kinds(places: dict[object, object]) -> dict[str, list[str]]:
+    kinds: dict[str, list[str]] = {}
+    for place, names in list(places.items())[:MAX_KIND_PLACES]:
+        if not isinstance(place, str) or len(place) > MAX_KIND_CHARS or not isinstance(names, list):
+            continue
+        kept = [name for name in names[:50] if isinstance(name, str) and len(name) <= 200]
+        if kept:
+            kinds[place] = kept
+    return kinds

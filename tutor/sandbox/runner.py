@@ -1,23 +1,26 @@
 """run_tests: one graded run, from the student's files to a RunResult."""
 
+import hashlib
 import logging
 import os
 import secrets
 import socket
 import tempfile
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from tutor.sandbox.bwrap import SANDBOX_LAYOUT, bwrap_argv, bwrap_features, explain_start_failure
+from tutor.sandbox.cgroups import cgroup_support
 from tutor.sandbox.config import SandboxConfig
 from tutor.sandbox.errors import SandboxUnavailable
 from tutor.sandbox.io_cases import is_io_case_file
 from tutor.sandbox.languages import get_language
-from tutor.sandbox.languages.base import Language, Layout, RunSpec, SandboxCommand
+from tutor.sandbox.languages.base import Language, Layout, RunSpec, SandboxCommand, TestId
 from tutor.sandbox.languages.programs import PYTHON_PROGRAM, get_program_language
 from tutor.sandbox.models import Limits, RunResult, SourceFile
 from tutor.sandbox.processes import count_processes_of_uid, kill_processes_of_uid
-from tutor.sandbox.report import parse_report
+from tutor.sandbox.report import HarnessReport, parse_report
 from tutor.sandbox.shared_tmp import shared_tmp
 from tutor.sandbox.slots import Slot, acquire_slot
 from tutor.sandbox.supervisor import MIB, Execution, Spawn, run_supervised
@@ -38,6 +41,7 @@ def run_tests(
     data_files: Sequence[SourceFile] = (),
     in_process: bool = False,
     evidence: bool = False,
+    reference_files: Sequence[SourceFile] = (),
 ) -> RunResult:
     """Run the tests against the student's files in fresh sandboxes and report every test.
 
@@ -50,6 +54,9 @@ def run_tests(
     what the student's code did in each test (TestResult.evidence: calls, lines run, traces of
     the first three failing tests) for hints and the step-through view: for visible tests only,
     since it shows the values the tests pass, and only in the two-process mode.
+    reference_files: the exercise's reference solution, read on the host only: its classes are
+    the exercise's own, the only objects of the student's that the tests may use in place
+    (everything else crosses as a value). Without it, the classes the tests import decide.
 
     Raises SandboxUnavailable when bubblewrap can't run here, SandboxBusy when no slot frees up
     in time, ValueError for unusable file names and UnknownLanguage for a language without a
@@ -82,7 +89,34 @@ def run_tests(
     plugin.check_files(student_files, test_files, support_files, data_files)
     if not unsafe:
         bwrap_features(config.bwrap_path)  # fail early and clearly when bwrap is missing
-    files = _Files(student_files, test_files, support_files, data_files, evidence)
+    files = _Files(
+        student_files, test_files, support_files, data_files, evidence, tuple(reference_files)
+    )
+    if reference_files and not in_process:
+        kinds = reference_kinds(plugin, files, limits, config, unsafe=unsafe)
+        files = replace(files, expected_kinds=kinds)
+    static_tests = plugin.discover_tests(test_files)
+    execution, report = _execute(plugin, files, limits, config, static_tests, unsafe, in_process)
+    return judge(
+        report,
+        execution,
+        [f.name for f in test_files],
+        static_tests,
+        limits,
+        [f.name for f in student_files],
+    )
+
+
+def _execute(
+    plugin: Language,
+    files: "_Files",
+    limits: Limits,
+    config: SandboxConfig,
+    static_tests: Sequence[TestId],
+    unsafe: bool,
+    in_process: bool,
+) -> tuple[Execution, HarnessReport]:
+    """One run in a slot of its own: what it left behind, and its report."""
     nonce = secrets.token_hex(16)
     with acquire_slot(config) as slot:
         try:
@@ -95,19 +129,48 @@ def run_tests(
                     )
         finally:
             _empty_slot(slot)
-    static_tests = plugin.discover_tests(test_files)
     report = parse_report(execution.report, nonce, static_tests)
     stderr = execution.stderr.decode(errors="replace")
     if not report.ready and not unsafe and stderr.startswith("bwrap:"):
         raise SandboxUnavailable(explain_start_failure(stderr))
-    return judge(
-        report,
-        execution,
-        [f.name for f in test_files],
-        static_tests,
-        limits,
-        [f.name for f in student_files],
-    )
+    return execution, report
+
+
+# What each exercise's reference hands out, by its files' contents (one reference run each per
+# worker process, not per student run).
+REFERENCE_KINDS: OrderedDict[str, dict[str, list[str]]] = OrderedDict()
+REFERENCE_KINDS_KEPT = 256
+
+
+def reference_kinds(
+    plugin: Language, files: "_Files", limits: Limits, config: SandboxConfig, *, unsafe: bool
+) -> dict[str, list[str]]:
+    """Run the exercise's reference through the same tests, recording what kind of value each
+    place hands out ("solution.to_roman()" -> ["str"]): the exercise, not the student, decides
+    which types may cross. Empty for a language that does not record them."""
+    key = _content_key(plugin.name, files)
+    kinds = REFERENCE_KINDS.get(key)
+    if kinds is None:
+        reference = replace(
+            files, student=files.reference, evidence=False, record_kinds=True, expected_kinds=None
+        )
+        _, report = _execute(plugin, reference, limits, config, [], unsafe, in_process=False)
+        kinds = REFERENCE_KINDS[key] = report.kinds
+        while len(REFERENCE_KINDS) > REFERENCE_KINDS_KEPT:
+            REFERENCE_KINDS.popitem(last=False)
+    REFERENCE_KINDS.move_to_end(key)
+    return kinds
+
+
+def _content_key(language: str, files: "_Files") -> str:
+    digest = hashlib.sha256(language.encode())
+    for group in (files.reference, files.tests, files.support, files.data):
+        for file in group:
+            for part in (file.name, file.content):
+                data = part.encode()
+                digest.update(len(data).to_bytes(8, "big") + data)
+        digest.update(b"|")
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -117,6 +180,9 @@ class _Files:
     support: Sequence[SourceFile]
     data: Sequence[SourceFile]
     evidence: bool = False
+    reference: Sequence[SourceFile] = ()
+    record_kinds: bool = False
+    expected_kinds: dict[str, list[str]] | None = None
 
     def spec(self, limits: Limits, layout: Layout, nonce: str, report_fd: int) -> RunSpec:
         return RunSpec(
@@ -129,6 +195,9 @@ class _Files:
             support_files=self.support,
             data_files=self.data,
             evidence=self.evidence,
+            reference_files=self.reference,
+            record_kinds=self.record_kinds,
+            expected_kinds=self.expected_kinds,
         )
 
 
@@ -227,6 +296,7 @@ def _bwrap_spawn(
         info_fd=info_read,
         uid=uid,
         max_processes=_process_limit(slot, limits),
+        cgroups=cgroup_support(config.cgroup_parent).host,
     )
 
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from tutor.sandbox.cgroups import CgroupHost, SandboxCgroup
 from tutor.sandbox.models import Limits
 
 MIB = 1024 * 1024
@@ -51,6 +52,9 @@ class Spawn:
     # How memory is capped: "address_space" (RLIMIT_AS) or "data" (RLIMIT_DATA), for runtimes
     # such as the JVM and V8 that reserve far more address space than they ever touch.
     memory_rlimit: MemoryRlimit = "address_space"
+    # Where to make the sandbox's cgroup, which caps its memory and processes as a whole
+    # (tutor/sandbox/cgroups.py); None: rlimits only.
+    cgroups: CgroupHost | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,11 @@ class Execution:
     # Which stream went over its cap, for an output_limit stop.
     flooded: str | None
     duration_ms: float
+    # The kernel killed a process for going over a sandbox's memory cap (its cgroup's).
+    out_of_memory: bool = False
+    # The most memory one sandbox of the run held at once, as its cgroup counted it
+    # (None without cgroups).
+    memory_peak_bytes: int | None = None
 
 
 class CappedBuffer:
@@ -93,13 +102,19 @@ def run_supervised(spawn: Spawn, limits: Limits, companion: Spawn | None = None)
     started = time.monotonic()
     deadline = started + limits.time_seconds
     processes: list[subprocess.Popen[bytes]] = []
+    cgroups: list[SandboxCgroup] = []
     try:
         for each in spawns:
-            processes.append(_start(each, limits))
+            cgroup = _cgroup_for(each, limits)
+            if cgroup is not None:
+                cgroups.append(cgroup)
+            processes.append(_start(each, limits, cgroup))
     except BaseException:
         for process in processes:
             process.kill()
             process.wait()
+        for cgroup in cgroups:
+            cgroup.remove()
         for each in spawns:
             _close_read_ends(each)
         raise
@@ -108,6 +123,8 @@ def run_supervised(spawn: Spawn, limits: Limits, companion: Spawn | None = None)
             for fd in each.pass_fds:
                 os.close(fd)
     with contextlib.ExitStack() as cleanup:
+        for cgroup in cgroups:
+            cleanup.callback(cgroup.remove)
         for process, each in zip(processes, spawns, strict=True):
             cleanup.callback(_close_pipes, process, each)
         watch = _Watch(list(zip(processes, spawns, strict=True)), limits)
@@ -128,6 +145,7 @@ def run_supervised(spawn: Spawn, limits: Limits, companion: Spawn | None = None)
             watch.kill(watch.children[0])
         # Results and output written before the kill still sit in the pipes: read them.
         watch.pump(until=time.monotonic() + DRAIN_SECONDS, enforce_caps=False, everything=True)
+        peaks = [peak for cgroup in cgroups if (peak := cgroup.memory_peak_bytes()) is not None]
         return Execution(
             exit_code=processes[-1].wait(),
             stdout=bytes(watch.stdout.data),
@@ -136,7 +154,16 @@ def run_supervised(spawn: Spawn, limits: Limits, companion: Spawn | None = None)
             stopped=stopped,
             flooded=watch.flooded,
             duration_ms=round((time.monotonic() - started) * 1000, 3),
+            out_of_memory=any(cgroup.out_of_memory() for cgroup in cgroups),
+            memory_peak_bytes=max(peaks) if peaks else None,
         )
+
+
+def _cgroup_for(spawn: Spawn, limits: Limits) -> SandboxCgroup | None:
+    if spawn.cgroups is None:
+        return None
+    # pids counts the sandbox's own processes (bwrap, its first process) as Limits.processes does.
+    return SandboxCgroup(spawn.cgroups, limits.memory_mb * MIB, limits.processes)
 
 
 def rlimits_for(
@@ -156,11 +183,20 @@ def rlimits_for(
     ]
 
 
-def _start(spawn: Spawn, limits: Limits) -> subprocess.Popen[bytes]:
+def _start(spawn: Spawn, limits: Limits, cgroup: SandboxCgroup | None) -> subprocess.Popen[bytes]:
     rlimits = rlimits_for(limits, spawn.max_processes, spawn.memory_rlimit)
+    uid = spawn.uid
 
-    def apply_rlimits() -> None:
-        # Runs in the child between fork and exec, after the switch to the slot's uid.
+    def enter_limits() -> None:
+        # Runs in the child between fork and exec. It joins the cgroup while still root (the
+        # cgroup is root's), then becomes the slot's uid, then takes its rlimits: Popen's own
+        # user= would switch before this runs.
+        if cgroup is not None:
+            cgroup.join()
+        if uid is not None:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
         for which, value in rlimits:
             resource.setrlimit(which, (value, value))
 
@@ -174,13 +210,9 @@ def _start(spawn: Spawn, limits: Limits) -> subprocess.Popen[bytes]:
         start_new_session=True,
         # preexec_fn is unsafe with threads: call run_tests from single-threaded workers
         # (Celery prefork), or from threads only where no other thread may hold a lock at fork.
-        preexec_fn=apply_rlimits,
+        preexec_fn=enter_limits,
         env=spawn.env if spawn.env is not None else {},
         cwd=spawn.cwd,
-        # None leaves the user and groups as they are.
-        user=spawn.uid,
-        group=spawn.uid,
-        extra_groups=None if spawn.uid is None else [],
     )
 
 

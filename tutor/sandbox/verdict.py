@@ -16,6 +16,11 @@ OUTCOMES: dict[object, Outcome] = {outcome: outcome for outcome in get_args(Outc
 # memory, output, a crash) during it, or before it started.
 STOPPED_DURING = "stopped: "
 NOT_RUN = "not run: "
+# A skip counts only when the test's author wrote it as a decorator, which the host reads from
+# the source; one that happens while the test runs may come from what the student's code did.
+SKIPPED_AT_RUN_TIME = (
+    "this test skipped itself while it ran; only a skip decorator leaves a test out of the verdict"
+)
 
 
 def judge(
@@ -30,7 +35,7 @@ def judge(
     status = _status(report, execution, expected)
     why_stopped = _why_stopped(status, execution, limits)
     tests = [_test_result(test, report, why_stopped) for test in expected]
-    if report.evidence:
+    if report.evidence or report.partial_evidence:
         tests = _with_evidence(tests, expected, report, set(student_files))
     return RunResult(
         status=status,
@@ -40,6 +45,7 @@ def judge(
         stderr=_output_text(execution.stderr, execution.flooded == "stderr", limits),
         duration_ms=execution.duration_ms,
         exit_code=execution.exit_code,
+        memory_peak_bytes=execution.memory_peak_bytes,
     )
 
 
@@ -49,14 +55,18 @@ def _expected_tests(
     """Each file's tests as the host read them from the source: never names from the sandbox."""
     tests = []
     for file in test_files:
-        names = [test.name for test in static_tests if test.file == file]
-        if not names and file in report.collect_errors:
-            names = [file]  # a broken test file must still show up, as one errored entry
-        tests += [TestId(file, name) for name in names]
+        found = [test for test in static_tests if test.file == file]
+        if not found and file in report.collect_errors:
+            found = [TestId(file, file)]  # a broken test file must still show up, as one entry
+        tests += found
     return tests
 
 
 def _status(report: HarnessReport, execution: Execution, expected: list[TestId]) -> RunStatus:
+    # The kernel killed a process at the sandbox's memory cap: whatever followed (a test's
+    # error, a timeout while the rest went on) comes from that.
+    if execution.out_of_memory:
+        return "memory_limit"
     if execution.stopped is not None:
         return execution.stopped
     errors = [*report.results.values(), *report.collect_errors.values()]
@@ -90,8 +100,12 @@ def _why_stopped(status: RunStatus, execution: Execution, limits: Limits) -> str
 def _with_evidence(
     tests: list[TestResult], expected: list[TestId], report: HarnessReport, student_files: set[str]
 ) -> list[TestResult]:
-    """Evidence rides beside each verdict; it is parsed apart and changes no outcome."""
-    parsed = [parse_evidence(report.evidence.get(test), student_files) for test in expected]
+    """Evidence rides beside each verdict; it is parsed apart and changes no outcome. A test
+    stopped by a limit keeps the record it had when its recording reached its cap."""
+    parsed = [
+        parse_evidence(report.evidence.get(test, report.partial_evidence.get(test)), student_files)
+        for test in expected
+    ]
     capped = cap_run_evidence(parsed)
     return [replace(result, evidence=item) for result, item in zip(tests, capped, strict=True)]
 
@@ -99,7 +113,12 @@ def _with_evidence(
 def _test_result(test: TestId, report: HarnessReport, why_stopped: str) -> TestResult:
     payload = report.results.get(test)
     if payload is not None:
-        return _from_payload(test, payload)
+        result = _from_payload(test, payload)
+        if result.outcome == "skipped" and not test.author_skip:
+            return replace(
+                result, outcome="error", message=f"{SKIPPED_AT_RUN_TIME} ({result.message})"
+            )
+        return result
     if report.student_error is not None:
         return _from_payload(test, {**report.student_error, "outcome": "error"})
     if test.file in report.collect_errors:
@@ -194,8 +213,10 @@ def _completed_summary(tests: list[TestResult]) -> str:
     if not tests:
         return "No tests were found."
     passed = sum(test.outcome == "passed" for test in tests)
-    if passed == len(tests):
-        return f"All {len(tests)} tests passed." if len(tests) > 1 else "The test passed."
+    skipped = sum(test.outcome == "skipped" for test in tests)
+    if passed and passed + skipped == len(tests):
+        left_out = f" ({skipped} skipped by the exercise's author)" if skipped else ""
+        return (f"All {passed} tests passed" if passed > 1 else "The test passed") + left_out + "."
     counts = [
         f"{count} {label}"
         for label, count in (

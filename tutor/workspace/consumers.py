@@ -19,6 +19,7 @@ from tutor.courses.selectors import courses_of_student
 from tutor.groups import (
     AiChanged,
     AiDelta,
+    AiOffered,
     AiPolicyChanged,
     FeedbackChanged,
     SubmissionChanged,
@@ -134,6 +135,10 @@ class WorkspaceConsumer(JsonSocket):
     async def ai_changed(self, event: AiChanged) -> None:
         if self.answers is not None:
             await self.answers.on_changed(event)
+
+    async def ai_offered(self, event: AiOffered) -> None:
+        if self.answers is not None:
+            await self.answers.on_offered(event)
 
     async def feedback_added(self, event: FeedbackChanged) -> None:
         if self.feedback is not None:

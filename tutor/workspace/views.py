@@ -11,6 +11,7 @@ from exercises.selectors.exercises import latest_code, next_exercise
 from exercises.services.drafts import save_draft
 from exercises.services.grading import CodeRejected
 from tutor.accounts.roles import signed_in_user
+from tutor.assist.services.answers_ahead import plan_answers_ahead
 
 
 @login_required
@@ -18,6 +19,8 @@ from tutor.accounts.roles import signed_in_user
 def workspace(request: HttpRequest, slug: str) -> HttpResponse:
     student = signed_in_user(request)
     exercise = get_object_or_404(Exercise, slug=slug, is_hidden=False)
+    # What the class works on next: the idle model prepares for its likely mistakes.
+    plan_answers_ahead(exercise)
     context = {
         "exercise": exercise,
         # Sanitised by nh3 inside render_markdown, so it is safe to mark.

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from exercises.models import Exercise
 from exercises.selectors.submissions import redact_result_for_student
 from exercises.services.grading import run_exercise_tests
-from exercises.services.results import storable_result
+from exercises.services.results import StoredResult, storable_result
 from tutor.sandbox import SandboxUnavailable
 
 
@@ -47,7 +47,7 @@ class Command(BaseCommand):
         if not result["passed"]:
             raise SystemExit(1)
 
-    def _print_summary(self, result: dict[str, Any]) -> None:
+    def _print_summary(self, result: StoredResult) -> None:
         for test in result["tests"]:
             mark = "PASS" if test["outcome"] == "passed" else test["outcome"].upper()
             hidden = " (hidden test)" if test.get("hidden") else ""

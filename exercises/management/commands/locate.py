@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from exercises.models import Exercise
 from exercises.services.grading import run_exercise_tests
-from tutor.grounding.localise import rank_suspicious_lines
+from tutor.grounding.localise import localise
 from tutor.sandbox import SandboxUnavailable
 
 
@@ -35,9 +35,13 @@ class Command(BaseCommand):
         except SandboxUnavailable as error:
             raise CommandError(str(error)) from error
         tests = result["tests"]
-        ranking = rank_suspicious_lines(
-            tests, exercise.student_filename, source=code, limit=max(1, options["top"])
-        )
+        ranking = localise(
+            tests,
+            exercise.student_filename,
+            source=code,
+            reference=exercise.solution_code,
+            limit=max(1, options["top"]),
+        ).lines
         failing = [test["name"] for test in tests if test["outcome"] in ("failed", "error")]
         if options["json"]:
             report = {

@@ -2,7 +2,9 @@
 model is.
 
 The rule (README.md, "When the tutor is busy"): an admitted answer is promised to finish within
-LLM_REQUEST_SECONDS of the student's asking, its wait for the llm worker included. Checked twice:
+LLM_REQUEST_SECONDS of the student's asking, its wait for the llm worker included; with no answer
+ahead, a request is always admitted (the estimate may be stale, and only answers correct it);
+inline completions have a lane of their own (admission_for_completion). Checked twice:
 - when the student asks (services/requests.py), in the web process: every answer asked and not
   finished yet (queued or running, admitted but unfinished) is load committed before it;
 - when the llm worker picks it up (services/generation.py), with the time it has already waited:

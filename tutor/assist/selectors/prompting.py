@@ -2,8 +2,9 @@
 
 from typing import Any
 
-from exercises.models import Submission
+from exercises.models import Exercise, Submission
 from exercises.selectors.submissions import redact_result_for_student
+from exercises.services.results import StoredResult
 from tutor.assist.models import AiRequest
 from tutor.grounding.summary import evidence_section, grounded_hint
 from tutor.llm.prompts import PromptContext, Span, Turn
@@ -36,7 +37,7 @@ def prompt_context_for(ai_request: AiRequest) -> PromptContext:
         hint_level=level,
         question=str(context.get("question", "")),
         recent_turns=_recent_turns(ai_request) if ai_request.kind == AiRequest.Kind.ASK else (),
-        evidence=_evidence(ai_request, submission, result or {}) if submission else "",
+        evidence=_evidence(ai_request, submission, result or StoredResult()) if submission else "",
     )
 
 
@@ -57,14 +58,17 @@ def wants_evidence(ai_request: AiRequest) -> bool:
     return ai_request.kind in GROUNDED_KINDS
 
 
-def _evidence(ai_request: AiRequest, submission: Submission, result: dict[str, Any]) -> str:
+def _evidence(ai_request: AiRequest, submission: Submission, result: StoredResult) -> str:
     """The evidence section, only when the code asked about is the code that ran: line
     numbers of other code would point at the wrong lines. Hidden tests carry none (redacted)."""
     if not wants_evidence(ai_request) or submission.code != ai_request.context.get("code"):
         return ""
     exercise = ai_request.exercise
     return evidence_section(
-        result, file=exercise.student_filename, source=str(ai_request.context.get("code", ""))
+        result,
+        file=exercise.student_filename,
+        source=str(ai_request.context.get("code", "")),
+        reference=exercise.solution_code,
     )
 
 
@@ -76,13 +80,14 @@ def grounded_hint_for(ai_request: AiRequest) -> str | None:
     if submission is None or submission.code != ai_request.context.get("code"):
         return None
     return grounded_hint(
-        redact_result_for_student(submission.result) or {},
+        redact_result_for_student(submission.result) or StoredResult(),
         file=ai_request.exercise.student_filename,
         source=str(ai_request.context.get("code", "")),
+        reference=ai_request.exercise.solution_code,
     )
 
 
-def format_failures(result: dict[str, Any]) -> str:
+def format_failures(result: StoredResult) -> str:
     failing = [
         test
         for test in result.get("tests", [])
@@ -129,3 +134,25 @@ def _recent_turns(ai_request: AiRequest) -> tuple[Turn, ...]:
         turns.append(Turn(role="student", text=str(previous.context.get("question", ""))))
         turns.append(Turn(role="tutor", text=previous.reply))
     return tuple(turns)
+
+
+def hint_context_for_run(
+    exercise: Exercise, *, code: str, result: StoredResult, hint_level: int
+) -> PromptContext:
+    """A hint's prompt for code that ran with this (visible tests only) result, with no student
+    behind it: an answer written ahead for a likely mistake (services/answers_ahead.py)."""
+    return PromptContext(
+        exercise_title=exercise.title,
+        exercise_statement=exercise.statement_md,
+        language=exercise.language,
+        student_code=code,
+        student_filename=exercise.student_filename,
+        test_output=format_failures(result),
+        authored_hints=tuple(exercise.hints[:hint_level]),
+        hint_level=hint_level,
+        evidence=(
+            evidence_section(result, file=exercise.student_filename, source=code)
+            if hint_level == GROUNDED_HINT_LEVEL
+            else ""
+        ),
+    )

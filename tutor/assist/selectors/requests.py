@@ -57,6 +57,9 @@ class RequestPayload(TypedDict):
     error_message: str
     finish_reason: str
     busy_seconds: int | None
+    # Served from an answer written before for the same failure: "model" (for a classmate),
+    # "ahead" (before anyone asked) or "teacher" (the instructor's, to the student's group).
+    shared: str | None
     rating: int | None
     created_at: str
 
@@ -86,6 +89,7 @@ def request_payload(ai_request: AiRequest) -> RequestPayload:
         # Declined ("the tutor is busy"): about how long an answer would have taken; the
         # student may ask again with wait: true.
         busy_seconds=_busy_seconds(ai_request),
+        shared=ai_request.shared_answer.source if ai_request.shared_answer else None,
         rating=ai_request.rating,
         created_at=ai_request.created_at.isoformat(),
     )
@@ -103,6 +107,6 @@ def history(student: User, exercise_id: int, limit: int = 50) -> list[RequestPay
     requests = (
         AiRequest.objects.filter(student=student, exercise_id=exercise_id)
         .exclude(kind=AiRequest.Kind.COMPLETE)
-        .select_related("exercise")[:limit]
+        .select_related("exercise", "shared_answer")[:limit]
     )
     return [request_payload(ai_request) for ai_request in reversed(requests)]

@@ -18,6 +18,7 @@ from tutor.assist.services import lifecycle
 from tutor.assist.services.admission import decline_claimed
 from tutor.assist.services.lifecycle import FinishReason
 from tutor.assist.services.notifications import notify_delta, notify_started
+from tutor.assist.services.shared_answers import remember_answer, serve_at_pickup
 from tutor.guard import Verdict
 from tutor.llm.embedded import EmbeddedModelMissing
 from tutor.llm.engine import RequestHandle
@@ -58,6 +59,8 @@ def generate_reply(request_id: int) -> None:
 
 def _answer(ai_request: AiRequest, engine: ServingEngine, loaded: ServedModel) -> None:
     request_id = ai_request.pk
+    if serve_at_pickup(ai_request):
+        return
     notify_started(request_id)
     prompt_context = prompt_context_for(ai_request)
     limits = _limits(ai_request)
@@ -228,6 +231,7 @@ def _store(ai_request: AiRequest, answer: GuardedAnswer) -> None:
         reason,
         error_message=_failure_message(ai_request, finished) if failed else "",
     )
+    remember_answer(ai_request)
 
 
 def _reply_text(ai_request: AiRequest, answer: GuardedAnswer) -> str:

@@ -22,7 +22,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from exercises.models import Exercise
-from tutor.assist import ratelimit, streams
+from tutor import ratelimit
+from tutor.assist import streams
 from tutor.assist.models import AiRequest
 from tutor.assist.services.notifications import notify_finished
 from tutor.live.services.notify import notify_student_changed
@@ -37,6 +38,8 @@ STATUS_BY_REASON: dict[str, Status] = {
     FinishReason.SCREENED: Status.DONE,
     FinishReason.DECLINED: Status.DONE,
     FinishReason.LATE: Status.DONE,
+    FinishReason.SHARED: Status.DONE,
+    FinishReason.TEACHER: Status.DONE,
     FinishReason.CANCELLED: Status.CANCELLED,
     FinishReason.TIMEOUT: Status.FAILED,
     FinishReason.ERROR: Status.FAILED,

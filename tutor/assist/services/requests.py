@@ -7,7 +7,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from exercises.models import Exercise
-from tutor.assist import ratelimit, streams
+from tutor import ratelimit
+from tutor.assist import streams
 from tutor.assist.models import AiRequest
 from tutor.assist.question_screen import Screened, screen_question
 from tutor.assist.selectors.admission import (
@@ -17,12 +18,15 @@ from tutor.assist.selectors.admission import (
 from tutor.assist.services import lifecycle
 from tutor.assist.services.admission import decline_request
 from tutor.assist.services.lifecycle import FinishReason
-from tutor.courses.policy import effective_ai_policy
+from tutor.assist.services.shared_answers import serve_shared_answer
+from tutor.courses.policy import NOT_ASKED_HINTS, effective_ai_policy
 
 MAX_FIELD_CHARS = 20_000
 MAX_HINT_LEVEL = 3
 # wait: the student chose to wait for the model although it is busy (see admission.py).
-CONTEXT_FIELDS = ("code", "selection", "question", "cursor", "submission_id", "wait")
+# fresh: the student wants the model's own answer, not one shared with a classmate.
+CONTEXT_FIELDS = ("code", "selection", "question", "cursor", "submission_id", "wait", "fresh")
+FLAGS = ("wait", "fresh")
 
 
 class HelpRefused(ValueError):
@@ -63,6 +67,11 @@ def request_help(
         screened = _screened(exercise, kind, clean)
         if screened is not None:
             return _answer_without_model(student, exercise, kind, clean, screened)
+        shared = serve_shared_answer(
+            student=student, exercise=exercise, kind=kind, context=clean, hint_level=hint_level
+        )
+        if shared is not None:
+            return shared
         admission = (
             admission_for_completion()
             if kind == AiRequest.Kind.COMPLETE
@@ -124,7 +133,7 @@ def next_hint_level(student: User, exercise: Exercise) -> int:
             kind=AiRequest.Kind.HINT,
             status=AiRequest.Status.DONE,
         )
-        .exclude(finish_reason=FinishReason.DECLINED)
+        .exclude(finish_reason__in=NOT_ASKED_HINTS)
         .count()
     )
     return min(given + 1, MAX_HINT_LEVEL)
@@ -136,7 +145,7 @@ def _clean_context(context: dict[str, Any]) -> dict[str, Any]:
         value = context.get(field)
         if value is None:
             continue
-        if field == "wait":
+        if field in FLAGS:
             if value is True:
                 clean[field] = True
             continue

@@ -1,7 +1,7 @@
 """What a language plug-in provides, and what the sandbox hands it."""
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from tutor.sandbox.models import Limits, SourceFile
@@ -13,6 +13,9 @@ class TestId:
 
     file: str
     name: str
+    # The test's author skips it with a decorator (@unittest.skip, @pytest.mark.skipif, ...):
+    # read from the source on the host, so nothing the student's code does can set it.
+    author_skip: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,14 @@ class RunSpec:
     # Record what the student's code did in each test (untrusted evidence for hints); a
     # language without it ignores this and its results carry no evidence.
     evidence: bool = False
+    # The exercise's reference solution: it decides which of the student's classes are the
+    # exercise's own (read on the host; never placed in a sandbox).
+    reference_files: Sequence[SourceFile] = ()
+    # A run of the reference itself records what kind of value each place hands out
+    # (record_kinds); a student's run is then held to those kinds (expected_kinds). A language
+    # without this ignores both.
+    record_kinds: bool = False
+    expected_kinds: Mapping[str, Sequence[str]] | None = None
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from types import CodeType, FrameType
     from typing import Any
 
@@ -95,6 +96,9 @@ class Recorder:
         # Steps are recorded until the tests' side has kept the traces it wants.
         self.tracing = True
         self.nesting = 0
+        # Called with the test's record so far when recording stops at its cap: a loop that
+        # never ends is then stopped by the time limit, and this is all that is left of it.
+        self.on_cut: Callable[[dict[str, object]], None] | None = None
         self.reset()
 
     def reset(self) -> None:
@@ -166,6 +170,8 @@ class Recorder:
             if self.events > MAX_EVENTS or self.run_events > MAX_RUN_EVENTS:
                 self.cut = True
                 sys.settrace(None)
+                if self.on_cut is not None:
+                    self.on_cut(self.record(keep_trace=True))
                 return None
             key = (frame.f_code.co_filename, frame.f_lineno)
             self.counts[key] = self.counts.get(key, 0) + 1
@@ -205,6 +211,13 @@ class Recorder:
         """This test's record, and a fresh one for the next; keep_trace: with its steps.
         trace_more: go on recording steps for the next tests (the tests' side says how many
         failing tests get a trace)."""
+        evidence = self.record(keep_trace)
+        self.tracing = self.tracing and trace_more
+        self.reset()
+        return evidence
+
+    def record(self, keep_trace: bool) -> dict[str, object]:
+        """This test's record so far."""
         lines: dict[str, list[list[int]]] = {}
         for (path, line), count in sorted(self.counts.items()):
             lines.setdefault(path[len(self.prefix) :], []).append([line, count])
@@ -219,6 +232,4 @@ class Recorder:
         if keep_trace and self.tracing:
             evidence["steps"] = self.steps[:MAX_STEPS]
             evidence["steps_cut"] = self.steps_cut
-        self.tracing = self.tracing and trace_more
-        self.reset()
         return evidence

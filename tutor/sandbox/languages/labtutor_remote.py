@@ -1,26 +1,40 @@
 """The tests' side of the channel: the student's modules and objects as local stand-ins.
 
 Runs in the tests' process, which holds no student code. `import solution` in a test gives a
-RemoteModule; what it hands out is either a plain value (rebuilt here as an exact builtin type,
-so its __eq__ is Python's own) or a Remote: a stand-in whose attribute access, calls, iteration,
-len, items, str/repr, hash, bool and arithmetic are forwarded to the student's process.
+RemoteModule. What the student's code hands out is copied here as plain data of an exact type
+(numbers, str, bytes, containers, datetimes, Decimal, Fraction, complex, namedtuple, Enum members:
+see labtutor_wire.py), and the test works on the copy: its operations are Python's own. Only
+the exercise's own classes (those its reference defines or its tests import: a Clock, a
+BankAccount) stay in the student's process as Remote stand-ins, whose attribute access, calls and
+operators are forwarded there: their methods are the exercise. Functions, iterators and other
+iterables of the student's get narrow stand-ins that can only be called or iterated, each result
+crossing as data. Any other object is refused: "mean returned a Fake, expected a value ...".
 
-Comparing a Remote with a plain value is decided here: a builtin-typed copy of it (for a Counter,
-a namedtuple, a str subclass) is compared with Python's own equality, and anything else is never
-equal; ordering against plain values raises TypeError. Comparing two Remotes is forwarded: the
-student's class decides about its own objects. Student classes are RemoteClass types (calling
-one constructs remotely, isinstance asks remotely); student exception classes become local
-subclasses of their nearest builtin exception, so assertRaises works with either. Standard
-library only.
+Comparing a Remote with a plain value is decided here, on a builtin-typed copy of it; comparing
+two Remotes is forwarded (the exercise's class decides about its own objects). Student classes are
+RemoteClass types (calling one constructs remotely, isinstance asks remotely); student exception
+classes become local subclasses of their nearest builtin exception, so assertRaises works with
+either. The tests' own objects that the student's code is given (mocks, files, callbacks) stay
+here and answer the student's process with LOCAL_OPERATIONS. Standard library only.
 """
 
 from __future__ import annotations
 
 import builtins
+import operator
 import sys
 import types
 
-from labtutor_wire import Channel, Decoder, Encoder, WireClosed, WireError, builtin_exception
+from labtutor_wire import (
+    BINARY_OPERATIONS,
+    Channel,
+    Decoder,
+    Encoder,
+    WireClosed,
+    WireError,
+    builtin_exception,
+    reflected,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -28,6 +42,18 @@ if TYPE_CHECKING:
     from typing import Any
 
 LOCAL_OPERATIONS: dict[str, Callable[..., object]] = {
+    **{name: getattr(operator, name) for name in BINARY_OPERATIONS},
+    **{"r" + name: reflected(getattr(operator, name)) for name in BINARY_OPERATIONS},
+    "enter": lambda obj: obj.__enter__(),
+    # The student's exception does not cross into the tests' object: it sees a clean exit.
+    "exit": lambda obj: obj.__exit__(None, None, None),
+    "neg": operator.neg,
+    "pos": operator.pos,
+    "abs": abs,
+    "int": int,
+    "float": float,
+    "format": format,
+    "ne": lambda obj, other: obj != other,
     "len": len,
     "getitem": lambda obj, key: obj[key],
     "iter": iter,
@@ -46,6 +72,83 @@ LOCAL_OPERATIONS: dict[str, Callable[..., object]] = {
 }
 PLAIN_BASES = (dict, list, tuple, str, bytes, bytearray, set, frozenset, bool, int, float)
 BROKEN = "the connection to your code broke"
+VALUE_KINDS = (
+    "a number, str, bytes, list, tuple, dict, set, date, time, datetime, timedelta, Decimal, "
+    "Fraction or another value of the standard library"
+)
+
+
+# A value received from no named place (a plain copy for a comparison, setattr's None).
+UNNAMED = "your code"
+MAX_PATH = 200
+# Places whose kinds one run records; past this a run's record stops growing.
+MAX_PLACES = 2000
+# Kinds that stand for one another: a student's int where the reference gave a float, a dict
+# where it gave a Counter (they compare equal), a list where it gave a generator (iterated alike).
+KIND_FAMILIES = {
+    **dict.fromkeys(("int", "float", "Fraction", "Decimal"), "number"),
+    **dict.fromkeys(("dict", "Counter", "OrderedDict", "defaultdict"), "mapping"),
+    **dict.fromkeys(("set", "frozenset"), "set"),
+    **dict.fromkeys(("bytes", "bytearray"), "bytes"),
+}
+ITERATED_KINDS = frozenset({"iterator", "iterable"})
+
+
+class NotAValue(TypeError):
+    """The student's code handed out an object where the exercise expects a plain value, or a
+    value of another kind than the exercise's reference handed out from the same place."""
+
+
+class KindRecord:
+    """The kinds of value handed out from each place ("solution.to_roman()" -> {"str"}): what
+    the reference's run records, and what the student's run is then held to."""
+
+    def __init__(self) -> None:
+        self.places: dict[str, set[str]] = {}
+
+    def note(self, source: str, kind: str) -> None:
+        kinds = self.places.get(source)
+        if kinds is None:
+            if len(self.places) >= MAX_PLACES:
+                return
+            kinds = self.places[source] = set()
+        kinds.add(kind)
+
+    def as_lists(self) -> dict[str, list[str]]:
+        return {source: sorted(kinds) for source, kinds in self.places.items()}
+
+
+def kind_of(value: object) -> str:
+    """A value's kind: its exact type's name, or what kind of stand-in it is."""
+    if isinstance(value, Remote):
+        return str(object.__getattribute__(value, "_lt_type"))
+    for kind, stand_in in STAND_INS.items():
+        if type(value) is stand_in:
+            return kind
+    if isinstance(value, type):
+        return "class"
+    return type(value).__name__
+
+
+def shown_type(value: object) -> str:
+    """The type to name in a message: the student's class for a stand-in of an object."""
+    if isinstance(value, RemoteRef) and type(value) is not RemoteFunction:
+        return str(object.__getattribute__(value, "_lt_type"))
+    return kind_of(value)
+
+
+def a(noun: str) -> str:
+    return f"an {noun}" if noun[:1].lower() in "aeiou" else f"a {noun}"
+
+
+def kinds_match(kind: str, expected: list[str]) -> bool:
+    if kind in expected:
+        return True
+    family = KIND_FAMILIES.get(kind)
+    if family is not None and any(KIND_FAMILIES.get(other) == family for other in expected):
+        return True
+    iterated = kind in ITERATED_KINDS or kind in ("list", "tuple")
+    return iterated and not ITERATED_KINDS.isdisjoint(expected)
 
 
 class CannotCross(TypeError):
@@ -57,7 +160,12 @@ class BrokenConnection(RuntimeError):
 
 
 class Connection:
-    def __init__(self, channel: Channel) -> None:
+    def __init__(
+        self,
+        channel: Channel,
+        exercise_classes: frozenset[str] = frozenset(),
+        expected_kinds: dict[str, list[str]] | None = None,
+    ) -> None:
         self.channel = channel
         self.proxies: dict[int, object] = {}
         self.locals: list[object] = []
@@ -67,18 +175,28 @@ class Connection:
         self.broken: str | None = None
         # Names the test being run, for messages about what cannot cross.
         self.current_test = ""
+        # The exercise's own classes: the only objects that may stay in the student's process.
+        self.exercise_classes = exercise_classes
+        # The type of an object refused while decoding the value being received.
+        self.refused: str | None = None
+        # What the exercise's reference returned from each place (see KindRecord); None: this
+        # run records them, for the reference itself.
+        self.expected_kinds = expected_kinds
+        self.kinds = KindRecord()
+        # How the tests reached each stand-in ("solution.to_roman"): the tests' names, never
+        # the student's, so that the reference's run and the student's run name places alike.
+        self.paths: dict[int, str] = {}
+        # Receives the student's side's record of the test so far, sent when its recording
+        # stops at its cap (a loop that may never end); None: such records are dropped.
+        self.on_partial_evidence: Callable[[object], None] | None = None
 
     # Values
 
     def reference(self, value: object) -> list[object]:
-        if isinstance(value, Remote):
+        if isinstance(value, Remote | RemoteRef):
             return ["ref", object.__getattribute__(value, "_lt_id")]
         if isinstance(value, type) and "_lt_id" in vars(value):
             return ["ref", vars(value)["_lt_id"]]
-        for base in PLAIN_BASES:
-            if isinstance(value, base):
-                copy: Any = base
-                return self.encoder.encode(copy(value))
         # Anything else of the tests' (a function, a counting sequence) stays here; the student's
         # side gets a stand-in whose calls and reads come back here (LOCAL_OPERATIONS only).
         number = self.local_ids.get(id(value))
@@ -98,8 +216,11 @@ class Connection:
             if existing is not None:
                 return existing
             proxy = self.make_stand_in(number, node[2], node[3:])
-            self.proxies[number] = proxy
-            return proxy
+            if proxy is not None:
+                self.proxies[number] = proxy
+                return proxy
+            self.refused = str(node[3]) if len(node) > 3 else "object"
+            return None
         raise WireError(f"an unknown value tag {node[0]!r}")
 
     def make_stand_in(self, number: int, kind: object, names: list[Any]) -> object:
@@ -120,7 +241,14 @@ class Connection:
             name = qualname.rpartition(".")[2]
             namespace = {"_lt_id": number, "__module__": module, "__qualname__": qualname}
             return type(name, (base,), namespace)
-        proxy = object.__new__(Remote)
+        stand_in: type | None = STAND_INS.get(str(kind))
+        if kind == "object" and qualname in self.exercise_classes:
+            stand_in = Remote
+        if stand_in is None:
+            return None  # not one of the exercise's classes: refused, see value_of
+        if stand_in is Remote:
+            self.paths.setdefault(number, qualname)
+        proxy: object = object.__new__(stand_in)
         object.__setattr__(proxy, "_lt_id", number)
         object.__setattr__(proxy, "_lt_type", qualname)
         return proxy
@@ -142,6 +270,10 @@ class Connection:
                     continue
                 if "broken" in reply:
                     raise WireError("the student's side could not read a request")
+                if "evidence_so_far" in reply:
+                    if self.on_partial_evidence is not None:
+                        self.on_partial_evidence(reply["evidence_so_far"])
+                    continue
                 return reply
         except WireClosed as error:
             self.broken = f"{BROKEN}: your program ended or was stopped ({error})"
@@ -198,16 +330,38 @@ class Connection:
             raise TypeError(f"the student's code may not {op} the tests' objects")
         return operation(target, *args)
 
-    def value_of(self, reply: dict[str, object]) -> object:
+    def value_of(self, reply: dict[str, object], source: str = UNNAMED) -> object:
         if "raise" in reply:
             raise self.exception(reply["raise"])
         if "ok" not in reply:
             self.broken = f"{BROKEN}: an answer without a value"
             raise BrokenConnection(self.broken)
+        self.refused = None
         try:
-            return self.decoder.decode(reply["ok"])
+            value = self.decoder.decode(reply["ok"])
         except WireError as error:
             raise BrokenConnection(f"{BROKEN}: {error}") from None
+        expected = None if self.expected_kinds is None else self.expected_kinds.get(source)
+        if self.refused is not None:
+            raise NotAValue(self.refusal(source, self.refused, expected))
+        if source != UNNAMED:
+            kind = kind_of(value)
+            if expected is not None and not kinds_match(kind, expected):
+                raise NotAValue(self.refusal(source, shown_type(value), expected))
+            self.kinds.note(source, kind)
+        return value
+
+    def refusal(self, source: str, kind: str, expected: list[str] | None) -> str:
+        if expected:
+            return f"{source} returned {a(kind)}, expected {' or '.join(map(a, expected))}"
+        classes = sorted(self.exercise_classes)
+        own = f", or an object of the exercise's classes ({', '.join(classes)})" if classes else ""
+        return f"{source} returned {a(kind)}, expected a value: {VALUE_KINDS}{own}"
+
+    def note_path(self, value: object, path: str) -> None:
+        """Name a stand-in just received by how the tests reached it (first name wins)."""
+        if isinstance(value, Remote | RemoteRef | RemoteClass) and len(path) <= MAX_PATH:
+            self.paths.setdefault(_id(value), path)
 
     def exception(self, fields: object) -> BaseException:
         if not isinstance(fields, dict):
@@ -243,7 +397,9 @@ class Connection:
         reply = self.request(
             {"op": "call", "h": number, "args": encoded_args, "kwargs": encoded_kwargs}
         )
-        value = self.value_of(reply)
+        source = f"{self.name_of(number)}()"
+        value = self.value_of(reply, source)
+        self.note_path(value, source)
         changed = reply.get("changed")
         if isinstance(changed, dict) and changed:
             self.apply_changes(changed, args, kwargs)
@@ -255,10 +411,13 @@ class Connection:
         """Arguments the student's code changed in place: change them here too."""
         for key, encoded in changed.items():
             target = args[int(key)] if key.isdigit() and int(key) < len(args) else kwargs.get(key)
+            self.refused = None
             try:
                 value = self.decoder.decode(encoded)
             except WireError as error:
                 raise BrokenConnection(f"{BROKEN}: {error}") from None
+            if self.refused is not None:
+                raise NotAValue(self.refusal("an argument your code changed", self.refused, None))
             if type(target) is not type(value):
                 continue
             copy: Any = value
@@ -270,7 +429,27 @@ class Connection:
 
     def operate(self, number: int, op: str, *args: object) -> object:
         reply = self.request({"op": op, "h": number, "args": self.encoder.encode(list(args))})
-        return self.value_of(reply)
+        if op == "getattr_" and args:
+            source = f"{self.name_of(number)}.{args[0]}"
+            value = self.value_of(reply, source)
+            self.note_path(value, source)
+            return value
+        return self.value_of(reply, f"{op} of {self.name_of(number)}")
+
+    def name_of(self, number: int) -> str:
+        """How the tests reached a stand-in, else the student's name for it."""
+        path = self.paths.get(number)
+        if path is not None:
+            return path
+        proxy = self.proxies.get(number)
+        if isinstance(proxy, type):
+            return proxy.__qualname__
+        if isinstance(proxy, RemoteModule):
+            return proxy.__name__
+        try:
+            return str(object.__getattribute__(proxy, "_lt_type"))
+        except AttributeError:
+            return UNNAMED
 
     def plain_copy(self, number: int) -> object:
         """A builtin-typed copy of the remote object, or NotImplemented when it has none."""
@@ -414,24 +593,63 @@ class Remote:
     __invert__ = _forward("invert")
 
 
-for _name in [
-    "add",
-    "sub",
-    "mul",
-    "truediv",
-    "floordiv",
-    "mod",
-    "pow",
-    "matmul",
-    "and_",
-    "or_",
-    "xor",
-    "lshift",
-    "rshift",
-]:
+for _name in BINARY_OPERATIONS:
     _dunder = _name.rstrip("_")
     setattr(Remote, f"__{_dunder}__", _forward(_name))
     setattr(Remote, f"__r{_dunder}__", _forward("r" + _name))
+
+
+class RemoteRef:
+    """A student's object that the tests may only name (a module, before it is imported)."""
+
+    __slots__ = ("__weakref__", "_lt_id", "_lt_type")
+
+    def __repr__(self) -> str:
+        return f"<{object.__getattribute__(self, '_lt_type')} in the student's process>"
+
+
+class RemoteFunction(RemoteRef):
+    """A student's function or method: the tests may call it; what it returns crosses as data."""
+
+    __slots__ = ()
+
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        return _connection().call(_id(self), args, kwargs)
+
+
+class RemoteIterable(RemoteRef):
+    """A student's iterable that is not a value (a range, a dict view): iterated item by item,
+    each item crossing as data; `in` works by iterating, never by asking the student's code."""
+
+    __slots__ = ()
+
+    def __iter__(self) -> Iterator[object]:
+        return _connection().operate(_id(self), "iter")  # type: ignore[return-value]
+
+    def __len__(self) -> int:
+        return _typed(_connection().operate(_id(self), "len"), int, "__len__")
+
+
+class RemoteIterator(RemoteIterable):
+    """A student's iterator or generator: next() gives each item as data."""
+
+    __slots__ = ()
+
+    def __iter__(self) -> Iterator[object]:
+        return self
+
+    def __next__(self) -> object:
+        return _connection().operate(_id(self), "next")
+
+
+# The stand-in for each kind of handle the student's process names; "object" is Remote for the
+# exercise's own classes and refused otherwise.
+STAND_INS: dict[str, type[RemoteRef]] = {
+    "module": RemoteRef,
+    "function": RemoteFunction,
+    "iterable": RemoteIterable,
+    "iterator": RemoteIterator,
+}
 
 
 def _typed(value: object, kind: type, method: str) -> Any:
@@ -547,6 +765,7 @@ class RemoteModuleFinder:
         handle = connection.value_of(reply)
         module = RemoteModule(name)
         module.__dict__["_lt_id"] = _id(handle)
+        connection.paths[_id(handle)] = name
         names = reply.get("names")
         if isinstance(names, list):
             module.__dict__["__all__"] = [str(item) for item in names if isinstance(item, str)]
@@ -557,9 +776,14 @@ class RemoteModuleFinder:
         return None
 
 
-def connect(channel: Channel, student_modules: set[str]) -> Connection:
+def connect(
+    channel: Channel,
+    student_modules: set[str],
+    exercise_classes: frozenset[str] = frozenset(),
+    expected_kinds: dict[str, list[str]] | None = None,
+) -> Connection:
     global CONNECTION
-    CONNECTION = Connection(channel)
+    CONNECTION = Connection(channel, exercise_classes, expected_kinds)
     finder: Any = RemoteModuleFinder(student_modules)
     sys.meta_path.insert(0, finder)
     return CONNECTION

@@ -3,6 +3,7 @@
 import ast
 import functools
 import importlib.util
+import json
 import logging
 import marshal
 import os
@@ -74,7 +75,9 @@ class PythonLanguage:
 
     def discover_tests(self, test_files: Sequence[SourceFile]) -> list[TestId]:
         return [
-            TestId(file.name, name) for file in test_files for name in _test_names(file.content)
+            TestId(file.name, name, author_skip=skipped)
+            for file in test_files
+            for name, skipped in _test_names(file.content)
         ]
 
     def build_command(self, spec: RunSpec, *, own_uid: bool) -> SandboxCommand:
@@ -103,8 +106,15 @@ class PythonLanguage:
             PlacedFile(f"{tests_dir}/{file.name}", file.content.encode(), mode=0o444)
             for file in [*spec.test_files, *spec.support_files]
         ]
+        classes = exercise_classes(spec.test_files, spec.student_files, spec.reference_files)
+        own_classes = [("exercise_class", name) for name in sorted(classes)]
+        kinds = [("record_kinds", "1")] if spec.record_kinds else []
+        if spec.expected_kinds is not None:
+            kinds.append(("expected_kinds", json.dumps(spec.expected_kinds)))
         tests_config = [
             *self._tests_config(spec),
+            *own_classes,
+            *kinds,
             ("channel_fd", str(spec.tests_channel_fd)),
             ("tool_dir", tests_layout.tool_dir),
             ("tests_dir", tests_dir),
@@ -120,6 +130,7 @@ class PythonLanguage:
             ("work_dir", student_layout.work_dir),
             ("capture_chars", str(spec.limits.test_output_kb * 1024)),
             *[("student_file", file.name) for file in spec.student_files],
+            *own_classes,
             *([("evidence", "1")] if spec.evidence else []),
         ]
         student_modules = [*STUDENT_SIDE_MODULES, *([EVIDENCE_MODULE] if spec.evidence else [])]
@@ -236,30 +247,115 @@ def _bytecode_magic(interpreter: str) -> bytes:
     return completed.stdout
 
 
-def _test_names(source: str) -> list[str]:
+def _test_names(source: str) -> list[tuple[str, bool]]:
     """unittest methods (classes deriving from *TestCase, or from such a class of the same file,
-    whose methods they inherit) and top-level test* functions, in written order."""
+    whose methods they inherit) and top-level test* functions, in written order; each with
+    whether a skip decorator of its own or of its class marks it."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return []
-    names: list[str] = []
-    test_classes: dict[str, list[str]] = {}  # class name -> its test methods, inherited first
+    tests: dict[str, bool] = {}
+    # class name -> its test methods, inherited first, and whether each is skipped
+    test_classes: dict[str, dict[str, bool]] = {}
     for node in tree.body:
         if isinstance(node, ast.ClassDef):
             bases = [ast.unparse(base) for base in node.bases]
             in_file = [base for base in bases if base in test_classes]
             if not in_file and not any(base.endswith("TestCase") for base in bases):
                 continue
-            methods = [method for base in reversed(in_file) for method in test_classes[base]]
-            methods += [
-                item.name
-                for item in node.body
-                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
-                and item.name.startswith("test")
-            ]
-            test_classes[node.name] = list(dict.fromkeys(methods))
-            names += [f"{node.name}.{method}" for method in test_classes[node.name]]
+            methods: dict[str, bool] = {}
+            for base in reversed(in_file):
+                methods.update(test_classes[base])
+            for item in node.body:
+                if isinstance(
+                    item, ast.FunctionDef | ast.AsyncFunctionDef
+                ) and item.name.startswith("test"):
+                    methods[item.name] = _skip_decorated(item)
+            if _skip_decorated(node):
+                methods = dict.fromkeys(methods, True)
+            test_classes[node.name] = methods
+            for method, skipped in methods.items():
+                tests.setdefault(f"{node.name}.{method}", skipped)
         elif isinstance(node, ast.FunctionDef) and node.name.startswith("test"):
-            names.append(node.name)
-    return list(dict.fromkeys(names))
+            tests.setdefault(node.name, _skip_decorated(node))
+    return list(tests.items())
+
+
+# unittest.skip/skipIf/skipUnless and pytest.mark.skip/skipif, however they are imported.
+SKIP_DECORATORS = frozenset({"skip", "skipif", "skipunless"})
+
+
+def _skip_decorated(node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+        if name.lower() in SKIP_DECORATORS:
+            return True
+    return False
+
+
+def exercise_classes(
+    test_files: Sequence[SourceFile],
+    student_files: Sequence[SourceFile],
+    reference_files: Sequence[SourceFile] = (),
+) -> frozenset[str]:
+    """The exercise's own classes, by qualified name: every class its reference defines, and
+    the CamelCase names its tests import from the student's modules (`from clock import Clock`,
+    `clock.Clock`). Decided by the exercise's files, never by the student's."""
+    names: set[str] = set()
+    for file in reference_files:
+        names |= _classes_defined(file.content)
+    modules = {file.name.removesuffix(".py") for file in student_files}
+    for file in test_files:
+        names |= {name for name in _names_imported(file.content, modules) if _camel_case(name)}
+    return frozenset(names)
+
+
+def _classes_defined(source: str) -> set[str]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    names: set[str] = set()
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.ClassDef):
+                names.add(prefix + child.name)
+                visit(child, f"{prefix}{child.name}.")
+            elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                visit(child, f"{prefix}{child.name}.<locals>.")
+            else:
+                visit(child, prefix)
+
+    visit(tree, "")
+    return names
+
+
+def _names_imported(source: str, modules: set[str]) -> set[str]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    names: set[str] = set()
+    imported_modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module in modules and not node.level:
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.Import):
+            imported_modules |= {alias.asname or alias.name for alias in node.names}
+    imported_modules &= modules
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in imported_modules
+        ):
+            names.add(node.attr)
+    return names
+
+
+def _camel_case(name: str) -> bool:
+    """A class's name by convention (Clock, BankAccount), not a constant's (SUBLIST)."""
+    return name[:1].isupper() and not name.isupper()

@@ -12,10 +12,12 @@ Standard library only.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import io
 import operator
 import os
 import sys
+import types
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from labtutor_wire import Channel
 
 MAX_TRACEBACK_CHARS = 8000
+EVIDENCE_LIMIT_BYTES = 1024 * 1024
 
 
 class CappedText(io.StringIO):
@@ -58,81 +61,70 @@ class CappedText(io.StringIO):
         return text
 
 
-def _reflected(op: Callable[[object, object], object]) -> Callable[[object, object], object]:
-    return lambda obj, other: op(other, obj)
+def operations() -> dict[str, Callable[..., object]]:
+    """What the tests' side may ask of a student's object (of the exercise's own classes; other
+    stand-ins there only call or iterate). Made once the tool directory is importable."""
+    from labtutor_wire import BINARY_OPERATIONS, reflected
+
+    binary = {
+        name: getattr(operator, name)
+        for name in [*BINARY_OPERATIONS, "eq", "ne", "lt", "le", "gt", "ge", "getitem", "delitem"]
+    }
+    return {
+        **binary,
+        **{"r" + name: reflected(op) for name, op in binary.items()},
+        "getattr_": getattr,
+        "setattr_": setattr,
+        "delattr_": delattr,
+        "len": len,
+        "str": str,
+        "repr": repr,
+        "hash": hash,
+        "bool": bool,
+        "iter": iter,
+        "next": next,
+        "neg": operator.neg,
+        "pos": operator.pos,
+        "abs": abs,
+        "invert": operator.invert,
+        "int": int,
+        "float": float,
+        "index": operator.index,
+        "setitem": operator.setitem,
+        "contains": operator.contains,
+        "format": format,
+        "isinstance": isinstance,
+        "issubclass": issubclass,
+        "dir": lambda obj: [name for name in dir(obj) if isinstance(name, str)],
+    }
 
 
-BINARY = {
-    name: getattr(operator, name)
-    for name in [
-        "add",
-        "sub",
-        "mul",
-        "truediv",
-        "floordiv",
-        "mod",
-        "pow",
-        "matmul",
-        "and_",
-        "or_",
-        "xor",
-        "lshift",
-        "rshift",
-        "eq",
-        "ne",
-        "lt",
-        "le",
-        "gt",
-        "ge",
-        "getitem",
-        "delitem",
-    ]
-}
-OPERATIONS: dict[str, Callable[..., object]] = {
-    **BINARY,
-    **{"r" + name: _reflected(op) for name, op in BINARY.items()},
-    "getattr_": getattr,
-    "setattr_": setattr,
-    "delattr_": delattr,
-    "len": len,
-    "str": str,
-    "repr": repr,
-    "hash": hash,
-    "bool": bool,
-    "iter": iter,
-    "next": next,
-    "neg": operator.neg,
-    "pos": operator.pos,
-    "abs": abs,
-    "invert": operator.invert,
-    "int": int,
-    "float": float,
-    "index": operator.index,
-    "setitem": operator.setitem,
-    "contains": operator.contains,
-    "format": format,
-    "isinstance": isinstance,
-    "issubclass": issubclass,
-    "dir": lambda obj: [name for name in dir(obj) if isinstance(name, str)],
-}
 PLAIN_BASES = (dict, list, tuple, str, bytes, bytearray, set, frozenset, bool, int, float)
 MUTABLE = (list, dict, set, bytearray)
 
 
 class Agent:
     def __init__(
-        self, channel: Channel, capture_chars: int, work_dir: str, recorder: Recorder | None = None
+        self,
+        channel: Channel,
+        capture_chars: int,
+        work_dir: str,
+        recorder: Recorder | None = None,
+        exercise_classes: frozenset[str] = frozenset(),
     ) -> None:
         from labtutor_wire import Decoder, Encoder
 
         self.channel = channel
+        self.operations = operations()
+        give_tests_objects_operators()
+        self.exercise_classes = exercise_classes
         # Evidence of what the student's code did (a Run of visible tests only): untrusted data.
         self.recorder = recorder
         self.work_prefix = work_dir.rstrip("/") + "/"
         self.objects: dict[int, object] = {}
         self.ids: dict[int, int] = {}  # id(object) -> handle, so an object keeps one handle
         self.locals: dict[int, TestsObject] = {}
-        self.encoder = Encoder(self.handle_of)
+        self.encoder = Encoder(self.handle_of, exercise_classes)
         self.decoder = Decoder(self.resolve)
         self.stdout = CappedText(capture_chars)
         self.stderr = CappedText(capture_chars)
@@ -151,7 +143,29 @@ class Agent:
             if issubclass(value, BaseException):
                 return ["handle", number, "exc_class", *self.class_names(value), self.parent(value)]
             return ["handle", number, "class", *self.class_names(value)]
-        return ["handle", number, "object", type(value).__qualname__]
+        return ["handle", number, self.kind_of(value), self.name_of(value)]
+
+    def kind_of(self, value: object) -> str:
+        """What the tests' side may do with it: all the exercise's classes' objects allow;
+        others are only called or iterated (the tests' side refuses the rest)."""
+        cls = type(value)
+        if isinstance(value, types.ModuleType):
+            return "module"
+        if cls.__qualname__ in self.exercise_classes:
+            return "object"
+        if callable(value):
+            return "function"
+        if hasattr(cls, "__next__"):
+            return "iterator"
+        if hasattr(cls, "__iter__"):
+            return "iterable"
+        return "object"
+
+    def name_of(self, value: object) -> str:
+        if isinstance(value, types.ModuleType):
+            return str(value.__name__)
+        name = getattr(value, "__qualname__", None) if callable(value) else None
+        return name if isinstance(name, str) else type(value).__qualname__
 
     def class_names(self, cls: type) -> list[str]:
         return [str(cls.__qualname__), str(cls.__module__)]
@@ -202,7 +216,7 @@ class Agent:
     # Requests
 
     def serve(self) -> None:
-        from labtutor_wire import WireClosed, WireError
+        from labtutor_wire import MAX_MESSAGE_BYTES, WireClosed, WireError
 
         while True:
             try:
@@ -213,8 +227,11 @@ class Agent:
                 self.channel.send({"broken": str(error)})
                 continue
             reply = self.answer(request)
+            # Evidence is the student's side's word, re-capped far smaller by the tests' side:
+            # an oversized record (stuffed by the student's code) is dropped here, not carried.
+            limit = EVIDENCE_LIMIT_BYTES if request.get("op") == "evidence" else MAX_MESSAGE_BYTES
             try:
-                self.channel.send(reply)
+                self.channel.send(reply, limit)
             except WireClosed:
                 return
             except WireError as error:  # too big to send: nothing of it was written
@@ -266,9 +283,9 @@ class Agent:
             return self.call(target, request)
         if op == "plain":
             return {"ok": self.plain(target)}
-        if op in OPERATIONS:
+        if op in self.operations:
             args = decode(request.get("args", ["list"]))
-            return {"ok": self.encoder.encode(OPERATIONS[str(op)](target, *args))}
+            return {"ok": self.encoder.encode(self.operations[str(op)](target, *args))}
         raise ValueError(f"unknown request {op!r}")
 
     def call(self, target: object, request: dict[str, object]) -> dict[str, object]:
@@ -447,6 +464,48 @@ class TestsObject:
     def __ge__(self, other: object) -> Any:
         return self._ask("ge", other)
 
+    def __ne__(self, other: object) -> Any:
+        return self._ask("ne", other)
+
+    def __enter__(self) -> Any:
+        return self._ask("enter")
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._ask("exit")
+
+    def __neg__(self) -> Any:
+        return self._ask("neg")
+
+    def __pos__(self) -> Any:
+        return self._ask("pos")
+
+    def __abs__(self) -> Any:
+        return self._ask("abs")
+
+    def __int__(self) -> int:
+        return int(self._ask("int"))
+
+    def __float__(self) -> float:
+        return float(self._ask("float"))
+
+    def __format__(self, spec: str) -> str:
+        return str(self._ask("format", spec))
+
+
+def _ask_binary(op: str) -> Callable[[TestsObject, object], object]:
+    return lambda self, other: self._ask(op, other)
+
+
+def give_tests_objects_operators() -> None:
+    """Arithmetic on the tests' objects (a mock, a value of the tests' own class) is done in
+    the tests' process. Made once the tool directory is importable."""
+    from labtutor_wire import BINARY_OPERATIONS
+
+    for name in BINARY_OPERATIONS:
+        dunder = name.rstrip("_")
+        setattr(TestsObject, f"__{dunder}__", _ask_binary(name))
+        setattr(TestsObject, f"__r{dunder}__", _ask_binary("r" + name))
+
 
 class RemoteStdin(io.TextIOBase):
     """The student's stdin reads what the tests' side gives (an empty stdin unless a test says)."""
@@ -462,6 +521,13 @@ class RemoteStdin(io.TextIOBase):
 
     def read(self, size: int | None = -1) -> str:
         return str(self.agent.ask({"stdin": "read"}))
+
+
+def send_quietly(channel: Any, message: dict[str, object]) -> None:
+    """A message the tests' side can do without (evidence): a broken or oversized one is
+    dropped."""
+    with contextlib.suppress(Exception):  # the channel's own errors: nobody to tell
+        channel.send(message, EVIDENCE_LIMIT_BYTES)
 
 
 def main() -> None:
@@ -486,7 +552,9 @@ def main() -> None:
 
         sys.path.pop(0)
         recorder = Recorder(work_dir, config.get("student_file", []))
-    agent = Agent(channel, int(config["capture_chars"][0]), work_dir, recorder)
+        recorder.on_cut = lambda evidence: send_quietly(channel, {"evidence_so_far": evidence})
+    exercise_classes = frozenset(config.get("exercise_class", []))
+    agent = Agent(channel, int(config["capture_chars"][0]), work_dir, recorder, exercise_classes)
     sys.stdout, sys.stderr = agent.stdout, agent.stderr
     sys.stdin = RemoteStdin(agent)
     builtins.input = lambda prompt="": str(agent.ask({"input": str(prompt)}))

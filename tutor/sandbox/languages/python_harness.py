@@ -269,6 +269,8 @@ class TestRun:
         self.file, self.name = file, name
         if self.connection is not None:
             self.connection.current_test = name
+            if self.evidence:
+                self.connection.on_partial_evidence = self.partial_evidence
         self.reporter.send("start", file=file, name=name)
         self.saved = sys.stdout, sys.stderr
         self.stdout = CappedText(self.capture_chars)
@@ -309,6 +311,20 @@ class TestRun:
             # Its own event, after the result: evidence is the student's side's word, never part
             # of a verdict, and a broken or oversized one loses only itself.
             self.reporter.send("evidence", file=self.file, name=self.name, data=evidence)
+
+    def partial_evidence(self, data: object) -> None:
+        """The record of this test so far, sent when its recording stopped at its cap: if the
+        time limit then stops the run, it is what is left of the loop that did not end."""
+        if not isinstance(data, dict):
+            return
+        try:
+            if len(to_json(data)) > MAX_EVIDENCE_CHARS:
+                data.pop("steps", None)
+                if len(to_json(data)) > MAX_EVIDENCE_CHARS:
+                    return
+        except Exception:  # an unencodable value: no evidence, same verdict
+            return
+        self.reporter.send("evidence_partial", file=self.file, name=self.name, data=data)
 
     def take_evidence(self, connection: Connection, keep_trace: bool) -> dict[str, Any] | None:
         """The student's process's record of this test, re-encoded here within a size cap."""
@@ -510,7 +526,9 @@ def connect_to_student(
 
     channel = Channel(int(config["channel_fd"][0]))
     os.set_inheritable(channel.fd, False)
-    connection = connect(channel, {name.removesuffix(".py") for name in student_files})
+    modules = {name.removesuffix(".py") for name in student_files}
+    classes = frozenset(config.get("exercise_class", []))
+    connection = connect(channel, modules, classes, expected_kinds(config))
     run.connection = connection
     try:
         hello = channel.receive()
@@ -535,6 +553,24 @@ def connect_to_student(
         **{key: value if isinstance(value, str) else "" for key, value in text.items()},
     )
     return False
+
+
+def expected_kinds(config: dict[str, list[str]]) -> dict[str, list[str]] | None:
+    """What the exercise's reference handed out from each place (config's expected_kinds,
+    one JSON object), which the student's values are held to; None when there is none."""
+    from labtutor_wire import json_value
+
+    text = config.get("expected_kinds", [""])[0]
+    if not text:
+        return None
+    places = json_value(text)
+    if not isinstance(places, dict):
+        return None
+    return {
+        str(place): [str(kind) for kind in kinds]
+        for place, kinds in places.items()
+        if isinstance(kinds, list)
+    }
 
 
 class ShareTemporaryFiles:
@@ -624,6 +660,8 @@ def main() -> None:
     for name, items in collected:
         for item in items:
             item.run(run, name)
+    if run.connection is not None and config.get("record_kinds") == ["1"]:
+        reporter.send("kinds", places=run.connection.kinds.as_lists())
     reporter.send("done")
 
 

@@ -1,4 +1,5 @@
-"""Per-student rate limits on AI requests, kept in Redis so every process counts together.
+"""Per-student rate limits (AI requests, Runs and Submits), kept in Redis so every process
+counts together.
 
 A sliding window: each request is a member of a sorted set scored by its time; a request is
 allowed while fewer than `limit` members are younger than `window` seconds. The check and the
@@ -40,14 +41,22 @@ def _key(bucket: str, user_id: int) -> str:
     return f"{settings.LIVE_STATE_PREFIX}:ai:rate:{bucket}:{user_id}"
 
 
+def submission_key(user_id: int) -> str:
+    return f"{settings.LIVE_STATE_PREFIX}:grading:rate:{user_id}"
+
+
 def hit(bucket: str, user_id: int, limit: Limit) -> float | None:
     """Counts one request; None if allowed, else the seconds until one would be."""
+    return _hit_key(_key(bucket, user_id), limit)
+
+
+def _hit_key(key: str, limit: Limit) -> float | None:
     if limit.requests <= 0:
         return None
     retry_after = redis_client().eval(
         _SLIDING_WINDOW,
         1,
-        _key(bucket, user_id),
+        key,
         repr(time.time()),
         repr(limit.seconds),
         str(limit.requests),
@@ -82,5 +91,11 @@ def refund_ai_request(user_id: int, kind: str) -> None:
     redis_client().zpopmax(_key("complete" if kind == "complete" else "help", user_id))
 
 
+def hit_submission(user_id: int) -> float | None:
+    """Runs and Submits share one bucket: each is a sandbox run (two, for a Submit)."""
+    limit = Limit(settings.SUBMISSION_RATE_LIMIT_REQUESTS, settings.SUBMISSION_RATE_LIMIT_SECONDS)
+    return _hit_key(submission_key(user_id), limit)
+
+
 def reset(user_id: int) -> None:
-    redis_client().delete(_key("help", user_id), _key("complete", user_id))
+    redis_client().delete(_key("help", user_id), _key("complete", user_id), submission_key(user_id))
