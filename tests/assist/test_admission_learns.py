@@ -31,15 +31,17 @@ from tutor.llm.runners import TransformersRunner
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BUGGY = "def add(a, b):\n    return a - b\n"
-# A model call on the busy machine: grading and other work take the cores.
-BUSY_SECONDS_PER_CALL = 0.25
-DEADLINE_SECONDS = 5.0
+# On the busy machine a model call takes this many times as long (the machine: 2.8
+# decode steps/s measured at start-up, 31.5 tok/s for the same engine when quiet).
+BUSY_SLOWDOWN = 11.0
 
 
 def slowed(call: Callable[..., Any]) -> Callable[..., Any]:
     def slow(*args: Any, **kwargs: Any) -> Any:
-        time.sleep(BUSY_SECONDS_PER_CALL)
-        return call(*args, **kwargs)
+        started = time.monotonic()
+        result = call(*args, **kwargs)
+        time.sleep((BUSY_SLOWDOWN - 1) * (time.monotonic() - started))
+        return result
 
     return slow
 
@@ -63,7 +65,7 @@ def answered(student: User, exercise: Exercise, threads: list[threading.Thread])
     return ai_request
 
 
-@override_settings(LLM_PARALLEL_REQUESTS=2, LLM_REQUEST_SECONDS=DEADLINE_SECONDS)
+@override_settings(LLM_PARALLEL_REQUESTS=2)
 def test_a_start_up_figure_from_a_busy_machine_is_corrected_by_the_answers_on_a_quiet_one(
     tutor_model: Path,
     worker_threads: list[threading.Thread],
@@ -76,10 +78,10 @@ def test_a_start_up_figure_from_a_busy_machine_is_corrected_by_the_answers_on_a_
         publish_speed(engine)
     busy = read_answer_speed()
     assert busy is not None
-    # The start-up figure says no answer, alone or in a full batch, fits the deadline.
-    assert busy.seconds_for(1) > DEADLINE_SECONDS and busy.seconds_for(2) > DEADLINE_SECONDS
-
-    answers = [answered(student, add_two, worker_threads) for _ in range(3)]
+    # A deadline the start-up figure says no answer, alone or in a full batch, can meet.
+    deadline = busy.seconds_for(1) * 0.8
+    with override_settings(LLM_REQUEST_SECONDS=deadline):
+        answers = [answered(student, add_two, worker_threads) for _ in range(3)]
 
     truth = max(answer.duration_ms or 0 for answer in answers) / 1000
     estimate = admission_for_new_request().estimated_seconds
@@ -94,4 +96,5 @@ def test_a_start_up_figure_from_a_busy_machine_is_corrected_by_the_answers_on_a_
     # with one answer ahead, a request is admitted again.
     assert learned.seconds_for(2) < busy.seconds_for(2) / 4
     AiRequest.objects.create(student=student, exercise=add_two, kind=AiRequest.Kind.REVIEW)
-    assert admission_for_new_request().admitted
+    with override_settings(LLM_REQUEST_SECONDS=deadline):
+        assert admission_for_new_request().admitted
