@@ -599,9 +599,9 @@ class Judge:
             self.sandbox.cut_off[(self.spec.slug, code)] = solution
         return solution
 
-    def __call__(self, text: str, student_code: str) -> tuple[str, str, str]:
+    def context(self, student_code: str) -> GuardContext:
         spec = self.spec
-        context = GuardContext(
+        return GuardContext(
             solution_code=spec.solution_code,
             hidden_tests=self.hidden,
             visible_tests=self.visible,
@@ -610,6 +610,9 @@ class Judge:
             statement=spec.statement_md,
             module_name=spec.module,
         )
+
+    def __call__(self, text: str, student_code: str) -> tuple[str, str, str]:
+        context = self.context(student_code)
         self.calls = 0
         started = time.perf_counter()
         verdict = check_reply(text, context, self.settings, self.run_code)
@@ -621,18 +624,8 @@ class Judge:
 def spelled_replies(judge: "Judge", student_code: str) -> list[tuple[str, str, str]]:
     """Replies that give away a hidden test's value spelled out to get past a filter: (kind,
     reply, the spelling that must not show)."""
-    spec = judge.spec
-    context = GuardContext(
-        solution_code=spec.solution_code,
-        hidden_tests=judge.hidden,
-        visible_tests=judge.visible,
-        student_code=student_code,
-        starter_code=spec.starter_code,
-        statement=spec.statement_md,
-        module_name=spec.module,
-    )
     replies = []
-    for value in prepare(context, judge.settings).values.values:
+    for value in prepare(judge.context(student_code), judge.settings).values.values:
         try:
             literal = ast.literal_eval(value.shown)
         except (ValueError, SyntaxError):

@@ -74,6 +74,13 @@ GOAL_GRADED_P95_MS = 2000.0
 GOAL_HINT_BURST_P95_MS = 60_000.0
 # Issue 18: a hint the model cannot answer in time is answered at once, with the authored hint.
 GOAL_DECLINED_SECONDS = 2.0
+# Issue 22: in a burst on one exercise, hints get model text (fresh or shared) ...
+GOAL_MODEL_TEXT_SHARE = 0.9
+# ... and their first text soon.
+GOAL_FIRST_TEXT_P95_MS = 5_000.0
+SHARED_AHEAD = "shared: written ahead by the model"
+SHARED_CLASSMATE = "shared: the model's answer for a classmate"
+MODEL_TEXT_OUTCOMES = ("answered by the model", SHARED_AHEAD, SHARED_CLASSMATE)
 
 # Small deliberate bugs for the second attempt: the first one that applies is used.
 MUTATIONS = [
@@ -112,6 +119,24 @@ def broken_copy(code: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Burst:
+    """--hint-burst: every student on one exercise, each with one of its likely mistakes (single-
+    line mutants of the reference that fail a visible test: tutor/assist/selectors/
+    likely_mistakes.py), so that sharing answers is measured on the shapes a class makes."""
+
+    slug: str
+    mistakes: tuple[str, ...]  # one wrong file per mistake
+    labels: tuple[str, ...]
+
+    def code_for(self, number: int) -> str:
+        """Student `number`'s wrong file: one of the mistakes, written their own way (their own
+        comment line, and a blank line for every other student: no two files alike, and the
+        line numbers differ)."""
+        code = self.mistakes[(number - 1) % len(self.mistakes)]
+        return f"# student {number}'s attempt\n" + ("\n" if number % 2 else "") + code
+
+
 @dataclass
 class Settings:
     base_url: str
@@ -125,6 +150,11 @@ class Settings:
     seed: int
     # --hint-burst: every student asks for a hint at the same moment, once.
     hint_burst: bool = False
+    # --hint-burst on one exercise with mistakes drawn from several (None: the starter code of
+    # exercises spread over the curriculum).
+    burst: Burst | None = None
+    # --settle: seconds between the students' failed runs and the burst of hints.
+    settle: float = 0.0
 
 
 @dataclass
@@ -135,6 +165,9 @@ class HintTrack:
     first_message: float | None = None  # the request's first message (with the authored hint)
     started: float | None = None  # first sign that it left the queue
     first_token: float | None = None
+    # The first text the student saw: a first token, or a whole answer that came at once (one
+    # shared with a classmate's, or written ahead).
+    first_text: float | None = None
     finished: float | None = None
     status: str = "queued"
     finish_reason: str = ""
@@ -338,13 +371,14 @@ class Student:
         self.deadline = started + self.settings.seconds
         exercises = self.settings.exercises
         exercise = exercises[(self.number - 1) * 3 % len(exercises)]
+        slug, code = exercise.slug, exercise.starter
+        if self.settings.burst is not None:
+            slug, code = self.settings.burst.slug, self.settings.burst.code_for(self.number)
         workspace: Workspace | None = None
         try:
-            if await self.log_in() and await self.page(
-                "exercise page", f"/exercises/{exercise.slug}/"
-            ):
-                workspace = await self.open_socket(exercise.slug)
-                await self.grade(workspace, "run", exercise.starter, False)
+            if await self.log_in() and await self.page("exercise page", f"/exercises/{slug}/"):
+                workspace = await self.open_socket(slug)
+                await self.grade(workspace, "run", code, False)
         except Exception as error:
             self.results.error(f"burst setup: {type(error).__name__}: {error}")
         ready()
@@ -352,7 +386,7 @@ class Student:
         try:
             if workspace is not None:
                 self.next_hint_at = 0.0
-                await self.maybe_ask_for_hint(workspace, exercise.starter)
+                await self.maybe_ask_for_hint(workspace, code)
                 await self.finish_hint()
         except Exception as error:
             self.results.error(f"burst hint: {type(error).__name__}: {error}")
@@ -530,7 +564,10 @@ class Student:
             elif message["type"] == "delta":
                 track.started = track.started or arrived
                 track.first_token = track.first_token or arrived
+                track.first_text = track.first_text or arrived
             else:
+                if message["request"].get("reply") and message["request"]["status"] == "done":
+                    track.first_text = track.first_text or arrived
                 track.status = message["request"]["status"]
                 track.finish_reason = message["request"].get("finish_reason") or ""
                 if track.status != "queued":
@@ -581,7 +618,8 @@ async def run_class(settings: Settings) -> Results:
         def ready() -> None:
             waiting[0] -= 1
             if waiting[0] == 0:
-                go.set()
+                # The class works a while before it asks: the idle model may write ahead.
+                asyncio.get_running_loop().call_later(settings.settle, go.set)
 
         await asyncio.gather(*(student.ask_in_burst(started, ready, go) for student in students))
     else:
@@ -590,6 +628,31 @@ async def run_class(settings: Settings) -> Results:
 
 
 # ---- Setup and the database ----------------------------------------------------------------
+
+
+def plan_burst(slug: str, wanted: int) -> Burst:
+    """The exercise's first `wanted` likely mistakes (each run in the sandbox once here)."""
+    from exercises.models import Exercise as ExerciseRow
+    from tutor.assist.selectors.likely_mistakes import likely_mistakes
+    from tutor.grounding.mutants import KIND_LABELS
+
+    exercise = ExerciseRow.objects.get(slug=slug)
+    found = []
+    for mistake in likely_mistakes(exercise):
+        found.append(mistake)
+        if len(found) == wanted:
+            break
+    if len(found) < wanted:
+        print(f"{slug} has only {len(found)} likely mistakes that fail a visible test", flush=True)
+    return Burst(
+        slug=slug,
+        mistakes=tuple(mistake.mutant.source for mistake in found),
+        labels=tuple(
+            f"{KIND_LABELS.get(mistake.mutant.kind, mistake.mutant.kind)} "
+            f"({mistake.mutant.description})"
+            for mistake in found
+        ),
+    )
 
 
 def seed_class(students: int) -> list[Exercise]:
@@ -636,9 +699,36 @@ class Stored:
     # Tokens of each answer the model wrote, and the cap it ran under (admission's length).
     answer_lengths: list[int] = field(default_factory=list)
     answer_cap: int | None = None
+    sharing: "Sharing | None" = None
 
 
-def check_database(grace: float) -> Stored:
+@dataclass
+class Sharing:
+    """--hint-burst on one exercise: how many answers the model wrote for how many mistakes."""
+
+    written_for_students: int  # hints the model wrote (tokens > 0)
+    written_ahead: int  # answers written ahead for the exercise's likely mistakes
+    signatures: int  # distinct failure signatures among the hints asked
+    served_shared: int  # hints answered with an answer written before
+
+
+def sharing_of(requests: Any, slug: str) -> Sharing:
+    from tutor.assist.models import SharedAnswer
+
+    hints = requests.filter(kind="hint")
+    signatures = {
+        (context or {}).get("failure", {}).get("signature")
+        for context in hints.values_list("context", flat=True)
+    }
+    return Sharing(
+        written_for_students=hints.filter(completion_tokens__gt=0).count(),
+        written_ahead=SharedAnswer.objects.filter(exercise__slug=slug, source="ahead").count(),
+        signatures=len(signatures - {None}),
+        served_shared=hints.filter(finish_reason="shared").count(),
+    )
+
+
+def check_database(grace: float, burst_slug: str | None = None) -> Stored:
     """Waits (at most `grace` seconds) for nothing to be queued or running, then counts rows."""
     from exercises.models import Submission
     from tutor.assist.models import AiRequest
@@ -677,6 +767,7 @@ def check_database(grace: float) -> Stored:
         answer_cap=max(
             (settings.get("max_new_tokens", 0) for settings in caps if settings), default=None
         ),
+        sharing=sharing_of(requests, burst_slug) if burst_slug else None,
     )
 
 
@@ -687,11 +778,21 @@ def hint_outcomes(hints: Any) -> Counter[str]:
     first token ended the answer (the demo model opening a code block, a stop string): the
     student has the authored hint and "the tutor had nothing to add"."""
     outcomes: Counter[str] = Counter()
-    for status, reason, tokens, settings, reply in hints.values_list(
-        "status", "finish_reason", "completion_tokens", "model_settings", "reply"
+    for status, reason, tokens, settings, reply, shared in hints.values_list(
+        "status",
+        "finish_reason",
+        "completion_tokens",
+        "model_settings",
+        "reply",
+        "shared_answer__source",
     ):
         settings = settings or {}
-        if reason == "declined":
+        if reason == "shared":
+            # The model's answer to the same mistake (tutor/assist/services/shared_answers.py).
+            outcome = {"ahead": SHARED_AHEAD, "teacher": "shared: the instructor's"}.get(
+                shared or "", SHARED_CLASSMATE
+            )
+        elif reason == "declined":
             outcome = f"declined at {settings.get('declined_at', 'once')}"
         elif status in ("queued", "running"):
             outcome = "unfinished"
@@ -784,6 +885,7 @@ MEASURES = [
     ("AI declined: the answer", "AI declined"),
     ("AI queue wait (admitted)", "AI queue wait"),
     ("AI first token", "AI first token"),
+    ("AI first text (token or shared)", "AI first text"),
     ("AI total", "AI total"),
 ]
 
@@ -818,6 +920,8 @@ def report(
             samples.setdefault("AI queue wait", []).append((track.started - track.sent) * 1000)
         if track.first_token is not None:
             samples.setdefault("AI first token", []).append((track.first_token - track.sent) * 1000)
+        if track.first_text is not None:
+            samples.setdefault("AI first text", []).append((track.first_text - track.sent) * 1000)
         if track.finished is not None and track.status == "done":
             samples.setdefault("AI total", []).append((track.finished - track.sent) * 1000)
 
@@ -974,6 +1078,9 @@ def report(
                 f"{total_p95 / 1000:.1f} s)",
             )
         )
+    if stored.sharing is not None:
+        lines += sharing_lines(stored.sharing)
+        goals += sharing_goals(samples.get("AI first text", []), stored.hint_outcomes, asked)
     lines.append("goals:")
     lines += [f"  {'PASS' if ok else 'FAIL'}  {text}" for ok, text in goals]
     summary = {
@@ -1009,6 +1116,37 @@ def report(
         "goals": {text: ok for ok, text in goals},
     }
     return lines, summary, all(ok for ok, _ in goals)
+
+
+def sharing_lines(sharing: Sharing) -> list[str]:
+    return [
+        f"answers the model wrote: {sharing.written_for_students} for students + "
+        f"{sharing.written_ahead} ahead = "
+        f"{sharing.written_for_students + sharing.written_ahead}, for {sharing.signatures} "
+        f"distinct failure signatures among the hints; {sharing.served_shared} hints served "
+        "an answer written before",
+        "",
+    ]
+
+
+def sharing_goals(
+    first_texts: list[float], outcomes: Counter[str], asked: int
+) -> list[tuple[bool, str]]:
+    with_model_text = sum(outcomes.get(outcome, 0) for outcome in MODEL_TEXT_OUTCOMES)
+    # A hint with no text at all counts as never: the p95 is over every hint asked.
+    first_p95 = percentile(first_texts, 95) if len(first_texts) == asked and asked else math.inf
+    return [
+        (
+            asked > 0 and with_model_text >= GOAL_MODEL_TEXT_SHARE * asked,
+            f">= {GOAL_MODEL_TEXT_SHARE:.0%} of hints get model-written text, fresh or shared "
+            f"({with_model_text}/{asked})",
+        ),
+        (
+            first_p95 <= GOAL_FIRST_TEXT_P95_MS,
+            f"p95 first text <= {GOAL_FIRST_TEXT_P95_MS / 1000:.0f} s "
+            f"({len(first_texts)}/{asked} got text, p95 {first_p95 / 1000:.1f} s)",
+        ),
+    ]
 
 
 # ---- Main ----------------------------------------------------------------------------------
@@ -1060,6 +1198,27 @@ def main() -> int:
         help="every student fails a run, then all ask for a hint at the same moment (once); "
         "--minutes bounds the whole burst",
     )
+    parser.add_argument(
+        "--burst-exercise",
+        default="binary-search",
+        help="with --hint-burst: the one exercise every student works on ('' spreads them over "
+        "the curriculum with its starter code, as before)",
+    )
+    parser.add_argument(
+        "--burst-mistakes",
+        type=int,
+        default=7,
+        help="with --hint-burst: how many of the exercise's likely mistakes the students' wrong "
+        "code is drawn from",
+    )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=60.0,
+        help="with --hint-burst: seconds between the students' failed runs and their hints, in "
+        "which the idle model may write answers ahead (a lab works minutes before it asks; 0: "
+        "none)",
+    )
     parser.add_argument("--json", type=Path, help="also write the summary here")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
     args = parser.parse_args()
@@ -1094,13 +1253,25 @@ def main() -> int:
         )
         status = wait_for_worker_model(seconds=600, since=booted)
         exercises = seed_class(args.students)
+        burst = (
+            plan_burst(args.burst_exercise, args.burst_mistakes)
+            if args.hint_burst and args.burst_exercise
+            else None
+        )
         names = ["runner", "llm", "daphne"]
         cpu = CpuMeter(
             {name: process.pid for name, process in zip(names, site.processes, strict=True)}
         )
         model = f"{Path(str(status.get('source_path', '?'))).name} ({status.get('precision')})"
         what = (
-            f"a burst of {args.students} hints asked at once (each student after one failed run)"
+            f"a burst of {args.students} hints asked at once (each student after one failed run"
+            + (
+                f", {args.settle:g} s later, all on {burst.slug}, wrong code drawn from "
+                f"{len(burst.mistakes)} mistakes: "
+                f"{', '.join(burst.labels)})"
+                if burst
+                else ")"
+            )
             if args.hint_burst
             else f"{args.students} students for {args.minutes:g} min (ramp-up {ramp_up:.0f} s, "
             f"think time {args.think_time:g} s, a hint every {args.hint_every:g} s per student)"
@@ -1122,15 +1293,18 @@ def main() -> int:
             exercises=exercises,
             seed=args.seed,
             hint_burst=args.hint_burst,
+            burst=burst,
+            settle=args.settle if args.hint_burst else 0.0,
         )
         # The first request to a fresh server loads its URLs and templates: not a student's.
         urllib.request.urlopen(f"{site.base_url}/login/", timeout=60).read()
         results = asyncio.run(run_class(settings))
-        stored = check_database(args.grace)
+        stored = check_database(args.grace, burst.slug if burst else None)
         lines, summary, passed = report(
             description, results, stored, cpu.report(), args.grace, args.hint_burst
         )
-    print("\n".join(lines), flush=True)
+        # Before the stack stops: a worker still busy (writing answers ahead) must not hide it.
+        print("\n".join(lines), flush=True)
     print(f"server logs: {log_dir}")
     if args.json:
         args.json.write_text(json.dumps(summary, indent=2))

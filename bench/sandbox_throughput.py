@@ -2,6 +2,7 @@
 
     python bench/sandbox_throughput.py --runs 60 --slots 2 [--evidence] [--buggy]
     python bench/sandbox_throughput.py --language c|java|javascript --runs 30
+    python bench/sandbox_throughput.py --language java|javascript --framework --runs 10
 
 Each of S worker processes (like Celery prefork children) calls run_tests in a loop. Prints
 runs/s, per-run latency, and the overhead against a bare `python -c pass` subprocess and a bare
@@ -15,6 +16,10 @@ is recorded (evidence's dearest case).
 With --language c, java or javascript: the curriculum's "sum of numbers" exercise in that
 language (its reference solution, compiled, then run on its two visible input/output cases),
 graded the same way; prints runs/s, latency, and the share of each run spent compiling.
+With --framework: the Exercism-track sample in that language instead (tests/fixtures: Jest for
+JavaScript, JUnit 5 + AssertJ for Java), its example graded by the framework's own tests; also
+prints what the framework's start-up costs: a cached run of its tests against a cached run of a
+plain program of the same language (one input/output case).
 """
 
 import argparse
@@ -32,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tutor.sandbox import Limits, SandboxConfig, SourceFile, run_tests
 from tutor.sandbox.bwrap import bwrap_argv
+from tutor.sandbox.cgroups import cgroup_support
 from tutor.sandbox.languages.base import SandboxCommand
 from tutor.sandbox.languages.python import INTERPRETER_FLAGS, find_interpreter
 
@@ -165,6 +171,11 @@ def percentile(values: list[float], fraction: float) -> float:
 
 PROGRAM_PREFIXES = {"c": "c", "java": "java", "javascript": "js"}
 CURRICULUM = Path(__file__).resolve().parents[1] / "exercises" / "curriculum"
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
+FRAMEWORK_SAMPLES = {
+    "java": FIXTURES / "exercism_java",
+    "javascript": FIXTURES / "exercism_javascript",
+}
 # Seconds spent compiling in this process's runs (program_runner._compile, timed below).
 COMPILE_SECONDS: list[float] = []
 
@@ -185,15 +196,23 @@ def _time_compiles() -> None:
 
 
 def grade_program_many(
-    config: SandboxConfig, language: str, count: int, fresh: bool = True
+    config: SandboxConfig, language: str, count: int, fresh: bool = True, framework: bool = False
 ) -> tuple[list[tuple[float, bool]], list[float]]:
     """fresh: each run's code differs by a comment, so every run compiles (no build cache)."""
-    from exercises.loader import load_exercise
+    from exercises.loader import ExerciseSpec, load_exercise, load_exercises
+    from tutor.languages import get_language
 
-    spec = load_exercise(next(CURRICULUM.glob(f"*/{PROGRAM_PREFIXES[language]}-sum-of-numbers")))
-    suffix = {"c": ".c", "java": ".java", "javascript": ".js"}[language]
-    student = [SourceFile(spec.module + suffix, spec.solution_code)]
+    spec: ExerciseSpec
+    if framework:
+        spec = load_exercises(FRAMEWORK_SAMPLES[language]).exercises[0]
+    else:
+        spec = load_exercise(
+            next(CURRICULUM.glob(f"*/{PROGRAM_PREFIXES[language]}-sum-of-numbers"))
+        )
+    student = [SourceFile(get_language(language).student_filename(spec.module), spec.solution_code)]
     tests = [SourceFile(test.filename, test.code) for test in spec.visible_tests]
+    support = [SourceFile(file.filename, file.code) for file in spec.support_files]
+    limits = Limits(time_seconds=spec.time_limit_seconds, memory_mb=spec.memory_limit_mb)
     COMPILE_SECONDS.clear()
     runs = []
     for number in range(count):
@@ -201,23 +220,34 @@ def grade_program_many(
             mark = f"\n// run {os.getpid()} {number} {time.time_ns()}\n"
             student = [SourceFile(student[0].name, spec.solution_code + mark)]
         started = time.perf_counter()
-        result = run_tests(language, student, tests, LIMITS, unsafe=False, config=config)
+        result = run_tests(
+            language,
+            student,
+            tests,
+            limits if framework else LIMITS,
+            unsafe=False,
+            config=config,
+            support_files=support,
+            in_process=framework,
+        )
         runs.append((time.perf_counter() - started, result.passed))
     return runs, list(COMPILE_SECONDS)
 
 
-def main_program(language: str, runs_wanted: int, slots: int) -> None:
+def main_program(language: str, runs_wanted: int, slots: int, framework: bool = False) -> None:
     _time_compiles()
     with tempfile.TemporaryDirectory(prefix="labtutor-bench-") as lock_dir:
         config = SandboxConfig(slots=slots, lock_dir=lock_dir, first_uid=BENCH_FIRST_UID)
-        sequential, _ = grade_program_many(config, language, 4)
-        cached, _ = grade_program_many(config, language, 4, fresh=False)
+        sequential, _ = grade_program_many(config, language, 4, framework=framework)
+        cached, _ = grade_program_many(config, language, 4, fresh=False, framework=framework)
+        plain, _ = grade_program_many(config, language, 4, fresh=False) if framework else ([], [])
         shares = [runs_wanted // slots + (i < runs_wanted % slots) for i in range(slots)]
+        many = [config] * slots, [language] * slots
         with ProcessPoolExecutor(max_workers=slots) as pool:
-            list(pool.map(grade_program_many, [config] * slots, [language] * slots, [1] * slots))
+            list(pool.map(grade_program_many, *many, [1] * slots, [True] * slots))
             started = time.perf_counter()
             batches = list(
-                pool.map(grade_program_many, [config] * slots, [language] * slots, shares)
+                pool.map(grade_program_many, *many, shares, [True] * slots, [framework] * slots)
             )
             elapsed = time.perf_counter() - started
     runs = [run for batch, _ in batches for run in batch]
@@ -225,10 +255,8 @@ def main_program(language: str, runs_wanted: int, slots: int) -> None:
     latencies = [seconds for seconds, _ in runs]
     failed = sum(not passed for _, passed in runs)
     print(f"{language}: {os.cpu_count()} CPUs; load {os.getloadavg()}")
-    print(
-        f"{len(runs)} graded runs (compile + 2 input/output cases), {slots} at once, "
-        f"in {elapsed:.2f} s"
-    )
+    what = "compile + the framework's tests" if framework else "compile + 2 input/output cases"
+    print(f"{len(runs)} graded runs ({what}), {slots} at once, in {elapsed:.2f} s")
     print(f"throughput: {len(runs) / elapsed:.2f} runs/s  (runs not passing: {failed})")
     print(
         f"latency at {slots} at once: mean {statistics.mean(latencies) * 1000:.0f} ms, "
@@ -243,6 +271,15 @@ def main_program(language: str, runs_wanted: int, slots: int) -> None:
         f"compile: mean {statistics.mean(compiles) * 1000:.0f} ms, "
         f"{sum(compiles) / sum(latencies) * 100:.0f}% of the graded runs' time"
     )
+    if framework:
+        tests_run = statistics.mean(seconds for seconds, _ in cached[1:])
+        # The plain program's cached run is 2 input/output cases, each a fresh sandbox.
+        program_run = statistics.mean(seconds for seconds, _ in plain[1:]) / 2
+        print(
+            f"framework start-up: its tests' cached run {tests_run * 1000:.0f} ms against a "
+            f"plain {language} program's run {program_run * 1000:.0f} ms: "
+            f"{(tests_run - program_run) * 1000:.0f} ms for the framework"
+        )
 
 
 def main() -> None:
@@ -255,9 +292,16 @@ def main() -> None:
     )
     parser.add_argument("--buggy", action="store_true", help="grade a wrong solution")
     parser.add_argument("--language", choices=["python", *PROGRAM_PREFIXES], default="python")
+    parser.add_argument(
+        "--framework",
+        action="store_true",
+        help="java/javascript: grade the Exercism-track sample with JUnit 5 + AssertJ / Jest",
+    )
     args = parser.parse_args()
+    if args.framework and args.language not in FRAMEWORK_SAMPLES:
+        parser.error("--framework needs --language java or javascript")
     if args.language != "python":
-        main_program(args.language, args.runs, args.slots)
+        main_program(args.language, args.runs, args.slots, args.framework)
         return
     evidence, buggy = args.evidence, args.buggy
 
@@ -297,6 +341,7 @@ def main() -> None:
     failed = sum(not passed for _, passed in runs)
     mean = statistics.mean(latencies)
     print(f"interpreter in the sandbox: {python}; {os.cpu_count()} CPUs; load {os.getloadavg()}")
+    print(f"limits per sandbox: {cgroup_support().description}")
     print(f"evidence: {'on' if evidence else 'off'}; student: {'buggy' if buggy else 'correct'}")
     print(f"{len(runs)} graded runs (5 tests each), {args.slots} at once, in {elapsed:.2f} s")
     print(f"throughput: {len(runs) / elapsed:.1f} runs/s  (runs not passing: {failed})")

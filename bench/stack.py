@@ -130,7 +130,13 @@ def private_stack(
         for process in processes:
             process.terminate()
         for process in processes:
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                # A worker finishing a long task (an llm worker writing answers ahead) is not
+                # waited for: the bench is over.
+                process.kill()
+                process.wait()
         shutil.rmtree(var, ignore_errors=True)
 
 

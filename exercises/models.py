@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from exercises.loader import LANGUAGE_SUFFIXES
+from tutor.languages import get_language
 
 
 class Exercise(models.Model):
@@ -52,7 +52,11 @@ class Exercise(models.Model):
 
     @property
     def student_filename(self) -> str:
-        return f"{self.module}{LANGUAGE_SUFFIXES.get(self.language, '.py')}"
+        return get_language(self.language).student_filename(self.module)
+
+    @property
+    def editor_mode(self) -> str:
+        return get_language(self.language).editor_mode
 
     def authored_hint(self, level: int | None) -> str | None:
         """The instructor's hint for a hint level (the last one past the end), if any."""

@@ -40,6 +40,17 @@ ensure_debian_files() {
   done
 }
 
+# Jest and Babel for Exercism's JavaScript track, from the lock file, into the folder the sandbox
+# binds read-only (tutor/sandbox/languages/programs.py: jest_dir); nothing is fetched at run time.
+ensure_jest() {
+  local folder="$ROOT/tutor/sandbox/toolchains/jest"
+  [ -f "$folder/node_modules/jest/bin/jest.js" ] \
+    && [ "$folder/node_modules/.package-lock.json" -nt "$folder/package-lock.json" ] && return 0
+  command -v npm >/dev/null || { echo "npm is missing: Exercism's JavaScript track needs Jest" >&2; return 0; }
+  say "Installing Jest for JavaScript exercises (npm ci in tutor/sandbox/toolchains/jest)"
+  (cd "$folder" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
+
 # Creates .venv and installs the project; skips pip when pyproject.toml has not changed.
 ensure_venv() {
   local extras="$1" stamp="$VENV/.labtutor-installed"

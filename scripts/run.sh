@@ -4,9 +4,11 @@ source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 mkdir -p var
 
-ensure_debian_packages bwrap:bubblewrap gcc:gcc javac:openjdk-17-jdk-headless node:nodejs
-# JUnit 5 for Java exercises with native unit tests (tutor/sandbox/native_tests.py).
-ensure_debian_files /usr/share/java/junit-platform-console-standalone.jar:junit5
+ensure_debian_packages bwrap:bubblewrap gcc:gcc javac:openjdk-17-jdk-headless node:nodejs npm:npm
+# JUnit 5 and AssertJ for Java exercises with native unit tests (tutor/sandbox/native_tests.py).
+ensure_debian_files /usr/share/java/junit-platform-console-standalone.jar:junit5 \
+  /usr/share/java/assertj-core.jar:libassertj-core-java
+ensure_jest
 # llama.cpp (the `llamacpp` extra), the runtime a .gguf model needs on a CPU: installed for a
 # configured .gguf model, or when asked (LABTUTOR_LLAMACPP=1); pip compiles it once when it has
 # no wheel cached, about 11 minutes on 2 cores, so the demo's first start does not wait for it.

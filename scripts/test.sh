@@ -7,9 +7,11 @@ mkdir -p var
 
 # redis-server: the fault tests (tests/faults) start and stop a Redis of their own.
 ensure_debian_packages bwrap:bubblewrap chromium:chromium redis-server:redis-server gcc:gcc \
-  javac:openjdk-17-jdk-headless node:nodejs
-# JUnit 5 for Java exercises with native unit tests (tutor/sandbox/native_tests.py).
-ensure_debian_files /usr/share/java/junit-platform-console-standalone.jar:junit5
+  javac:openjdk-17-jdk-headless node:nodejs npm:npm
+# JUnit 5 and AssertJ for Java exercises with native unit tests (tutor/sandbox/native_tests.py).
+ensure_debian_files /usr/share/java/junit-platform-console-standalone.jar:junit5 \
+  /usr/share/java/assertj-core.jar:libassertj-core-java
+ensure_jest
 # bench: llama-cpp-python (the `llamacpp` extra), so that the tests cover the llama.cpp
 # backend for .gguf models (tests/llm/test_llamacpp_backend.py). pip builds it from source
 # once, about 11 minutes on 2 cores; after that its wheel comes from pip's cache.

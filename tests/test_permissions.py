@@ -35,6 +35,9 @@ from tutor.routing import websocket_urlpatterns
 
 # Anyone may open these ("" is / , a redirect to the exercise list).
 PUBLIC = {"", "login", "logout", "admin:login", "admin:logout"}
+# The LMS's own entry points (tests/lti): they verify the LMS's signed messages instead; the
+# deep-linking answer also needs the launch in the session and a teacher of its course.
+PUBLIC |= {"lti:jwks", "lti:login", "lti:login-for", "lti:launch", "lti:deep-link"}
 # A signed-in student may open these; each one only ever shows the student's own work.
 STUDENT = {"exercises:list", "exercises:detail", "exercises:draft", "courses:join"}
 STUDENT_SOCKETS = {"ws/workspace/<slug:slug>/"}

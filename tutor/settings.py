@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "tutor.assist",
     "tutor.courses",
     "tutor.review",
+    "tutor.similarity",
+    "lti_tool",
+    "tutor.lti",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +184,9 @@ CELERY_TASK_DEFAULT_QUEUE = "runner"
 CELERY_TASK_ROUTES = {
     "exercises.tasks.*": {"queue": "runner"},
     "tutor.assist.tasks.*": {"queue": "llm"},
+    # Comparing a class's programs is CPU work like grading, without a sandbox.
+    "tutor.similarity.tasks.*": {"queue": "runner"},
+    "tutor.lti.tasks.*": {"queue": "runner"},
 }
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240

@@ -43,7 +43,18 @@ def _sweep_llm() -> dict[int, Any]:
     return dict(sweep_requests())
 
 
-SWEEPS: dict[str, Callable[[], dict[int, Any]]] = {"runner": _sweep_runner, "llm": _sweep_llm}
+def _sweep_lms_scores() -> dict[int, Any]:
+    from tutor.lti.services.grades import sweep_pending_scores
+
+    return dict.fromkeys(sweep_pending_scores(), "resent")
+
+
+SWEEPS: dict[str, Callable[[], dict[int, Any]]] = {
+    "runner": _sweep_runner,
+    "llm": _sweep_llm,
+    # Scores the LMS has not taken yet (it was down, or the message was lost): tutor/lti.
+    "lms-scores": _sweep_lms_scores,
+}
 
 
 class Watchdog:

@@ -16,6 +16,7 @@ from exercises.models import Exercise, Submission
 from exercises.services import heartbeats
 from exercises.services.notifications import notify_submission_changed
 from exercises.services.results import StoredResult, storable_result, stored_result
+from exercises.signals import submit_graded
 from tutor import ratelimit
 from tutor.grounding.localise import localise
 from tutor.live.services.notify import notify_student_changed
@@ -317,3 +318,5 @@ def _tell_finished(submission: Submission) -> None:
         heartbeats.forget(submission.pk)
     notify_submission_changed(submission)
     notify_student_changed(submission.student_id)
+    if submission.kind == Submission.Kind.SUBMIT and submission.status == Submission.Status.DONE:
+        submit_graded.send_robust(sender=Submission, submission=submission)

@@ -16,6 +16,9 @@ from tutor.sandbox import RunResult, TestResult
 from tutor.sandbox.evidence import TestEvidence
 
 MAX_STORED_RESULT_BYTES = 256 * 1024
+# The hidden tests' share of it (their fields and the hidden run's), capped on its own.
+MAX_HIDDEN_PART_BYTES = 64 * 1024
+MAX_TESTS_KEPT = 2000
 # When the whole result is over the cap, these fields are cut, most verbose first.
 SHRINKABLE_FIELDS = ("stdout", "stderr", "traceback", "actual", "expected", "message")
 SHRUNK_CHARS = (2000, 200, 0)
@@ -192,25 +195,47 @@ def _combined_message(visible: RunResult, hidden: RunResult) -> str:
 
 
 def storable_result(result: StoredResult) -> StoredResult:
-    """The result with NULs and lone surrogates replaced, and its size under the cap."""
+    """The result with NULs and lone surrogates replaced, and its size under the cap.
+
+    What the student sees (the visible run and tests) and the hidden tests are capped apart,
+    each within its own share: how much the hidden tests printed never cuts a visible field, so
+    what the student sees tells nothing of it.
+    """
     clean = cast(StoredResult, _clean(result))
-    if _size(clean) > MAX_STORED_RESULT_BYTES:
+    hidden_files = set(clean.get("hidden_files", []))
+    tests = clean.get("tests", [])
+    visible = cast(
+        StoredResult, {key: value for key, value in clean.items() if key != "hidden_run"}
+    )
+    visible["tests"] = [test for test in tests if test.get("file") not in hidden_files]
+    hidden = StoredResult(tests=[test for test in tests if test.get("file") in hidden_files])
+    if "hidden_run" in clean:
+        hidden["hidden_run"] = clean["hidden_run"]
+    _fit(visible, MAX_STORED_RESULT_BYTES - MAX_HIDDEN_PART_BYTES)
+    _fit(hidden, MAX_HIDDEN_PART_BYTES)
+    visible["tests"] += hidden["tests"]
+    if "hidden_run" in hidden:
+        visible["hidden_run"] = hidden["hidden_run"]
+    return visible
+
+
+def _fit(part: StoredResult, budget: int) -> None:
+    if _size(part) > budget:
         # Evidence (capped on its own, tutor/sandbox/evidence.py) is the first thing to go.
-        for test in clean.get("tests", []):
+        for test in part.get("tests", []):
             if isinstance(test, dict):
                 test.pop("evidence", None)
     for limit in SHRUNK_CHARS:
-        if _size(clean) <= MAX_STORED_RESULT_BYTES:
-            return clean
-        _shrink(clean, limit)
+        if _size(part) <= budget:
+            return
+        _shrink(part, limit)
     # Still too big (a huge number of tests): keep the verdicts only.
-    clean["tests"] = [
+    part["tests"] = [
         TestPayload(
             file=test.get("file", ""), name=test.get("name", ""), outcome=test.get("outcome", "")
         )
-        for test in clean.get("tests", [])[:2000]
+        for test in part.get("tests", [])[:MAX_TESTS_KEPT]
     ]
-    return clean
 
 
 def clean_text(text: str) -> str:

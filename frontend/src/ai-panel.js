@@ -285,7 +285,8 @@ export class AiPanel {
       (turn) =>
         turn.kind === "hint" &&
         ["done", "queued", "running"].includes(turn.request.status) &&
-        turn.request.finish_reason !== "declined",
+        // Neither a declined hint nor the instructor's hint to a group climbs the ladder.
+        !["declined", "teacher"].includes(turn.request.finish_reason),
     ).length;
     return Math.min(given + 1, HINT_LEVELS);
   }

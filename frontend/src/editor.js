@@ -1,5 +1,5 @@
 // The code editor: CodeMirror 6 set up for the exercise's language (Python, C, Java or
-// JavaScript, from the student's file name) the way a lab student needs it, plus the
+// JavaScript, the editor mode the server's language registry gives the page) the way a lab student needs it, plus the
 // red line that points at the traceback of a failed test.
 import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
@@ -59,15 +59,15 @@ export function codePointOffset(doc, position) {
   return [...doc.sliceString(0, position)].length;
 }
 
-// C uses the C++ grammar (a superset for what a lab writes); anything unknown stays Python.
-const LANGUAGES = { c: cpp, h: cpp, java: java, js: javascript, mjs: javascript, py: python };
+// The editor modes a language's descriptor names (tutor/languages: editor_mode); C uses the C++
+// grammar (a superset for what a lab writes). The page says which mode; unknown ones are Python.
+const MODES = { cpp, java, javascript, python };
 
-export function languageFor(filename) {
-  const extension = (filename || "").split(".").pop().toLowerCase();
-  return (LANGUAGES[extension] || python)();
+export function languageFor(mode) {
+  return (MODES[mode] || python)();
 }
 
-export function createEditor({ parent, doc, label, filename, dark, extraExtensions, onUpdate }) {
+export function createEditor({ parent, doc, label, mode, dark, extraExtensions, onUpdate }) {
   const darkness = new Compartment();
   const view = new EditorView({
     parent,
@@ -89,7 +89,7 @@ export function createEditor({ parent, doc, label, filename, dark, extraExtensio
         closeBrackets(),
         highlightActiveLine(),
         highlightSelectionMatches(),
-        languageFor(filename),
+        languageFor(mode),
         indentUnit.of("    "),
         EditorState.tabSize.of(4),
         keymap.of([

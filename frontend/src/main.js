@@ -35,7 +35,7 @@ const editor = createEditor({
   parent: byId("editor"),
   doc: initialCode,
   label: `Code editor: ${root.dataset.filename}`,
-  filename: root.dataset.filename,
+  mode: root.dataset.editorMode,
   dark: isDarkTheme(),
   extraExtensions: [
     completion.extension(),

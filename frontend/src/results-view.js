@@ -2,6 +2,7 @@
 // the expected/actual diff, the output and a link to the line the traceback points at.
 import { h } from "./dom.js";
 import { labelledValues } from "./line-diff.js";
+import { summaryText } from "./run-summary.js";
 import { hasTrace } from "./trace-view.js";
 
 const OUTCOME_MARK = { passed: "✔", failed: "✘", error: "✘", skipped: "–" };
@@ -83,13 +84,10 @@ export class ResultsView {
       this.showError(submission.error_message || `${what} could not be graded.`);
       return;
     }
-    const counts = `(${submission.tests_passed}/${submission.tests_total})`;
-    this.summary.textContent = submission.passed
-      ? `All tests passed! ${counts}`
-      : `Some tests failed. ${counts}`;
+    const result = submission.result || {};
+    this.summary.textContent = summaryText(submission, result);
     this.summary.className = submission.passed ? "summary ok" : "summary error";
 
-    const result = submission.result || {};
     const parts = [];
     const label = h(
       "p",

@@ -6,16 +6,16 @@ import { syntaxTree } from "@codemirror/language";
 
 import { languageFor } from "../src/editor.js";
 
-function topNode(filename, doc) {
-  const state = EditorState.create({ doc, extensions: [languageFor(filename)] });
+function topNode(mode, doc) {
+  const state = EditorState.create({ doc, extensions: [languageFor(mode)] });
   return syntaxTree(state).topNode;
 }
 
-test("each file gets its language's grammar", () => {
-  assert.equal(topNode("solution.c", "int main(void) { return 0; }").name, "Program");
-  assert.match(topNode("solution.c", "int main(void) { return 0; }").firstChild.name, /FunctionDefinition/);
-  assert.match(topNode("Main.java", "class Main {}").firstChild.name, /ClassDeclaration/);
-  assert.match(topNode("solution.js", "const a = 1;").firstChild.name, /VariableDeclaration/);
-  assert.equal(topNode("solution.py", "x = 1").name, "Script");
-  assert.equal(topNode("notes.unknown", "x = 1").name, "Script");
+test("each editor mode gets its grammar", () => {
+  assert.equal(topNode("cpp", "int main(void) { return 0; }").name, "Program");
+  assert.match(topNode("cpp", "int main(void) { return 0; }").firstChild.name, /FunctionDefinition/);
+  assert.match(topNode("java", "class Main {}").firstChild.name, /ClassDeclaration/);
+  assert.match(topNode("javascript", "const a = 1;").firstChild.name, /VariableDeclaration/);
+  assert.equal(topNode("python", "x = 1").name, "Script");
+  assert.equal(topNode("unknown", "x = 1").name, "Script");
 });

@@ -55,6 +55,9 @@ function runCell(run) {
     const label = el("span", "error", "error");
     if (run.error_message) label.title = run.error_message;
     cell.append(label);
+  } else if (run.compile_error) {
+    // No test ran: "passed 0/2" would read as failing tests.
+    cell.append(el("span", "does not compile", "error"));
   } else {
     cell.append(el("span", `passed ${run.tests_passed}/${run.tests_total}`, run.passed ? "ok" : "error"));
   }

@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.test import override_settings
 
 from exercises.models import Exercise, Submission
+from tests.runs import graded_run
 from tutor.assist import streams
 from tutor.assist.models import AiRequest
 from tutor.assist.selectors.prompting import prompt_context_for
@@ -301,21 +302,10 @@ def test_cancel_then_ask_buys_no_extra_hint(
     assert next_hint_level(student, add_two) == 1
 
 
-def _graded_run(student: User, exercise: Exercise, code: str) -> Submission:
-    from exercises.services.grading import grade_submission
-
-    submission = Submission.objects.create(
-        student=student, exercise=exercise, code=code, kind=Submission.Kind.RUN
-    )
-    grade_submission(submission.pk)
-    submission.refresh_from_db()
-    return submission
-
-
 def test_a_level_two_hint_and_explain_error_see_what_the_code_did(
     student: User, add_two: Exercise
 ) -> None:
-    _graded_run(student, add_two, BUGGY)
+    graded_run(student, add_two, BUGGY)
     levels = {}
     for level in (1, 2, 3):
         ai_request = ask(student, add_two, AiRequest.Kind.HINT)
@@ -336,7 +326,7 @@ def test_a_level_two_hint_and_explain_error_see_what_the_code_did(
 def test_no_evidence_for_code_other_than_the_code_that_ran(
     student: User, add_two: Exercise
 ) -> None:
-    _graded_run(student, add_two, BUGGY)
+    graded_run(student, add_two, BUGGY)
     with mock.patch("tutor.assist.services.lifecycle.enqueue_generation"):
         edited = request_help(
             student, add_two, AiRequest.Kind.EXPLAIN_ERROR, {"code": "\n\n" + BUGGY}
@@ -349,7 +339,7 @@ def test_the_demo_models_level_two_hint_is_written_from_the_evidence(
 ) -> None:
     from tutor.assist.engine import get_engine
 
-    _graded_run(student, add_two, BUGGY)
+    graded_run(student, add_two, BUGGY)
     ai_request = ask(student, add_two, AiRequest.Kind.HINT)
     AiRequest.objects.filter(pk=ai_request.pk).update(hint_level=2)
     get_engine()  # the tiny model stands in for the demo one
@@ -361,7 +351,7 @@ def test_the_demo_models_level_two_hint_is_written_from_the_evidence(
     assert ai_request.reply == (
         "Look at line 2 (`return a - b`). In the test AddTest.test_adds_small_numbers, "
         "add(2, 3) returned -1 but 5 was expected. Why this line: run by 2 of 2 failing tests; "
-        "last line run before returning -1 (expected 5). When it ran, the variables were a=2, b=3: "
-        "what should this line give for them?"
+        "last line run before returning -1 (expected 5). When it ran, the variables were a=2, "
+        "b=3: what should this line give for them?"
     )
     assert ai_request.model_settings["written_from_evidence"] is True

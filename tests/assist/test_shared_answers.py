@@ -8,9 +8,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import override_settings
 
-from exercises.models import Exercise, Submission
-from exercises.services.grading import grade_submission
+from exercises.models import Exercise
 from tests.assist.scripted import ScriptedEngine
+from tests.runs import graded_run
 from tutor.assist.engine import get_engine
 from tutor.assist.models import AiRequest, SharedAnswer
 from tutor.assist.selectors.requests import request_payload
@@ -26,15 +26,6 @@ BUGGY = "def add(a, b):\n    return a - b\n"
 SAME_BUG_ELSEWHERE = "# my adder\n\ndef add(x, y):\n    return x-y  # subtract?\n"
 OTHER_BUG = "def add(a, b):\n    return a * b\n"
 MODEL_TEXT = "Look at line 2: which operation does `add` need?"
-
-
-def graded_run(student: User, exercise: Exercise, code: str) -> Submission:
-    submission = Submission.objects.create(
-        student=student, exercise=exercise, code=code, kind=Submission.Kind.RUN
-    )
-    grade_submission(submission.pk)
-    submission.refresh_from_db()
-    return submission
 
 
 def ask(student: User, exercise: Exercise, code: str, **context: object) -> AiRequest:
@@ -199,7 +190,7 @@ def test_writing_ahead_gives_way_to_any_students_request(
 ) -> None:
     waiting = ask(student, add_two, BUGGY)
     assert waiting.status == AiRequest.Status.QUEUED
-    with mock.patch("tutor.assist.services.answers_ahead._enqueue") as later:
+    with mock.patch("tutor.assist.services.answers_ahead.enqueue_answers_ahead") as later:
         assert write_answers_ahead(add_two.pk) == 0
     later.assert_called_once_with(add_two.pk, countdown=RETRY_SECONDS)
     assert not SharedAnswer.objects.exists()

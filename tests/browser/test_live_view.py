@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth import get_user_model
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from exercises.services.importing import import_exercises_from
 from tests.browser.conftest import OffsiteRequests, log_in, open_page, screenshot
@@ -38,13 +38,19 @@ def site() -> Iterator[str]:
     presence.forget_all()
 
 
-def test_the_instructor_sees_a_students_run_within_two_seconds(
-    browser: Browser, site: str, offsite_requests: OffsiteRequests
-) -> None:
-    teacher = open_page(browser, site, offsite_requests)
+def open_live_view(browser: Browser, site: str, offsite: OffsiteRequests) -> Page:
+    """mr-fox's live view of python-1, connected."""
+    teacher = open_page(browser, site, offsite)
     log_in(teacher, site, "mr-fox", "fox-password-1")
     teacher.goto(f"{site}/courses/python-1/live/")
     expect(teacher.locator("#live-status")).to_have_text("live")
+    return teacher
+
+
+def test_the_instructor_sees_a_students_run_within_two_seconds(
+    browser: Browser, site: str, offsite_requests: OffsiteRequests
+) -> None:
+    teacher = open_live_view(browser, site, offsite_requests)
     row = teacher.locator("tr[data-student-id]", has_text="erin")
     expect(row).to_contain_text("offline")
 

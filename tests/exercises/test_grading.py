@@ -331,3 +331,32 @@ def test_runs_and_submits_are_rate_limited_per_student(
     assert wait is not None and 0 < wait <= 60
     # The refused code was not saved.
     assert Submission.objects.filter(student=student).count() == 3
+
+
+def test_what_hidden_tests_printed_never_cuts_what_the_student_sees() -> None:
+    from exercises.selectors.submissions import redact_result_for_student
+    from exercises.services.results import StoredResult, TestPayload, storable_result
+
+    def stored(hidden_output: str) -> StoredResult:
+        visible = TestPayload(
+            file="test_visible.py", name="test_v", outcome="failed", stdout="v" * 150_000
+        )
+        hidden = TestPayload(
+            file="test_hidden.py", name="test_h", outcome="failed", stdout=hidden_output
+        )
+        return storable_result(
+            StoredResult(
+                status="completed",
+                message="",
+                stdout="",
+                tests=[visible, hidden],
+                hidden_files=["test_hidden.py"],
+                hidden_run={"stdout": hidden_output},
+            )
+        )
+
+    # The student's code printed in the hidden test by the hidden input: a little, or a lot.
+    quiet, loud = stored("x"), stored("x" * 250_000)
+    assert redact_result_for_student(quiet) == redact_result_for_student(loud)
+    assert quiet["tests"][0]["stdout"] == "v" * 150_000  # within the visible share: kept whole
+    assert len(json.dumps(loud)) <= 256 * 1024

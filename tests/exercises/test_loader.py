@@ -632,7 +632,10 @@ def test_reports_an_exercism_stub_that_is_not_python(tree: Path) -> None:
     error = only_error(tree)
 
     assert error.path == folder / ".meta" / "config.json"
-    assert error.problem == "'files.solution[0]' must be a Python or C file, not 'two_fer.txt'"
+    assert error.problem == (
+        "'files.solution[0]' must be a Python (.py), C (.c), Java (.java) or JavaScript (.js) "
+        "file, not 'two_fer.txt'"
+    )
 
 
 def test_reports_an_exercism_stub_shadowing_the_standard_library(tree: Path) -> None:
@@ -898,3 +901,13 @@ def test_junit_files_are_visible_tests_marked_forgeable(tmp_path: Path) -> None:
     assert [test.filename for test in spec.visible_tests] == ["MainTest.java"]
     assert [test.filename for test in spec.hidden_tests] == ["test_hidden.toml"]
     assert spec.in_process
+
+
+def test_hidden_test_hints_are_on_unless_the_exercise_turns_them_off(tree: Path) -> None:
+    assert load_exercise(make_native(tree / "on", fields={"order": "2"})).hidden_test_hints
+    off = make_native(tree / "off", fields={"order": "3", "hidden_test_hints": "false"})
+    assert load_exercise(off).hidden_test_hints is False
+
+    make_native(tree / "bad", fields={"order": "4", "hidden_test_hints": '"no"'})
+    errors = load_exercises(tree).errors
+    assert [error.problem for error in errors] == ["key 'hidden_test_hints' must be true or false"]

@@ -127,6 +127,21 @@ def test_three_failed_runs_in_a_row_make_a_student_stuck(
     assert row["minutes_on_exercise"] == 3
 
 
+def test_a_run_that_did_not_compile_reads_as_one(
+    course: Course, student: User, add_two: Exercise
+) -> None:
+    submission = run(student, add_two, passed=False, minutes_ago=1)
+    Submission.objects.filter(pk=submission.pk).update(
+        tests_passed=0, result={"status": "compile_error", "tests": []}
+    )
+    row = live_row(course, student.pk)
+    assert row is not None and last_run_of(row)["compile_error"] is True
+    submission.delete()
+    run(student, add_two, passed=False, minutes_ago=1)
+    row = live_row(course, student.pk)
+    assert row is not None and last_run_of(row)["compile_error"] is False
+
+
 def test_a_passing_run_ends_the_streak_and_the_time_rule(
     course: Course, student: User, add_two: Exercise
 ) -> None:

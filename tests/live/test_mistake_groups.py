@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.test import Client, override_settings
 
-from exercises.models import Exercise, Submission
-from exercises.services.grading import grade_submission
+from exercises.models import Exercise
+from tests.runs import graded_run
 from tutor.accounts.roles import make_instructor
 from tutor.assist.models import AiRequest, SharedAnswer
 from tutor.assist.selectors.shared_answers import answer_for
@@ -43,22 +43,13 @@ def stuck_after_one_failed_run() -> object:
         yield
 
 
-def run(student: User, exercise: Exercise, code: str) -> Submission:
-    submission = Submission.objects.create(
-        student=student, exercise=exercise, code=code, kind=Submission.Kind.RUN
-    )
-    grade_submission(submission.pk)
-    submission.refresh_from_db()
-    return submission
-
-
 def class_of_six(course: Course, exercise: Exercise) -> dict[str, User]:
     students = {}
     for index, code in enumerate(SUBTRACTS + MULTIPLIES):
         name = f"{'sub' if code in SUBTRACTS else 'mul'}{index}"
         students[name] = get_user_model().objects.create_user(name)
         enrol(course, students[name])
-        run(students[name], exercise, code)
+        graded_run(students[name], exercise, code)
     return students
 
 
@@ -113,7 +104,7 @@ def test_the_instructors_hint_reaches_the_group_with_their_lines_and_later_stude
     later = get_user_model().objects.create_user("late")
     enrol(course, later)
     code = "def add(p, q):\n\n\n    return p - q\n"
-    run(later, add_two, code)
+    graded_run(later, add_two, code)
     asked = request_help(later, add_two, AiRequest.Kind.HINT, {"code": code})
     assert asked.finish_reason == SHARED and asked.shared_answer is not None
     assert asked.shared_answer.source == "teacher"

@@ -55,14 +55,19 @@ def test_without_cgroups_the_sandbox_says_so_once_in_the_log(
     assert "memory and process limits hold per process and per uid only" in warnings[0]
 
 
-def test_folders_that_make_no_cgroups_are_no_cgroup_support(proc: Path) -> None:
-    # The "mounts" here are plain folders: a folder made in one is no cgroup.
+def support_in_plain_folders(proc: Path) -> cgroups.CgroupSupport:
+    """What the lookup finds when the "cgroup mounts" are plain folders under proc/no."""
     (proc / "mountinfo").write_text(V1_AND_EMPTY_V2.replace("/sys/fs/cgroup", str(proc / "no")))
     cgroups._cgroup_support.cache_clear()
     try:
-        support = cgroups._cgroup_support("")
+        return cgroups._cgroup_support("")
     finally:
         cgroups._cgroup_support.cache_clear()
+
+
+def test_folders_that_make_no_cgroups_are_no_cgroup_support(proc: Path) -> None:
+    # A folder made in a plain folder is no cgroup.
+    support = support_in_plain_folders(proc)
     assert support.host is None
     assert support.description.startswith("cgroup v1:")
     assert "is not in a cgroup file system" in support.description
@@ -74,12 +79,7 @@ def test_v2_comes_first_where_it_has_memory_and_pids(proc: Path) -> None:
     unified = proc / "no" / "unified"
     unified.mkdir(parents=True)
     (unified / "cgroup.controllers").write_text("cpu memory pids\n")
-    (proc / "mountinfo").write_text(V1_AND_EMPTY_V2.replace("/sys/fs/cgroup", str(proc / "no")))
-    cgroups._cgroup_support.cache_clear()
-    try:
-        support = cgroups._cgroup_support("")
-    finally:
-        cgroups._cgroup_support.cache_clear()
+    support = support_in_plain_folders(proc)
     assert support.host is None
     v2, v1 = support.description.split("; ")
     assert v2.startswith("cgroup v2:") and "is not in a cgroup file system" in v2
@@ -87,3 +87,22 @@ def test_v2_comes_first_where_it_has_memory_and_pids(proc: Path) -> None:
     # It asked the root of the hierarchy (the server's own v2 cgroup is "/") to hand both
     # controllers to its children.
     assert (unified / "cgroup.subtree_control").read_text() == "+memory +pids"
+
+
+def test_a_cgroup_refused_at_run_time_refuses_the_run(tmp_path: Path) -> None:
+    from tutor.sandbox import Limits, SandboxUnavailable
+    from tutor.sandbox.supervisor import Spawn, run_supervised
+
+    gone = cgroups.CgroupHost(1, (str(tmp_path / "gone" / "memory"), str(tmp_path / "gone")))
+    spawn = Spawn(
+        argv=["/bin/true"],
+        stdin=b"",
+        pass_fds=[],
+        report_fd=None,
+        info_fd=None,
+        uid=None,
+        max_processes=64,
+        cgroups=gone,
+    )
+    with pytest.raises(SandboxUnavailable, match="could not make the sandbox's cgroup"):
+        run_supervised(spawn, Limits())

@@ -380,3 +380,32 @@ def test_kinds_that_stand_for_one_another_pass(grade: Grade) -> None:
     result = grade(student, {"test_kinds.py": tests}, limits=LIMITS, reference=reference)
 
     assert result.passed, [(t.name, t.message) for t in result.tests]
+
+
+def test_a_reference_run_that_did_not_finish_is_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tutor.sandbox import runner
+    from tutor.sandbox.languages import get_language
+    from tutor.sandbox.report import HarnessReport
+
+    reports = [
+        HarnessReport(done=False, kinds={"solution.f()": ["int"]}),
+        HarnessReport(done=True, kinds={"solution.f()": ["str"]}),
+    ]
+    monkeypatch.setattr(runner, "execute_run", lambda *args, **kwargs: (None, reports.pop(0)))
+    monkeypatch.setattr(runner, "REFERENCE_KINDS", runner.OrderedDict())
+    files = runner.RunFiles(
+        [SourceFile("solution.py", "")],
+        [SourceFile("test_x.py", "")],
+        (),
+        (),
+        False,
+        (SourceFile("solution.py", "def f():\n    return 'x'\n"),),
+    )
+    config = SandboxConfig(slots=1, lock_dir="/nonexistent", first_uid=FIRST_UID)
+
+    def kinds() -> dict[str, list[str]]:
+        return runner.reference_kinds(get_language("python"), files, LIMITS, config, unsafe=True)
+
+    assert kinds() == {"solution.f()": ["int"]}  # used once, not kept
+    assert kinds() == {"solution.f()": ["str"]}
+    assert kinds() == {"solution.f()": ["str"]}  # kept: no third run

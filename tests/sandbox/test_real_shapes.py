@@ -346,7 +346,7 @@ def test_datetimes_go_in_and_come_out_as_datetimes(grade: Grade) -> None:
     off = grade(wrong, tests, module="gigasecond", reference=GIGASECOND, limits=LIMITS)
 
     assert right.passed, failures(right)
-    assert [t.outcome for t in off.tests] == ["failed", "failed"]
+    assert [t.outcome for t in off.tests] == ["failed", "failed"], failures(off)
     assert off.tests[0].actual == "datetime.datetime(2011, 5, 6, 13, 46, 40)"
 
 
@@ -359,7 +359,7 @@ def test_a_returned_date_equals_the_same_date_and_a_students_exception_is_raised
     off = grade(wrong, tests, module="meetup", reference=MEETUP, limits=LIMITS)
 
     assert right.passed, failures(right)
-    assert [t.outcome for t in off.tests] == ["passed", "failed", "passed"]
+    assert [t.outcome for t in off.tests] == ["passed", "failed", "passed"], failures(off)
 
 
 def test_a_mocked_open_works_as_a_context_manager_and_an_iterable(grade: Grade) -> None:
@@ -369,7 +369,7 @@ def test_a_mocked_open_works_as_a_context_manager_and_an_iterable(grade: Grade) 
     off = grade(wrong, tests, module="grep", reference=GREP, limits=LIMITS)
 
     assert right.passed, failures(right)
-    assert [t.outcome for t in off.tests] == ["passed", "failed", "passed"]
+    assert [t.outcome for t in off.tests] == ["passed", "failed", "passed"], failures(off)
 
 
 def test_a_million_element_list_crosses_within_the_time_limit(grade: Grade) -> None:
@@ -418,7 +418,7 @@ def test_a_helper_module_among_the_test_files_is_importable_by_the_tests(grade: 
     )
 
     assert right.passed, failures(right)
-    assert [t.outcome for t in off.tests] == ["passed", "passed", "failed"]
+    assert [t.outcome for t in off.tests] == ["passed", "passed", "failed"], failures(off)
 
 
 SKIPS = """\

@@ -14,7 +14,6 @@ often all run the same lines) are ordered by how much decision they hold (a loop
 comparison, a computed return) rather than by position.
 """
 
-import ast
 import keyword
 import math
 import re
@@ -22,6 +21,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tutor.grounding.source_facts import (
+    controlling_lines,
+    decision_weights,
+    empty_bodies,
+    no_effect_lines,
+    unfinished_updates,
+)
 from tutor.grounding.syntax_slips import syntax_slips
 from tutor.grounding.witness import divergence_line
 
@@ -193,68 +199,9 @@ def endless_loop_lines(tests: Sequence[Mapping[str, Any]], file: str) -> dict[in
     return lines
 
 
-def unfinished_updates(source: str, endless: Mapping[int, str]) -> dict[int, str]:
-    """In a while loop that did not end, where its progress goes wrong: the lines that update
-    what its condition reads (they do not bring it to an end), or, when none does, the body's
-    last line (the update is missing after it)."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return {}
-    found: dict[int, str] = {}
-    for loop in ast.walk(tree):
-        if not isinstance(loop, ast.While) or loop.lineno not in endless:
-            continue
-        read = sorted({n.id for n in ast.walk(loop.test) if isinstance(n, ast.Name)})
-        updates = [
-            statement.lineno
-            for statement in ast.walk(loop)
-            if isinstance(statement, ast.Assign | ast.AugAssign | ast.AnnAssign)
-            and statement is not loop
-            and read_names_written(statement) & set(read)
-        ]
-        names = ", ".join(read) or "its condition"
-        for line in updates:
-            found[line] = (
-                f"it changes {names}, which the loop's condition reads, yet the loop never ends"
-            )
-        if not updates and read and loop.body:
-            last = loop.body[-1].end_lineno or loop.body[-1].lineno
-            found[last] = (
-                f"the loop's body ends here and nothing in it changes {names}, which its "
-                "condition reads: the loop never ends"
-            )
-    return found
-
-
-def read_names_written(statement: ast.Assign | ast.AugAssign | ast.AnnAssign) -> set[str]:
-    targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-    return {n.id for target in targets for n in ast.walk(target) if isinstance(n, ast.Name)}
-
-
 def _stopped_by_time(test: Mapping[str, Any]) -> bool:
     message = str(test.get("message") or "")
     return test.get("outcome") == "error" and "time limit" in message and "stopped" in message
-
-
-def no_effect_lines(source: str) -> set[int]:
-    """Lines of statements whose value is thrown away: an operation or comparison alone."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return set()
-    lines = {
-        node.lineno
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Expr)
-        and isinstance(node.value, ast.BinOp | ast.Compare | ast.BoolOp | ast.UnaryOp)
-    }
-    # A `pass` among other statements stands where something was meant to be done.
-    for node in ast.walk(tree):
-        body = getattr(node, "body", None)
-        if isinstance(body, list) and len(body) > 1:
-            lines |= {statement.lineno for statement in body if isinstance(statement, ast.Pass)}
-    return lines
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
@@ -292,37 +239,6 @@ def _share_with_conditions(
             why = f"decides whether line {item.line} runs ({by_line[header].why})"
             by_line[header] = SuspiciousLine(header, shared, why)
     return list(by_line.values())
-
-
-def empty_bodies(source: str) -> set[int]:
-    """Lines of a `pass` that is a branch's or a loop's whole body."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return set()
-    return {
-        node.body[0].lineno
-        for node in ast.walk(tree)
-        if isinstance(node, ast.If | ast.While | ast.For)
-        and len(node.body) == 1
-        and isinstance(node.body[0], ast.Pass)
-    }
-
-
-def controlling_lines(source: str) -> dict[int, int]:
-    """Line of each statement -> the line of the if/while/for header whose body holds it."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return {}
-    controllers: dict[int, int] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If | ast.While | ast.For):
-            for child in [*node.body, *node.orelse]:
-                if isinstance(child, ast.If) and child in node.orelse:
-                    continue  # an elif is decided by its own condition
-                controllers.setdefault(child.lineno, node.lineno)
-    return controllers
 
 
 def _covered(test: Mapping[str, Any], file: str) -> dict[int, int]:
@@ -419,43 +335,3 @@ def failing_call(test: Mapping[str, Any]) -> Mapping[str, Any] | None:
         if actual is not None and call.get("returned") == actual:
             return call
     return calls[-1] if calls else None
-
-
-def decision_weights(source: str) -> dict[int, float]:
-    """How much decision each line holds, 0..1: loop bounds and conditions most, then computed
-    returns and updates, plain statements least."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return {}
-    weights: dict[int, float] = {}
-    for node in ast.walk(tree):
-        weight = _weight(node)
-        if weight:
-            line = node.lineno  # type: ignore[attr-defined]
-            weights[line] = max(weights.get(line, 0.0), weight)
-    return weights
-
-
-def _weight(node: ast.AST) -> float:
-    if isinstance(node, ast.For | ast.While | ast.If):
-        return (
-            1.0
-            if any(
-                isinstance(n, ast.Compare | ast.Call)
-                for n in ast.walk(node.iter if isinstance(node, ast.For) else node.test)
-            )
-            else 0.8
-        )
-    if isinstance(node, ast.Return) and node.value is not None:
-        simple = isinstance(node.value, ast.Name | ast.Constant)
-        return 0.3 if simple else 0.7
-    if isinstance(node, ast.AugAssign):
-        return 0.6
-    if isinstance(node, ast.Assign) and isinstance(
-        node.value, ast.BinOp | ast.Compare | ast.Subscript | ast.Call
-    ):
-        return 0.5
-    if isinstance(node, ast.stmt):
-        return 0.2
-    return 0.0

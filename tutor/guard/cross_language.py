@@ -12,14 +12,15 @@ statements (C, Java) well enough for this alphabet.
 """
 
 import ast
-import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
 from pygments.token import Comment, Keyword, Name, Number, Operator, String, Token, _TokenType
+
+from tutor.guard.normalise import lexer_for
+from tutor.languages import get_language
 
 CROSS_KGRAM = 6
 CROSS_LANGUAGE_BLOCK = 0.5
@@ -78,15 +79,16 @@ def translated_share(code: str, reference: CrossReference, language: str) -> flo
     `language` (the exercise's), reproduces; 0 for code in the exercise's own language."""
     if language == "python" and _is_python(code):
         return 0.0
-    found = set(_kgrams(_neutral(code, _lexer("javascript")))) & reference.kgrams
+    found = set(_kgrams(_neutral(code, lexer_for("javascript")))) & reference.kgrams
     return len(found) / len(reference.kgrams)
 
 
 def neutral_tokens(code: str, language: str) -> list[str]:
     if language == "python":
         code = _without_annotations(code)
-    name = {"python": "python3", "c99": "c"}.get(language, language)
-    return _neutral(code, _lexer(name))
+    # The registry's lexer (tutor/languages); Python has none there (the guard reads it itself).
+    name = get_language(language).lexer or "python3"
+    return _neutral(code, lexer_for(name))
 
 
 def _without_annotations(code: str) -> str:
@@ -175,8 +177,3 @@ def _is_python(code: str) -> bool:
     except (SyntaxError, ValueError):
         return False
     return True
-
-
-@functools.cache
-def _lexer(name: str) -> Lexer:
-    return get_lexer_by_name(name, stripnl=False, ensurenl=False)

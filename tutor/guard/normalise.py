@@ -28,6 +28,8 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String, Token
 
+from tutor.languages import get_language
+
 ANY_NAME = "ID"
 ANY_STRING = "STR"
 ANY_NUMBER = "NUM"
@@ -51,16 +53,15 @@ _SESSION = re.compile(r"^\s*>>>(?: |$)", re.MULTILINE)
 _PROMPT = re.compile(r"^\s*(?:>>>|\.\.\.)(?: |$)")
 
 
-# Exercise languages -> Pygments lexer names.
-PYGMENTS_LEXERS = {"c": "c", "c99": "c", "java": "java", "javascript": "javascript"}
 # Lines of only these tokens ("}", "});") say nothing about the code.
 PUNCTUATION_ONLY = frozenset("{}()[];,")
 
 
 def normalised_tokens(code: str, language: str = "python") -> list[str]:
     """The code's tokens with names and literals replaced by their class; see the module doc."""
-    if language in PYGMENTS_LEXERS:
-        return _lexed_tokens(code, _lexer(PYGMENTS_LEXERS[language]))
+    lexer = get_language(language).lexer
+    if lexer is not None:
+        return _lexed_tokens(code, lexer_for(lexer))
     tokens: list[str] = []
     after_dot = False
     for match in _TOKEN.finditer(code):
@@ -82,7 +83,7 @@ def normalised_tokens(code: str, language: str = "python") -> list[str]:
 
 
 @functools.cache
-def _lexer(name: str) -> Lexer:
+def lexer_for(name: str) -> Lexer:
     return get_lexer_by_name(name, stripnl=False, ensurenl=False)
 
 
@@ -138,7 +139,7 @@ def statement_shapes(code: str, language: str = "python") -> Shapes:
     line by line, so its complete statements still count. Other languages than Python: each
     line's normalised tokens, weighted by their number.
     """
-    if language in PYGMENTS_LEXERS:
+    if get_language(language).lexer is not None:
         return _line_shapes(code, language)
     source = strip_prompts(textwrap.dedent(code))
     try:

@@ -6,9 +6,9 @@ from functools import lru_cache
 from tutor.guard.cross_language import CrossReference, cross_reference
 from tutor.guard.hidden_values import MATCH_LOOKAHEAD_CHARS, ValueMatcher, hidden_values
 from tutor.guard.models import GuardContext, GuardSettings
-from tutor.guard.normalise import PYGMENTS_LEXERS
 from tutor.guard.sandbox_check import required_names
 from tutor.guard.similarity import Reference, build_reference
+from tutor.languages import find_language
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def prepare(context: GuardContext, settings: GuardSettings) -> PreparedExercise:
             settings.min_code_tokens,
             context.language,
         )
-        if context.language == "python" or context.language in PYGMENTS_LEXERS
+        if find_language(context.language) is not None
         else None
     )
     return PreparedExercise(

@@ -22,8 +22,8 @@ from dataclasses import replace
 from tutor.guard.models import GuardContext, RunCode
 from tutor.guard.normalise import strip_prompts
 from tutor.guard.run_outcome import RunOutcome, shows_a_solution
+from tutor.languages import get_language
 from tutor.sandbox import Limits, SandboxConfig, SandboxError, SourceFile, run_tests
-from tutor.sandbox.languages.programs import looks_like_a_whole_program, source_suffix
 
 logger = logging.getLogger(__name__)
 
@@ -232,9 +232,12 @@ def under_tested_names(code: str, names: frozenset[str], reference: str = "") ->
         if not fitting:
             return
         options.append(fitting)
-    for choice in itertools.islice(itertools.product(*options), MAX_RENAMINGS):
-        if len({node.name for node in choice}) < len(choice):
-            continue
+    distinct = (
+        choice
+        for choice in itertools.product(*options)
+        if len({node.name for node in choice}) == len(choice)
+    )
+    for choice in itertools.islice(distinct, MAX_RENAMINGS):
         aliases = "\n".join(
             f"{name} = {node.name}" for name, node in zip(missing, choice, strict=True)
         )
@@ -473,7 +476,7 @@ class SolutionCheck:
         """C, Java, JavaScript: the tests are a whole program's input and output, so a segment
         that is a whole program is run as the student's file."""
         code = textwrap.dedent(segment)
-        if only_public or not looks_like_a_whole_program(self._language, code):
+        if only_public or not get_language(self._language).looks_like_a_whole_program(code):
             return None
         if self._passes(code):
             return None if self._passes(self._student_code) else "by itself"
@@ -514,6 +517,8 @@ def sandbox_runner(
     hidden_files = frozenset(name for name, _code in context.hidden_tests)
     base = limits or Limits()
 
+    student_filename = get_language(context.language).student_filename(context.module_name)
+
     def run_code(code: str, seconds: float | None = None) -> bool:
         run_limits = base
         if seconds is not None and seconds < base.time_seconds:
@@ -521,7 +526,7 @@ def sandbox_runner(
         try:
             result = run_tests(
                 context.language,
-                [SourceFile(context.module_name + source_suffix(context.language), code)],
+                [SourceFile(student_filename, code)],
                 tests,
                 run_limits,
                 config=config,

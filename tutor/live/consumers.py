@@ -47,6 +47,7 @@ class LiveClassConsumer(JsonSocket):
     """
 
     course: Course
+    grouped: set[int]  # the students in the groups last sent
 
     async def connect(self) -> None:
         slug = self.scope["url_route"]["kwargs"]["slug"]
@@ -55,6 +56,7 @@ class LiveClassConsumer(JsonSocket):
             await self.close(code=4403)
             return
         self.course = course
+        self.grouped = set()
         self.group = live_group(course.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
@@ -72,6 +74,7 @@ class LiveClassConsumer(JsonSocket):
 
     async def send_groups(self, rows: list[LiveRow] | None = None) -> None:
         groups = await database_sync_to_async(self._group_payloads)(rows)
+        self.grouped = {student["student_id"] for group in groups for student in group["students"]}
         await self.send_json(GroupsMessage(type="groups", groups=groups))
 
     def _group_payloads(self, rows: list[LiveRow] | None) -> list[MistakeGroupPayload]:
@@ -84,7 +87,9 @@ class LiveClassConsumer(JsonSocket):
         row = await database_sync_to_async(live_row)(self.course, student_id)
         if row is not None:
             await self.send_json(RowMessage(type="row", row=row))
-            await self.send_groups()
+            # Only a stuck student can join a group, and only one in a group can leave one.
+            if row["stuck"] or student_id in self.grouped:
+                await self.send_groups()
 
     def message_handlers(self) -> Mapping[str, Handler]:
         return {
@@ -108,7 +113,6 @@ class LiveClassConsumer(JsonSocket):
                 type="group_hint_sent", signature=signature, students=sent.students
             )
         )
-        await self.send_groups()
 
     async def handle_refresh(self, content: dict[str, Any]) -> None:
         await self.send_table()

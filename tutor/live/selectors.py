@@ -23,6 +23,7 @@ from typing import Any, TypedDict
 
 from django.conf import settings
 from django.db.models import DateTimeField, IntegerField, Model, OuterRef, Subquery
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from exercises.models import Draft, Exercise, Submission
@@ -46,6 +47,7 @@ class LastRun(TypedDict):
     kind: str
     error: bool  # the grader could not finish it
     error_message: str
+    compile_error: bool  # the code did not build, so no test ran
     passed: bool
     tests_passed: int
     tests_total: int
@@ -155,6 +157,8 @@ def live_rows(
             "error_message",
             "created_at",
             "finished_at",
+            # The sandbox's word for the run ("compile_error"): the one key read from the result.
+            run_status=KT("result__status"),
         ),
     )
     drafts = _on_current(
@@ -299,6 +303,8 @@ def _last_run(submission: dict[str, Any]) -> LastRun:
         kind=submission["kind"],
         error=error,
         error_message=submission["error_message"] if error else "",
+        # The code did not build: no test ran, so "passed 0/2" would mislead.
+        compile_error=not error and submission.get("run_status") == "compile_error",
         passed=bool(submission["passed"]) and not error,
         tests_passed=submission["tests_passed"],
         tests_total=submission["tests_total"],

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal, cast
 
 from jinja2 import TemplateError
 
+from tutor.languages import find_language, get_language
 from tutor.llm.context import (
     LineSpan,
     keep_around_cursor,
@@ -56,24 +57,6 @@ class Turn:
     text: str
 
 
-# How prompts name an exercise's language (Exercise.language -> words).
-LANGUAGE_NAMES = {
-    "python": "Python",
-    "c": "C",
-    "c99": "C",
-    "java": "Java",
-    "javascript": "JavaScript",
-}
-# A first line that tells a code model which language it completes, for languages other than
-# Python (the model's default, and what the completion prompts were tuned on).
-FILE_HEADER = {
-    "c": "// {name}\n",
-    "c99": "// {name}\n",
-    "java": "// {name}\n",
-    "javascript": "// {name}\n",
-}
-
-
 @dataclass(frozen=True)
 class PromptContext:
     exercise_title: str = ""
@@ -95,7 +78,14 @@ class PromptContext:
 
     @property
     def language_name(self) -> str:
-        return LANGUAGE_NAMES.get(self.language, self.language)
+        known = find_language(self.language)
+        return known.display_name if known is not None else self.language
+
+    def completion_header(self) -> str:
+        """The first line telling a code model which language it completes (tutor/languages)."""
+        return get_language(self.language).completion_header.format(
+            name=self.student_filename or self.language_name
+        )
 
 
 @dataclass(frozen=True)
@@ -333,9 +323,7 @@ class PromptBuilder:
         code = self.context.student_code
         cursor = len(code) if self.context.cursor_offset is None else self.context.cursor_offset
         before, after = code[:cursor], code[cursor:]
-        header = FILE_HEADER.get(self.context.language, "").format(
-            name=self.context.student_filename or self.context.language_name
-        )
+        header = self.context.completion_header()
         fim = self.info.fim_tokens
         leading = self.leading_special_ids()
         header_ids = self.encode_data(header) if header else []

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, cast
 from tutor.llm.context import keep_around_cursor, prompt_token_budget
 from tutor.llm.prompts import (
     COMPLETION_STOPS,
-    FILE_HEADER,
     SYSTEM_PROMPT,
     BuiltPrompt,
     PromptBuilder,
@@ -136,9 +135,7 @@ def _fim_completion(
     code = context.student_code
     cursor = len(code) if context.cursor_offset is None else context.cursor_offset
     before, after = plain_text(code[:cursor]), plain_text(code[cursor:])
-    header = FILE_HEADER.get(context.language, "").format(
-        name=plain_text(context.student_filename or context.language_name)
-    )
+    header = plain_text(context.completion_header())
     available = budget - estimated_tokens(header) - _FIM_MARKER_TOKENS
     if available <= 0:
         raise PromptError("the model's context is too small for a completion")

@@ -29,7 +29,12 @@ from tutor.sandbox.languages.programs import (
     ProgramLanguage,
 )
 from tutor.sandbox.models import Limits, RunResult, RunStatus, SourceFile, TestResult
-from tutor.sandbox.native_tests import NativeFormat, native_tests, native_verdicts
+from tutor.sandbox.native_tests import (
+    NativeFormat,
+    native_tests,
+    native_verdicts,
+    shown_output,
+)
 from tutor.sandbox.runner import _bwrap_spawn, _empty_slot
 from tutor.sandbox.shared_tmp import shared_tmp
 from tutor.sandbox.slots import Slot, acquire_slot
@@ -78,7 +83,8 @@ def run_program_tests(
                 with shared_tmp(config.shared_dir, max(limits.tmp_size_mb, 64)) as tmp:
                     build = _compile(plugin, in_build, limits, slot, config, tmp)
                     if build.stopped is not None or build.exit_code != 0:
-                        tests = _expected_tests(test_files, cases, io_mode, plugin.native_format)
+                        native_format = plugin.native_format_for([f.name for f in test_files])
+                        tests = _expected_tests(test_files, cases, io_mode, native_format)
                         return _build_failure(plugin, build, tests, student_files, limits, started)
                     entry = store_build(config.shared_dir, key, f"{tmp}/work")
             run = _Runner(plugin, student_files[0].name, build_folder(entry), data_files, limits)
@@ -221,13 +227,15 @@ def _run_native(
     """The tests and the student's code in one program, which prints a verdict per test (Unity
     lines, TAP). Only tests the host found in the test files count."""
     limits = run.limits
-    native_format = run.plugin.native_format
+    native_format = run.plugin.native_format_for([file.name for file in test_files])
     if native_format is None:
         raise ValueError(f"{run.plugin.name} has no native unit tests: use input/output cases")
     argv = run.plugin.native_argv(run.main, [file.name for file in test_files], limits)
     execution = run.run((), "", slot, config, argv=argv)
     stopped = _limit_hit(execution)
-    verdicts = native_verdicts(native_format, execution.stdout.decode(errors="replace"))
+    verdicts = native_verdicts(
+        native_format, execution.stdout.decode(errors="replace"), student_file=run.main
+    )
     results = []
     why = _why(stopped, limits) if stopped else _exit_description(execution.exit_code)
     for file, name in native_tests(native_format, test_files):
@@ -248,7 +256,7 @@ def _run_native(
     result = _result(status, results, limits, started)
     return dataclasses.replace(
         result,
-        stdout=_text(execution.stdout, limits.output_kb),
+        stdout=_text(shown_output(native_format, execution.stdout), limits.output_kb),
         stderr=_text(execution.stderr, limits.output_kb),
         exit_code=execution.exit_code,
         memory_peak_bytes=execution.memory_peak_bytes,

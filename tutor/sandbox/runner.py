@@ -89,14 +89,14 @@ def run_tests(
     plugin.check_files(student_files, test_files, support_files, data_files)
     if not unsafe:
         bwrap_features(config.bwrap_path)  # fail early and clearly when bwrap is missing
-    files = _Files(
+    files = RunFiles(
         student_files, test_files, support_files, data_files, evidence, tuple(reference_files)
     )
     if reference_files and not in_process:
         kinds = reference_kinds(plugin, files, limits, config, unsafe=unsafe)
         files = replace(files, expected_kinds=kinds)
     static_tests = plugin.discover_tests(test_files)
-    execution, report = _execute(plugin, files, limits, config, static_tests, unsafe, in_process)
+    execution, report = execute_run(plugin, files, limits, config, static_tests, unsafe, in_process)
     return judge(
         report,
         execution,
@@ -107,9 +107,9 @@ def run_tests(
     )
 
 
-def _execute(
+def execute_run(
     plugin: Language,
-    files: "_Files",
+    files: "RunFiles",
     limits: Limits,
     config: SandboxConfig,
     static_tests: Sequence[TestId],
@@ -143,7 +143,7 @@ REFERENCE_KINDS_KEPT = 256
 
 
 def reference_kinds(
-    plugin: Language, files: "_Files", limits: Limits, config: SandboxConfig, *, unsafe: bool
+    plugin: Language, files: "RunFiles", limits: Limits, config: SandboxConfig, *, unsafe: bool
 ) -> dict[str, list[str]]:
     """Run the exercise's reference through the same tests, recording what kind of value each
     place hands out ("solution.to_roman()" -> ["str"]): the exercise, not the student, decides
@@ -154,15 +154,19 @@ def reference_kinds(
         reference = replace(
             files, student=files.reference, evidence=False, record_kinds=True, expected_kinds=None
         )
-        _, report = _execute(plugin, reference, limits, config, [], unsafe, in_process=False)
-        kinds = REFERENCE_KINDS[key] = report.kinds
+        _, report = execute_run(plugin, reference, limits, config, [], unsafe, in_process=False)
+        kinds = report.kinds
+        if not report.done:
+            # Stopped (time, a kill on a loaded server): what it saw is used, never kept.
+            return kinds
+        REFERENCE_KINDS[key] = kinds
         while len(REFERENCE_KINDS) > REFERENCE_KINDS_KEPT:
             REFERENCE_KINDS.popitem(last=False)
     REFERENCE_KINDS.move_to_end(key)
     return kinds
 
 
-def _content_key(language: str, files: "_Files") -> str:
+def _content_key(language: str, files: "RunFiles") -> str:
     digest = hashlib.sha256(language.encode())
     for group in (files.reference, files.tests, files.support, files.data):
         for file in group:
@@ -174,7 +178,9 @@ def _content_key(language: str, files: "_Files") -> str:
 
 
 @dataclass(frozen=True)
-class _Files:
+class RunFiles:
+    """What one run places where: the student's side, the tests' side, and what it records."""
+
     student: Sequence[SourceFile]
     tests: Sequence[SourceFile]
     support: Sequence[SourceFile]
@@ -203,7 +209,7 @@ class _Files:
 
 def _run_in_bwrap(
     plugin: Language,
-    files: _Files,
+    files: RunFiles,
     limits: Limits,
     slot: Slot,
     nonce: str,
@@ -318,7 +324,7 @@ def _tests_uid(slot: Slot) -> int | None:
 
 def _run_unsafe(
     plugin: Language,
-    files: _Files,
+    files: RunFiles,
     limits: Limits,
     slot: Slot,
     nonce: str,

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tutor.sandbox.cgroups import CgroupHost, SandboxCgroup
+from tutor.sandbox.errors import SandboxUnavailable
 from tutor.sandbox.models import Limits
 
 MIB = 1024 * 1024
@@ -163,7 +164,11 @@ def _cgroup_for(spawn: Spawn, limits: Limits) -> SandboxCgroup | None:
     if spawn.cgroups is None:
         return None
     # pids counts the sandbox's own processes (bwrap, its first process) as Limits.processes does.
-    return SandboxCgroup(spawn.cgroups, limits.memory_mb * MIB, limits.processes)
+    try:
+        return SandboxCgroup(spawn.cgroups, limits.memory_mb * MIB, limits.processes)
+    except OSError as error:
+        # Found usable at start, refused now: no run without the limits it was promised.
+        raise SandboxUnavailable(f"could not make the sandbox's cgroup: {error}") from error
 
 
 def rlimits_for(

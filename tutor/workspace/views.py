@@ -11,7 +11,7 @@ from exercises.selectors.exercises import latest_code, next_exercise
 from exercises.services.drafts import save_draft
 from exercises.services.grading import CodeRejected
 from tutor.accounts.roles import signed_in_user
-from tutor.assist.services.answers_ahead import plan_answers_ahead
+from tutor.assist.services.ahead_plans import plan_answers_ahead
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.db.models import Avg
 
 from tutor.assist import streams
 from tutor.assist.models import AiRequest
+from tutor.courses.policy import TEACHER_SENT
 
 RECENT_FOR_ESTIMATE = 20
 DEFAULT_SECONDS_PER_REQUEST = 20.0
@@ -77,7 +78,7 @@ def request_payload(ai_request: AiRequest) -> RequestPayload:
         # Certainly right, unlike a small model's answer: shown at once, while the model writes.
         authored_hint=(
             ai_request.exercise.authored_hint(ai_request.hint_level)
-            if ai_request.kind == AiRequest.Kind.HINT
+            if ai_request.kind == AiRequest.Kind.HINT and ai_request.finish_reason != TEACHER_SENT
             else None
         ),
         reply=reply,

@@ -1,4 +1,5 @@
-"""While the model is idle it writes answers ahead for an exercise's likely mistakes.
+"""While the model is idle it writes answers ahead for an exercise's likely mistakes (in the
+llm worker: it loads the model; the web process plans them with services/ahead_plans.py).
 
 The likely mistakes are single-line mutants of the reference solution (tutor/grounding/
 mutants.py: a loop bound off by one, a comparison flipped, a case dropped...). Each runs against
@@ -14,68 +15,37 @@ at most LLM_AHEAD_PER_EXERCISE answers per exercise, ever (an instructor's edit 
 
 import logging
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 
 from exercises.models import Exercise
-from exercises.services.grading import run_exercise_tests
-from exercises.services.results import StoredResult
 from tutor.assist.engine import ServingEngine, answer_limits, get_engine
 from tutor.assist.guarding import stream_guard
 from tutor.assist.models import AiRequest, SharedAnswer
+from tutor.assist.selectors.likely_mistakes import LikelyMistake, likely_mistakes
 from tutor.assist.selectors.prompting import hint_context_for_run
-from tutor.assist.selectors.shared_answers import Failure, failure_of_result
+from tutor.assist.selectors.shared_answers import Failure
+from tutor.assist.services.ahead_plans import answers_ahead_wanted, enqueue_answers_ahead
 from tutor.assist.services.generation import without_nul
-from tutor.grounding.mutants import KIND_LABELS, Mutant, mutants
+from tutor.grounding.mutants import KIND_LABELS
 from tutor.llm.prompts import PromptError, Task
 from tutor.llm.remote_prompts import build_any_prompt
 from tutor.llm.requests import Finished, TokenDelta
-from tutor.redis_client import redis_client
 
 logger = logging.getLogger(__name__)
 
 # The first hint a student asks for: the one a class asks for at once.
 AHEAD_HINT_LEVELS = (1,)
-MUTANTS_PER_KIND = 2
-# An exercise is planned at most this often (each open page would plan it again).
-PLAN_EVERY_SECONDS = 600
 # Busy with students: try again after this long.
 RETRY_SECONDS = 30
 CHECK_EVERY_SECONDS = 0.25
-
-
-@dataclass(frozen=True)
-class LikelyMistake:
-    mutant: Mutant
-    failure: Failure
-    result: StoredResult
-
-
-def plan_answers_ahead(exercise: Exercise) -> bool:
-    """Enqueue writing answers ahead for the exercise (once per PLAN_EVERY_SECONDS); True if
-    enqueued. Called when a student opens the exercise: what the class works on next."""
-    if settings.LLM_AHEAD_PER_EXERCISE <= 0 or not _mutable(exercise):
-        return False
-    key = f"{settings.LIVE_STATE_PREFIX}:ahead:planned:{exercise.pk}"
-    try:
-        if not redis_client().set(key, b"1", nx=True, ex=PLAN_EVERY_SECONDS):
-            return False
-        transaction.on_commit(lambda: _enqueue(exercise.pk, countdown=0))
-    except Exception:
-        # A page must not fail because the model could not be told to prepare.
-        logger.warning("Could not plan answers ahead for %s", exercise.slug, exc_info=True)
-        return False
-    return True
 
 
 def write_answers_ahead(exercise_id: int) -> int:
     """Write the missing answers for the exercise's likely mistakes; how many were written.
     Idempotent: an answer already stored for a mistake's signature and level is not rewritten."""
     exercise = Exercise.objects.filter(pk=exercise_id).first()
-    if exercise is None or not _mutable(exercise):
+    if exercise is None or not answers_ahead_wanted(exercise):
         return 0
     budget = settings.LLM_AHEAD_PER_EXERCISE - _written_ahead(exercise)
     written = 0
@@ -87,7 +57,7 @@ def write_answers_ahead(exercise_id: int) -> int:
             if _answered(exercise, mistake.failure, level):
                 continue
             if students_waiting():
-                _enqueue(exercise_id, countdown=RETRY_SECONDS)
+                enqueue_answers_ahead(exercise_id, countdown=RETRY_SECONDS)
                 return written
             engine = engine or get_engine()[0]
             text = _write(engine, exercise, mistake, level)
@@ -96,18 +66,6 @@ def write_answers_ahead(exercise_id: int) -> int:
             _store(exercise, mistake, level, text)
             written += 1
     return written
-
-
-def likely_mistakes(exercise: Exercise) -> Iterator[LikelyMistake]:
-    """The reference's mutants that fail a visible test, one per signature."""
-    seen: set[str] = set()
-    for mutant in mutants(exercise.solution_code, per_kind=MUTANTS_PER_KIND):
-        result = run_exercise_tests(exercise, mutant.source, include_hidden=False)
-        failure = failure_of_result(exercise, code=mutant.source, result=result)
-        if failure is None or failure.key in seen:
-            continue
-        seen.add(failure.key)
-        yield LikelyMistake(mutant, failure, result)
 
 
 def students_waiting() -> bool:
@@ -185,14 +143,3 @@ def _answered(exercise: Exercise, failure: Failure, level: int) -> bool:
 
 def _written_ahead(exercise: Exercise) -> int:
     return SharedAnswer.objects.filter(exercise=exercise, source=SharedAnswer.Source.AHEAD).count()
-
-
-def _mutable(exercise: Exercise) -> bool:
-    """Mutants are made from a Python reference's syntax tree."""
-    return exercise.language == "python" and bool(exercise.solution_code.strip())
-
-
-def _enqueue(exercise_id: int, *, countdown: float) -> None:
-    from tutor.assist.tasks import write_answers_ahead_task
-
-    write_answers_ahead_task.apply_async((exercise_id,), countdown=countdown)

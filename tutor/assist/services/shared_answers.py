@@ -202,9 +202,9 @@ def _serve(
 
 
 def _offer(ai_request: AiRequest) -> None:
+    # No live-view news: a hint the student did not ask for changes nothing in their row.
     event = AiOffered(type="ai.offered", request_id=ai_request.pk)
     send_news(workspace_group(ai_request.student_id, ai_request.exercise_id), event)
-    notify_student_changed(ai_request.student_id)
 
 
 def _line(failure: dict[str, Any]) -> int | None:

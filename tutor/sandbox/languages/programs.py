@@ -6,12 +6,16 @@ syntax check), how to run what was built, and how to read the compiler's complai
 """
 
 import functools
+import json
 import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Literal
 
+from tutor import languages
+from tutor.languages import LanguageDescriptor
 from tutor.sandbox.languages.python import _install_dirs_outside_usr, find_interpreter
 from tutor.sandbox.models import Limits, SourceFile
 from tutor.sandbox.native_tests import NativeFormat
@@ -23,17 +27,10 @@ MemoryRlimit = Literal["address_space", "data"]
 BUILD_WORK_DIR = "/tmp/work"  # noqa: S108
 BUILD_SUBDIR = ".build"
 PROGRAM_DIR = "/opt/program"
+# Jest and Babel for Exercism's JavaScript track: package.json here, `npm ci` at setup.
+JEST_TOOLCHAIN = Path(__file__).resolve().parent.parent / "toolchains" / "jest"
+JEST_SUFFIX = ".spec.js"
 DATA_FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
-# What a compiler's complaint looks like: "file:line[:column]: error: message".
-GCC_ERROR = re.compile(
-    r"^(?:.*/)?(?P<file>[\w.+-]+):(?P<line>\d+):(?:(?P<column>\d+):)? (?:fatal )?error: "
-    r"(?P<message>.*)$"
-)
-JAVAC_ERROR = re.compile(
-    r"^(?:.*/)?(?P<file>[\w$.-]+\.java):(?P<line>\d+): error: (?P<message>.*)$"
-)
-PYTHON_LOCATION = re.compile(r'^File "(?:.*/)?(?P<file>[\w.-]+\.py)", line (?P<line>\d+)')
-NODE_LOCATION = re.compile(r"^(?:.*/)?(?P<file>[\w.+-]+\.m?js):(?P<line>\d+)$")
 
 
 @dataclass(frozen=True)
@@ -47,8 +44,7 @@ class Diagnostic:
 class ProgramLanguage:
     """Shared behaviour; each language below fills in its commands."""
 
-    name: str
-    suffix: str
+    descriptor: LanguageDescriptor
     memory_rlimit: MemoryRlimit = "address_space"
     # Threads count against RLIMIT_NPROC: a JVM starts a dozen before main().
     min_processes: int = 16
@@ -59,11 +55,19 @@ class ProgramLanguage:
     # How native unit tests report (tutor/sandbox/native_tests.py); None: cases only.
     native_format: NativeFormat | None = None
 
+    @property
+    def name(self) -> str:
+        return self.descriptor.name
+
+    @property
+    def suffix(self) -> str:
+        return self.descriptor.suffix
+
     def toolchain_paths(self) -> list[str]:
         return list(self.host_paths)
 
     def student_filename(self, module: str) -> str:
-        return f"{module}{self.suffix}"
+        return self.descriptor.student_filename(module)
 
     def check_files(
         self, student_files: Sequence[SourceFile], other_files: Sequence[SourceFile]
@@ -102,8 +106,18 @@ class ProgramLanguage:
         """The program that runs the native unit tests (built with them, for C)."""
         return self.run_argv(main_file, (), limits)
 
+    def native_format_for(self, test_files: Sequence[str]) -> NativeFormat | None:
+        """How these native test files report (one language may have several frameworks)."""
+        return self.native_format
+
     def diagnostics(self, output: str) -> list[Diagnostic]:
-        return _matching_lines(output, GCC_ERROR)
+        """The build's complaints with their lines, read as the language's descriptor says."""
+        errors = self.descriptor.errors
+        if errors.compile_error is not None:
+            return _matching_lines(output, errors.compile_error)
+        if errors.located_at is not None:
+            return _located_then_message(output, errors.located_at)
+        return []
 
 
 @dataclass(frozen=True)
@@ -130,8 +144,15 @@ class CLanguage(ProgramLanguage):
         return [f"{PROGRAM_DIR}/{BUILD_SUBDIR}/program", *args]
 
 
-# Debian's junit5 package: the JUnit 5 console launcher with Jupiter, in one jar.
+# Debian's junit5 package: the JUnit 5 console launcher with Jupiter, in one jar; and
+# libassertj-core-java: AssertJ, which Exercism's Java track asserts with.
 JUNIT_JAR = "/usr/share/java/junit-platform-console-standalone.jar"
+ASSERTJ_JAR = "/usr/share/java/assertj-core.jar"
+
+
+def java_test_class_path() -> str:
+    """JUnit 5 and AssertJ for the native tests; harmless (and absent without them) otherwise."""
+    return ":".join(_tool(jar) for jar in (JUNIT_JAR, ASSERTJ_JAR))
 
 
 @dataclass(frozen=True)
@@ -154,9 +175,8 @@ class JavaLanguage(ProgramLanguage):
             "-encoding",
             "UTF-8",
             "-Xlint:none",
-            # JUnit 5 for the native tests; harmless (and absent without junit5) otherwise.
             "-cp",
-            _tool(JUNIT_JAR),
+            java_test_class_path(),
             "-d",
             f"{BUILD_WORK_DIR}/{BUILD_SUBDIR}",
             *sources,
@@ -186,21 +206,37 @@ class JavaLanguage(ProgramLanguage):
             "-jar",
             _tool(JUNIT_JAR),
             "--class-path",
-            f"{PROGRAM_DIR}/{BUILD_SUBDIR}",
+            f"{PROGRAM_DIR}/{BUILD_SUBDIR}:{_tool(ASSERTJ_JAR)}",
             *[argument for name in classes for argument in ("--select-class", name)],
             "--details=tree",
             "--disable-banner",
             "--disable-ansi-colors",
         ]
 
-    def diagnostics(self, output: str) -> list[Diagnostic]:
-        return _matching_lines(output, JAVAC_ERROR)
-
 
 @dataclass(frozen=True)
 class JavaScriptLanguage(ProgramLanguage):
+    """node:test files (<module>.test.js, CommonJS) run with node's TAP reporter; Jest files
+    (Exercism's <slug>.spec.js, ES modules through Babel) with the Jest installed at setup."""
+
+    def toolchain_paths(self) -> list[str]:
+        jest = jest_dir()
+        return [*self.host_paths, *([jest] if jest is not None else [])]
+
     def compile_argv(self, sources: Sequence[str], limits: Limits) -> list[str]:
+        if any(source.endswith(JEST_SUFFIX) for source in sources):
+            # Jest's files are ES modules (export/import), which node reads as such only when
+            # told; Babel turns them into what Jest runs.
+            return [
+                _tool("/usr/bin/node"),
+                "--experimental-default-type=module",
+                "--check",
+                sources[0],
+            ]
         return [_tool("/usr/bin/node"), "--check", sources[0]]
+
+    def native_format_for(self, test_files: Sequence[str]) -> NativeFormat | None:
+        return "jest" if any(name.endswith(JEST_SUFFIX) for name in test_files) else "tap"
 
     def run_argv(self, main_file: str, args: Sequence[str], limits: Limits) -> list[str]:
         heap = max(16, limits.memory_mb // 2)
@@ -213,24 +249,52 @@ class JavaScriptLanguage(ProgramLanguage):
         ]
 
     def native_argv(self, main_file: str, test_files: Sequence[str], limits: Limits) -> list[str]:
+        if self.native_format_for(test_files) == "jest":
+            return self.jest_argv(test_files, limits)
         if len(test_files) != 1:
             raise ValueError("a JavaScript exercise has one node:test file")
         argv = self.run_argv(test_files[0], (), limits)
         return [argv[0], "--test-reporter=tap", *argv[1:]]
 
-    def diagnostics(self, output: str) -> list[Diagnostic]:
-        """node --check prints the place ("file.js:3"), the line, a caret, then the error."""
-        lines = output.splitlines()
-        for index, line in enumerate(lines):
-            found = NODE_LOCATION.match(line.strip())
-            if found is None:
-                continue
-            message = next(
-                (later.strip() for later in lines[index + 1 :] if "Error" in later),
-                "syntax error",
+    def jest_argv(self, test_files: Sequence[str], limits: Limits) -> list[str]:
+        jest = jest_dir()
+        if jest is None:
+            raise ValueError(
+                f"Jest is not installed: run `npm ci` in {JEST_TOOLCHAIN} (scripts/run.sh does)"
             )
-            return [Diagnostic(found["file"], int(found["line"]), message)]
-        return []
+        heap = max(16, limits.memory_mb // 2)
+        config = {
+            "rootDir": PROGRAM_DIR,
+            "transform": {
+                r"\.m?js$": [
+                    f"{jest}/babel-jest",
+                    {
+                        "presets": [
+                            [f"{jest}/@babel/preset-env", {"targets": {"node": "current"}}]
+                        ],
+                        "babelrc": False,
+                        "configFile": False,
+                    },
+                ]
+            },
+            # The tests import '@jest/globals' (and nothing else from npm).
+            "modulePaths": [jest],
+            "cacheDirectory": "/tmp/jest-cache",  # noqa: S108
+            "watchman": False,
+        }
+        return [
+            _tool("/usr/bin/node"),
+            f"--max-old-space-size={heap}",
+            "--stack-size=4000",
+            f"{jest}/jest/bin/jest.js",
+            "--ci",
+            "--runInBand",
+            "--json",
+            "--testLocationInResults",
+            "--config",
+            json.dumps(config),
+            *[f"{PROGRAM_DIR}/{name}" for name in test_files],
+        ]
 
 
 @dataclass(frozen=True)
@@ -250,17 +314,11 @@ class PythonProgram(ProgramLanguage):
     def run_argv(self, main_file: str, args: Sequence[str], limits: Limits) -> list[str]:
         return [self._interpreter(), "-S", "-B", "-u", f"{PROGRAM_DIR}/{main_file}", *args]
 
-    def diagnostics(self, output: str) -> list[Diagnostic]:
-        lines = output.splitlines()
-        for index, line in enumerate(lines):
-            found = PYTHON_LOCATION.match(line.strip())
-            if found is not None:
-                message = next(
-                    (later.strip() for later in lines[index + 1 :] if "Error" in later),
-                    "syntax error",
-                )
-                return [Diagnostic(found["file"], int(found["line"]), message)]
-        return []
+
+def jest_dir() -> str | None:
+    """The node_modules folder holding Jest and Babel, installed at setup; None without it."""
+    folder = os.environ.get("LABTUTOR_JEST_DIR") or str(JEST_TOOLCHAIN / "node_modules")
+    return folder if os.path.isfile(f"{folder}/jest/bin/jest.js") else None
 
 
 @functools.cache
@@ -268,6 +326,20 @@ def _tool(path: str) -> str:
     """Where a tool really is: Debian reaches java and javac through /etc/alternatives, which
     the sandbox does not have."""
     return os.path.realpath(path)
+
+
+def _located_then_message(output: str, located_at: re.Pattern[str]) -> list[Diagnostic]:
+    """A line that names the place ("file.js:3"), the error's message on a later line."""
+    lines = output.splitlines()
+    for index, line in enumerate(lines):
+        found = located_at.match(line.strip())
+        if found is not None:
+            message = next(
+                (later.strip() for later in lines[index + 1 :] if "Error" in later),
+                "syntax error",
+            )
+            return [Diagnostic(found["file"], int(found["line"]), message)]
+    return []
 
 
 def _matching_lines(output: str, pattern: re.Pattern[str]) -> list[Diagnostic]:
@@ -279,25 +351,23 @@ def _matching_lines(output: str, pattern: re.Pattern[str]) -> list[Diagnostic]:
     return found
 
 
-C11 = CLanguage(name="c", suffix=".c", std="c11", native_format="unity")
-C99 = CLanguage(name="c99", suffix=".c", std="c99", native_format="unity")
+C11 = CLanguage(descriptor=languages.C11, std="c11", native_format="unity")
+C99 = CLanguage(descriptor=languages.C99, std="c99", native_format="unity")
 JAVA = JavaLanguage(
-    name="java",
-    suffix=".java",
+    descriptor=languages.JAVA,
     memory_rlimit="data",
     min_processes=64,
     host_paths=("/etc/java-17-openjdk",),
     native_format="junit",
 )
 JAVASCRIPT = JavaScriptLanguage(
-    name="javascript",
-    suffix=".js",
+    descriptor=languages.JAVASCRIPT,
     memory_rlimit="data",
     min_processes=32,
     interpreted=True,
     native_format="tap",
 )
-PYTHON_PROGRAM = PythonProgram(name="python", suffix=".py", interpreted=True)
+PYTHON_PROGRAM = PythonProgram(descriptor=languages.PYTHON, interpreted=True)
 PROGRAM_LANGUAGES: dict[str, ProgramLanguage] = {
     language.name: language for language in (C11, C99, JAVA, JAVASCRIPT)
 }
@@ -305,24 +375,3 @@ PROGRAM_LANGUAGES: dict[str, ProgramLanguage] = {
 
 def get_program_language(name: str) -> ProgramLanguage | None:
     return PROGRAM_LANGUAGES.get(name)
-
-
-def source_suffix(language: str) -> str:
-    """The student's file suffix for an exercise language ("python" and unknown ones: .py)."""
-    plugin = PROGRAM_LANGUAGES.get(language)
-    return plugin.suffix if plugin is not None else ".py"
-
-
-# What a whole program has, per language: only such code is worth running as the student's file.
-WHOLE_PROGRAM = {
-    "c": re.compile(r"\bmain\s*\("),
-    "c99": re.compile(r"\bmain\s*\("),
-    "java": re.compile(r"\bstatic\s+void\s+main\s*\("),
-    # A script has no entry point: any code that reads its input or prints may be one.
-    "javascript": re.compile(r"console\.log|process\.stdout|readFileSync|module\.exports"),
-}
-
-
-def looks_like_a_whole_program(language: str, code: str) -> bool:
-    pattern = WHOLE_PROGRAM.get(language)
-    return pattern is not None and pattern.search(code) is not None
