@@ -63,9 +63,10 @@ _SMOOTHING = 0.2
 # Below ~64 rows a CPU matmul is bound by reading the weights, like a decode step, so smaller
 # chunks would multiply prefill time; a big model's chunk may then take over the target.
 _MIN_PREFILL_CHUNK = 64
-# With no stream running, a chunk may take this long: a cancel or a new request waits at most
-# that (bench/llm_prefill.py).
-_ALONE_PREFILL_CHUNK_SECONDS = 4.0
+# With no stream running, a chunk may take this long; 0: as long as with others running. Off
+# until measured on a quiet machine: on the shared 2-core one (bench/llm_prefill.py, SmolLM2,
+# 500 tokens) two runs disagreed, 4 s chunks best 5.84 s against 4.64 s, then 3.51 against 4.96.
+_ALONE_PREFILL_CHUNK_SECONDS = 0.0
 _MAX_PREFILL_CHUNK = 2048
 # The likeliest tokens looked at for one that would end an answer before it said anything.
 _OPENING_CANDIDATES = 16
@@ -531,9 +532,8 @@ class Engine:
                 self._running.append(sequence)
 
     def _chunk_seconds(self) -> float:
-        """Short chunks only while others' streams wait on them: a prompt prefilled in small
-        pieces is slower (llama.cpp on SmolLM2, 500 tokens: 64-token pieces took 1.6x one
-        call, bench/llm_prefill.py), and with nothing running it would freeze no one."""
+        """Short chunks while others' streams wait on them; with nothing running, a chunk may
+        take alone_prefill_chunk_seconds (bench/llm_prefill.py compares both)."""
         if self._running:
             return self._prefill_chunk_seconds
         return max(self._prefill_chunk_seconds, self._alone_prefill_chunk_seconds)
