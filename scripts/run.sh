@@ -9,7 +9,15 @@ ensure_debian_packages bwrap:bubblewrap gcc:gcc javac:openjdk-17-jdk-headless no
 ensure_debian_files /usr/share/java/junit-platform-console-standalone.jar:junit5 \
   /usr/share/java/assertj-core.jar:libassertj-core-java
 ensure_jest
-ensure_venv ""
+# llama.cpp (the `llamacpp` extra), the runtime a .gguf model needs on a CPU: installed for a
+# configured .gguf model, or when asked (LABTUTOR_LLAMACPP=1); pip compiles it once when it has
+# no wheel cached, about 11 minutes on 2 cores, so the demo's first start does not wait for it.
+extras=""
+case "${LABTUTOR_LLAMACPP:-auto}" in
+  1 | on) extras="[llamacpp]" ;;
+  auto) case "${LABTUTOR_MODEL:-}" in *.gguf) extras="[llamacpp]" ;; esac ;;
+esac
+ensure_venv "$extras"
 ensure_redis
 
 # Students reach the server by its LAN addresses; list them unless the admin chose hosts.

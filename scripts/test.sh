@@ -12,9 +12,9 @@ ensure_debian_packages bwrap:bubblewrap chromium:chromium redis-server:redis-ser
 ensure_debian_files /usr/share/java/junit-platform-console-standalone.jar:junit5 \
   /usr/share/java/assertj-core.jar:libassertj-core-java
 ensure_jest
-# bench: llama-cpp-python, so that the tests cover the llama.cpp backend for .gguf models
-# (tests/llm/test_llamacpp_backend.py). pip builds it from source once, about 11 minutes on
-# 2 cores; after that its wheel comes from pip's cache.
+# bench: llama-cpp-python (the `llamacpp` extra), so that the tests cover the llama.cpp
+# backend for .gguf models (tests/llm/test_llamacpp_backend.py). pip builds it from source
+# once, about 11 minutes on 2 cores; after that its wheel comes from pip's cache.
 ensure_venv "[dev,bench]"
 ensure_redis
 

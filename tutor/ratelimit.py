@@ -89,6 +89,13 @@ def hit_ai_request(user_id: int, kind: str) -> float | None:
     )
 
 
+def refund_ai_request(user_id: int, kind: str) -> None:
+    """Gives back one request's place: one the tutor declined or failed to answer gave the
+    student nothing, so it must not make them "ask too often" (every place counts alike, so
+    the newest is given back)."""
+    redis_client().zpopmax(_key("complete" if kind == "complete" else "help", user_id))
+
+
 def hit_submission(user_id: int) -> float | None:
     """Runs and Submits share one bucket: each is a sandbox run (two, for a Submit)."""
     limit = Limit(settings.SUBMISSION_RATE_LIMIT_REQUESTS, settings.SUBMISSION_RATE_LIMIT_SECONDS)

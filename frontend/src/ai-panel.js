@@ -179,11 +179,12 @@ export class AiPanel {
 
   // "Wait for the tutor's answer" on a declined request: the same help, queued anyway. A turn
   // from an earlier visit has no message of its own: the code as it is now stands in.
+  // The declined turn itself waits: the server queues the same request again.
   waitFor(turn) {
     if (!this.connected || this.busy) return false;
     const message = turn.message || { type: "help", kind: turn.kind, code: this.editor.code() };
     const question = turn.question ? turn.question.textContent : null;
-    return this.sendHelp(waitingHelp(message), question);
+    return this.sendHelp(waitingHelp(message, turn.request.id), question, turn);
   }
 
   // "Ask for a fresh answer" on a shared one: the same help, answered by the model itself.
@@ -194,17 +195,20 @@ export class AiPanel {
     return this.sendHelp(freshHelp(message), question);
   }
 
-  sendHelp(message, question) {
+  sendHelp(message, question, declinedTurn = null) {
     const kind = message.kind;
     if (!this.send(message)) return false;
     this.errorLine.hidden = true;
-    const turn = this.addTurn(kind, question);
+    const turn = declinedTurn || this.addTurn(kind, question);
     turn.message = message;
     this.sending = turn;
-    this.log.scrollTop = this.log.scrollHeight;
+    turn.element.scrollIntoView({ block: "nearest" });
+    const requeued = declinedTurn ? declinedTurn.request.id : null;
     this.expectReply({
       answers: (reply) =>
-        reply.type === "request" && reply.request.kind === kind && !this.knows(reply.request.id),
+        reply.type === "request" &&
+        reply.request.kind === kind &&
+        (reply.request.id === requeued || !this.knows(reply.request.id)),
       onAnswer: ({ request }) => {
         if (this.sending === turn) this.sending = null;
         if (question) this.questions.set(request.id, question);
@@ -217,7 +221,7 @@ export class AiPanel {
       },
       onError: (text) => {
         if (this.sending === turn) this.sending = null;
-        turn.element.remove();
+        if (!declinedTurn) turn.element.remove();
         if (question && !this.askInput.value) this.askInput.value = question;
         this.showError(text);
         this.showEmptyNote();

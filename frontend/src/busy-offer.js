@@ -15,7 +15,8 @@ export function busyOffer(request) {
   };
 }
 
-// The same help again, queued even though the tutor is busy.
-export function waitingHelp(message) {
-  return { ...message, wait: true };
+// The same help again, queued even though the tutor is busy: the declined request itself goes
+// back in line (one request, one row in the AI log), so the answer replaces the busy notice.
+export function waitingHelp(message, declinedId) {
+  return { ...message, wait: true, declined_id: declinedId };
 }

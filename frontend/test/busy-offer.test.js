@@ -31,8 +31,8 @@ test("answers the model wrote, and declined inline completions, offer nothing", 
   assert.equal(busyOffer(null), null);
 });
 
-test("waiting sends the same help again with wait: true, leaving the original alone", () => {
+test("waiting sends the same help again with wait: true for the declined request, leaving the original alone", () => {
   const original = { type: "help", kind: "hint", code: "def add(a, b):\n    pass\n" };
-  assert.deepEqual(waitingHelp(original), { ...original, wait: true });
+  assert.deepEqual(waitingHelp(original, 41), { ...original, wait: true, declined_id: 41 });
   assert.equal("wait" in original, false);
 });

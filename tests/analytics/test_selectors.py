@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from tests.analytics.conftest import at
+from tests.analytics.conftest import ai_request, at
 from tutor.analytics.selectors.exercise import (
     ErrorTypeCount,
     FailingTest,
@@ -118,6 +118,19 @@ def test_the_gradebook(classroom: Any) -> None:
     }
     alice = book.rows[0]
     assert alice.grades[0].penalty == 20 and alice.grades[1].penalty == 0
+
+
+def test_a_hint_asked_after_solving_takes_no_points(classroom: Any) -> None:
+    """Issue 22: hints asked after solving lowered the score (95 -> 85)."""
+    alice, a = classroom["alice"], classroom["a"]
+    ai_request(alice, a, 11, level=3)  # after her passing Submit at minute 10
+    ai_request(alice, a, 10.5, status="failed", level=3)  # failed: never counts
+
+    mine = course_progress(classroom["course"])[(alice.pk, a.pk)]
+    book = gradebook(classroom["course"])
+
+    assert (mine.hints, mine.penalised_hints) == (3, 2)  # the budget counts it, the score not
+    assert book.rows[0].grades[0].score == 80.0  # still 100 - 2 hints
 
 
 def test_a_students_timeline(classroom: Any) -> None:

@@ -57,7 +57,7 @@ def worker_threads() -> Iterator[list[threading.Thread]]:
         threads.append(thread)
         thread.start()
 
-    with mock.patch("tutor.assist.services.requests._enqueue_generation", enqueue):
+    with mock.patch("tutor.assist.services.lifecycle.enqueue_generation", enqueue):
         yield threads
     for thread in threads:
         thread.join(timeout=30)

@@ -14,12 +14,13 @@ from exercises.models import Exercise
 from tutor.assist.answer_speed import AnswerSpeed, publish_answer_speed
 from tutor.assist.models import AiRequest
 from tutor.assist.selectors.admission import (
+    COMPLETION_LANE,
     AnswerLengths,
     admission_for_new_request,
     recent_answer_lengths,
 )
 from tutor.assist.selectors.requests import queue_place
-from tutor.assist.services.requests import next_hint_level, request_help
+from tutor.assist.services.requests import HelpRefused, next_hint_level, request_help
 from tutor.courses.policy import hints_used
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,7 @@ def in_line(student: User, exercise: Exercise, count: int) -> None:
 
 def ask(student: User, exercise: Exercise, kind: AiRequest.Kind, **context: object) -> AiRequest:
     with (
-        mock.patch("tutor.assist.services.requests._enqueue_generation") as enqueue,
+        mock.patch("tutor.assist.services.lifecycle.enqueue_generation") as enqueue,
         TestCase.captureOnCommitCallbacks(execute=True),
     ):
         ai_request = request_help(student, exercise, kind, {"code": BUGGY, **context})
@@ -124,7 +125,8 @@ def test_the_first_requests_of_a_burst_are_estimated_from_the_workers_measuremen
 ) -> None:
     """No answer has finished yet and none has run long: the measured speed decides, every
     unfinished answer counting as load before it, each answer as slow as a full batch (those
-    asked after it will join it)."""
+    asked after it will join it); with nothing ahead, the student is told an answer's time
+    alone."""
     measured(20.0, 50.0, 100.0)
 
     alone = admission_for_new_request()
@@ -133,7 +135,7 @@ def test_the_first_requests_of_a_burst_are_estimated_from_the_workers_measuremen
     in_line(other_student, add_two, 1)
     next_round = ask(student, add_two, AiRequest.Kind.HINT)
 
-    assert (alone.estimated_seconds, alone.admitted) == (100.0, True)
+    assert (alone.estimated_seconds, alone.admitted) == (20.0, True)
     assert (third.estimated_seconds, third.admitted) == (100.0, True)
     # Fourth in line with three slots: two rounds of three answers together.
     assert next_round.finish_reason == "declined"
@@ -167,10 +169,11 @@ def test_declined_requests_do_not_shorten_the_wait_shown_in_the_queue(
 ) -> None:
     recent_answers(other_student, add_two, seconds=40, count=2)
     measured(40.0, 40.0)
+    in_line(other_student, add_two, 1)
     with override_settings(LLM_PARALLEL_REQUESTS=2, LLM_REQUEST_SECONDS=10):
         for _ in range(3):  # a 40 s answer cannot finish in 10 s: declined, in no time
             assert ask(other_student, add_two, AiRequest.Kind.REVIEW).finish_reason == "declined"
-    in_line(other_student, add_two, 2)
+    in_line(other_student, add_two, 1)
     mine = ask(student, add_two, AiRequest.Kind.REVIEW, wait=True)
 
     place = queue_place(mine, parallel_slots=2)
@@ -237,3 +240,97 @@ def test_the_answers_in_line_before_count_as_typical_ones_and_its_own_as_a_long_
 
     assert admission.estimated_seconds == 2 * 20.0 + 50.0
     assert admission.admitted
+
+
+@override_settings(LLM_PARALLEL_REQUESTS=8, LLM_REQUEST_SECONDS=120)
+def test_with_no_answer_ahead_a_request_is_admitted_whatever_the_figure_says(
+    student: User, other_student: User, add_two: Exercise
+) -> None:
+    """The class of issue 22: a start-up figure from a busy machine (71 s alone, 160 s for 8)
+    declined every request for 25 minutes with "0 answers ahead"."""
+    measured(71.0, 80.0, 90.0, 100.0, 115.0, 130.0, 145.0, 160.0)
+    in_line(other_student, add_two, 1)
+    AiRequest.objects.create(
+        student=other_student,
+        exercise=add_two,
+        kind=AiRequest.Kind.COMPLETE,  # a completion runs in its own lane: not ahead of a hint
+    )
+
+    with_one_ahead = admission_for_new_request()
+    AiRequest.objects.filter(kind=AiRequest.Kind.REVIEW).delete()
+    admitted = ask(student, add_two, AiRequest.Kind.HINT)
+
+    assert not with_one_ahead.admitted
+    assert admitted.status == AiRequest.Status.QUEUED
+    assert admitted.enqueued  # type: ignore[attr-defined]
+    assert admitted.context["estimated_seconds"] == 71.0  # an answer alone
+
+
+@override_settings(
+    LLM_PARALLEL_REQUESTS=2,
+    LLM_REQUEST_SECONDS=120,
+    LLM_RATE_LIMIT_REQUESTS=2,
+    LLM_RATE_LIMIT_SECONDS=60,
+)
+def test_a_declined_request_costs_no_rate_limit_place(
+    student: User, other_student: User, add_two: Exercise
+) -> None:
+    """Issue 22: after five instant "busy" replies the students were told "asking too often"
+    without ever getting an answer."""
+    recent_answers(other_student, add_two, seconds=50)
+    in_line(other_student, add_two, 4)
+
+    declined = [ask(student, add_two, AiRequest.Kind.REVIEW) for _ in range(5)]
+    AiRequest.objects.filter(student=other_student, status=AiRequest.Status.QUEUED).delete()
+    answered = [ask(student, add_two, AiRequest.Kind.REVIEW) for _ in range(2)]
+
+    assert {request.finish_reason for request in declined} == {"declined"}
+    assert all(request.status == AiRequest.Status.QUEUED for request in answered)
+    with pytest.raises(HelpRefused, match="too often"):
+        ask(student, add_two, AiRequest.Kind.REVIEW)  # the limit still holds for answers
+
+
+@override_settings(LLM_PARALLEL_REQUESTS=2, LLM_REQUEST_SECONDS=120)
+def test_waiting_for_a_declined_request_queues_that_request_itself(
+    student: User, other_student: User, add_two: Exercise
+) -> None:
+    """One request, one row in the AI log: the declined one goes back in line."""
+    recent_answers(other_student, add_two, seconds=50)
+    in_line(other_student, add_two, 4)
+    declined = ask(student, add_two, AiRequest.Kind.HINT)
+
+    waited = ask(
+        student, add_two, AiRequest.Kind.HINT, wait=True, declined_id=declined.pk, code="x = 1\n"
+    )
+
+    assert waited.pk == declined.pk
+    assert waited.enqueued  # type: ignore[attr-defined]
+    assert AiRequest.objects.filter(student=student).count() == 1
+    waited.refresh_from_db()
+    assert (waited.status, waited.finish_reason, waited.reply) == (AiRequest.Status.QUEUED, "", "")
+    assert waited.context["code"] == "x = 1\n"
+    assert waited.hint_level == 1
+    # Someone else's declined request is not theirs to wait for: a new one is made.
+    others = ask(other_student, add_two, AiRequest.Kind.HINT, wait=True, declined_id=declined.pk)
+    assert others.pk != declined.pk
+
+
+@override_settings(LLM_PARALLEL_REQUESTS=2, LLM_REQUEST_SECONDS=120)
+def test_a_completion_has_its_own_lane(
+    student: User, other_student: User, add_two: Exercise
+) -> None:
+    """Issue 22: 0 of 4 completions showed while hints were queued (all declined)."""
+    recent_answers(other_student, add_two, seconds=50)
+    in_line(other_student, add_two, 4)  # a hint now would be declined
+
+    completions = [ask(student, add_two, AiRequest.Kind.COMPLETE, cursor=10) for _ in range(3)]
+
+    assert [request.status for request in completions[:COMPLETION_LANE]] == [
+        AiRequest.Status.QUEUED
+    ] * COMPLETION_LANE
+    beyond = completions[COMPLETION_LANE]
+    assert (beyond.finish_reason, beyond.reply) == ("declined", "")  # nothing shows
+    assert ask(student, add_two, AiRequest.Kind.HINT).finish_reason == "declined"
+    # Completions are not answers ahead of a hint.
+    AiRequest.objects.filter(kind=AiRequest.Kind.REVIEW).delete()
+    assert admission_for_new_request().ahead == 0

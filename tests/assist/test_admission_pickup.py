@@ -3,6 +3,8 @@ picks up one that its wait has made too late, the student gets the authored hint
 an answer stopped after minutes with "The answer took too long"."""
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from unittest import mock
@@ -21,11 +23,13 @@ from tutor.assist.answer_speed import (
 from tutor.assist.calibration import calibrate, publish_speed
 from tutor.assist.engine import get_engine, reset_engine
 from tutor.assist.models import AiRequest
-from tutor.assist.selectors.admission import admission_for_new_request
+from tutor.assist.selectors.admission import COMPLETION_SECONDS, admission_for_new_request
 from tutor.assist.selectors.requests import request_payload
 from tutor.assist.services.generation import generate_reply
 from tutor.assist.services.requests import request_help
 from tutor.courses.policy import hints_used
+from tutor.llm.engine import Engine
+from tutor.llm.requests import GenerationRequest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,7 +38,7 @@ BUGGY = "def add(a, b):\n    return a - b\n"
 
 def asked_ago(student: User, exercise: Exercise, seconds: float, **context: object) -> AiRequest:
     """A hint admitted `seconds` ago and still queued for the llm worker."""
-    with mock.patch("tutor.assist.services.requests._enqueue_generation"):
+    with mock.patch("tutor.assist.services.lifecycle.enqueue_generation"):
         ai_request = request_help(
             student, exercise, AiRequest.Kind.HINT, {"code": BUGGY, **context}
         )
@@ -49,6 +53,23 @@ def answers_take(seconds: float, slots: int = 8) -> None:
     publish_answer_speed(AnswerSpeed((seconds,) * slots, 300, 24, time.time()))
 
 
+@contextmanager
+def another_answer_running() -> Iterator[None]:
+    """An answer the engine is writing (for someone else) while the worker picks one up."""
+    engine, _ = get_engine()
+    assert isinstance(engine, Engine)
+    handle = engine.submit(
+        GenerationRequest("Another student's question", max_new_tokens=400, deadline_seconds=60)
+    )
+    while engine.stats().running == 0:
+        time.sleep(0.01)
+    try:
+        yield
+    finally:
+        handle.cancel()
+        handle.result()
+
+
 @override_settings(LLM_REQUEST_SECONDS=120)
 def test_a_hint_its_wait_made_too_late_gets_the_authored_hint_when_picked_up(
     tutor_model: Path, student: User, add_two: Exercise
@@ -56,7 +77,8 @@ def test_a_hint_its_wait_made_too_late_gets_the_authored_hint_when_picked_up(
     late = asked_ago(student, add_two, seconds=100)
     answers_take(30.0)  # 100 s waited + 30 s to answer > 120 s
 
-    generate_reply(late.pk)
+    with another_answer_running():
+        generate_reply(late.pk)
     late.refresh_from_db()
 
     assert late.status == AiRequest.Status.DONE
@@ -69,6 +91,22 @@ def test_a_hint_its_wait_made_too_late_gets_the_authored_hint_when_picked_up(
     assert busy_seconds is not None and busy_seconds >= 130
     assert late.error_message == ""
     assert hints_used(student, add_two) == 0
+
+
+@override_settings(LLM_REQUEST_SECONDS=120)
+def test_with_nothing_running_a_late_one_starts_all_the_same(
+    tutor_model: Path, student: User, add_two: Exercise
+) -> None:
+    """Declining it would leave the model idle and its figure uncorrected (issue 22)."""
+    late = asked_ago(student, add_two, seconds=100)
+    answers_take(30.0)
+
+    generate_reply(late.pk)
+    late.refresh_from_db()
+
+    assert late.status == AiRequest.Status.DONE
+    assert late.finish_reason == "length"
+    assert late.completion_tokens == 24
 
 
 @override_settings(LLM_REQUEST_SECONDS=120)
@@ -111,4 +149,31 @@ def test_the_worker_measures_its_model_at_start_so_the_first_request_has_an_esti
     assert speed.answer_tokens == 24  # no answers yet: each counted at its cap
     first = admission_for_new_request()
     assert first.admitted
-    assert first.estimated_seconds == speed.seconds_for(3) > 0  # a full batch
+    assert first.estimated_seconds == speed.seconds_for(1) > 0  # nothing ahead: alone
+
+
+def test_a_completion_taken_too_late_is_dropped_unseen_and_one_in_time_is_written(
+    tutor_model: Path, student: User, add_two: Exercise
+) -> None:
+    def completion(asked_seconds_ago: float) -> AiRequest:
+        with mock.patch("tutor.assist.services.lifecycle.enqueue_generation"):
+            ai_request = request_help(
+                student, add_two, AiRequest.Kind.COMPLETE, {"code": BUGGY, "cursor": 20}
+            )
+        AiRequest.objects.filter(pk=ai_request.pk).update(
+            created_at=timezone.now() - timedelta(seconds=asked_seconds_ago)
+        )
+        return ai_request
+
+    get_engine()  # loaded, as in a worker that is up
+    late = completion(COMPLETION_SECONDS + 1)
+    generate_reply(late.pk)
+    in_time = completion(0)
+    generate_reply(in_time.pk)
+    late.refresh_from_db()
+    in_time.refresh_from_db()
+
+    assert (late.status, late.finish_reason, late.reply) == (AiRequest.Status.DONE, "late", "")
+    assert late.completion_tokens == 0  # the model never ran it
+    assert in_time.status == AiRequest.Status.DONE
+    assert in_time.finish_reason in ("stop", "length")

@@ -26,7 +26,7 @@ BUGGY = "def add(a, b):\n    return a - b\n"
 
 
 def ask(student: User, exercise: Exercise, kind: AiRequest.Kind, **context: object) -> AiRequest:
-    with mock.patch("tutor.assist.services.requests._enqueue_generation"):
+    with mock.patch("tutor.assist.services.lifecycle.enqueue_generation"):
         return request_help(student, exercise, kind, {"code": BUGGY, **context})
 
 
@@ -327,7 +327,7 @@ def test_no_evidence_for_code_other_than_the_code_that_ran(
     student: User, add_two: Exercise
 ) -> None:
     graded_run(student, add_two, BUGGY)
-    with mock.patch("tutor.assist.services.requests._enqueue_generation"):
+    with mock.patch("tutor.assist.services.lifecycle.enqueue_generation"):
         edited = request_help(
             student, add_two, AiRequest.Kind.EXPLAIN_ERROR, {"code": "\n\n" + BUGGY}
         )

@@ -25,7 +25,7 @@ def answer(
     student: User, exercise: Exercise, model_text: str, *, guard_enabled: bool = True
 ) -> tuple[AiRequest, str]:
     """Runs a hint whose model output is model_text; returns the row and what was streamed."""
-    with mock.patch("tutor.assist.services.requests._enqueue_generation"):
+    with mock.patch("tutor.assist.services.lifecycle.enqueue_generation"):
         ai_request = request_help(student, exercise, AiRequest.Kind.HINT, {"code": BUGGY})
     _, loaded = get_engine()
     streamed: list[str] = []

@@ -55,7 +55,7 @@ def page_kept_open() -> Iterator[None]:
 def ask(student: User, exercise: Exercise, question: str | None = None) -> AiRequest:
     kind = AiRequest.Kind.HINT if question is None else AiRequest.Kind.ASK
     context = {"code": BUGGY} if question is None else {"code": BUGGY, "question": question}
-    with mock.patch("tutor.assist.services.requests._enqueue_generation"):
+    with mock.patch("tutor.assist.services.lifecycle.enqueue_generation"):
         return request_help(student, exercise, kind, context)
 
 

@@ -29,7 +29,7 @@ MODEL_TEXT = "Look at line 2: which operation does `add` need?"
 
 
 def ask(student: User, exercise: Exercise, code: str, **context: object) -> AiRequest:
-    with mock.patch("tutor.assist.services.requests._enqueue_generation") as enqueue:
+    with mock.patch("tutor.assist.services.lifecycle.enqueue_generation") as enqueue:
         ai_request = request_help(student, exercise, AiRequest.Kind.HINT, {"code": code, **context})
     ai_request.enqueued = enqueue.called  # type: ignore[attr-defined]
     return ai_request

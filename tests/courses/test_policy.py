@@ -28,7 +28,7 @@ Kind = AiRequest.Kind
 
 
 def ask(student: User, exercise: Exercise, kind: str) -> AiRequest:
-    with mock.patch("tutor.assist.services.requests._enqueue_generation"):
+    with mock.patch("tutor.assist.services.lifecycle.enqueue_generation"):
         return request_help(student, exercise, AiRequest.Kind(kind), {"code": "x = 1\n"})
 
 
@@ -136,7 +136,7 @@ def test_the_budget_counts_hints_given_running_or_waiting(
     assert effective_ai_policy(student, add_two).hints_left == 0
 
 
-def test_a_stopped_hint_counts_when_its_text_reached_the_student(
+def test_a_cancelled_hint_counts_when_its_text_reached_the_student_a_failed_one_never(
     course: Course, student: User, add_two: Exercise
 ) -> None:
     set_course_policy(course, hint_budget=3)
@@ -148,8 +148,9 @@ def test_a_stopped_hint_counts_when_its_text_reached_the_student(
     # Stopped after some text was streamed: the student has it.
     create(student=student, exercise=add_two, kind="hint", status="cancelled", reply="Think ab")
     assert effective_ai_policy(student, add_two).hints_left == 2
+    # Failed after some text: the tutor failed the student, who is not charged for it.
     create(student=student, exercise=add_two, kind="hint", status="failed", reply="Look at")
-    assert effective_ai_policy(student, add_two).hints_left == 1
+    assert effective_ai_policy(student, add_two).hints_left == 2
 
 
 def test_a_failed_hint_never_consumes_a_level(

@@ -29,7 +29,7 @@ BUGGY = "def add(a, b):\n    return a - b\n"
 @pytest.fixture
 def no_worker() -> Iterator[None]:
     """Requests are saved and stay queued: nothing generates them."""
-    with mock.patch("tutor.assist.services.requests._enqueue_generation"):
+    with mock.patch("tutor.assist.services.lifecycle.enqueue_generation"):
         yield
 
 

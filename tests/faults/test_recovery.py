@@ -38,7 +38,7 @@ pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 def enqueued() -> Iterator[mock.MagicMock]:
     with (
         mock.patch("exercises.services.grading._enqueue_grading") as grade,
-        mock.patch("tutor.assist.services.requests._enqueue_generation") as generate,
+        mock.patch("tutor.assist.services.lifecycle.enqueue_generation") as generate,
     ):
         grade.generation = generate
         yield grade

@@ -289,6 +289,24 @@ def test_queue_position_and_wait_estimate(chat_model: LoadedModel) -> None:
     assert engine.queue_position(second).state == "finished"
 
 
+def test_an_urgent_request_waits_ahead_of_the_others(chat_model: LoadedModel) -> None:
+    """An inline completion is never behind hints (issue 22)."""
+    with Engine(chat_model, max_batch_size=1) as engine:
+        running = engine.submit(GenerationRequest(PROMPTS[0], max_new_tokens=LONG))
+        wait_for_tokens(running.events(), 1)
+        hint = engine.submit(GenerationRequest(PROMPTS[1], max_new_tokens=4))
+        first_completion = engine.submit(GenerationRequest(PROMPTS[2], urgent=True))
+        second_completion = engine.submit(GenerationRequest(PROMPTS[4], urgent=True))
+        time.sleep(0.05)
+
+        places = [engine.queue_position(h).position for h in (hint, first_completion)]
+        places.append(engine.queue_position(second_completion).position)
+        for handle in (running, hint, first_completion, second_completion):
+            handle.cancel()
+
+    assert places == [3, 1, 2]
+
+
 def test_status_events_while_waiting(chat_model: LoadedModel) -> None:
     with Engine(chat_model, max_batch_size=1) as engine:
         running = engine.submit(GenerationRequest(PROMPTS[0], max_new_tokens=LONG))

@@ -88,7 +88,7 @@ def test_backend_selection_rules(
         ({"is_gguf": False}, "runs .gguf files only"),
         ({"device": "cuda", "device_request": "cuda"}, "runs on the CPU here, not cuda"),
         ({"precision_request": "bf16"}, "leave the precision on auto"),
-        ({"llamacpp_available": False}, "pip install -e .[bench]"),
+        ({"llamacpp_available": False}, "pip install -e .[llamacpp]"),
     ],
 )
 def test_asking_for_llamacpp_where_it_cannot_run_says_why(

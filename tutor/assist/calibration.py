@@ -15,10 +15,11 @@ from tutor.assist.answer_speed import (
     forget_answer_speed,
     publish_answer_speed,
 )
-from tutor.assist.engine import ServingEngine, answer_limits
+from tutor.assist.engine import answer_limits
 from tutor.assist.selectors.admission import longest_recent_prompt_tokens, recent_answer_lengths
 from tutor.llm.engine import Engine
 from tutor.llm.requests import GenerationRequest
+from tutor.llm.serving import ServingEngine
 
 # Long enough that its prefill is timed on more than a token or two, short enough to cost
 # seconds, not minutes, on a big model; each answer's leading words differ, so no answer

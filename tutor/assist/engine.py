@@ -16,10 +16,11 @@ from tutor.llm.llamacpp import LlamaCppOptions
 from tutor.llm.loading import LoadedModel, ModelInfo, ModelSpec, load_model
 from tutor.llm.precision import default_threads
 from tutor.llm.prompts import PROMPT_STYLES, PromptStyle
-from tutor.llm.remote import RemoteEngine, RemoteModel
+from tutor.llm.remote import RemoteModel
+from tutor.llm.serving import ServingEngine
 
-# The local engine, or a model server's (LABTUTOR_MODEL_BACKEND=openai): the same interface.
-ServingEngine = Engine | RemoteEngine
+# The local model, or a model server's (LABTUTOR_MODEL_BACKEND=openai); their engines both
+# implement tutor/llm/serving.py's ServingEngine.
 ServedModel = LoadedModel | RemoteModel
 
 logger = logging.getLogger(__name__)

@@ -22,6 +22,21 @@ class AiRequest(models.Model):
         FAILED = "failed"
         CANCELLED = "cancelled"
 
+    class FinishReason(models.TextChoices):
+        """Why a finished request ended; its status follows (services/lifecycle.py)."""
+
+        STOP = "stop"  # the model ended its answer
+        LENGTH = "length"  # cut at the answer length limit
+        CANCELLED = "cancelled"  # the student (or exam mode, an instructor) stopped it
+        TIMEOUT = "timeout"  # ran past its deadline in the engine
+        ERROR = "error"  # the engine, the worker or the model failed
+        GUARD = "guard"  # the guard stopped it; the student got a safe reply
+        SCREENED = "screened"  # refused before the model saw it (question_screen.py)
+        DECLINED = "declined"  # the model could not answer in time (selectors/admission.py)
+        LATE = "late"  # an inline completion the student had typed past: dropped unseen
+        SHARED = "shared"  # served from an answer written for the same failure before
+        TEACHER = "teacher"  # an instructor's hint sent to a group with the same failure
+
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ai_requests"
     )

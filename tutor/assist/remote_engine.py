@@ -83,9 +83,9 @@ def get_remote_engine() -> tuple[RemoteEngine, RemoteModel]:
 def _local_tokenizer() -> "PreTrainedTokenizerBase | None":
     if not settings.LLM_SERVER_TOKENIZER:
         return None
-    from tutor.llm.loading import _load_tokenizer, _locate
+    from tutor.llm.loading import load_tokenizer_at
 
-    return _load_tokenizer(_locate(Path(settings.LLM_SERVER_TOKENIZER)))
+    return load_tokenizer_at(Path(settings.LLM_SERVER_TOKENIZER))
 
 
 def reset_remote_engine() -> None:

@@ -21,24 +21,24 @@ KINDS_BY_MODE: dict[str, frozenset[str]] = {
 # From most to least restrictive: with several courses, the first one found wins.
 MODE_ORDER: list[str] = [AiMode.OFF, AiMode.HINTS, AiMode.EXPLAIN, AiMode.ALL]
 # A hint counts against the budget when the student has it or may still get it: given, being
-# written, or waiting -- or stopped (cancelled, failed) after some of its text reached them: a
-# stopped request's `reply` holds what was streamed. One stopped before any text costs nothing,
-# so a failure is never charged, and Cancel-then-ask buys nothing either.
+# written, or waiting -- or cancelled by the student after some of its text reached them (a
+# stopped request's `reply` holds what was streamed), so Cancel-then-ask buys nothing. A failed
+# one (the worker, the model or the deadline failed the student) never counts, nor one declined
+# because the model could not answer in time (the student got the exercise's authored hint or a
+# "busy" notice instead, assist/services/admission.py): neither costs budget, rate limit or score.
 GIVEN_OR_COMING = (AiRequest.Status.DONE, AiRequest.Status.RUNNING, AiRequest.Status.QUEUED)
-STOPPED = (AiRequest.Status.CANCELLED, AiRequest.Status.FAILED)
-# A hint declined because the model could not answer in time (the student got the exercise's
-# authored hint or a "busy" notice instead, assist/services/admission.py) costs nothing either.
-DECLINED = "declined"
+Reason = AiRequest.FinishReason
+DECLINED = Reason.DECLINED
 # An answer served from one written before for the same failure (assist/services/shared_answers.py)
 # counts as any hint the student asked for.
-SHARED = "shared"
+SHARED = Reason.SHARED
 # An instructor's hint sent to a group of students with the same failure: they did not ask.
-TEACHER_SENT = "teacher"
+TEACHER_SENT = Reason.TEACHER
 # Finished hints that are not a step of the student's own hint ladder.
 NOT_ASKED_HINTS = (DECLINED, TEACHER_SENT)
 COUNTED_HINT = (
     Q(kind=Kind.HINT)
-    & (Q(status__in=GIVEN_OR_COMING) | (Q(status__in=STOPPED) & ~Q(reply="")))
+    & (Q(status__in=GIVEN_OR_COMING) | (Q(status=AiRequest.Status.CANCELLED) & ~Q(reply="")))
     & ~Q(finish_reason__in=NOT_ASKED_HINTS)
 )
 

@@ -63,6 +63,10 @@ _SMOOTHING = 0.2
 # Below ~64 rows a CPU matmul is bound by reading the weights, like a decode step, so smaller
 # chunks would multiply prefill time; a big model's chunk may then take over the target.
 _MIN_PREFILL_CHUNK = 64
+# With no stream running, a chunk may take this long; 0: as long as with others running. Off
+# until measured on a quiet machine: on the shared 2-core one (bench/llm_prefill.py, SmolLM2,
+# 500 tokens) two runs disagreed, 4 s chunks best 5.84 s against 4.64 s, then 3.51 against 4.96.
+_ALONE_PREFILL_CHUNK_SECONDS = 0.0
 _MAX_PREFILL_CHUNK = 2048
 # The likeliest tokens looked at for one that would end an answer before it said anything.
 _OPENING_CANDIDATES = 16
@@ -199,6 +203,7 @@ class Engine:
         kv_budget_tokens: int | None = None,
         join_running_batch: bool = True,
         prefill_chunk_seconds: float = 0.5,
+        alone_prefill_chunk_seconds: float = _ALONE_PREFILL_CHUNK_SECONDS,
         prefix_holders: int = 2,
     ) -> None:
         if max_batch_size < 1:
@@ -208,6 +213,7 @@ class Engine:
         self._kv_budget_tokens = kv_budget_tokens or loaded.info.kv_budget_tokens
         self._join_running_batch = join_running_batch
         self._prefill_chunk_seconds = prefill_chunk_seconds
+        self._alone_prefill_chunk_seconds = alone_prefill_chunk_seconds
         self._prefix_holders = prefix_holders
         self._special_tokens = {
             token: token_id for token, token_id in self._tokenizer.get_added_vocab().items()
@@ -267,7 +273,15 @@ class Engine:
             if self._closing:
                 sequence.handle._send(self._finished(sequence, "error", "the engine is closed"))
                 return handle
-            self._waiting.append(sequence)
+            if request.urgent:
+                # Behind other urgent ones only: the first of the waiting line that is not.
+                place = next(
+                    (i for i, s in enumerate(self._waiting) if not s.request.urgent),
+                    len(self._waiting),
+                )
+                self._waiting.insert(place, sequence)
+            else:
+                self._waiting.append(sequence)
             self._wakeup.notify()
         return handle
 
@@ -479,7 +493,7 @@ class Engine:
             )
             sequence.prefilled_tokens = sequence.reused_tokens
         start = sequence.prefilled_tokens
-        chunk = int(self._prefill_chunk_seconds / self._prefill_seconds_per_token.value)
+        chunk = int(self._chunk_seconds() / self._prefill_seconds_per_token.value)
         end = min(
             len(sequence.prompt_ids),
             start + max(_MIN_PREFILL_CHUNK, min(chunk, _MAX_PREFILL_CHUNK)),
@@ -497,7 +511,11 @@ class Engine:
             self._finish(sequence, "error", f"the model failed on the prompt: {error}")
             return
         elapsed = time.monotonic() - started
-        self._prefill_seconds_per_token.add(elapsed / (end - start))
+        # Weighed by its tokens: a short chunk (the tail of a prompt whose start was reused)
+        # costs mostly a call's fixed time, and would make prefill look many times slower.
+        self._prefill_seconds_per_token.add(
+            elapsed / (end - start), weight=(end - start) / _MIN_PREFILL_CHUNK
+        )
         sequence.prefilled_tokens = end
         if end < len(sequence.prompt_ids):
             return
@@ -512,6 +530,13 @@ class Engine:
             self._prefilling.popleft()
             if goes_on:
                 self._running.append(sequence)
+
+    def _chunk_seconds(self) -> float:
+        """Short chunks while others' streams wait on them; with nothing running, a chunk may
+        take alone_prefill_chunk_seconds (bench/llm_prefill.py compares both)."""
+        if self._running:
+            return self._prefill_chunk_seconds
+        return max(self._prefill_chunk_seconds, self._alone_prefill_chunk_seconds)
 
     def _decode_step(self) -> None:
         tokens = [sequence.next_token for sequence in self._running]
@@ -539,9 +564,22 @@ class Engine:
         )
 
     def _measure_step(self, batch: int, seconds: float) -> None:
+        """Each step's time updates its batch size's average, and moves the other sizes' by the
+        same factor: what changed is the machine's load (grading, other work), which slows a
+        step of any size alike. A size not run for a while (8 answers at once, measured at
+        start-up on a busy machine) would otherwise keep its old figure for good, and the
+        admission estimates made of it (tutor/assist/answer_speed.py) with it."""
         with self._lock:
-            average = self._step_seconds_by_batch.setdefault(batch, _RunningAverage(seconds))
-        average.add(seconds)
+            average = self._step_seconds_by_batch.get(batch)
+            if average is None:
+                self._step_seconds_by_batch[batch] = _RunningAverage(seconds, measured=True)
+                return
+            before = average.value
+            average.add(seconds)
+            factor = average.value / before if before > 0 else 1.0
+            for size, other in self._step_seconds_by_batch.items():
+                if size != batch:
+                    other.value *= factor
 
     def _drop_rows(self, rows: list[int]) -> None:
         if not rows:
@@ -639,13 +677,15 @@ class Engine:
 class _RunningAverage:
     """An exponential moving average; the first real sample replaces the initial guess."""
 
-    def __init__(self, guess: float) -> None:
+    def __init__(self, guess: float, *, measured: bool = False) -> None:
         self.value = guess
-        self._measured = False
+        self._measured = measured
 
-    def add(self, sample: float) -> None:
+    def add(self, sample: float, weight: float = 1.0) -> None:
+        """A sample of `weight` counts as that many samples of weight 1 would."""
         if self._measured:
-            self.value = (1 - _SMOOTHING) * self.value + _SMOOTHING * sample
+            kept = (1 - _SMOOTHING) ** weight
+            self.value = kept * self.value + (1 - kept) * sample
         else:
             self.value, self._measured = sample, True
 

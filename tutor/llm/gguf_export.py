@@ -166,9 +166,9 @@ def _add_vocabulary(writer: gguf.GGUFWriter, tokenizer: PreTrainedTokenizerFast)
 
 def quantize(source: Path, target: Path, file_type: str = "Q4_K_M", threads: int = 0) -> Path:
     """llama.cpp's quantizer (llama_model_quantize): `source` rewritten at `file_type`."""
-    from tutor.llm.llamacpp import _library
+    from tutor.llm.llamacpp import library
 
-    llama_cpp = _library()  # its log goes to logging
+    llama_cpp = library()  # its log goes to logging
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype = getattr(llama_cpp, f"LLAMA_FTYPE_MOSTLY_{file_type}")
     params.nthread = threads

@@ -1,8 +1,8 @@
 """llama.cpp for .gguf models on the CPU, through llama-cpp-python's low-level (ctypes) API.
 
-Optional: llama-cpp-python comes with the `bench` extra (`pip install -e .[bench]`); without it
-LabTutor runs every model through transformers. Only loading.py and runners.py import this
-module, which imports llama-cpp-python when first asked to load a file (_library).
+Optional: llama-cpp-python comes with the `llamacpp` extra (`pip install -e .[llamacpp]`);
+without it LabTutor runs every model through transformers. Only loading.py and runners.py import
+this module, which imports llama-cpp-python when first asked to load a file (library).
 
 On the 2-core lab CPU, our engine decodes the embedded SmolLM2-135M Q4_1 file at ~89 tok/s for
 one stream on llama.cpp against ~29 tok/s on transformers, which dequantizes the file to fp32:
@@ -87,7 +87,7 @@ class LlamaCppError(Exception):
 def available() -> bool:
     """Whether llama-cpp-python is installed and its shared library loads."""
     try:
-        _library()
+        library()
     except LlamaCppError:
         return False
     return True
@@ -102,7 +102,7 @@ def model_params(repack: Switch = "auto") -> Any:
     lab CPU here, with 1 or 2 threads. With repack "auto" the repacking ("extra buffer types")
     is therefore off on such CPUs, and the ordinary AVX-512 kernels run.
     """
-    params = _library().llama_model_default_params()
+    params = library().llama_model_default_params()
     params.n_gpu_layers = 0
     params.use_extra_bufts = repack == "on" or (repack == "auto" and not _cpu_has_amx())
     return params
@@ -117,7 +117,7 @@ class LlamaCppModel:
 
     def __init__(self, path: Path, options: LlamaCppOptions | None = None) -> None:
         options = options or LlamaCppOptions()
-        lib = _library()
+        lib = library()
         params = model_params(options.repack)
         pointer = lib.llama_model_load_from_file(str(path).encode(), params)
         if not pointer:
@@ -140,7 +140,7 @@ class LlamaCppModel:
 
     def tokenize(self, text: str) -> list[int]:
         """llama.cpp's own tokenization, special tokens parsed and BOS added as the file says."""
-        lib = _library()
+        lib = library()
         data = text.encode()
         room = len(data) + 16
         tokens = (lib.llama_token * room)()
@@ -151,7 +151,7 @@ class LlamaCppModel:
 
     def detokenize(self, tokens: list[int]) -> str:
         """The text of token ids as llama.cpp reads them; a BOS it adds itself is left out."""
-        lib = _library()
+        lib = library()
         array = (lib.llama_token * len(tokens))(*tokens)
         room = 8 * len(tokens) + 64
         for _ in range(2):
@@ -163,7 +163,7 @@ class LlamaCppModel:
         raise LlamaCppError("llama.cpp could not detokenize")
 
     def token_text(self, token: int) -> str:
-        raw: bytes = _library().llama_vocab_get_text(self.vocab, token) or b""
+        raw: bytes = library().llama_vocab_get_text(self.vocab, token) or b""
         return raw.decode(errors="replace")
 
     def close(self) -> None:
@@ -222,7 +222,7 @@ class LlamaCppBatch:
     """
 
     def __init__(self, model: LlamaCppModel, max_sequences: int, sequence_tokens: int) -> None:
-        lib = _library()
+        lib = library()
         params = lib.llama_context_default_params()
         rounded = -(-max(sequence_tokens, 1) // _CONTEXT_ROUNDING) * _CONTEXT_ROUNDING
         params.n_ctx = rounded * max_sequences
@@ -313,7 +313,7 @@ _library_lock = threading.Lock()
 _log_callback: Any = None
 
 
-def _library() -> Any:
+def library() -> Any:
     """llama_cpp, its backend initialized and its log routed to logging (once)."""
     global _log_callback
     with _library_lock:
@@ -322,7 +322,7 @@ def _library() -> Any:
         except (ImportError, OSError) as error:
             raise LlamaCppError(
                 f"llama-cpp-python is not installed or does not load ({error}): "
-                "pip install -e .[bench]"
+                "pip install -e .[llamacpp]"
             ) from error
         if _log_callback is None:
             _log_callback = _make_log_callback(llama_cpp)

@@ -188,7 +188,7 @@ def choose_backend(
                 "(leave the precision on auto)"
             )
         if not llamacpp_available:
-            problems.append("llama-cpp-python is not installed (pip install -e .[bench])")
+            problems.append("llama-cpp-python is not installed (pip install -e .[llamacpp])")
         if problems:
             raise ModelLoadError(f"cannot use the llama.cpp backend: {'; '.join(problems)}")
         return "llamacpp", "llama.cpp: asked for"
@@ -526,6 +526,12 @@ def _warm_up(model: PreTrainedModel) -> None:
         raise ModelLoadError(
             f"the model loaded but cannot run on {model.device}: {error}"
         ) from error
+
+
+def load_tokenizer_at(path: Path) -> PreTrainedTokenizerBase:
+    """The tokenizer of a model folder or .gguf file alone (a model server's model, whose
+    weights are elsewhere: tutor/assist/remote_engine.py)."""
+    return _load_tokenizer(_locate(path))
 
 
 def _load_tokenizer(source: _Source) -> PreTrainedTokenizerBase:

@@ -102,7 +102,12 @@ class BuiltPrompt:
     nonempty: bool = False
 
     def request(
-        self, *, deadline_seconds: float = 60.0, temperature: float = 0.0, seed: int | None = None
+        self,
+        *,
+        deadline_seconds: float = 60.0,
+        temperature: float = 0.0,
+        seed: int | None = None,
+        urgent: bool = False,
     ) -> GenerationRequest:
         return GenerationRequest(
             prompt=self.token_ids,
@@ -112,6 +117,7 @@ class BuiltPrompt:
             temperature=temperature,
             seed=seed,
             nonempty=self.nonempty,
+            urgent=urgent,
         )
 
 
@@ -240,7 +246,7 @@ _STUDENT_TAGS = (
 )
 _PLAIN_STOPS = ("\nTask:", "\nStudent:", "<student_question>", "\nTutor's answer:")
 # Special tokens that end a code completion in the families that have them.
-_COMPLETION_STOPS = ("<file_sep>", "<|file_sep|>", "<fim_pad>", "<|fim_pad|>", "<|endoftext|>")
+COMPLETION_STOPS = ("<file_sep>", "<|file_sep|>", "<fim_pad>", "<|fim_pad|>", "<|endoftext|>")
 _SAFETY_TOKENS = 8
 _FIT_ATTEMPTS = 4
 
@@ -262,13 +268,13 @@ def build_prompt(
     budget = prompt_token_budget(
         model.info.context_window, model.info.kv_budget_tokens, max_new_tokens, max_prompt_tokens
     )
-    builder = _Builder(model, context, budget, max_new_tokens, style)
+    builder = PromptBuilder(model, context, budget, max_new_tokens, style)
     if task is Task.COMPLETE:
         return builder.completion()
     return builder.tutoring(task)
 
 
-class _Builder:
+class PromptBuilder:
     def __init__(
         self,
         model: "LoadedModel",
@@ -329,7 +335,7 @@ class _Builder:
             # since the model cannot see what follows.
             kept_before = keep_around_cursor(before, "", available, self.count)[0]
             token_ids = leading + header_ids + self.encode_data(kept_before)
-            stop: tuple[str, ...] = ("\n\n", *self.present_special_tokens(_COMPLETION_STOPS))
+            stop: tuple[str, ...] = ("\n\n", *self.present_special_tokens(COMPLETION_STOPS))
         else:
             kept_before, after = keep_around_cursor(before, after, available, self.count)
             token_ids = [
@@ -341,7 +347,7 @@ class _Builder:
                 *self.encode_data(after),
                 self.single_token_id(fim.middle),
             ]
-            stop = self.present_special_tokens(_COMPLETION_STOPS)
+            stop = self.present_special_tokens(COMPLETION_STOPS)
         trimmed = ("code",) if len(kept_before) < len(before) else ()
         return self.built(token_ids, stop, False, fim is not None, trimmed)
 

@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any, cast
 
 from tutor.llm.context import keep_around_cursor, prompt_token_budget
 from tutor.llm.prompts import (
-    _COMPLETION_STOPS,
+    COMPLETION_STOPS,
     SYSTEM_PROMPT,
     BuiltPrompt,
+    PromptBuilder,
     PromptContext,
     PromptError,
     Task,
-    _Builder,
     build_prompt,
 )
 from tutor.llm.requests import GenerationRequest
@@ -56,7 +56,12 @@ class ChatPrompt:
     trimmed_fields: tuple[str, ...]
 
     def request(
-        self, *, deadline_seconds: float = 60.0, temperature: float = 0.0, seed: int | None = None
+        self,
+        *,
+        deadline_seconds: float = 60.0,
+        temperature: float = 0.0,
+        seed: int | None = None,
+        urgent: bool = False,
     ) -> GenerationRequest:
         return GenerationRequest(
             prompt=self.text,
@@ -66,6 +71,7 @@ class ChatPrompt:
             deadline_seconds=deadline_seconds,
             temperature=temperature,
             seed=seed,
+            urgent=urgent,
         )
 
 
@@ -136,7 +142,7 @@ def _fim_completion(
     kept_before, kept_after = keep_around_cursor(before, after, available, estimated_tokens)
     text = f"{fim.prefix}{header}{kept_before}{fim.suffix}{kept_after}{fim.middle}"
     # Cut here too: a server may show a control token that ends the completion as text.
-    stops = (*_COMPLETION_STOPS, fim.prefix, fim.suffix, fim.middle)
+    stops = (*COMPLETION_STOPS, fim.prefix, fim.suffix, fim.middle)
     trimmed = ("code",) if len(kept_before) < len(before) else ()
     return ChatPrompt((), text, stops, max_new_tokens, trimmed)
 
@@ -147,7 +153,7 @@ def plain_text(text: str) -> str:
     return _CONTROL_TOKEN_SPELLING.sub("<\u200b\\1>", text)
 
 
-class _MessageBuilder(_Builder):
+class _MessageBuilder(PromptBuilder):
     """prompts.py's builder with estimated token counts, rendering chat messages."""
 
     def __init__(

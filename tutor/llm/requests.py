@@ -30,6 +30,9 @@ class GenerationRequest:
     # it (a stop token, the start of a stop string) is passed over for the next likeliest. A
     # completion may rightly be empty.
     nonempty: bool = False
+    # Waits ahead of every request that is not (an inline completion: short, and worthless
+    # once the student has typed on).
+    urgent: bool = False
 
     def __post_init__(self) -> None:
         if self.max_new_tokens < 1:

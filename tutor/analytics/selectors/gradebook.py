@@ -2,8 +2,9 @@
 
 The score of an exercise, out of 100: the best graded Submit's share of tests passed (a passing
 Submit scores 100; Runs do not count, they skip the hidden tests), minus the course's hint
-penalty (Course.hint_penalty_percent points) for each AI hint used on the exercise, counted as a
-hint budget counts them; never below 0. No graded Submit: no score, which counts as 0 in the
+penalty (Course.hint_penalty_percent points) for each AI hint used on the exercise before it was
+solved, counted as a hint budget counts them (a hint asked after solving takes nothing); never
+below 0. No graded Submit: no score, which counts as 0 in the
 total. The total is the sum over the course's exercises (every listed exercise, and the hidden
 ones a student of the course worked on), out of 100 per exercise.
 
@@ -211,7 +212,7 @@ def gradebook(course: Course) -> Gradebook:
         for exercise in exercises:
             pair = (enrollment.student_id, exercise.pk)
             found = progress.get(pair)
-            best, hints = (found.best_submit, found.hints) if found else (None, 0)
+            best, hints = (found.best_submit, found.penalised_hints) if found else (None, 0)
             grades.append(
                 grade(
                     best,

@@ -12,6 +12,8 @@ Definitions, the same on every analytics page:
 - time to solve: from the first activity to the first passing Submit.
 - attempts to solve: the Runs and Submits up to and including the first passing Submit.
 - hints: AI hint requests given, being written or waiting (as a hint budget counts them).
+- penalised hints: those hints asked before the exercise was solved (a hint asked after a
+  passing Submit cannot have helped to solve it: the gradebook takes no points for it).
 
 A fixed number of queries whatever the size of the class (two, three with the attempts): they
 group by student and exercise in the database and bring back one row per pair, never one row per
@@ -25,10 +27,12 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     FloatField,
     Max,
     Min,
+    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -75,6 +79,7 @@ class Progress:
     # The best graded Submit's share of tests passed (0..1); None: no graded Submit.
     best_submit: float | None = None
     hints: int = 0
+    penalised_hints: int = 0
     ai_requests: int = 0
 
     @property
@@ -147,6 +152,7 @@ def course_progress(
             attempts_to_solve=row.get("attempts_to_solve"),
             best_submit=row.get("best_submit"),
             hints=row.get("hints", 0),
+            penalised_hints=row.get("penalised_hints", 0),
             ai_requests=row.get("ai_requests", 0),
         )
         for pair, row in found.items()
@@ -199,9 +205,20 @@ def _request_groups(requests: QuerySet[AiRequest]) -> Any:
         .annotate(
             ai_requests=Count("id"),
             hints=Count("id", filter=COUNTED_HINT),
+            penalised_hints=Count("id", filter=COUNTED_HINT & ~Q(Exists(_solved_before()))),
             ai_first_at=Min("created_at"),
             ai_last_at=Max("created_at"),
         )
+    )
+
+
+def _solved_before() -> QuerySet[Submission]:
+    """A passing Submit of the request's student and exercise made before the request."""
+    return Submission.objects.filter(
+        SOLVING,
+        student_id=OuterRef("student_id"),
+        exercise_id=OuterRef("exercise_id"),
+        created_at__lt=OuterRef("created_at"),
     )
 
 

@@ -2,7 +2,9 @@
 model is.
 
 The rule (README.md, "When the tutor is busy"): an admitted answer is promised to finish within
-LLM_REQUEST_SECONDS of the student's asking, its wait for the llm worker included. Checked twice:
+LLM_REQUEST_SECONDS of the student's asking, its wait for the llm worker included; with no answer
+ahead, a request is always admitted (the estimate may be stale, and only answers correct it);
+inline completions have a lane of their own (admission_for_completion). Checked twice:
 - when the student asks (services/requests.py), in the web process: every answer asked and not
   finished yet (queued or running, admitted but unfinished) is load committed before it;
 - when the llm worker picks it up (services/generation.py), with the time it has already waited:
@@ -31,7 +33,7 @@ from django.conf import settings
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from tutor.assist.answer_speed import read_answer_speed
+from tutor.assist.answer_speed import AnswerSpeed, read_answer_speed
 from tutor.assist.models import AiRequest
 
 # The model answers whose durations stand in when the worker has published no measurement,
@@ -43,6 +45,14 @@ ANSWER_LENGTH_QUANTILE = 0.9
 MIN_ANSWERS_FOR_LENGTH = 5
 
 
+# Inline completion's own lane: this many in flight at once, whoever asked (they are short, go
+# ahead of every hint in the engine, and a student who types on has no use for a late one)...
+COMPLETION_LANE = 2
+# ...each dropped, unseen, when the llm worker takes it after waiting this long, and stopped
+# when it has not finished this long after the asking.
+COMPLETION_SECONDS = 4.0
+
+
 @dataclass(frozen=True)
 class Admission:
     estimated_seconds: float | None  # until this answer would be finished; None: no data
@@ -51,11 +61,19 @@ class Admission:
 
 
 def admission_for_new_request() -> Admission:
-    ahead = AiRequest.objects.filter(
-        status__in=(AiRequest.Status.QUEUED, AiRequest.Status.RUNNING)
-    ).count()
+    # Completions run in a lane of their own (services/requests.py): not load before a hint.
+    ahead = (
+        AiRequest.objects.filter(status__in=(AiRequest.Status.QUEUED, AiRequest.Status.RUNNING))
+        .exclude(kind=AiRequest.Kind.COMPLETE)
+        .count()
+    )
     slots = _slots()
     speed = read_answer_speed()
+    if ahead == 0:
+        # Nothing ahead: no estimate, however pessimistic or stale, can make waiting better
+        # than answering (a start-up figure from a busy machine declined a whole class for
+        # 25 minutes, with nothing in line, and declined requests taught it nothing).
+        return Admission(_alone_seconds(speed), 0, True)
     place = ahead + 1
     if speed is not None:
         # Full rounds: answers asked later join the batch while this one runs and slow it down
@@ -74,17 +92,44 @@ def admission_for_new_request() -> Admission:
     return Admission(estimated, ahead, estimated <= _deadline())
 
 
+def admission_for_completion() -> Admission:
+    """A completion waits for no hint: it is admitted while its lane has room."""
+    in_flight = AiRequest.objects.filter(
+        kind=AiRequest.Kind.COMPLETE,
+        status__in=(AiRequest.Status.QUEUED, AiRequest.Status.RUNNING),
+    ).count()
+    return Admission(None, in_flight, in_flight < COMPLETION_LANE)
+
+
+def completion_seconds_left(ai_request: AiRequest) -> float:
+    """How long a completion may still take; 0 or less: it is late, and dropped."""
+    waited = (timezone.now() - ai_request.created_at).total_seconds()
+    return COMPLETION_SECONDS - waited
+
+
 def admission_at_pickup(ai_request: AiRequest, *, running: int) -> Admission:
     """When the llm worker takes the request (the engine runs `running` others): its wait so
-    far plus its own answer's time."""
+    far plus its own answer's time, as long as a full batch's: as many may join it as there are
+    slots. With nothing running it starts, as a new request with nothing ahead is admitted:
+    declining it would leave the model idle, and only answers correct a figure that a busy
+    machine or a long-gone load made too slow."""
     waited = (timezone.now() - ai_request.created_at).total_seconds()
     speed = read_answer_speed()
-    # As many may join it as there are slots, whatever runs now.
+    if running == 0:
+        alone = _alone_seconds(speed)
+        return Admission(None if alone is None else waited + alone, 0, True)
     own = speed.seconds_for(speed.slots) if speed is not None else longest_recent_answer_seconds()
     if own is None:
         return Admission(None, running, True)
     estimated = waited + own
     return Admission(estimated, running, estimated <= _deadline())
+
+
+def _alone_seconds(speed: AnswerSpeed | None) -> float | None:
+    """An answer's time with nothing else running, for the student's "about N s"."""
+    if speed is not None:
+        return speed.seconds_for(1)
+    return longest_recent_answer_seconds()
 
 
 def _rounds(answers: int, slots: int) -> int:
@@ -113,7 +158,7 @@ def oldest_running_seconds() -> float | None:
 def _model_answers() -> Q:
     """Answers the model wrote (and those that ran out of time), not the ones given without it."""
     written = Q(status=AiRequest.Status.DONE, completion_tokens__gt=0)
-    timed_out = Q(status=AiRequest.Status.FAILED, finish_reason="timeout")
+    timed_out = Q(status=AiRequest.Status.FAILED, finish_reason=AiRequest.FinishReason.TIMEOUT)
     return (written | timed_out) & ~Q(kind=AiRequest.Kind.COMPLETE)
 
 
@@ -141,7 +186,7 @@ def recent_answer_lengths(*, cap: int) -> AnswerLengths:
     """How long answers are, for an estimate, from the recent model answers (one that ran out
     of time counts at the cap); both at the cap until there are MIN_ANSWERS_FOR_LENGTH."""
     lengths = sorted(
-        cap if reason == "timeout" else min(tokens, cap)
+        cap if reason == AiRequest.FinishReason.TIMEOUT else min(tokens, cap)
         for tokens, reason in AiRequest.objects.filter(pk__in=_recent_model_answers()).values_list(
             "completion_tokens", "finish_reason"
         )

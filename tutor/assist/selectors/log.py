@@ -77,14 +77,16 @@ def search_ai_log(
 
 ASKED_LENGTH = 120
 # finish_reason -> what it means for the student, where it is not a plain finished answer.
-ENDINGS = {
-    "length": "cut off at the answer length limit",
-    "timeout": "took too long and was stopped",
-    "cancelled": "cancelled",
-    "error": "failed",
-    "guard": "blocked by the guard",
-    "screened": "refused before the model saw it",
-    "declined": "declined: the model could not answer in time (no budget used)",
+Reason = AiRequest.FinishReason
+ENDINGS: dict[str, str] = {
+    Reason.LENGTH: "cut off at the answer length limit",
+    Reason.TIMEOUT: "took too long and was stopped",
+    Reason.CANCELLED: "cancelled",
+    Reason.ERROR: "failed",
+    Reason.GUARD: "blocked by the guard",
+    Reason.SCREENED: "refused before the model saw it",
+    Reason.DECLINED: "declined: the model could not answer in time (no budget used)",
+    Reason.LATE: "dropped: the student had typed on before it was ready",
 }
 
 

@@ -105,7 +105,8 @@ def request_payload(ai_request: AiRequest) -> RequestPayload:
 
 def _busy_seconds(ai_request: AiRequest) -> int | None:
     estimate = (ai_request.model_settings or {}).get("estimated_seconds")
-    if ai_request.finish_reason != DECLINED or not isinstance(estimate, int | float):
+    declined = ai_request.finish_reason == AiRequest.FinishReason.DECLINED
+    if not declined or not isinstance(estimate, int | float):
         return None
     return math.ceil(estimate)
 

@@ -3,24 +3,21 @@ when the student asks (decline_request) or when the llm worker picks it up (decl
 
 What the student gets is certainly right: the exercise's authored hint for the level, or a plain
 "the tutor is busy" with how long an answer would take and how to wait for one. The request is
-stored finished with finish_reason "declined": the AI log lists it, and it uses no hint budget
-and does not climb the hint ladder (courses/policy.py).
+stored finished with finish_reason "declined" (services/lifecycle.py): the AI log lists it, and
+it uses no hint budget, no rate-limit place and does not climb the hint ladder
+(courses/policy.py).
 """
 
 import math
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.utils import timezone
 
 from exercises.models import Exercise
-from tutor.assist import streams
 from tutor.assist.models import AiRequest
 from tutor.assist.selectors.admission import Admission
-from tutor.assist.services.instant import answered_at_once
-from tutor.assist.services.notifications import notify_finished
-from tutor.courses.policy import DECLINED
-from tutor.live.services.notify import notify_student_changed
+from tutor.assist.services import lifecycle
+from tutor.assist.services.lifecycle import FinishReason
 
 
 def decline_request(
@@ -31,13 +28,13 @@ def decline_request(
     hint_level: int | None,
     admission: Admission,
 ) -> AiRequest:
-    return answered_at_once(
+    return lifecycle.answered_at_once(
         student=student,
         exercise=exercise,
         kind=kind,
         context=context,
         reply=declined_reply(exercise, kind, hint_level, admission),
-        finish_reason=DECLINED,
+        finish_reason=FinishReason.DECLINED,
         hint_level=hint_level,
         model_settings={
             "estimated_seconds": admission.estimated_seconds,
@@ -49,24 +46,16 @@ def decline_request(
 def decline_claimed(ai_request: AiRequest, admission: Admission) -> None:
     """A request the queue has made too late, declined as the worker takes it instead of
     started and stopped at its deadline: the student gets the authored hint now."""
-    now = timezone.now()
-    ai_request.status = AiRequest.Status.DONE
-    ai_request.finish_reason = DECLINED
-    ai_request.reply = declined_reply(
-        ai_request.exercise, ai_request.kind, ai_request.hint_level, admission
+    reply = declined_reply(ai_request.exercise, ai_request.kind, ai_request.hint_level, admission)
+    lifecycle.decline_at_pickup(
+        ai_request,
+        reply=reply,
+        estimate={
+            "estimated_seconds": admission.estimated_seconds,
+            "answers_ahead": admission.ahead,
+            "declined_at": "pickup",
+        },
     )
-    ai_request.model_settings = {
-        **ai_request.model_settings,
-        "estimated_seconds": admission.estimated_seconds,
-        "answers_ahead": admission.ahead,
-        "declined_at": "pickup",
-    }
-    ai_request.finished_at = now
-    ai_request.duration_ms = 0
-    ai_request.save()
-    streams.forget(ai_request.pk)
-    notify_finished(ai_request)
-    notify_student_changed(ai_request.student_id)
 
 
 def declined_reply(

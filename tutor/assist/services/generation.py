@@ -3,32 +3,31 @@
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
 
 from tutor.assist import streams
 from tutor.assist.calibration import publish_speed
-from tutor.assist.engine import AnswerLimits, ServedModel, ServingEngine, answer_limits, get_engine
+from tutor.assist.engine import AnswerLimits, ServedModel, answer_limits, get_engine
 from tutor.assist.guarding import ReplyGuard, is_echo_block, safe_replacement, stream_guard
 from tutor.assist.model_status import publish_engine_status
 from tutor.assist.models import AiRequest
-from tutor.assist.selectors.admission import admission_at_pickup
+from tutor.assist.selectors.admission import admission_at_pickup, completion_seconds_left
 from tutor.assist.selectors.prompting import grounded_hint_for, prompt_context_for
+from tutor.assist.services import lifecycle
 from tutor.assist.services.admission import decline_claimed
-from tutor.assist.services.notifications import notify_delta, notify_finished, notify_started
-from tutor.assist.services.requests import fail_request
+from tutor.assist.services.lifecycle import FinishReason
+from tutor.assist.services.notifications import notify_delta, notify_started
 from tutor.assist.services.shared_answers import remember_answer, serve_at_pickup
 from tutor.guard import Verdict
-from tutor.live.services.notify import notify_student_changed
 from tutor.llm.embedded import EmbeddedModelMissing
 from tutor.llm.engine import RequestHandle
 from tutor.llm.loading import ModelInfo, ModelLoadError
-from tutor.llm.prompts import PromptError, Task
+from tutor.llm.prompts import BuiltPrompt, PromptError, Task
+from tutor.llm.remote_prompts import ChatPrompt
 from tutor.llm.remote_prompts import build_any_prompt as build_prompt
 from tutor.llm.requests import Finished, QueueStatus, TokenDelta
+from tutor.llm.serving import ServingEngine
 from tutor.llm.streaming import TokenCoalescer
 
 logger = logging.getLogger(__name__)
@@ -47,9 +46,9 @@ def generate_reply(request_id: int) -> None:
         engine, loaded = get_engine()
     except (ModelLoadError, EmbeddedModelMissing) as error:
         logger.error("No model for AI request %s: %s", request_id, error)
-        fail_request(request_id, f"The tutor's model is not available on this server: {error}")
+        lifecycle.fail(request_id, f"The tutor's model is not available on this server: {error}")
         return
-    ai_request = _claim(request_id)
+    ai_request = lifecycle.claim(request_id)
     if ai_request is None:
         return
     with streams.beating(request_id, settings.LLM_REQUEST_SECONDS + BEAT_MARGIN_SECONDS):
@@ -75,7 +74,7 @@ def _answer(ai_request: AiRequest, engine: ServingEngine, loaded: ServedModel) -
             style=limits.style,
         )
     except PromptError as error:
-        fail_request(request_id, f"The tutor cannot answer this: {error}")
+        lifecycle.fail(request_id, f"The tutor cannot answer this: {error}")
         return
     _record_what_the_model_saw(ai_request, loaded.info, prompt_context.test_output)
     guard = stream_guard(ai_request.exercise, str(ai_request.context.get("code", "")))
@@ -86,6 +85,9 @@ def _answer(ai_request: AiRequest, engine: ServingEngine, loaded: ServedModel) -
         if hint is not None:
             _store(ai_request, _answer_from_evidence(ai_request, hint, guard))
             return
+    if ai_request.kind == AiRequest.Kind.COMPLETE:
+        _complete(ai_request, engine, prompt, guard)
+        return
     if not ai_request.context.get("wait"):
         # Its wait may have made it too late (selectors/admission.py): the authored hint now
         # rather than an answer stopped at its deadline.
@@ -99,23 +101,25 @@ def _answer(ai_request: AiRequest, engine: ServingEngine, loaded: ServedModel) -
     _store(ai_request, answer)
 
 
-def _claim(request_id: int) -> AiRequest | None:
-    with transaction.atomic():
-        ai_request = (
-            AiRequest.objects.select_for_update()
-            .select_related("exercise")
-            .filter(pk=request_id, status=AiRequest.Status.QUEUED)
-            .first()
-        )
-        if ai_request is None:
-            return None
-        now = timezone.now()
-        ai_request.status = AiRequest.Status.RUNNING
-        ai_request.started_at = now
-        ai_request.queue_wait_ms = _milliseconds(now - ai_request.created_at)
-        ai_request.save(update_fields=["status", "started_at", "queue_wait_ms"])
-        streams.beat(request_id)
-    return ai_request
+def _complete(
+    ai_request: AiRequest,
+    engine: ServingEngine,
+    prompt: BuiltPrompt | ChatPrompt,
+    guard: ReplyGuard,
+) -> None:
+    """Inline completion's lane: ahead of every hint in the engine, and only while the student
+    can still use it; a late one is dropped unseen (it costs them nothing)."""
+    seconds_left = completion_seconds_left(ai_request)
+    if seconds_left <= 0:
+        lifecycle.finish(ai_request, FinishReason.LATE)
+        return
+    handle = engine.submit(prompt.request(deadline_seconds=seconds_left, urgent=True))
+    answer = _stream(ai_request.pk, handle, guard)
+    if answer.finished.reason == FinishReason.TIMEOUT:
+        ai_request.completion_tokens = answer.finished.completion_tokens
+        lifecycle.finish(ai_request, FinishReason.LATE)
+        return
+    _store(ai_request, answer)
 
 
 def _limits(ai_request: AiRequest) -> AnswerLimits:
@@ -204,23 +208,13 @@ def _answer_from_evidence(ai_request: AiRequest, hint: str, guard: ReplyGuard) -
     return GuardedAnswer(Finished("stop", hint, 0, 0, seconds, seconds), final.verdict)
 
 
-_STATUS_BY_REASON = {
-    "stop": AiRequest.Status.DONE,
-    "length": AiRequest.Status.DONE,
-    "cancelled": AiRequest.Status.CANCELLED,
-    "timeout": AiRequest.Status.FAILED,
-    "error": AiRequest.Status.FAILED,
-}
-
-
 def _store(ai_request: AiRequest, answer: GuardedAnswer) -> None:
     finished, verdict = answer.finished, answer.verdict
     ai_request.reply = without_nul(_reply_text(ai_request, answer))
-    ai_request.status = _STATUS_BY_REASON[finished.reason]
-    ai_request.finish_reason = finished.reason
+    reason = FinishReason(finished.reason)
     if verdict.verdict == "block":
         # The guard stopped the answer on purpose: the student gets a complete, safe reply.
-        ai_request.status, ai_request.finish_reason = AiRequest.Status.DONE, "guard"
+        reason = FinishReason.GUARD
     ai_request.guard_verdict = verdict.verdict
     ai_request.guard_reason = verdict.reason
     ai_request.guard_findings = verdict.to_dict()["findings"]
@@ -229,16 +223,15 @@ def _store(ai_request: AiRequest, answer: GuardedAnswer) -> None:
     ai_request.duration_ms = round(finished.total_seconds * 1000)
     if finished.first_token_seconds is not None:
         ai_request.first_token_ms = round(finished.first_token_seconds * 1000)
-    if ai_request.status == AiRequest.Status.FAILED:
-        ai_request.error_message = _failure_message(ai_request, finished)
-    ai_request.finished_at = timezone.now()
-    ai_request.save()
-    remember_answer(ai_request)
+    failed = lifecycle.STATUS_BY_REASON[reason] == AiRequest.Status.FAILED
     if verdict.verdict != "allow":
         logger.info("guard %s on AI request %s: %s", verdict.verdict, ai_request.pk, verdict.reason)
-    streams.forget(ai_request.pk)
-    notify_finished(ai_request)
-    notify_student_changed(ai_request.student_id)
+    lifecycle.finish(
+        ai_request,
+        reason,
+        error_message=_failure_message(ai_request, finished) if failed else "",
+    )
+    remember_answer(ai_request)
 
 
 def _reply_text(ai_request: AiRequest, answer: GuardedAnswer) -> str:
@@ -258,11 +251,7 @@ def without_nul(text: str) -> str:
 
 
 def _failure_message(ai_request: AiRequest, finished: Finished) -> str:
-    if finished.reason == "timeout":
+    if finished.reason == FinishReason.TIMEOUT:
         return "The answer took too long and was stopped."
     logger.error("AI request %s failed in the engine: %s", ai_request.pk, finished.error)
     return "The tutor failed while answering. Please ask again."
-
-
-def _milliseconds(delta: timedelta) -> int:
-    return round(delta.total_seconds() * 1000)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from tutor import workers
 from tutor.assist import streams
 from tutor.assist.models import AiRequest
-from tutor.assist.services import requests
+from tutor.assist.services import lifecycle
 from tutor.jobs import Recovery, sweep
 
 logger = logging.getLogger(__name__)
@@ -57,8 +57,8 @@ def _recover_running(ai_request: AiRequest) -> Recovery | None:
         streams.ANSWERS.heartbeat_ttl_seconds
     ):
         return None
-    # fail_request re-checks the row under a lock: a request that just finished stays so.
-    if requests.fail_request(ai_request.pk, WORKER_LOST_MESSAGE) is None:
+    # lifecycle.fail re-checks the row under a lock: a request that just finished stays so.
+    if lifecycle.fail(ai_request.pk, WORKER_LOST_MESSAGE) is None:
         return None
     return Recovery.FAILED
 
@@ -68,14 +68,14 @@ def _recover_queued(ai_request: AiRequest, now: datetime) -> Recovery | None:
     if waited > settings.NO_WORKER_SECONDS and workers.no_worker_for(
         LLM_QUEUE, settings.NO_WORKER_SECONDS
     ):
-        if requests.fail_request(ai_request.pk, NO_TUTOR_MESSAGE) is None:
+        if lifecycle.fail(ai_request.pk, NO_TUTOR_MESSAGE) is None:
             return None
         return Recovery.FAILED
     if waited > settings.REQUEUE_SECONDS and streams.claim_requeue(
         ai_request.pk, settings.REQUEUE_SECONDS
     ):
         # Only a queued request is claimed by a worker: a duplicate message does nothing.
-        requests._enqueue_generation(ai_request.pk)
+        lifecycle.enqueue_generation(ai_request.pk)
         return Recovery.REQUEUED
     return None
 

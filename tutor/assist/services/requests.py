@@ -5,18 +5,19 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import QuerySet
-from django.utils import timezone
 
 from exercises.models import Exercise
 from tutor import ratelimit
 from tutor.assist import streams
 from tutor.assist.models import AiRequest
 from tutor.assist.question_screen import Screened, screen_question
-from tutor.assist.selectors.admission import admission_for_new_request
+from tutor.assist.selectors.admission import (
+    admission_for_completion,
+    admission_for_new_request,
+)
+from tutor.assist.services import lifecycle
 from tutor.assist.services.admission import decline_request
-from tutor.assist.services.instant import answered_at_once
-from tutor.assist.services.notifications import notify_finished
+from tutor.assist.services.lifecycle import FinishReason
 from tutor.assist.services.shared_answers import serve_shared_answer
 from tutor.courses.policy import NOT_ASKED_HINTS, effective_ai_policy
 
@@ -71,16 +72,23 @@ def request_help(
         )
         if shared is not None:
             return shared
-        admission = admission_for_new_request()
+        admission = (
+            admission_for_completion()
+            if kind == AiRequest.Kind.COMPLETE
+            else admission_for_new_request()
+        )
         if not admission.admitted and not clean.get("wait"):
             return decline_request(student, exercise, kind, clean, hint_level, admission)
         if admission.estimated_seconds is not None:
             # Written here, never by the browser (_clean_context): checked by bench/loadtest.py.
             clean["estimated_seconds"] = round(admission.estimated_seconds, 1)
-        ai_request = AiRequest.objects.create(
-            student=student, exercise=exercise, kind=kind, context=clean, hint_level=hint_level
-        )
-        transaction.on_commit(lambda: _enqueue_generation(ai_request.pk))
+        declined = _declined_to_wait_for(student, exercise, kind, context)
+        if declined is not None:
+            ai_request = lifecycle.requeue_declined(declined, context=clean)
+        else:
+            ai_request = lifecycle.open_request(
+                student=student, exercise=exercise, kind=kind, context=clean, hint_level=hint_level
+            )
     # Until a socket follows it, the request counts as watched for a few seconds.
     streams.mark_watched(ai_request.pk)
     return ai_request
@@ -104,13 +112,13 @@ def _answer_without_model(
     screened: Screened,
 ) -> AiRequest:
     """A finished request whose reply is the screen's refusal; the AI log lists it as blocked."""
-    return answered_at_once(
+    return lifecycle.answered_at_once(
         student=student,
         exercise=exercise,
         kind=kind,
         context=context,
         reply=screened.reply,
-        finish_reason="screened",
+        finish_reason=FinishReason.SCREENED,
         guard_verdict="block",
         guard_reason=screened.reason,
     )
@@ -150,15 +158,29 @@ def _clean_context(context: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def _enqueue_generation(request_id: int) -> None:
-    from tutor.assist.tasks import generate_reply_task
-
-    generate_reply_task.delay(request_id)
+def _declined_to_wait_for(
+    student: User, exercise: Exercise, kind: str, context: dict[str, Any]
+) -> AiRequest | None:
+    """The student's own declined request that "Wait for the tutor's answer" names."""
+    declined_id = context.get("declined_id")
+    if not context.get("wait") or not isinstance(declined_id, int):
+        return None
+    return (
+        AiRequest.objects.select_for_update()
+        .filter(
+            pk=declined_id,
+            student=student,
+            exercise=exercise,
+            kind=kind,
+            finish_reason=FinishReason.DECLINED,
+        )
+        .first()
+    )
 
 
 def cancel_request(student: User, request_id: int) -> AiRequest | None:
     """Stop an answer: a queued one never starts, a running one stops within a second."""
-    return _stop(AiRequest.objects.filter(pk=request_id, student=student))
+    return lifecycle.stop(AiRequest.objects.filter(pk=request_id, student=student))
 
 
 def stop_request(request_id: int, message: str = "") -> AiRequest | None:
@@ -166,21 +188,7 @@ def stop_request(request_id: int, message: str = "") -> AiRequest | None:
 
     message is stored as the error message of a request stopped before it started.
     """
-    return _stop(AiRequest.objects.filter(pk=request_id), message=message)
-
-
-def _stop(requests: QuerySet[AiRequest], message: str = "") -> AiRequest | None:
-    with transaction.atomic():
-        ai_request = requests.select_for_update().first()
-        if ai_request is None or ai_request.is_finished:
-            return ai_request
-        streams.request_cancel(ai_request.pk)
-        if ai_request.status == AiRequest.Status.QUEUED:
-            ai_request.error_message = message
-            _close(ai_request, AiRequest.Status.CANCELLED, finish_reason="cancelled")
-    if ai_request.status == AiRequest.Status.CANCELLED:
-        notify_finished(ai_request)
-    return ai_request
+    return lifecycle.stop(AiRequest.objects.filter(pk=request_id), message=message)
 
 
 def rate_reply(student: User, request_id: int, rating: int) -> bool:
@@ -190,24 +198,3 @@ def rate_reply(student: User, request_id: int, rating: int) -> bool:
         pk=request_id, student=student, status=AiRequest.Status.DONE
     ).update(rating=rating)
     return bool(updated)
-
-
-def fail_request(request_id: int, message: str) -> AiRequest | None:
-    """Mark an unfinished request failed (its worker died or it ran out of time)."""
-    with transaction.atomic():
-        ai_request = AiRequest.objects.select_for_update().filter(pk=request_id).first()
-        if ai_request is None or ai_request.is_finished:
-            return None
-        ai_request.reply, _ = streams.partial_text(request_id)
-        ai_request.error_message = message
-        _close(ai_request, AiRequest.Status.FAILED, finish_reason="error")
-    notify_finished(ai_request)
-    return ai_request
-
-
-def _close(ai_request: AiRequest, status: AiRequest.Status, *, finish_reason: str) -> None:
-    ai_request.status = status
-    ai_request.finish_reason = finish_reason
-    ai_request.finished_at = timezone.now()
-    ai_request.save()
-    streams.forget(ai_request.pk)

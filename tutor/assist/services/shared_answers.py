@@ -17,10 +17,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from exercises.models import Exercise
-from tutor.assist import streams
 from tutor.assist.models import AiRequest, SharedAnswer
 from tutor.assist.selectors.shared_answers import (
     SHAREABLE_KINDS,
@@ -28,8 +26,8 @@ from tutor.assist.selectors.shared_answers import (
     answer_for,
     failure_of_code,
 )
-from tutor.assist.services.instant import answered_at_once
-from tutor.assist.services.notifications import notify_finished
+from tutor.assist.services import lifecycle
+from tutor.assist.services.lifecycle import answered_at_once
 from tutor.courses.policy import SHARED, TEACHER_SENT
 from tutor.courses.selectors import courses_of_student
 from tutor.grounding.signatures import renumbered
@@ -101,14 +99,8 @@ def serve_at_pickup(ai_request: AiRequest) -> bool:
         answer.text, written_for_line=answer.line, reader_line=_line(failure)
     )
     ai_request.shared_answer = answer
-    ai_request.status = AiRequest.Status.DONE
-    ai_request.finish_reason = SHARED
-    ai_request.finished_at = timezone.now()
     ai_request.duration_ms = 0
-    ai_request.save()
-    streams.forget(ai_request.pk)
-    notify_finished(ai_request)
-    notify_student_changed(ai_request.student_id)
+    lifecycle.finish(ai_request, SHARED)
     return True
 
 
