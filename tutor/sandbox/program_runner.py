@@ -116,6 +116,7 @@ def _compile(
         env={"TMPDIR": "/tmp"},  # noqa: S108
         stdin=b"",
         host_paths=plugin.toolchain_paths(),
+        read_only_binds=plugin.toolchain_binds(),
     )
     return _execute(plugin, command, compile_limits, slot, config, tmp)
 
@@ -164,7 +165,7 @@ class _Runner:
             env={"TMPDIR": "/tmp"},  # noqa: S108
             stdin=stdin.encode(),
             host_paths=self.plugin.toolchain_paths(),
-            read_only_binds=[(self.build, PROGRAM_DIR)],
+            read_only_binds=[*self.plugin.toolchain_binds(), (self.build, PROGRAM_DIR)],
         )
         # tmp=None: a private /tmp for this run; the build is only reachable read-only.
         return _execute(self.plugin, command, run_limits, slot, config, None)

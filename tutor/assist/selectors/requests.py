@@ -10,7 +10,7 @@ from django.db.models import Avg, QuerySet
 from tutor.assist import streams
 from tutor.assist.models import AiRequest
 from tutor.courses.models import Course
-from tutor.courses.policy import DECLINED, TEACHER_SENT
+from tutor.courses.policy import TEACHER_SENT
 from tutor.courses.records import in_course
 
 RECENT_FOR_ESTIMATE = 20

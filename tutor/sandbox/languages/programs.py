@@ -30,6 +30,9 @@ PROGRAM_DIR = "/opt/program"
 # Jest and Babel for Exercism's JavaScript track: package.json here, `npm ci` at setup.
 JEST_TOOLCHAIN = Path(__file__).resolve().parent.parent / "toolchains" / "jest"
 JEST_SUFFIX = ".spec.js"
+# Where the sandbox sees that node_modules: a fixed path, not the host's (a checkout under /tmp
+# would be hidden by the sandbox's own /tmp), still named node_modules for node's module lookup.
+JEST_IN_SANDBOX = "/opt/jest/node_modules"
 DATA_FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
 
 
@@ -65,6 +68,10 @@ class ProgramLanguage:
 
     def toolchain_paths(self) -> list[str]:
         return list(self.host_paths)
+
+    def toolchain_binds(self) -> list[tuple[str, str]]:
+        """Host folders the tools need, each at its own place in the sandbox (read-only)."""
+        return []
 
     def student_filename(self, module: str) -> str:
         return self.descriptor.student_filename(module)
@@ -219,9 +226,9 @@ class JavaScriptLanguage(ProgramLanguage):
     """node:test files (<module>.test.js, CommonJS) run with node's TAP reporter; Jest files
     (Exercism's <slug>.spec.js, ES modules through Babel) with the Jest installed at setup."""
 
-    def toolchain_paths(self) -> list[str]:
+    def toolchain_binds(self) -> list[tuple[str, str]]:
         jest = jest_dir()
-        return [*self.host_paths, *([jest] if jest is not None else [])]
+        return [(jest, JEST_IN_SANDBOX)] if jest is not None else []
 
     def compile_argv(self, sources: Sequence[str], limits: Limits) -> list[str]:
         if any(source.endswith(JEST_SUFFIX) for source in sources):
@@ -257,11 +264,11 @@ class JavaScriptLanguage(ProgramLanguage):
         return [argv[0], "--test-reporter=tap", *argv[1:]]
 
     def jest_argv(self, test_files: Sequence[str], limits: Limits) -> list[str]:
-        jest = jest_dir()
-        if jest is None:
+        if jest_dir() is None:
             raise ValueError(
                 f"Jest is not installed: run `npm ci` in {JEST_TOOLCHAIN} (scripts/run.sh does)"
             )
+        jest = JEST_IN_SANDBOX
         heap = max(16, limits.memory_mb // 2)
         config = {
             "rootDir": PROGRAM_DIR,
