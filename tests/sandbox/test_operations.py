@@ -280,7 +280,7 @@ def test_an_object_answering_operations_is_refused_and_sees_no_expected_value(
         # these three tests ask nothing else of it, and its items are data.
         assert set(OPERATIONS) - set(failing) == {"test_not_in", "test_len", "test_iteration"}
     else:
-        assert failing == dict.fromkeys(OPERATIONS, "error"), result.message
+        assert failing == dict.fromkeys(OPERATIONS, "failed"), result.message
         for test in result.tests:
             assert "returned a Fake, expected a " in test.message, (test.name, test.message)
     printed = "".join(test.stdout + test.stderr for test in result.tests) + result.stdout
@@ -300,6 +300,38 @@ def test_each_refusal_names_the_kind_the_reference_returned(grade: Grade) -> Non
     assert "solution.has_errors() returned a Fake, expected a bool" in messages["test_bool"]
 
 
+def test_a_refusal_is_no_error_a_test_expects(grade: Grade) -> None:
+    """A test that expects the student's code to raise TypeError is not passed by a value the
+    boundary refuses: the refusal is the test's failure, not the student's TypeError."""
+    tests = """\
+import unittest
+
+import solution
+
+
+class Raising(unittest.TestCase):
+    def test_a_bad_number_raises(self):
+        with self.assertRaises(TypeError):
+            solution.to_roman("four")
+
+    def test_four(self):
+        self.assertEqual(solution.to_roman(4), "IV")
+"""
+    reference = """\
+def to_roman(number):
+    if not isinstance(number, int):
+        raise TypeError("to_roman takes a number")
+    return {4: "IV"}[number]
+"""
+    forger = "class Fake:\n    pass\n\n\ndef to_roman(number):\n    return Fake()\n"
+    assert grade(reference, {"test_raising.py": tests}, limits=LIMITS, reference=reference).passed
+    result = grade(forger, {"test_raising.py": tests}, limits=LIMITS, reference=reference)
+
+    shown = {test.name.rsplit(".", 1)[-1]: test.outcome for test in result.tests}
+    assert shown == {"test_a_bad_number_raises": "failed", "test_four": "failed"}
+    assert not result.passed
+
+
 def test_a_value_of_another_kind_than_the_references_fails(grade: Grade) -> None:
     """A plain value is data, but the exercise still decides its kind: a list where the
     reference returns a str fails, even where the test only asks `not in` of it."""
@@ -307,7 +339,7 @@ def test_a_value_of_another_kind_than_the_references_fails(grade: Grade) -> None
     result = grade(student, {"test_operations.py": TESTS}, limits=LIMITS, reference=CORRECT)
     (not_in,) = [test for test in result.tests if test.name.endswith(".test_not_in")]
 
-    assert not_in.outcome == "error"
+    assert not_in.outcome == "failed"
     assert "solution.to_roman() returned a list, expected a str" in not_in.message
     assert outcomes(result)["test_len"] == "passed"
 

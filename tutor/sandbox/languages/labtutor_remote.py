@@ -94,9 +94,13 @@ KIND_FAMILIES = {
 ITERATED_KINDS = frozenset({"iterator", "iterable"})
 
 
-class NotAValue(TypeError):
+class NotAValue(AssertionError):
     """The student's code handed out an object where the exercise expects a plain value, or a
-    value of another kind than the exercise's reference handed out from the same place."""
+    value of another kind than the exercise's reference handed out from the same place.
+
+    An AssertionError: the test fails (a wrong answer, as `None` where an int is expected is),
+    and no test's `assertRaises(TypeError)` or `except ValueError` can take it for the error
+    the test expects the student's code to raise."""
 
 
 class KindRecord:
