@@ -57,11 +57,17 @@ async def help_socket(student: User) -> WebsocketCommunicator:
 
 
 async def next_of(communicator: WebsocketCommunicator, kind: str, timeout: float) -> dict[str, Any]:
-    async with asyncio.timeout(timeout):
-        while True:
-            message = await communicator.receive_json_from(timeout=timeout)
-            if message["type"] == kind:
-                return message
+    seen: list[dict[str, Any]] = []
+    try:
+        async with asyncio.timeout(timeout):
+            while True:
+                message = await communicator.receive_json_from(timeout=timeout)
+                if message["type"] == kind:
+                    return message
+                seen.append(message)
+    except TimeoutError:
+        # What came instead says why (a declined or shared answer, an error, nothing at all).
+        raise AssertionError(f"no {kind!r} message within {timeout} s; received: {seen}") from None
 
 
 async def test_a_real_worker_streams_a_hint_to_the_socket(
